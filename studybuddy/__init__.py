@@ -1,0 +1,3 @@
+"""studybuddy: a terminal study companion and learning diary."""
+
+__version__ = "0.1.0"

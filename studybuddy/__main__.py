@@ -1,0 +1,3 @@
+from studybuddy.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,67 @@
+"""The `studybuddy` command.
+
+Each sub-command lives in its own module with a ``register(subparsers)`` function that adds its
+parser and sets ``handler``. Modules import heavy things (SymPy, NumPy, Textual) inside handlers only,
+so ``studybuddy --version`` and ``--help`` stay instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from studybuddy import __version__
+from studybuddy.core.errors import StudybuddyError
+
+# Order is the order shown in --help.
+SUBCOMMAND_MODULES = (
+    "studybuddy.cli.equiv",
+    "studybuddy.cli.lessons",
+    "studybuddy.cli.diary",
+    "studybuddy.cli.timer",
+    "studybuddy.cli.stats",
+    "studybuddy.cli.locate",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="studybuddy",
+        description="A study companion and learning diary. With no command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"studybuddy {__version__}")
+    parser.add_argument(
+        "--home",
+        metavar="PATH",
+        help="study home folder (default: $STUDYBUDDY_HOME, then the config file, "
+        "then the platform's user data folder)",
+    )
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for module_name in SUBCOMMAND_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            if error.name != module_name:
+                raise
+            continue  # a command still being built is simply absent
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    try:
+        if handler is None:
+            from studybuddy.ui.launch import launch_app
+
+            return launch_app(home=args.home)
+        return int(handler(args) or 0)
+    except StudybuddyError as error:
+        print(f"studybuddy: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,1 @@
+"""Pure domain: no textual, rich, file or database I/O."""

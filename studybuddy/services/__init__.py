@@ -1,0 +1,1 @@
+"""The facade the UI and the CLI call: one module per area."""

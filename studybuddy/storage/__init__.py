@@ -1,0 +1,1 @@
+"""Adapters to the outside world: lesson files, diary files, SQLite, paths. Imports core only."""
