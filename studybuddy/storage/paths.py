@@ -1,0 +1,55 @@
+"""Where the user's data lives: the study home folder and what is inside it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from studybuddy.storage.config import APP_NAME, Config
+
+HOME_ENV_VAR = "STUDYBUDDY_HOME"
+
+
+@dataclass(frozen=True)
+class StudyHome:
+    """The study home: the user's diary, their own lessons and the database, in one folder
+    they may keep in a git repository of their own."""
+
+    root: Path
+    chosen_by: str  # "--home", "$STUDYBUDDY_HOME", "config file <path>" or "platform default"
+
+    @property
+    def diary_dir(self) -> Path:
+        return self.root / "diary"
+
+    @property
+    def lessons_dir(self) -> Path:
+        return self.root / "lessons"
+
+    @property
+    def database_path(self) -> Path:
+        return self.root / "studybuddy.sqlite3"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / ".cache"
+
+
+def resolve_home(
+    cli_home: str | None,
+    config: Config,
+    environ: Mapping[str, str] | None = None,
+) -> StudyHome:
+    """--home, then $STUDYBUDDY_HOME, then the config file, then the platform's user data folder."""
+    environ = os.environ if environ is None else environ
+    if cli_home:
+        return StudyHome(Path(cli_home).expanduser().resolve(), "--home")
+    if environ.get(HOME_ENV_VAR):
+        return StudyHome(Path(environ[HOME_ENV_VAR]).expanduser().resolve(), f"${HOME_ENV_VAR}")
+    if config.home is not None:
+        return StudyHome(config.home.resolve(), f"config file {config.source}")
+    return StudyHome(Path(platformdirs.user_data_dir(APP_NAME)), "platform default")
