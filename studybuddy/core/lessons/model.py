@@ -1,0 +1,156 @@
+"""A lesson as studybuddy uses it: plain frozen dataclasses, with expressions kept as the text the
+author wrote plus where they wrote it (parsing them into SymPy happens on first use, see compile.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from studybuddy.core.lessons.errors import Location
+
+DOMAINS = ("real", "positive", "nonnegative", "negative", "nonzero", "probability", "integer", "natural", "complex")
+
+RuleKind = Literal["equal", "differentiate", "substitute", "limit", "given"]
+CheckKind = Literal["gradient", "identity", "example"]
+# A number, or nested lists of numbers, from a numeric check's `at`, `values` or `expected`.
+NumericValue = float | list["NumericValue"]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceText:
+    """An expression exactly as written, with where it was written.
+
+    ``text_column`` is the column of its first character when the characters map one to one onto
+    columns (a one-line plain or quoted scalar), so an error inside it can point at the exact column.
+    """
+
+    text: str
+    location: Location
+    path: str
+    text_column: int | None = None
+
+    def location_of(self, offset: int) -> Location:
+        """The file position of character ``offset`` of the text (the scalar's start if unknown)."""
+        if self.text_column is None:
+            return self.location
+        return Location(self.location.source, self.location.line, self.text_column + offset)
+
+
+@dataclass(frozen=True, slots=True)
+class SymbolSpec:
+    name: str
+    domain: str  # one of DOMAINS
+    shape: tuple[int, ...] | None
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class StepRule:
+    """How a derivation step follows from the one before it (`by:` in the file)."""
+
+    kind: RuleKind
+    variable: str | None = None  # differentiate, limit
+    replacements: tuple[tuple[str, SourceText], ...] = ()  # substitute
+    point: SourceText | None = None  # limit: oo, -oo or a number
+
+    def describe(self) -> str:
+        if self.kind == "differentiate":
+            return f"differentiating with respect to {self.variable}"
+        if self.kind == "substitute":
+            return "substituting " + ", ".join(f"{name} = {text.text}" for name, text in self.replacements)
+        if self.kind == "limit" and self.point is not None:
+            return f"taking the limit {self.variable} -> {self.point.text}"
+        return "rewriting (equal)" if self.kind == "equal" else "a new starting point"
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    expr: SourceText
+    reason: str
+    by: StepRule
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """A numeric check; which expression fields are set depends on ``kind``."""
+
+    id: str
+    kind: CheckKind
+    description: str
+    location: Location
+    function: SourceText | None = None  # gradient
+    gradient: tuple[tuple[str, SourceText], ...] = ()  # gradient: symbol -> claimed partial derivative
+    lhs: SourceText | None = None  # identity
+    rhs: SourceText | None = None
+    expr: SourceText | None = None  # example
+    values: tuple[tuple[str, NumericValue], ...] = ()
+    expected: NumericValue | None = None
+    at: tuple[tuple[str, NumericValue], ...] = ()  # gradient, identity: a fixed point instead of random ones
+    tolerance: float | None = None  # None: the numeric module's default for the kind
+
+
+@dataclass(frozen=True, slots=True)
+class Mistake:
+    answer: SourceText
+    feedback: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Exercise:
+    id: str
+    prompt: str
+    answer: SourceText
+    variables: tuple[str, ...] | None  # None: every symbol of the lesson
+    hints: tuple[str, ...]
+    mistakes: tuple[Mistake, ...]
+    solution: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class LessonSummary:
+    """What the library lists and caches for a lesson without keeping all of it in memory."""
+
+    id: str
+    title: str
+    subject: str
+    topic: str
+    tags: tuple[str, ...]
+    requires: tuple[tuple[str, Location], ...]
+    exercise_count: int
+    location: Location  # where the id is written
+
+
+@dataclass(frozen=True, slots=True)
+class Lesson:
+    id: str
+    title: str
+    subject: str
+    topic: str
+    tags: tuple[str, ...]
+    requires: tuple[tuple[str, Location], ...]
+    symbols: tuple[SymbolSpec, ...]
+    definitions: tuple[tuple[str, SourceText], ...]
+    intro: str
+    derivation: tuple[Step, ...]
+    checks: tuple[Check, ...]
+    exercises: tuple[Exercise, ...]
+    location: Location  # where the id is written
+
+    @property
+    def source(self) -> str:
+        return self.location.source
+
+    def summary(self) -> LessonSummary:
+        return LessonSummary(
+            self.id, self.title, self.subject, self.topic, self.tags, self.requires,
+            len(self.exercises), self.location,
+        )
+
+    def exercise(self, exercise_id: str) -> Exercise:
+        for exercise in self.exercises:
+            if exercise.id == exercise_id:
+                return exercise
+        raise KeyError(exercise_id)

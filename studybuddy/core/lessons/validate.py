@@ -1,0 +1,362 @@
+"""From a loaded document tree to a :class:`Lesson`, or a LessonError naming the field and position.
+
+This checks the shape of a lesson (required fields, ids, symbols, rules, numbers); it does not parse
+expressions, which is costly and happens when the lesson is first used (see compile.py).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable
+from typing import TypeVar
+
+from studybuddy.core.lessons.errors import LessonError, Location
+from studybuddy.core.lessons.model import (
+    DOMAINS,
+    Check,
+    Exercise,
+    Lesson,
+    Mistake,
+    NumericValue,
+    SourceText,
+    Step,
+    StepRule,
+    SymbolSpec,
+)
+from studybuddy.core.lessons.tree import Mark, MarkedList, MarkedMap, Node
+
+T = TypeVar("T")
+
+LESSON_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+EXERCISE_ID = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*\Z")
+SYMBOL_NAME = re.compile(r"[^\W\d_]\w*\Z")  # a letter (any script), then letters, digits or _
+NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\Z")
+# Names the math parser gives a meaning of its own; the symbol table makes the final call on use.
+RESERVED_NAMES = frozenset(
+    "e E pi I oo nan zoo exp log ln sqrt sin cos tan tanh sinh cosh sech Abs abs sign Max max Min min "
+    "Heaviside floor ceiling factorial transpose trace diag dot outer kron hadamard sum norm T".split()
+)
+
+LESSON_FIELDS = (
+    "id", "title", "subject", "topic", "tags", "requires", "symbols", "definitions", "intro",
+    "derivation", "checks", "exercises",
+)
+STEP_FIELDS = ("expr", "reason", "by")
+CHECK_FIELDS = {
+    "gradient": ("id", "kind", "description", "function", "gradient", "at", "tolerance"),
+    "identity": ("id", "kind", "description", "lhs", "rhs", "at", "tolerance"),
+    "example": ("id", "kind", "description", "values", "expr", "expected", "tolerance"),
+}
+EXERCISE_FIELDS = ("id", "prompt", "answer", "variables", "hints", "mistakes", "solution")
+MISTAKE_FIELDS = ("answer", "feedback")
+
+
+class _Reader:
+    """A marked node with its field path, and the error helpers validation needs."""
+
+    def __init__(self, node: Node, mark: Mark, path: str, source: str) -> None:
+        self.node = node
+        self.mark = mark
+        self.path = path
+        self.source = source
+
+    def error(self, message: str, mark: Mark | None = None, path: str | None = None) -> LessonError:
+        mark = mark or self.mark
+        return LessonError(
+            message, location=Location(self.source, mark.line, mark.column),
+            path=self.path if path is None else path,
+        )
+
+    def location(self) -> Location:
+        return Location(self.source, self.mark.line, self.mark.column)
+
+    # --- shape -------------------------------------------------------------------------------------
+    def mapping(self, allowed: tuple[str, ...], what: str) -> MarkedMap:
+        if not isinstance(self.node, MarkedMap):
+            raise self.error(f"expected {what} (fields written as 'name: value'), found {_kind(self.node)}")
+        for key in self.node:
+            if key not in allowed:
+                close = difflib.get_close_matches(key, allowed, n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else f"; the fields are: {', '.join(allowed)}"
+                raise self.error(f"unknown field '{key}'{hint}", self.node.key_marks[key], self._sub(key))
+        return self.node
+
+    def items(self, what: str, *, minimum: int = 0) -> list[_Reader]:
+        if self.node == "":  # `tags:` written with nothing after it
+            items: list[_Reader] = []
+        elif not isinstance(self.node, MarkedList):
+            raise self.error(f"expected a list of {what}, found {_kind(self.node)}")
+        else:
+            items = [
+                _Reader(item, mark, f"{self.path}[{index}]", self.source)
+                for index, (item, mark) in enumerate(zip(self.node, self.node.item_marks, strict=True))
+            ]
+        if len(items) < minimum:
+            raise self.error(f"needs at least {minimum} {what}, found {len(items)}")
+        return items
+
+    def entries(self, what: str) -> list[tuple[str, Mark, _Reader]]:
+        """The (key, key mark, value) entries of a mapping of free names, e.g. ``symbols``."""
+        if not isinstance(self.node, MarkedMap):
+            raise self.error(f"expected {what} written as 'name: value', found {_kind(self.node)}")
+        return [
+            (key, self.node.key_marks[key],
+             _Reader(value, self.node.value_marks[key], self._sub(key), self.source))
+            for key, value in self.node.items()
+        ]
+
+    def field(self, key: str) -> _Reader | None:
+        assert isinstance(self.node, MarkedMap)
+        if key not in self.node:
+            return None
+        return _Reader(self.node[key], self.node.value_marks[key], self._sub(key), self.source)
+
+    def required(self, key: str) -> _Reader:
+        found = self.field(key)
+        if found is None:
+            raise self.error("this field is required but missing", path=self._sub(key))
+        return found
+
+    def _sub(self, key: str) -> str:
+        return f"{self.path}.{key}" if self.path else key
+
+    # --- scalars -----------------------------------------------------------------------------------
+    def text(self, *, allow_empty: bool = False) -> str:
+        if not isinstance(self.node, str):
+            raise self.error(f"expected text, found {_kind(self.node)}")
+        if not allow_empty and not self.node.strip():
+            raise self.error("is empty")
+        return self.node
+
+    def source_text(self) -> SourceText:
+        text = self.text()
+        return SourceText(text, self.location(), self.path, self.mark.text_column)
+
+    def matching(self, pattern: re.Pattern[str], rule: str) -> str:
+        text = self.text()
+        if not pattern.match(text):
+            raise self.error(f"'{text}' is not a valid id: {rule}")
+        return text
+
+    def number(self) -> float:
+        text = self.text()
+        if not NUMBER.match(text.strip()):
+            raise self.error(f"'{text}' is not a number (write e.g. 0.5, -2 or 1e-6)")
+        return float(text)
+
+    def numeric_value(self) -> NumericValue:
+        if isinstance(self.node, MarkedList):
+            return [item.numeric_value() for item in self.items("numbers", minimum=1)]
+        return self.number()
+
+
+def validate_lesson(root: Node, source: str) -> Lesson:
+    """Check a lesson document's structure and build the Lesson (expressions stay unparsed)."""
+    top = _Reader(root, Mark(1, 1), "", source)
+    fields = top.mapping(LESSON_FIELDS, "a lesson")
+    lesson_id = top.required("id").matching(LESSON_ID, "use lower-case letters, digits and '-'")
+    symbols = _symbols(top.required("symbols"))
+    names = {symbol.name for symbol in symbols}
+    definitions = _named_expressions(top.field("definitions"), names, "definitions")
+    checks = tuple(_check(item, names) for item in top.required("checks").items("numeric checks", minimum=1))
+    exercises = tuple(
+        _exercise(item, names) for item in top.required("exercises").items("exercises", minimum=3)
+    )
+    _require_unique_ids([(check.id, check.location) for check in checks], "check")
+    _require_unique_ids([(exercise.id, exercise.location) for exercise in exercises], "exercise")
+    return Lesson(
+        id=lesson_id,
+        title=top.required("title").text(),
+        subject=top.required("subject").text(),
+        topic=top.required("topic").text(),
+        tags=tuple(item.text() for item in _optional_items(top, "tags", "tags")),
+        requires=tuple(
+            (item.matching(LESSON_ID, "lesson ids use lower-case letters, digits and '-'"), item.location())
+            for item in _optional_items(top, "requires", "lesson ids")
+        ),
+        symbols=symbols,
+        definitions=definitions,
+        intro=top.required("intro").text(),
+        derivation=tuple(
+            _step(item, names, first=index == 0)
+            for index, item in enumerate(top.required("derivation").items("derivation steps", minimum=2))
+        ),
+        checks=checks,
+        exercises=exercises,
+        location=Location(source, fields.value_marks["id"].line, fields.value_marks["id"].column),
+    )
+
+
+def _optional_items(top: _Reader, key: str, what: str) -> list[_Reader]:
+    found = top.field(key)
+    return [] if found is None else found.items(what)
+
+
+def _symbols(reader: _Reader) -> tuple[SymbolSpec, ...]:
+    specs = []
+    for name, key_mark, value in reader.entries("symbols"):
+        _check_symbol_name(name, reader.error, key_mark, value.path)
+        if isinstance(value.node, MarkedMap):
+            value.mapping(("domain", "shape"), "a symbol's domain and shape")
+            domain = value.required("domain")
+            shape_field = value.field("shape")
+            shape = None if shape_field is None else _shape(shape_field)
+        else:
+            domain, shape = value, None
+        domain_name = domain.text()
+        if domain_name not in DOMAINS:
+            close = difflib.get_close_matches(domain_name, DOMAINS, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "the domains are " + ", ".join(DOMAINS)
+            raise domain.error(f"unknown domain '{domain_name}'; {hint}")
+        specs.append(SymbolSpec(name, domain_name, shape, Location(reader.source, key_mark.line, key_mark.column)))
+    if not specs:
+        raise reader.error("declare at least one symbol")
+    return tuple(specs)
+
+
+def _check_symbol_name(name: str, error: Callable[..., LessonError], mark: Mark, path: str) -> None:
+    if not SYMBOL_NAME.match(name):
+        raise error(
+            f"'{name}' is not a valid symbol name: use a letter followed by letters, digits or _", mark, path
+        )
+    if name in RESERVED_NAMES:
+        raise error(f"'{name}' cannot be a symbol: it already means a function or constant", mark, path)
+
+
+def _shape(reader: _Reader) -> tuple[int, ...]:
+    sizes = [item.text() for item in reader.items("sizes", minimum=1)]
+    if len(sizes) > 2 or not all(size.isdigit() and int(size) > 0 for size in sizes):
+        raise reader.error("a shape is [n] for a column vector or [m, n] for a matrix, with positive sizes")
+    return tuple(int(size) for size in sizes)
+
+
+def _declared(reader: _Reader, names: set[str], text: str | None = None) -> str:
+    name = reader.text() if text is None else text
+    if name not in names:
+        raise reader.error(f"'{name}' is not a declared symbol (declared: {', '.join(sorted(names))})")
+    return name
+
+
+def _named_expressions(reader: _Reader | None, names: set[str], what: str) -> tuple[tuple[str, SourceText], ...]:
+    if reader is None:
+        return ()
+    result = []
+    for name, key_mark, value in reader.entries(what):
+        if name not in names:
+            raise reader.error(
+                f"'{name}' is not a declared symbol (declared: {', '.join(sorted(names))})", key_mark, value.path
+            )
+        result.append((name, value.source_text()))
+    return tuple(result)
+
+
+def _step(reader: _Reader, names: set[str], *, first: bool) -> Step:
+    reader.mapping(STEP_FIELDS, "a derivation step")
+    by = reader.field("by")
+    rule = StepRule("given" if first else "equal") if by is None else _rule(by, names)
+    return Step(reader.required("expr").source_text(), reader.required("reason").text(), rule, reader.location())
+
+
+def _rule(reader: _Reader, names: set[str]) -> StepRule:
+    if isinstance(reader.node, str):
+        if reader.node in ("equal", "given"):
+            return StepRule(reader.node)  # type: ignore[arg-type]
+        raise reader.error(
+            f"unknown rule '{reader.node}'; write equal, given, {{differentiate: x}}, "
+            "{substitute: {x: ...}} or {limit: {x: oo}}"
+        )
+    fields = reader.mapping(("differentiate", "substitute", "limit"), "a rule")
+    if len(fields) != 1:
+        raise reader.error("a step follows by exactly one rule")
+    if "differentiate" in fields:
+        return StepRule("differentiate", variable=_declared(reader.required("differentiate"), names))
+    if "substitute" in fields:
+        replacements = _named_expressions(reader.required("substitute"), names, "substitutions")
+        if not replacements:
+            raise reader.error("substitute needs at least one 'name: expression'")
+        return StepRule("substitute", replacements=replacements)
+    limit = reader.required("limit")
+    entries = limit.entries("the limit, as 'name: value'")
+    if len(entries) != 1:
+        raise limit.error("a limit takes one variable, e.g. {x: oo}")
+    name, key_mark, point = entries[0]
+    if name not in names:
+        raise limit.error(f"'{name}' is not a declared symbol", key_mark, point.path)
+    return StepRule("limit", variable=name, point=point.source_text())
+
+
+def _check(reader: _Reader, names: set[str]) -> Check:
+    if not isinstance(reader.node, MarkedMap):
+        raise reader.error(f"expected a numeric check, found {_kind(reader.node)}")
+    kind_field = reader.required("kind")
+    kind = kind_field.text()
+    if kind not in CHECK_FIELDS:
+        raise kind_field.error(f"unknown check kind '{kind}'; use gradient, identity or example")
+    reader.mapping(CHECK_FIELDS[kind], f"a {kind} check")
+
+    def expression(key: str) -> SourceText:
+        return reader.required(key).source_text()
+
+    def numbers(key: str, *, required: bool = False) -> tuple[tuple[str, NumericValue], ...]:
+        field = reader.required(key) if required else reader.field(key)
+        if field is None:
+            return ()
+        return tuple((_declared(value, names, name), value.numeric_value()) for name, _, value in field.entries(key))
+
+    tolerance = reader.field("tolerance")
+    common = {
+        "id": reader.required("id").matching(EXERCISE_ID, "use lower-case letters, digits, '-' and '_'"),
+        "kind": kind,
+        "description": reader.required("description").text(),
+        "location": reader.location(),
+        "tolerance": None if tolerance is None else tolerance.number(),
+    }
+    if kind == "gradient":
+        gradient = _named_expressions(reader.required("gradient"), names, "gradient")
+        if not gradient:
+            raise reader.required("gradient").error("give at least one 'symbol: partial derivative'")
+        return Check(**common, function=expression("function"), gradient=gradient, at=numbers("at"))
+    if kind == "identity":
+        return Check(**common, lhs=expression("lhs"), rhs=expression("rhs"), at=numbers("at"))
+    return Check(
+        **common, expr=expression("expr"), values=numbers("values", required=True),
+        expected=reader.required("expected").numeric_value(),
+    )
+
+
+def _exercise(reader: _Reader, names: set[str]) -> Exercise:
+    reader.mapping(EXERCISE_FIELDS, "an exercise")
+    variables = reader.field("variables")
+    mistakes = []
+    for item in _optional_items(reader, "mistakes", "mistakes"):
+        item.mapping(MISTAKE_FIELDS, "a mistake")
+        mistakes.append(Mistake(item.required("answer").source_text(), item.required("feedback").text(), item.location()))
+    return Exercise(
+        id=reader.required("id").matching(EXERCISE_ID, "use lower-case letters, digits, '-' and '_'"),
+        prompt=reader.required("prompt").text(),
+        answer=reader.required("answer").source_text(),
+        variables=None if variables is None else tuple(_declared(item, names) for item in variables.items("names")),
+        hints=tuple(item.text() for item in reader.required("hints").items("hints", minimum=1)),
+        mistakes=tuple(mistakes),
+        solution=reader.required("solution").text(),
+        location=reader.location(),
+    )
+
+
+def _require_unique_ids(ids: list[tuple[str, Location]], what: str) -> None:
+    seen: dict[str, Location] = {}
+    for item_id, location in ids:
+        if item_id in seen:
+            raise LessonError(
+                f"{what} id '{item_id}' is used twice (first at line {seen[item_id].line})", location=location
+            )
+        seen[item_id] = location
+
+
+def _kind(node: Node) -> str:
+    if isinstance(node, MarkedMap):
+        return "a mapping"
+    if isinstance(node, MarkedList):
+        return "a list"
+    return f"the text '{node}'" if node else "nothing"
