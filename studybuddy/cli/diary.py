@@ -1,0 +1,257 @@
+"""``studybuddy diary ...``: the learning diary from the shell."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from studybuddy.core.errors import StudybuddyError
+
+if TYPE_CHECKING:
+    from studybuddy.services.diary import DiaryService, ImportReport
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    diary = subparsers.add_parser(
+        "diary",
+        help="the learning diary: add, edit, show, list, search, export, import",
+        description="One Markdown file per day in the study home's diary/ folder. DATE is "
+        "2025-07-06, today, yesterday, last monday, 3 days ago, ...",
+    )
+    commands = diary.add_subparsers(title="diary commands", metavar="COMMAND", required=True)
+
+    add = commands.add_parser("add", help="append a time-stamped line to today's entry")
+    add.add_argument("text", nargs="+", help="the line (quote it or not)")
+    add.set_defaults(handler=_add)
+
+    edit = commands.add_parser("edit", help="open a day's entry in $VISUAL or $EDITOR")
+    edit.add_argument("date", nargs="?", help="the day (default: today)")
+    edit.set_defaults(handler=_edit)
+
+    show = commands.add_parser("show", help="print a day's entry")
+    show.add_argument("date", nargs="?", help="the day (default: today)")
+    show.add_argument("--json", action="store_true", help="machine-readable output")
+    show.set_defaults(handler=_show)
+
+    listing = commands.add_parser("list", help="the days with an entry, with study minutes")
+    listing.add_argument("--from", dest="start", metavar="DATE", help="first day to list")
+    listing.add_argument("--to", dest="end", metavar="DATE", help="last day to list")
+    listing.add_argument("--json", action="store_true", help="machine-readable output")
+    listing.set_defaults(handler=_list)
+
+    search = commands.add_parser(
+        "search",
+        help="find entries by words, #tags and dates",
+        description='Words (all must appear; "backprop" finds "backpropagation"), "exact phrases", '
+        "#tags, and dates: from:DATE to:DATE on:DATE DATE..DATE 2025-07 2025.",
+    )
+    search.add_argument("query", nargs="+", help="e.g. softmax #calculus from:2025-07-01")
+    search.add_argument("--json", action="store_true", help="machine-readable output")
+    search.set_defaults(handler=_search)
+
+    export = commands.add_parser("export", help="all entries as one Markdown file, oldest first")
+    export.add_argument("--output", "-o", metavar="FILE", help="write here instead of standard output")
+    export.set_defaults(handler=_export)
+
+    importing = commands.add_parser(
+        "import",
+        help="split one long Markdown diary into daily entries",
+        description="Finds the days in a long diary (**2025-07-06**, ## July 6, 2025, 07/12/24:, "
+        "## Day 01, ...) and writes one entry per day. An existing entry is never overwritten: the "
+        "imported text is merged below it.",
+    )
+    importing.add_argument("file", help="the Markdown file")
+    importing.add_argument(
+        "--start-date", metavar="DATE", help="the date of Day 1 in a diary of numbered days"
+    )
+    importing.add_argument("--date", metavar="DATE", help="the day for text without a date")
+    importing.add_argument(
+        "--dry-run", action="store_true", help="report what would be written; write nothing"
+    )
+    importing.set_defaults(handler=_import)
+
+
+def _service(args: argparse.Namespace) -> DiaryService:
+    from studybuddy.services.context import StudyContext
+    from studybuddy.services.diary import open_diary
+
+    return open_diary(StudyContext.open(args.home))
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+
+
+def _add(args: argparse.Namespace) -> int:
+    stored = _service(args).add_line(" ".join(args.text))
+    print(f"added to {stored.path}")
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    service = _service(args)
+    day = service.parse_day(args.date)
+    stored = service.show(day)
+    if args.json:
+        _print_json(None if stored is None else _entry_json(stored))
+    elif stored is None:
+        print(f"no entry for {day.isoformat()} ({day:%A}); write one with: studybuddy diary add TEXT")
+    else:
+        sys.stdout.write(stored.entry.text if stored.entry.text.endswith("\n") else stored.entry.text + "\n")
+    if stored is not None and stored.entry.front_matter_problem:
+        print(f"studybuddy: warning: {stored.path}: {stored.entry.front_matter_problem}", file=sys.stderr)
+    return 0 if stored is not None or args.json else 1
+
+
+def _entry_json(stored: Any) -> dict[str, Any]:
+    entry = stored.entry
+    return {
+        "date": entry.day.isoformat(),
+        "path": str(stored.path),
+        "version": stored.version.token,
+        "front_matter": dict(entry.front_matter),
+        "tags": list(entry.tags),
+        "body": entry.body,
+        "text": entry.text,
+    }
+
+
+def _list(args: argparse.Namespace) -> int:
+    service = _service(args)
+    start = service.parse_day(args.start) if args.start else None
+    end = service.parse_day(args.end) if args.end else None
+    summaries = service.list(start, end)
+    if args.json:
+        _print_json([{"date": s.day.isoformat(), "study_minutes": s.minutes} for s in summaries])
+        return 0
+    if not summaries:
+        print("no diary entries yet; start one with: studybuddy diary add TEXT")
+        return 0
+    for summary in summaries:
+        minutes = "" if summary.minutes is None else f"  {summary.minutes:>4} min"
+        print(f"{summary.day.isoformat()}  {summary.day:%a}{minutes}")
+    print(f"{len(summaries)} entries")
+    return 0
+
+
+def _search(args: argparse.Namespace) -> int:
+    service = _service(args)
+    hits = service.search(" ".join(args.query))
+    if args.json:
+        _print_json([{"date": h.day.isoformat(), "snippet": h.snippet, "tags": list(h.tags)} for h in hits])
+    else:
+        for hit in hits:
+            print(f"{hit.day.isoformat()}  {hit.snippet}")
+        print(f"{len(hits)} {'entry' if len(hits) == 1 else 'entries'} found")
+    for day, reason in sorted(service.unreadable().items()):
+        print(f"studybuddy: warning: skipped {day.isoformat()}: {reason}", file=sys.stderr)
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    document = _service(args).export()
+    if args.output is None:
+        sys.stdout.write(document)
+        return 0
+    output = Path(args.output)
+    try:
+        output.write_text(document, encoding="utf-8")
+    except OSError as error:
+        raise StudybuddyError(f"cannot write {output}: {error.strerror}") from error
+    print(f"exported to {output}")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    service = _service(args)
+    report = service.import_file(
+        Path(args.file),
+        start_date=service.parse_day(args.start_date) if args.start_date else None,
+        default_date=service.parse_day(args.date) if args.date else None,
+        dry_run=args.dry_run,
+    )
+    _print_import_report(report)
+    return 0
+
+
+def _print_import_report(report: ImportReport) -> None:
+    plan = report.plan
+    verb = "would write" if report.dry_run else "wrote"
+    print(f"{report.source}: {len(plan.entries)} {'entry' if len(plan.entries) == 1 else 'entries'} found")
+    if plan.date_range:
+        first, last = plan.date_range
+        print(f"  dates: {first.isoformat()} to {last.isoformat()}")
+    actions = list(report.written.values())
+    for action, label in (
+        ("new", f"{verb} {{}} new entries"),
+        ("merged", f"{verb} {{}} entries below an existing one (the existing text is kept)"),
+        ("already there", "skipped {} entries already in the diary"),
+    ):
+        if actions.count(action):
+            print("  " + label.format(actions.count(action)))
+    merged = [day.isoformat() for day, action in sorted(report.written.items()) if action == "merged"]
+    if merged:
+        print(f"    merged: {', '.join(merged)}")
+    if plan.repairs:
+        examples = ", ".join(f"{r.wrong} -> {r.right}" for r in list(dict.fromkeys(plan.repairs))[:5])
+        print(f"  repaired {len(plan.repairs)} mis-encoded characters (e.g. {examples})")
+    for note in report.notes:
+        print(f"  note: {note}")
+    for piece in plan.unplaced:
+        print(f"  not placed: lines {piece.first_line}-{piece.last_line} ({piece.reason}): {piece.preview}")
+    if report.dry_run:
+        print("dry run: nothing was written")
+
+
+def _edit(args: argparse.Namespace) -> int:
+    from studybuddy.storage.diary_files import DiaryConflict
+
+    service = _service(args)
+    day = service.parse_day(args.date)
+    draft = service.open_draft(day)
+    editor = _editor_command()
+    handle, name = tempfile.mkstemp(prefix=f"studybuddy-{day.isoformat()}-", suffix=".md")
+    scratch = Path(name)
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(draft.text)
+    try:
+        result = subprocess.run([*editor, str(scratch)], check=False)
+    except OSError as error:
+        scratch.unlink()
+        raise StudybuddyError(
+            f"cannot start the editor {editor[0]!r}: {error.strerror}; set $EDITOR"
+        ) from error
+    if result.returncode != 0:
+        raise StudybuddyError(
+            f"the editor exited with status {result.returncode}; nothing was saved. Your text is in {scratch}"
+        )
+    new_text = scratch.read_text(encoding="utf-8")
+    try:
+        changed = service.save_draft(draft, new_text)
+    except DiaryConflict:
+        scratch.unlink()  # the store saved the user's text beside the entry; the error says where
+        raise
+    except StudybuddyError as error:
+        raise StudybuddyError(f"{error}. Your edited text is kept in {scratch}") from error
+    scratch.unlink()
+    path = service.files.path_for(day)
+    print(f"saved {path}" if changed else f"no change to {path}")
+    return 0
+
+
+def _editor_command() -> list[str]:
+    for variable in ("VISUAL", "EDITOR"):
+        if os.environ.get(variable, "").strip():
+            return shlex.split(os.environ[variable])
+    for fallback in ("nano", "vi"):
+        if shutil.which(fallback):
+            return [fallback]
+    raise StudybuddyError("no editor found: set $EDITOR (for example: export EDITOR=nano)")

@@ -1,0 +1,135 @@
+"""A diary entry: one day's Markdown, with optional YAML front matter and ``#tags`` in the text.
+
+The entry keeps the file's text exactly as written (``text``); front matter, body and tags are read
+from it, never written back from a parsed form, so comments and formatting in the user's file survive
+every operation studybuddy does (appending a line, merging an import).
+
+Front matter follows Obsidian daily notes: a ``---`` block at the very top, ``tags`` a list
+(``tags: [ml, calculus]``) or a single string. Tags in the body are Obsidian's too: ``#name`` with at
+least one non-digit, letters, digits, ``_``, ``-`` and ``/`` (nested tags); not inside code, not a
+heading's ``#``, not a URL fragment or an HTML entity.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from typing import Any
+
+import yaml
+
+ENTRY_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})\.md")
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
+_FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
+_INLINE_CODE = re.compile(r"(`+)(?:.+?)\1")
+# Preceded by start, space or opening punctuation: excludes URL fragments (/#x), entities (&#38;), C#.
+_TAG = re.compile(r"(?:(?<=^)|(?<=[\s(\[{,;]))#([\w/-]*[^\W\d][\w/-]*)", re.M)
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+
+def entry_file_name(day: date) -> str:
+    return f"{day.isoformat()}.md"
+
+
+@dataclass(frozen=True)
+class DiaryEntry:
+    day: date
+    text: str
+
+    @cached_property
+    def _split(self) -> tuple[Mapping[str, Any], str, str | None]:
+        match = _FRONT_MATTER.match(self.text)
+        if not match:
+            return {}, self.text, None
+        body = self.text[match.end() :]
+        try:
+            loaded = yaml.safe_load(match.group(1))
+        except yaml.YAMLError as error:
+            problem = str(getattr(error, "problem", None) or error)
+            return {}, body, f"front matter is not valid YAML ({problem}); it is kept as written"
+        if loaded is None:
+            return {}, body, None
+        if not isinstance(loaded, dict):
+            return {}, body, "front matter is not a key: value mapping; it is kept as written"
+        return loaded, body, None
+
+    @property
+    def front_matter(self) -> Mapping[str, Any]:
+        return self._split[0]
+
+    @property
+    def body(self) -> str:
+        return self._split[1]
+
+    @property
+    def front_matter_problem(self) -> str | None:
+        return self._split[2]
+
+    @cached_property
+    def tags(self) -> tuple[str, ...]:
+        """Front-matter tags, then body tags, lower-cased, in first-seen order without repeats."""
+        found = [*front_matter_tags(self.front_matter), *body_tags(self.body)]
+        return tuple(dict.fromkeys(tag.lower() for tag in found))
+
+    def is_blank(self) -> bool:
+        return not self.text.strip()
+
+
+def front_matter_tags(front_matter: Mapping[str, Any]) -> list[str]:
+    raw = front_matter.get("tags", front_matter.get("tag"))
+    if isinstance(raw, str):
+        items: list[Any] = re.split(r"[,\s]+", raw)
+    elif isinstance(raw, list):
+        items = raw
+    else:
+        return []
+    return [str(item).strip().lstrip("#") for item in items if str(item).strip().lstrip("#")]
+
+
+def prose_lines(body: str) -> Iterator[str]:
+    """The body's lines outside fenced code blocks, with inline code removed."""
+    fence: str | None = None
+    for line in body.splitlines():
+        opener = _FENCE.match(line)
+        if fence is None:
+            if opener:
+                fence = opener.group(1)
+                continue
+            yield _INLINE_CODE.sub(" ", line)
+        elif _closes(fence, opener, line):
+            fence = None
+
+
+def _closes(fence: str, opener: re.Match[str] | None, line: str) -> bool:
+    """A closing fence: the same character, at least as long, nothing after it."""
+    if opener is None:
+        return False
+    marker = opener.group(1)
+    return marker[0] == fence[0] and len(marker) >= len(fence) and not line.strip().lstrip(fence[0])
+
+
+def body_tags(body: str) -> list[str]:
+    return [match.group(1).rstrip("/-") for line in prose_lines(body) for match in _TAG.finditer(line)]
+
+
+def words(text: str) -> set[str]:
+    """Lower-cased words for search (letters and digits; ``don't`` is one word)."""
+    return {word.replace("’", "'") for word in _WORD.findall(text.lower())}
+
+
+def append_line(text: str, line: str) -> str:
+    """``text`` with ``line`` added at the end, separated by exactly one line break."""
+    if not text.strip():
+        return line + "\n"
+    return text.rstrip("\n") + "\n" + line + "\n"
+
+
+def merge_below(existing: str, addition: str, separator_note: str) -> str:
+    """Keep ``existing`` as it is and add ``addition`` under a horizontal rule and a short note."""
+    if not existing.strip():
+        return addition.rstrip("\n") + "\n"
+    return f"{existing.rstrip()}\n\n---\n\n{separator_note}\n\n{addition.strip(chr(10))}\n"
