@@ -1,0 +1,146 @@
+"""The studybuddy Textual app: sections as modes, app-wide keys with ids, the timer, background loads.
+
+The app stays small on purpose: each section is a screen in ``screens/``, the countdown logic lives in
+``timer_control``, palette commands in ``commands``. Nothing heavy (SymPy, NumPy, the lesson library)
+is touched before the first paint: ``on_mount`` schedules the loads after the first refresh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from studybuddy.core.clock import Clock
+from studybuddy.services.context import StudyContext
+from studybuddy.ui.commands import DiaryDayCommands, LessonCommands
+from studybuddy.ui.library import LibraryState
+from studybuddy.ui.screens.dashboard import DashboardScreen
+from studybuddy.ui.screens.diary import DiaryScreen
+from studybuddy.ui.screens.help import HelpScreen
+from studybuddy.ui.screens.lessons import LessonsScreen
+from studybuddy.ui.screens.progress import ProgressScreen
+from studybuddy.ui.timer_control import TimerControl
+from studybuddy.ui.timer_view import IDLE, TimerView
+
+
+class LocalClock:
+    """The wall clock in the user's zone; tests pass a frozen one instead."""
+
+    def now(self) -> datetime:
+        return datetime.now().astimezone()
+
+
+SECTIONS = {"dashboard": "Dashboard", "lessons": "Lessons", "diary": "Diary", "progress": "Progress"}
+
+
+class StudyBuddyApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "studybuddy"
+    MODES: ClassVar[dict[str, Any]] = {
+        "dashboard": DashboardScreen,
+        "lessons": LessonsScreen,
+        "diary": DiaryScreen,
+        "progress": ProgressScreen,
+    }
+    # Function keys and ctrl chords only, so no app key ever steals a letter from an answer box or the
+    # diary editor. Every binding has an id: users remap them in the config file's [keys] table.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "Help", id="app.help"),
+        Binding("f2", "switch_mode('dashboard')", "Home", id="mode.dashboard"),
+        Binding("f3", "switch_mode('lessons')", "Lessons", id="mode.lessons"),
+        Binding("f4", "switch_mode('diary')", "Diary", id="mode.diary"),
+        Binding("f5", "switch_mode('progress')", "Progress", id="mode.progress"),
+        Binding("f6,ctrl+t", "timer_toggle", "Timer", id="timer.toggle"),
+        Binding("f7", "timer_stop", "Stop", id="timer.stop", show=False),
+    ]
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
+    COMMANDS = App.COMMANDS | {LessonCommands, DiaryDayCommands}
+
+    timer_view: reactive[TimerView] = reactive(IDLE, always_update=True)
+    library: reactive[LibraryState] = reactive(LibraryState.loading, always_update=True)
+
+    def __init__(self, context: StudyContext, *, clock: Clock | None = None, background: bool = True) -> None:
+        super().__init__()
+        self.context = context
+        self.clock: Clock = clock or LocalClock()
+        self.timer = TimerControl(self, context, self.clock)
+        self._background = background
+        if context.config.keys:
+            self.set_keymap(dict(context.config.keys))
+
+    def on_mount(self) -> None:
+        self._apply_configured_theme()
+        self.switch_mode("dashboard")
+        # After the first paint: the timer (a small database read), then the slow loads.
+        self.call_after_refresh(self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        self.timer.resume_on_start()
+        self.set_interval(1.0, self.timer.tick, name="timer-tick")
+        if self._background:
+            self.load_library()
+            self.start_grading()
+
+    def _apply_configured_theme(self) -> None:
+        wanted = self.context.config.theme
+        if wanted is None:
+            return
+        if wanted in self.available_themes:
+            self.theme = wanted
+        else:
+            names = ", ".join(sorted(self.available_themes))
+            self.notify(
+                f"Unknown theme {wanted!r} in the config file; available: {names}", severity="warning"
+            )
+
+    # ---- background loads -------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="library", name="load-library")
+    def load_library(self) -> None:
+        """Parse (or read from the cache) the whole lesson library; screens watch ``library``."""
+        state = LibraryState.load(self.context)
+        self.call_from_thread(setattr, self, "library", state)
+
+    @work(thread=True, exclusive=True, group="grading", name="start-grading")
+    def start_grading(self) -> None:
+        """Spawn the grading worker process now, so the first answer is graded warm."""
+        try:
+            self.context.grading.start()
+        except Exception as error:  # the app still works without grading: say so, once
+            self.call_from_thread(self.notify, f"Grading is unavailable: {error}", severity="error")
+
+    # ---- actions ----------------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_timer_toggle(self) -> None:
+        self.timer.toggle()
+
+    def action_timer_stop(self) -> None:
+        self.timer.stop()
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for mode, title in SECTIONS.items():
+            yield SystemCommand(f"Go to {title}", f"Open the {title.lower()} section", self._go(mode))
+        yield SystemCommand("Timer: start, pause or resume", "The one-hour study timer", self.timer.toggle)
+        yield SystemCommand("Timer: stop", "End the session and record it", self.timer.stop)
+        yield SystemCommand("Keys and help", "Every key and what it does", self.action_help)
+
+    def _go(self, mode: str) -> Callable[[], None]:
+        return lambda: self.switch_mode(mode)  # type: ignore[return-value]
+
+    def on_unmount(self) -> None:
+        self.timer.heartbeat()
+        grading = getattr(self.context, "grading", None)
+        if grading is not None:
+            grading.close()

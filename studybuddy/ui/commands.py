@@ -1,0 +1,66 @@
+"""Command palette providers: open any lesson, open any diary day."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+if TYPE_CHECKING:
+    from studybuddy.ui.app import StudyBuddyApp
+
+
+class LessonCommands(Provider):
+    """Every loaded lesson by title, subject and topic."""
+
+    @property
+    def _app(self) -> StudyBuddyApp:
+        return self.app  # type: ignore[return-value]
+
+    def _entries(self) -> list[tuple[str, str, Any]]:
+        return [
+            (f"Lesson: {lesson.title}", f"{lesson.subject} / {lesson.topic}", lesson)
+            for lesson in self._app.library.lessons
+        ]
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, lesson in self._entries():
+            score = max(matcher.match(title), matcher.match(help_text) * 0.8)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), partial(self._open, lesson.id), help=help_text)
+
+    async def discover(self) -> Hits:
+        for title, help_text, lesson in self._entries()[:20]:
+            yield DiscoveryHit(title, partial(self._open, lesson.id), help=help_text)
+
+    def _open(self, lesson_id: str) -> None:
+        from studybuddy.ui.screens.lesson import open_lesson
+
+        open_lesson(self._app, lesson_id)
+
+
+class DiaryDayCommands(Provider):
+    """Every diary day, newest first, by its date and first line."""
+
+    async def startup(self) -> None:
+        app: Any = self.app
+        worker = app.run_worker(app.context.diary.list_days, thread=True, exit_on_error=False)
+        await worker.wait()
+        self._days = worker.result or []
+
+    def _entries(self) -> list[tuple[str, Any]]:
+        return [(f"Diary: {day.day.isoformat()}", day.day) for day in getattr(self, "_days", [])]
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, day in self._entries():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), partial(self._open, day), help="Open this day")
+
+    def _open(self, day: Any) -> None:
+        from studybuddy.ui.screens.diary import open_diary_day
+
+        open_diary_day(self.app, day)

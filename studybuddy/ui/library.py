@@ -1,0 +1,39 @@
+"""The lesson library as the UI holds it after the background load: summaries, and the broken files."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from studybuddy.core.errors import StudybuddyError
+from studybuddy.services.context import StudyContext
+
+
+@dataclass(frozen=True)
+class LibraryState:
+    """``ready`` is False until the worker has loaded the library; ``error``: the whole load failed."""
+
+    ready: bool = False
+    lessons: Sequence[Any] = ()
+    broken: Sequence[Any] = ()
+    error: str | None = None
+    by_id: dict[str, Any] = field(default_factory=dict)
+
+    loading: ClassVar[LibraryState]
+
+    @classmethod
+    def load(cls, context: StudyContext) -> LibraryState:
+        service = getattr(context, "lessons", None)
+        if service is None:
+            return cls(ready=True, error="the lesson service is not installed in this build")
+        try:
+            listing = service.list()
+        except StudybuddyError as error:
+            return cls(ready=True, error=str(error))
+        lessons = [item for item in listing if item.status == "ok"]
+        broken = [item for item in listing if item.status != "ok"]
+        return cls(ready=True, lessons=lessons, broken=broken, by_id={item.id: item for item in lessons})
+
+
+LibraryState.loading = LibraryState()

@@ -1,0 +1,134 @@
+"""Modal questions: start a session, recover an interrupted one, the hour is over, a lesson error."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+
+class _Dialog(ModalScreen[Any]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss_none", "Close", id="dialog.close")]
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
+
+
+class StartTimerDialog(_Dialog):
+    """Subject and length of the session; Enter starts it."""
+
+    def __init__(self, subject: str, minutes: int) -> None:
+        super().__init__()
+        self._subject = subject
+        self._minutes = minutes
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Start a study session", classes="dialog-title")
+            yield Label("Subject")
+            yield Input(self._subject, placeholder="e.g. linear algebra", id="subject")
+            yield Label("Minutes")
+            yield Input(str(self._minutes), type="integer", id="minutes")
+            yield Static("", id="start-error", classes="error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Start", variant="primary", id="start")
+                yield Button("Cancel", id="cancel")
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#start")
+    def start(self) -> None:
+        subject = self.query_one("#subject", Input).value.strip()
+        minutes_text = self.query_one("#minutes", Input).value.strip()
+        if not minutes_text.isdigit() or not 1 <= int(minutes_text) <= 24 * 60:
+            self.query_one("#start-error", Static).update("Minutes must be a whole number from 1 to 1440.")
+            return
+        self.dismiss((subject, int(minutes_text)))
+
+    @on(Button.Pressed, "#cancel")
+    def cancel(self) -> None:
+        self.dismiss(None)
+
+
+class RecoverSessionDialog(_Dialog):
+    """A session a crash or a closed terminal interrupted: keep it (to the last heartbeat) or discard."""
+
+    def __init__(self, session: Any) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        session = self.session
+        with Vertical(classes="dialog"):
+            yield Label("An interrupted session was found", classes="dialog-title")
+            yield Static(describe_interrupted(session), id="recover-text")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Keep it", variant="primary", id="keep")
+                yield Button("Discard", variant="error", id="discard")
+
+    @on(Button.Pressed, "#keep")
+    def keep(self) -> None:
+        self.dismiss("keep")
+
+    @on(Button.Pressed, "#discard")
+    def discard(self) -> None:
+        self.dismiss("discard")
+
+
+def describe_interrupted(session: Any) -> str:
+    subject = getattr(session, "subject", "") or "no subject"
+    started = getattr(session, "started_at", None)
+    studied = getattr(session, "studied_seconds", None)
+    parts = [f"Subject: {subject}"]
+    if started is not None:
+        parts.append(f"Started: {started:%Y-%m-%d %H:%M}")
+    if studied is not None:
+        parts.append(f"Known studied time: {int(studied) // 60} min")
+    return "\n".join(parts) + "\n\nKeep it up to the last moment it was known running, or discard it?"
+
+
+class TimerFinishedDialog(_Dialog):
+    """The hour rang: write the diary entry, or switch to the next subject of the rotation."""
+
+    def __init__(self, finished: Any, next_subject: str) -> None:
+        super().__init__()
+        self.finished = finished
+        self.next_subject = next_subject
+
+    def compose(self) -> ComposeResult:
+        switch_label = f"Switch to {self.next_subject}" if self.next_subject else "Start another session"
+        with Vertical(classes="dialog"):
+            yield Label("Time's up!", classes="dialog-title")
+            yield Static("Well done. Write down what you learned while it is fresh, or move on.")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Write the diary", variant="primary", id="diary")
+                yield Button(switch_label, id="switch")
+                yield Button("Later", id="later")
+
+    @on(Button.Pressed)
+    def choose(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id if event.button.id != "later" else None)
+
+
+class LessonErrorDialog(_Dialog):
+    """A lesson file that cannot be loaded: the error, with file:line:column, to read and fix."""
+
+    def __init__(self, title: str, message: str) -> None:
+        super().__init__()
+        self._title = title
+        self._message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog dialog-wide"):
+            yield Label(self._title, classes="dialog-title")
+            yield Static(self._message, id="lesson-error", classes="error", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Close", variant="primary", id="close")
+
+    @on(Button.Pressed, "#close")
+    def close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,88 @@
+"""The lesson browser: a tree by subject and topic, a filter box, and the broken files with their errors."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Input, Static, Tree
+
+from studybuddy.ui.library import LibraryState
+from studybuddy.ui.screens.base import SectionScreen
+from studybuddy.ui.screens.dialogs import LessonErrorDialog
+
+
+def matches(lesson: Any, words: list[str]) -> bool:
+    haystack = " ".join([lesson.id, lesson.title, lesson.subject, lesson.topic, *lesson.tags]).lower()
+    return all(word in haystack for word in words)
+
+
+class LessonsScreen(SectionScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+f", "focus_filter", "Filter", id="lessons.filter")]
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical(id="lessons-pane"):
+            yield Input(placeholder="Filter lessons: title, topic, tag…", id="lesson-filter")
+            yield Static("Loading the lesson library…", id="library-status")
+            tree: Tree[Any] = Tree("Lessons", id="lesson-tree")
+            tree.show_root = False
+            yield tree
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "library", self._show_library, init=True)
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#lesson-filter", Input).focus()
+
+    @on(Input.Changed, "#lesson-filter")
+    def _filter_changed(self) -> None:
+        self._show_library(self.app.library)  # type: ignore[attr-defined]
+
+    @on(Input.Submitted, "#lesson-filter")
+    def _filter_submitted(self) -> None:
+        self.query_one("#lesson-tree", Tree).focus()
+
+    def _show_library(self, library: LibraryState) -> None:
+        status = self.query_one("#library-status", Static)
+        tree: Tree[Any] = self.query_one("#lesson-tree", Tree)
+        if not library.ready:
+            return
+        if library.error:
+            status.update(f"The lesson library could not be loaded: {library.error}")
+            return
+        words = self.query_one("#lesson-filter", Input).value.lower().split()
+        shown = [lesson for lesson in library.lessons if matches(lesson, words)]
+        status.update(
+            f"{len(shown)} of {len(library.lessons)} lessons"
+            + (f", {len(library.broken)} broken" if library.broken else "")
+        )
+        tree.clear()
+        by_subject: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+        for lesson in shown:
+            by_subject[lesson.subject][lesson.topic].append(lesson)
+        for subject in sorted(by_subject):
+            subject_node = tree.root.add(subject, expand=True)
+            for topic in sorted(by_subject[subject]):
+                topic_node = subject_node.add(topic, expand=bool(words) or len(shown) <= 40)
+                for lesson in sorted(by_subject[subject][topic], key=lambda item: item.title):
+                    topic_node.add_leaf(lesson.title, data=("lesson", lesson))
+        if library.broken:
+            broken_node = tree.root.add("⚠ Broken lesson files", expand=True)
+            for item in library.broken:
+                broken_node.add_leaf(f"{item.path_name}: {item.error_summary}", data=("broken", item))
+
+    @on(Tree.NodeSelected, "#lesson-tree")
+    def _open(self, event: Tree.NodeSelected[Any]) -> None:
+        if event.node.data is None:
+            return
+        kind, item = event.node.data
+        if kind == "lesson":
+            from studybuddy.ui.screens.lesson import open_lesson
+
+            open_lesson(self.app, item.id)
+        else:
+            self.app.push_screen(LessonErrorDialog(f"Cannot load {item.path_name}", item.error_text))

@@ -1,0 +1,202 @@
+"""A lesson's exercises: answer box with a live pretty preview, verdict and diagnosis, hints, solution.
+
+Parsing for the preview and grading both run in thread workers (grading itself in the grading service's
+worker process), so typing and the timer never wait for SymPy.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widgets import Button, Input, Markdown, Static
+
+from studybuddy.core.errors import StudybuddyError
+from studybuddy.ui.mathview import Preview, preview_answer
+from studybuddy.ui.screens.base import SectionScreen
+from studybuddy.ui.services import service
+from studybuddy.ui.widgets.expression_preview import ExpressionPreview
+
+
+def describe_verdict(verdict: Any) -> tuple[str, str]:
+    """(css class, text) for a verdict: right, wrong with its diagnosis, invalid, or undecided."""
+    if verdict.kind == "equivalent":
+        return "-right", f"✓ Right. ({verdict.strength}, {verdict.ms:.0f} ms)"
+    if verdict.kind == "different":
+        why = verdict.diagnosis.message if verdict.diagnosis else verdict.detail
+        return "-wrong", f"✗ Not quite: {why}\n  {verdict.strength}"
+    if verdict.kind == "invalid":
+        pointer = verdict.error.pointer() if verdict.error else ""
+        return "-invalid", f"{pointer}\n{verdict.detail}".strip()
+    return "-unknown", f"? Could not decide in time: {verdict.detail}. Try a simpler form."
+
+
+class QuizScreen(SectionScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f8", "hint", "Hint", id="quiz.hint"),
+        Binding("f9", "solution", "Solution", id="quiz.solution"),
+        Binding("ctrl+n", "next_exercise", "Next", id="quiz.next"),
+        Binding("escape", "back", "Back", id="quiz.back"),
+    ]
+
+    class PreviewReady(Message):
+        def __init__(self, preview: Preview) -> None:
+            super().__init__()
+            self.preview = preview
+
+    class Graded(Message):
+        def __init__(self, answer: str, verdict: Any) -> None:
+            super().__init__()
+            self.answer = answer
+            self.verdict = verdict
+
+    def __init__(self, lesson: Any, index: int = 0) -> None:
+        super().__init__()
+        self.lesson = lesson
+        self.index = index
+        self.hints_shown = 0
+
+    @property
+    def exercise(self) -> Any:
+        return self.lesson.exercises[self.index]
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(id="quiz-body"):
+            yield Static("", id="exercise-title", classes="page-title")
+            yield Markdown("", id="exercise-prompt")
+            yield Input(placeholder="Your answer, e.g. s*(1 - s)", id="answer")
+            yield ExpressionPreview("", id="answer-preview")
+            yield Static("", id="verdict")
+            yield Static("", id="hints", markup=False)
+            yield Markdown("", id="solution")
+        with Horizontal(id="quiz-actions"):
+            yield Button("Check", id="check", variant="primary", compact=True)
+            yield Button("Hint", id="hint", compact=True)
+            yield Button("Solution", id="show-solution", compact=True)
+            yield Button("Next", id="next", compact=True)
+
+    def on_mount(self) -> None:
+        self._show_exercise()
+
+    def _show_exercise(self) -> None:
+        exercise = self.exercise
+        self.hints_shown = 0
+        count = len(self.lesson.exercises)
+        self.query_one("#exercise-title", Static).update(
+            f"{self.lesson.title}: exercise {self.index + 1} of {count}"
+        )
+        self.query_one("#exercise-prompt", Markdown).update(exercise.prompt)
+        answer = self.query_one("#answer", Input)
+        answer.value = ""
+        answer.focus()
+        self.query_one("#answer-preview", ExpressionPreview).show_empty()
+        self.query_one("#verdict", Static).update("")
+        self.query_one("#hints", Static).update("")
+        solution = self.query_one("#solution", Markdown)
+        solution.update("")
+        solution.display = False
+
+    # ---- live preview -----------------------------------------------------------------------------
+
+    @on(Input.Changed, "#answer")
+    def _typed(self, event: Input.Changed) -> None:
+        self.compute_preview(event.value)
+
+    @work(thread=True, exclusive=True, group="preview")
+    def compute_preview(self, text: str) -> None:
+        self.post_message(self.PreviewReady(preview_answer(text, self.lesson.table_for(self.exercise))))
+
+    def on_quiz_screen_preview_ready(self, message: PreviewReady) -> None:
+        preview = message.preview
+        if preview.text != self.query_one("#answer", Input).value:
+            return  # typing moved on; a newer preview is coming
+        widget = self.query_one("#answer-preview", ExpressionPreview)
+        if preview.pretty is not None:
+            widget.show_pretty(preview.pretty)
+        elif preview.pointer is not None:
+            widget.show_error(preview.pointer, preview.message or "")
+        else:
+            widget.show_empty()
+
+    # ---- grading ----------------------------------------------------------------------------------
+
+    @on(Input.Submitted, "#answer")
+    @on(Button.Pressed, "#check")
+    def submit(self) -> None:
+        answer = self.query_one("#answer", Input).value
+        if not answer.strip():
+            self.query_one("#verdict", Static).update("Type an answer first.")
+            return
+        self.query_one("#verdict", Static).update("Checking…")
+        self.grade(answer)
+
+    @work(thread=True, exclusive=True, group="grade")
+    def grade(self, answer: str) -> None:
+        app: Any = self.app
+        try:
+            verdict = service(app.context, "grading").grade_exercise(self.lesson, self.exercise, answer)
+        except StudybuddyError as error:
+            self.app.call_from_thread(self.notify, f"Grading failed: {error}", severity="error")
+            return
+        self.post_message(self.Graded(answer, verdict))
+
+    def on_quiz_screen_graded(self, message: Graded) -> None:
+        verdict = message.verdict
+        css_class, text = describe_verdict(verdict)
+        box = self.query_one("#verdict", Static)
+        box.set_classes(css_class)
+        box.update(text)
+        if verdict.kind in ("equivalent", "different"):
+            self._record(message.answer, verdict)
+
+    def _record(self, answer: str, verdict: Any) -> None:
+        app: Any = self.app
+        try:
+            service(app.context, "timer").record_attempt(
+                lesson_id=self.lesson.id,
+                exercise_id=self.exercise.id,
+                answer=answer,
+                correct=verdict.kind == "equivalent",
+            )
+        except StudybuddyError as error:
+            self.notify(f"The attempt could not be saved: {error}", severity="warning")
+
+    # ---- hints, solution, navigation --------------------------------------------------------------
+
+    def action_hint(self) -> None:
+        hints = self.exercise.hints
+        if self.hints_shown < len(hints):
+            self.hints_shown += 1
+        shown = [f"Hint {n + 1}: {hint}" for n, hint in enumerate(hints[: self.hints_shown])]
+        if self.hints_shown == len(hints):
+            shown.append("(no more hints; F9 shows the worked solution)")
+        self.query_one("#hints", Static).update("\n".join(shown))
+
+    def action_solution(self) -> None:
+        solution = self.query_one("#solution", Markdown)
+        solution.update("**Solution**\n\n" + self.exercise.solution)
+        solution.display = True
+        solution.scroll_visible()
+
+    def action_next_exercise(self) -> None:
+        self.index = (self.index + 1) % len(self.lesson.exercises)
+        self._show_exercise()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    @on(Button.Pressed, "#hint")
+    def _hint(self) -> None:
+        self.action_hint()
+
+    @on(Button.Pressed, "#show-solution")
+    def _solution(self) -> None:
+        self.action_solution()
+
+    @on(Button.Pressed, "#next")
+    def _next(self) -> None:
+        self.action_next_exercise()

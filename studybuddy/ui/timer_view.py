@@ -1,0 +1,35 @@
+"""What the timer bar shows, computed from the timer service's status without any I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+TimerState = Literal["idle", "running", "paused", "finished"]
+
+
+@dataclass(frozen=True)
+class TimerView:
+    """A snapshot of the countdown for display; ``remaining`` and ``planned`` are in seconds."""
+
+    state: TimerState = "idle"
+    subject: str = ""
+    remaining: float = 0.0
+    planned: float = 0.0
+
+    @property
+    def fraction_done(self) -> float:
+        if self.planned <= 0:
+            return 0.0
+        return min(1.0, max(0.0, 1.0 - self.remaining / self.planned))
+
+    @property
+    def clock_text(self) -> str:
+        """``42:07`` or ``1:00:00``: minutes and seconds left, rounded up so 0:00 means done."""
+        seconds = max(0, int(-(-self.remaining // 1)))
+        hours, rest = divmod(seconds, 3600)
+        minutes, seconds = divmod(rest, 60)
+        return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes}:{seconds:02}"
+
+
+IDLE = TimerView()

@@ -1,0 +1,48 @@
+"""The countdown strip under the header of every screen, clickable as well as keyboard-driven."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.widgets import Button, Static
+
+from studybuddy.ui.timer_view import IDLE, TimerView
+
+_BAR_CELLS = 20
+_STATE_LABEL = {"idle": "No session", "running": "Studying", "paused": "Paused", "finished": "Time's up"}
+
+
+def render_timer(view: TimerView) -> Content:
+    if view.state == "idle":
+        return Content.from_markup("[dim]No session running. Start the hour with [b]F6[/b].[/]")
+    done = round(view.fraction_done * _BAR_CELLS)
+    bar = "━" * done + "╌" * (_BAR_CELLS - done)
+    subject = f"  {view.subject}" if view.subject else ""
+    return Content.from_markup(
+        "[b]$state[/b]$subject  [b]$clock[/b] left  [$accent]$bar[/]",
+        state=_STATE_LABEL[view.state],
+        subject=subject,
+        clock=view.clock_text,
+        bar=bar,
+    )
+
+
+class TimerBar(Horizontal):
+    """Follows the app's ``timer_view`` reactive, so every screen shows the same countdown."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(render_timer(IDLE), id="timer-text")
+        yield Button("Start", id="timer-toggle", compact=True, action="app.timer_toggle")
+        yield Button("Stop", id="timer-stop", compact=True, action="app.timer_stop")
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "timer_view", self._show, init=True)
+
+    def _show(self, view: TimerView) -> None:
+        self.query_one("#timer-text", Static).update(render_timer(view))
+        self.set_class(view.state != "idle", "-active")
+        self.set_class(view.state == "paused", "-paused")
+        toggle = self.query_one("#timer-toggle", Button)
+        toggle.label = {"running": "Pause", "paused": "Resume"}.get(view.state, "Start")
+        self.query_one("#timer-stop", Button).display = view.state in ("running", "paused")
