@@ -1,12 +1,43 @@
-"""The real clock, for the CLI and the app; tests hand services a frozen ``Clock`` instead."""
+"""The clock the app runs on: the system's, or (a test hook) a time read from a file."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from datetime import datetime
+from pathlib import Path
+
+from studybuddy.core.clock import Clock
+from studybuddy.core.errors import StudybuddyError
+
+# Test hook, for tests that run studybuddy in a subprocess and so cannot hand it a fake clock: when set,
+# "now" is the ISO-8601 time with a UTC offset written in that file (e.g. 2025-07-06T09:00:00+00:00),
+# re-read on every call so the test can move time forward. Not meant for users.
+CLOCK_FILE_ENV_VAR = "STUDYBUDDY_CLOCK_FILE"
 
 
-class LocalClock:
-    """The wall clock in the user's time zone (its date is "today")."""
-
+class SystemClock:
     def now(self) -> datetime:
         return datetime.now().astimezone()
+
+
+class FileClock:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def now(self) -> datetime:
+        try:
+            moment = datetime.fromisoformat(self.path.read_text(encoding="utf-8").strip())
+        except (OSError, ValueError) as error:
+            raise StudybuddyError(
+                f"${CLOCK_FILE_ENV_VAR}: cannot read a time from {self.path}: {error}"
+            ) from error
+        if moment.tzinfo is None:
+            raise StudybuddyError(f"${CLOCK_FILE_ENV_VAR}: the time in {self.path} needs a UTC offset")
+        return moment
+
+
+def clock_from_environ(environ: Mapping[str, str] | None = None) -> Clock:
+    environ = os.environ if environ is None else environ
+    path = environ.get(CLOCK_FILE_ENV_VAR)
+    return FileClock(Path(path)) if path else SystemClock()

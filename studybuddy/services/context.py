@@ -9,9 +9,18 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from studybuddy.storage.config import Config, default_config_path, load_config
 from studybuddy.storage.paths import StudyHome, resolve_home
+
+if TYPE_CHECKING:
+    from studybuddy.core.clock import Clock
+    from studybuddy.services.progress import ProgressService
+    from studybuddy.services.stats import StatsService
+    from studybuddy.services.timer import TimerService
+    from studybuddy.storage.database import Database
 
 
 @dataclass
@@ -24,3 +33,39 @@ class StudyContext:
         environ = os.environ if environ is None else environ
         config = load_config(default_config_path(environ))
         return cls(config=config, home=resolve_home(cli_home, config, environ))
+
+    @cached_property
+    def clock(self) -> Clock:
+        from studybuddy.services.clock import clock_from_environ
+
+        return clock_from_environ()
+
+    @cached_property
+    def database(self) -> Database:
+        """Opened on first use; ``database.set_aside`` tells when a damaged file was replaced."""
+        from studybuddy.storage.database import Database
+
+        return Database.open(self.home.database_path, now=self.clock.now())
+
+    @cached_property
+    def timer(self) -> TimerService:
+        from studybuddy.services.timer import TimerService
+
+        return TimerService(
+            self.database,
+            self.clock,
+            default_minutes=self.config.timer_minutes,
+            rotation=self.config.rotation,
+        )
+
+    @cached_property
+    def stats(self) -> StatsService:
+        from studybuddy.services.stats import StatsService
+
+        return StatsService(self.database, self.clock)
+
+    @cached_property
+    def progress(self) -> ProgressService:
+        from studybuddy.services.progress import ProgressService
+
+        return ProgressService(self.database, self.clock, self.timer)

@@ -1,0 +1,152 @@
+"""Study statistics from per-day and per-subject totals: windows, streaks, the heatmap, mastery.
+
+Pure functions over plain mappings; the service fetches the totals and hands them in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+# Heatmap levels 1..4 start at these many minutes a day; 0 minutes is level 0. Fixed (not quantiles)
+# so a colour means the same amount of study in every window and every year.
+LEVEL_MINUTES = (1, 30, 60, 120)
+
+
+class Window(StrEnum):
+    WEEK = "week"
+    MONTH = "month"
+    YEAR = "year"
+
+    @property
+    def days(self) -> int:
+        return {Window.WEEK: 7, Window.MONTH: 30, Window.YEAR: 365}[self]
+
+
+def window_range(window: Window, today: date) -> tuple[date, date]:
+    """The last 7, 30 or 365 days, today included (rolling, so every window is full)."""
+    return today - timedelta(days=window.days - 1), today
+
+
+def whole_minutes(seconds: float) -> int:
+    """Seconds to minutes as people read them: 59.6 minutes of study is an hour's 60, not 59."""
+    return int(seconds / 60 + 0.5)
+
+
+def minutes_by_day(seconds_by_day: Mapping[date, float]) -> dict[date, int]:
+    return {day: whole_minutes(seconds) for day, seconds in sorted(seconds_by_day.items())}
+
+
+@dataclass(frozen=True)
+class Streaks:
+    current: int  # consecutive study days ending today, or yesterday when today has none yet
+    longest: int
+
+
+def streaks(minutes: Mapping[date, int], today: date) -> Streaks:
+    """A day counts when it has at least one minute of study. Today not studied yet does not break
+    a streak that ran to yesterday; days after today are ignored."""
+    days = sorted(day for day, value in minutes.items() if value >= 1 and day <= today)
+    longest = run = 0
+    previous: date | None = None
+    for day in days:
+        run = run + 1 if previous is not None and day - previous == timedelta(days=1) else 1
+        longest = max(longest, run)
+        previous = day
+    if previous is None or (today - previous).days > 1:
+        return Streaks(current=0, longest=longest)
+    return Streaks(current=run, longest=longest)
+
+
+def level(minutes: int) -> int:
+    """0 (nothing) to 4 (two hours or more)."""
+    return sum(1 for threshold in LEVEL_MINUTES if minutes >= threshold)
+
+
+@dataclass(frozen=True)
+class HeatmapCell:
+    day: date
+    minutes: int
+    level: int
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    """A calendar of study minutes: 7 rows (Monday to Sunday) by one column per week, oldest first.
+    Cells before the start or after the end of the range are None."""
+
+    rows: tuple[tuple[HeatmapCell | None, ...], ...]
+
+    @property
+    def weeks(self) -> int:
+        return len(self.rows[0]) if self.rows else 0
+
+    def column_starts(self) -> tuple[date, ...]:
+        """The Monday of each column."""
+        first = next(cell.day for row in self.rows for cell in row if cell is not None)
+        monday = first - timedelta(days=first.weekday())
+        return tuple(monday + timedelta(weeks=week) for week in range(self.weeks))
+
+
+def heatmap(minutes: Mapping[date, int], start: date, end: date) -> Heatmap:
+    if end < start:
+        raise ValueError(f"heatmap range ends ({end}) before it starts ({start})")
+    first_monday = start - timedelta(days=start.weekday())
+    weeks = (end - first_monday).days // 7 + 1
+    rows = []
+    for weekday in range(7):
+        row: list[HeatmapCell | None] = []
+        for week in range(weeks):
+            day = first_monday + timedelta(weeks=week, days=weekday)
+            if start <= day <= end:
+                value = minutes.get(day, 0)
+                row.append(HeatmapCell(day, value, level(value)))
+            else:
+                row.append(None)
+        rows.append(tuple(row))
+    return Heatmap(tuple(rows))
+
+
+@dataclass(frozen=True)
+class AttemptOutcome:
+    lesson_id: str
+    exercise_id: str
+    correct: bool
+    at: datetime
+
+
+@dataclass(frozen=True)
+class LessonMastery:
+    lesson_id: str
+    exercises_tried: int
+    exercises_mastered: int  # exercises whose latest attempt was right
+    attempts: int
+    right_attempts: int
+
+    def fraction(self, exercises_in_lesson: int | None = None) -> float:
+        """Mastered exercises over the lesson's exercises (or over those tried, when not known)."""
+        total = exercises_in_lesson if exercises_in_lesson else self.exercises_tried
+        return self.exercises_mastered / total if total else 0.0
+
+
+def mastery(attempts: Iterable[AttemptOutcome]) -> dict[str, LessonMastery]:
+    latest: dict[tuple[str, str], AttemptOutcome] = {}
+    counts: dict[str, list[int]] = {}
+    for attempt in attempts:
+        key = (attempt.lesson_id, attempt.exercise_id)
+        if key not in latest or attempt.at >= latest[key].at:
+            latest[key] = attempt
+        tally = counts.setdefault(attempt.lesson_id, [0, 0])
+        tally[0] += 1
+        tally[1] += attempt.correct
+    tried: dict[str, int] = {}
+    mastered: dict[str, int] = {}
+    for (lesson_id, _), outcome in latest.items():
+        tried[lesson_id] = tried.get(lesson_id, 0) + 1
+        mastered[lesson_id] = mastered.get(lesson_id, 0) + outcome.correct
+    return {
+        lesson_id: LessonMastery(lesson_id, tried[lesson_id], mastered[lesson_id], *counts[lesson_id])
+        for lesson_id in sorted(counts)
+    }

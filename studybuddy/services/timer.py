@@ -1,0 +1,431 @@
+"""The study timer as the CLI and the TUI use it: sessions stored as they happen, safe from crashes.
+
+A session row is committed before ``start`` returns. Its owner (the process showing the countdown)
+calls ``heartbeat`` at least every ``HEARTBEAT_INTERVAL`` while the session is open, paused included;
+that keeps the time studied on disk. A session is *interrupted* when its owner is known to be gone
+(same host, pid no longer alive) or its heartbeat is older than ``STALE_AFTER`` (owner on another
+host, a reboot, a reused pid). An interrupted session is never counted as live: the user keeps it
+(up to its last heartbeat or its planned end) or discards it.
+Every action reads, decides (core.timer) and writes in one short transaction.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from studybuddy.core.clock import Clock
+from studybuddy.core.rotation import next_subject
+from studybuddy.core.timer import KeepUntil, TimerError, TimerSession, TimerState
+from studybuddy.storage import sessions as rows
+from studybuddy.storage.database import Database
+from studybuddy.storage.sessions import Owner, SessionRecord
+
+HEARTBEAT_INTERVAL = timedelta(seconds=5)
+STALE_AFTER = 4 * HEARTBEAT_INTERVAL
+MAX_MINUTES = 24 * 60
+
+
+class InterruptedSessionError(TimerError):
+    """A session a crash left open must be kept or discarded before a new one starts."""
+
+    def __init__(self, message: str, sessions: Sequence[SessionView]) -> None:
+        super().__init__(message)
+        self.sessions = tuple(sessions)
+
+
+def process_is_alive(pid: int) -> bool:
+    if os.name == "nt":  # os.kill would terminate it there; rely on the heartbeat's age instead
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists, as another user's process
+    return True
+
+
+def this_process() -> Owner:
+    return Owner(os.getpid(), socket.gethostname())
+
+
+@dataclass(frozen=True)
+class SessionView:
+    """A session as of one moment: what the countdown, `timer status` and the dashboard show."""
+
+    id: int
+    subject: str
+    lesson_id: str | None
+    day: date
+    state: str
+    planned_seconds: int
+    studied_seconds: float
+    remaining_seconds: float
+    progress: float
+    started_at: datetime
+    ended_at: datetime | None
+    last_heartbeat_at: datetime
+    owner_pid: int | None
+    interrupted: bool
+    exercises_tried: int
+    exercises_right: int
+    exercises_wrong: int
+    timer: TimerSession
+
+    @classmethod
+    def of(cls, record: SessionRecord, now: datetime, interrupted: bool = False) -> SessionView:
+        timer = record.timer
+        # An interrupted session's time is what its last heartbeat recorded, not "until now".
+        studied = record.studied_seconds if interrupted else timer.elapsed(now).total_seconds()
+        planned = int(timer.planned.total_seconds())
+        return cls(
+            id=record.id,
+            subject=record.subject,
+            lesson_id=record.lesson_id,
+            day=record.day,
+            state=record.state.value,
+            planned_seconds=planned,
+            studied_seconds=studied,
+            remaining_seconds=max(0.0, planned - studied),
+            progress=min(1.0, studied / planned),
+            started_at=record.started_at,
+            ended_at=timer.ended_at,
+            last_heartbeat_at=record.last_heartbeat_at,
+            owner_pid=record.owner.pid if record.owner else None,
+            interrupted=interrupted,
+            exercises_tried=record.exercises_tried,
+            exercises_right=record.exercises_right,
+            exercises_wrong=record.exercises_wrong,
+            timer=timer,
+        )
+
+    @property
+    def is_open(self) -> bool:
+        return TimerState(self.state).is_open
+
+    def remaining_at(self, now: datetime) -> float:
+        """Seconds left at ``now`` (for a countdown redrawn between reads)."""
+        return self.timer.remaining(now).total_seconds()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "subject": self.subject,
+            "lesson_id": self.lesson_id,
+            "day": self.day.isoformat(),
+            "state": self.state,
+            "interrupted": self.interrupted,
+            "planned_seconds": self.planned_seconds,
+            "studied_seconds": round(self.studied_seconds, 3),
+            "remaining_seconds": round(self.remaining_seconds, 3),
+            "progress": round(self.progress, 4),
+            "started_at": self.started_at.isoformat(),
+            "ended_at": None if self.ended_at is None else self.ended_at.isoformat(),
+            "last_heartbeat_at": self.last_heartbeat_at.isoformat(),
+            "owner_pid": self.owner_pid,
+            "exercises": {
+                "tried": self.exercises_tried,
+                "right": self.exercises_right,
+                "wrong": self.exercises_wrong,
+            },
+        }
+
+
+@dataclass(frozen=True)
+class TimerStatus:
+    session: SessionView | None  # the live (running or paused) session, if any
+    interrupted: tuple[SessionView, ...]
+
+    @property
+    def state(self) -> str:
+        return "idle" if self.session is None else self.session.state
+
+    @property
+    def subject(self) -> str | None:
+        return None if self.session is None else self.session.subject
+
+    @property
+    def planned_seconds(self) -> int:
+        return 0 if self.session is None else self.session.planned_seconds
+
+    def remaining_at(self, now: datetime) -> float:
+        return 0.0 if self.session is None else self.session.remaining_at(now)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "state": self.state,
+            "session": None if self.session is None else self.session.to_json(),
+            "interrupted": [view.to_json() for view in self.interrupted],
+        }
+
+
+class TimerService:
+    def __init__(
+        self,
+        database: Database,
+        clock: Clock,
+        *,
+        default_minutes: int = 60,
+        rotation: Sequence[str] = (),
+        owner: Owner | None = None,
+        is_alive: Callable[[int], bool] = process_is_alive,
+    ) -> None:
+        self.database = database
+        self.clock = clock
+        self.default_minutes = default_minutes
+        self.rotation = tuple(rotation)
+        self.owner = owner or this_process()
+        self._is_alive = is_alive
+
+    # ---- the session's life -----------------------------------------------------------------------
+
+    def start(self, *, subject: str, minutes: int | None = None, lesson_id: str | None = None) -> SessionView:
+        """Start a session; the row is committed before this returns."""
+        subject = " ".join(subject.split())
+        if not subject:
+            raise TimerError("name the subject you are studying (--subject)")
+        minutes = self.default_minutes if minutes is None else minutes
+        if not 1 <= minutes <= MAX_MINUTES:
+            raise TimerError(f"a session lasts 1 to {MAX_MINUTES} minutes, not {minutes}")
+        now = self.clock.now()
+        with self.database.write() as conn:
+            live, stuck = self._open_sessions(conn, now)
+            if live is not None:
+                raise TimerError(
+                    f"a session is already {live.state}: {live.subject}, "
+                    f"{_minutes(live.remaining_seconds)} left; stop it first (studybuddy timer stop)"
+                )
+            if stuck:
+                raise InterruptedSessionError(
+                    f"an interrupted session ({stuck[0].subject}, started {_when(stuck[0].started_at)}) "
+                    "must be kept or discarded first (studybuddy timer recover keep|discard)",
+                    stuck,
+                )
+            timer = TimerSession(timedelta(minutes=minutes)).start(now)
+            session_id = rows.insert_session(
+                conn,
+                subject=subject,
+                lesson_id=lesson_id,
+                day=now.date(),
+                timer=timer,
+                heartbeat=now,
+                owner=self.owner,
+            )
+            record = rows.get_session(conn, session_id)
+        assert record is not None
+        return SessionView.of(record, now)
+
+    def heartbeat(self, session_id: int | None = None) -> SessionView | None:
+        """Record that the session is alive and how long has been studied; finishes it when due.
+        Returns the session as it now stands (another shell may have paused or stopped it)."""
+        now = self.clock.now()
+        with self.database.write() as conn:
+            record = self._find(conn, session_id, now)
+            if record is None:
+                return None
+            record = self._settle(conn, record, now)
+            if record.state.is_open:
+                rows.beat(conn, record.id, now, record.timer.elapsed(now).total_seconds())
+                record = rows.get_session(conn, record.id) or record
+        return SessionView.of(record, now)
+
+    def finish(self, session_id: int | None = None) -> SessionView | None:
+        """Close the session if its planned time is up (a no-op before then)."""
+        return self.heartbeat(session_id)
+
+    def pause(self) -> SessionView:
+        return self._transition(lambda timer, now: timer.pause(now))
+
+    def resume(self) -> SessionView:
+        return self._transition(lambda timer, now: timer.resume(now))
+
+    def stop(self) -> SessionView:
+        """End the live session now, keeping the time studied."""
+        return self._transition(lambda timer, now: timer.stop(now))
+
+    def log(
+        self, *, subject: str, minutes: int, day: date | None = None, lesson_id: str | None = None
+    ) -> SessionView:
+        """Record a session studied away from the timer (on paper, on a walk): finished, ``minutes`` long,
+        ending now when ``day`` is today, else starting at noon that day."""
+        if not 1 <= minutes <= MAX_MINUTES:
+            raise TimerError(f"a session lasts 1 to {MAX_MINUTES} minutes, not {minutes}")
+        subject = " ".join(subject.split())
+        if not subject:
+            raise TimerError("name the subject you studied (--subject)")
+        now = self.clock.now()
+        length = timedelta(minutes=minutes)
+        day = day or now.date()
+        if day > now.date():
+            raise TimerError(f"{day} is in the future; log time you have already studied")
+        start = now - length if day == now.date() else datetime.combine(day, time(12), now.tzinfo)
+        timer = TimerSession(length).start(start).stop(start + length)
+        with self.database.write() as conn:
+            session_id = rows.insert_session(
+                conn,
+                subject=subject,
+                lesson_id=lesson_id,
+                day=day,
+                timer=timer,
+                heartbeat=start + length,
+                owner=None,
+                studied_seconds=length.total_seconds(),
+            )
+            record = rows.get_session(conn, session_id)
+        assert record is not None
+        return SessionView.of(record, now)
+
+    # ---- interrupted sessions ---------------------------------------------------------------------
+
+    def interrupted(self) -> list[SessionView]:
+        now = self.clock.now()
+        with self.database.read() as conn:
+            return list(self._open_sessions(conn, now)[1])
+
+    def recover(self, session_id: int, keep_until: str = KeepUntil.HEARTBEAT) -> SessionView:
+        """Close an interrupted session: keep it up to its last heartbeat ("heartbeat") or its planned
+        end ("planned_end"), or "discard" it (the row stays, marked discarded, and never counts)."""
+        if keep_until == "discard":
+            return self.discard(session_id)
+        try:
+            policy = KeepUntil("heartbeat" if keep_until == "keep" else keep_until)
+        except ValueError:
+            raise TimerError(
+                f"keep an interrupted session until 'heartbeat' or 'planned_end', not {keep_until!r}"
+            ) from None
+        return self._close_interrupted(
+            session_id, lambda record, now: record.timer.recovered(policy, record.last_heartbeat_at, now)
+        )
+
+    def discard(self, session_id: int) -> SessionView:
+        return self._close_interrupted(session_id, lambda record, now: record.timer.discarded())
+
+    # ---- reading ----------------------------------------------------------------------------------
+
+    def status(self) -> TimerStatus:
+        now = self.clock.now()
+        with self.database.read() as conn:
+            live, stuck = self._open_sessions(conn, now)
+        return TimerStatus(live, tuple(stuck))
+
+    def session(self, session_id: int) -> SessionView:
+        now = self.clock.now()
+        with self.database.read() as conn:
+            record = rows.get_session(conn, session_id)
+            if record is None:
+                raise TimerError(f"there is no session {session_id}")
+            return SessionView.of(record, now, self._is_interrupted(record, now))
+
+    def last_session(self) -> SessionView | None:
+        """The most recent session that counts: the live one, or the last one ended."""
+        now = self.clock.now()
+        with self.database.read() as conn:
+            record = rows.last_session(conn)
+            return None if record is None else SessionView.of(record, now, self._is_interrupted(record, now))
+
+    def suggest_subject(self, after: str | None = None) -> str | None:
+        """The next subject in the user's rotation after ``after`` (default: the last session's)."""
+        if after is None:
+            last = self.last_session()
+            after = last.subject if last else None
+        return next_subject(self.rotation, after)
+
+    def live_session_id(self) -> int | None:
+        """The live session's id, for attaching exercise attempts to it."""
+        session = self.status().session
+        return None if session is None else session.id
+
+    # ---- internals --------------------------------------------------------------------------------
+
+    def _is_interrupted(self, record: SessionRecord, now: datetime) -> bool:
+        if not record.state.is_open:
+            return False
+        owner = record.owner
+        if owner is not None and owner.host == self.owner.host:
+            if owner.pid == self.owner.pid:
+                return False
+            if not self._is_alive(owner.pid):
+                return True
+        return now - record.last_heartbeat_at > STALE_AFTER
+
+    def _open_sessions(
+        self, conn: sqlite3.Connection, now: datetime
+    ) -> tuple[SessionView | None, list[SessionView]]:
+        """(the live session, the interrupted ones)."""
+        live: SessionView | None = None
+        stuck: list[SessionView] = []
+        for record in rows.open_sessions(conn):
+            if self._is_interrupted(record, now):
+                stuck.append(SessionView.of(record, now, interrupted=True))
+            elif record.timer.settle(now).state.is_open:  # a due one is over, whether stored yet or not
+                live = SessionView.of(record, now)
+        return live, stuck
+
+    def _find(self, conn: sqlite3.Connection, session_id: int | None, now: datetime) -> SessionRecord | None:
+        if session_id is not None:
+            return rows.get_session(conn, session_id)
+        for record in rows.open_sessions(conn):
+            if not self._is_interrupted(record, now):
+                return record
+        return None
+
+    def _settle(self, conn: sqlite3.Connection, record: SessionRecord, now: datetime) -> SessionRecord:
+        settled = record.timer.settle(now)
+        if settled is record.timer:
+            return record
+        rows.save_timer(conn, record.id, settled, settled.elapsed(now).total_seconds())
+        return rows.get_session(conn, record.id) or record
+
+    def _transition(self, change: Callable[[TimerSession, datetime], TimerSession]) -> SessionView:
+        now = self.clock.now()
+        with self.database.write() as conn:
+            record = self._find(conn, None, now)
+            if record is None:
+                raise TimerError(self._nothing_running(conn, now))
+            record = self._settle(conn, record, now)
+            timer = change(record.timer, now)
+            rows.save_timer(conn, record.id, timer, timer.elapsed(now).total_seconds())
+            record = rows.get_session(conn, record.id) or record
+        return SessionView.of(record, now)
+
+    def _close_interrupted(
+        self, session_id: int, close: Callable[[SessionRecord, datetime], TimerSession]
+    ) -> SessionView:
+        now = self.clock.now()
+        with self.database.write() as conn:
+            record = rows.get_session(conn, session_id)
+            if record is None:
+                raise TimerError(f"there is no session {session_id}")
+            if not record.state.is_open:
+                raise TimerError(f"session {session_id} has already ended ({record.state})")
+            if not self._is_interrupted(record, now):
+                raise TimerError(f"session {session_id} is still live; stop it with `studybuddy timer stop`")
+            timer = close(record, now)
+            discarded = timer.state is TimerState.DISCARDED
+            studied = record.studied_seconds if discarded else timer.elapsed(now).total_seconds()
+            rows.save_timer(conn, session_id, timer, studied)
+            record = rows.get_session(conn, session_id) or record
+        return SessionView.of(record, now)
+
+    def _nothing_running(self, conn: sqlite3.Connection, now: datetime) -> str:
+        stuck = self._open_sessions(conn, now)[1]
+        if stuck:
+            return (
+                f"no session is running; an interrupted one ({stuck[0].subject}) can be kept or "
+                "discarded with `studybuddy timer recover keep|discard`"
+            )
+        return "no session is running (start one with `studybuddy timer start`)"
+
+
+def _when(moment: datetime) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _minutes(seconds: float) -> str:
+    return f"{int(seconds // 60)} min"

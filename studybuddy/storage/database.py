@@ -1,0 +1,317 @@
+"""The SQLite store in the study home, safe with several studybuddy processes at once.
+
+WAL lets readers run beside a writer. Every write is a short ``BEGIN IMMEDIATE`` transaction: the write
+lock is taken up front, so two writers queue instead of deadlocking halfway, and ``busy_timeout`` makes
+the second one wait rather than fail. A bounded retry covers the few cases where SQLite reports
+SQLITE_BUSY without waiting. ``synchronous=NORMAL`` is SQLite's recommended WAL setting: never corrupt,
+and only a power cut (not a crash, kill or clean reboot) can lose the last commits.
+
+A file that is damaged, or is not a studybuddy database at all, is never written to: it is renamed
+aside (``studybuddy.sqlite3.corrupt-<timestamp>``) and a fresh database made; ``Database.set_aside``
+says so, for the caller to tell the user. Nothing outside the database's own files is touched.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from studybuddy.core.errors import StudybuddyError
+from studybuddy.storage.schema import MIGRATIONS, SCHEMA_VERSION
+
+APPLICATION_ID = 0x53747564  # "Stud" in the file header (PRAGMA application_id): marks the file as ours
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_SECONDS = 10.0
+BEGIN_ATTEMPTS = 5
+SIDE_FILES = ("-wal", "-shm", "-journal")
+
+_SQLITE_BUSY, _SQLITE_READONLY, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_NOTADB = 5, 8, 11, 13, 26
+
+
+class DatabaseError(StudybuddyError):
+    """The database cannot do what was asked; the message says why and what to do."""
+
+
+class DatabaseBusyError(DatabaseError):
+    pass
+
+
+class DatabaseTooNewError(DatabaseError):
+    pass
+
+
+class _Unusable(Exception):
+    """Internal: the file is damaged or foreign, and must be set aside."""
+
+    def __init__(self, reason: str, inode: int | None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.inode = inode
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """A database file that could not be used and was renamed out of the way."""
+
+    original: Path
+    kept_as: Path
+    reason: str
+
+    def message(self) -> str:
+        return (
+            f"the database {self.original} could not be used ({self.reason}). It was kept as "
+            f"{self.kept_as.name} beside it and a fresh database was made; your diary is untouched."
+        )
+
+
+class Database:
+    """One connection to the study database. Use ``write()`` for every change and ``read()`` for
+    several queries that must agree; both are short and may be used from any thread."""
+
+    def __init__(
+        self, path: Path, connection: sqlite3.Connection, sleep: Callable[[float], None] = time.sleep
+    ) -> None:
+        self.path = path
+        self.set_aside: SetAside | None = None
+        self._conn = connection
+        self._sleep = sleep
+        self._lock = threading.RLock()
+
+    @classmethod
+    def open(
+        cls,
+        path: Path,
+        *,
+        now: datetime,
+        busy_timeout: float = BUSY_TIMEOUT_SECONDS,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> Database:
+        """Open (creating and migrating as needed). ``now`` names a file set aside."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise DatabaseError(f"cannot create the folder {path.parent}: {error.strerror}") from error
+        try:
+            return cls._open_checked(path, busy_timeout, sleep)
+        except _Unusable as problem:
+            kept_as = _move_aside(path, problem.inode, now)
+            database = cls._open_checked(path, busy_timeout, sleep)
+            if kept_as is not None:  # else another process set it aside first and told its user
+                database.set_aside = SetAside(path, kept_as, problem.reason)
+            return database
+
+    @classmethod
+    def _open_checked(cls, path: Path, busy_timeout: float, sleep: Callable[[float], None]) -> Database:
+        inode = _check_header(path)
+        try:
+            connection = sqlite3.connect(
+                path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
+            )
+        except sqlite3.Error as error:
+            raise DatabaseError(f"cannot open the database {path}: {error}") from error
+        database = cls(path, connection, sleep)
+        try:
+            database._configure()
+            database._claim_and_migrate(inode)
+        except sqlite3.DatabaseError as error:
+            connection.close()
+            if _error_code(error) in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+                raise _Unusable(f"the file is damaged: {error}", inode) from error
+            raise _user_error(error, path) from error
+        except BaseException:
+            connection.close()
+            raise
+        return database
+
+    # ---- transactions -----------------------------------------------------------------------------
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """A ``BEGIN IMMEDIATE`` transaction: committed when the block ends, rolled back on error."""
+        with self._lock:
+            self._begin("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+                self._conn.execute("COMMIT")
+            except BaseException as error:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                if isinstance(error, sqlite3.Error):
+                    raise _user_error(error, self.path) from error
+                raise
+
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """One consistent snapshot for several queries (WAL readers never wait for the writer)."""
+        with self._lock:
+            self._begin("BEGIN")
+            try:
+                yield self._conn
+            except sqlite3.Error as error:
+                raise _user_error(error, self.path) from error
+            finally:
+                if self._conn.in_transaction:
+                    self._conn.execute("COMMIT")
+
+    def _begin(self, statement: str) -> None:
+        delay = 0.02
+        for attempt in range(BEGIN_ATTEMPTS):
+            try:
+                self._conn.execute(statement)
+                return
+            except sqlite3.OperationalError as error:
+                if _error_code(error) != _SQLITE_BUSY or attempt == BEGIN_ATTEMPTS - 1:
+                    raise _user_error(error, self.path) from error
+            self._sleep(delay)
+            delay *= 2
+
+    # ---- maintenance ------------------------------------------------------------------------------
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def backup(self, target: Path) -> None:
+        """A consistent copy through SQLite's backup API (safe while others write), placed atomically."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
+        partial.unlink(missing_ok=True)
+        try:
+            copy = sqlite3.connect(partial)
+            try:
+                with self._lock:
+                    self._conn.backup(copy)
+            finally:
+                copy.close()
+            os.replace(partial, target)
+        except sqlite3.Error as error:
+            raise _user_error(error, target) from error
+        except OSError as error:
+            raise DatabaseError(f"cannot write the backup {target}: {error.strerror}") from error
+        finally:
+            partial.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # ---- opening ----------------------------------------------------------------------------------
+
+    def _configure(self) -> None:
+        self._conn.execute("PRAGMA foreign_keys = ON")
+        self._conn.execute("PRAGMA synchronous = NORMAL")
+        mode = self._conn.execute("PRAGMA journal_mode").fetchone()[0]
+        if mode != "wal":  # switching needs a moment of exclusive access: retry if another is in
+            for attempt in range(BEGIN_ATTEMPTS):
+                try:
+                    self._conn.execute("PRAGMA journal_mode = WAL")
+                    break
+                except sqlite3.OperationalError as error:
+                    if _error_code(error) != _SQLITE_BUSY or attempt == BEGIN_ATTEMPTS - 1:
+                        raise
+                self._sleep(0.02 * 2**attempt)
+
+    def _claim_and_migrate(self, inode: int | None) -> None:
+        self._check_ownership(inode)
+        version = self.schema_version
+        if version > SCHEMA_VERSION:
+            raise DatabaseTooNewError(
+                f"the database {self.path} was written by a newer studybuddy (schema {version}, this "
+                f"version knows {SCHEMA_VERSION}); upgrade studybuddy to use it"
+            )
+        if version < SCHEMA_VERSION:
+            with self.write() as conn:
+                self._check_ownership(inode)  # another process may have got here first
+                for number in range(self.schema_version, SCHEMA_VERSION):
+                    for statement in MIGRATIONS[number]:
+                        conn.execute(statement)
+                    conn.execute(f"PRAGMA user_version = {number + 1}")
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        # Cheap at our sizes and catches damage the header does not show, before anything is written.
+        problem = self._conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+        if problem != "ok":
+            raise _Unusable(f"the file is damaged: {problem}", inode)
+
+    def _check_ownership(self, inode: int | None) -> None:
+        application_id = self._conn.execute("PRAGMA application_id").fetchone()[0]
+        if application_id == APPLICATION_ID:
+            return
+        has_tables = self._conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
+        if application_id != 0 or has_tables:
+            raise _Unusable("it is another application's SQLite database", inode)
+
+
+def _check_header(path: Path) -> int | None:
+    """The file's inode if it exists; raises _Unusable if it has content but is not SQLite at all."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(len(SQLITE_MAGIC))
+            inode = os.fstat(file.fileno()).st_ino
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise DatabaseError(f"cannot read the database {path}: {error.strerror}") from error
+    if head and head != SQLITE_MAGIC:
+        raise _Unusable("it is not a SQLite database", inode)
+    return inode
+
+
+def _move_aside(path: Path, inode: int | None, now: datetime) -> Path | None:
+    """Rename the unusable file (and its WAL and journal) to ``<name>.corrupt-<timestamp>``."""
+    try:
+        if inode is not None and path.stat().st_ino != inode:
+            return None  # already replaced by another process
+        stamp = now.strftime("%Y%m%dT%H%M%S")
+        kept_as = path.with_name(f"{path.name}.corrupt-{stamp}")
+        serial = 1
+        while kept_as.exists():
+            serial += 1
+            kept_as = path.with_name(f"{path.name}.corrupt-{stamp}-{serial}")
+        os.rename(path, kept_as)
+        for suffix in SIDE_FILES:
+            side = path.with_name(path.name + suffix)
+            if side.exists():
+                os.rename(side, kept_as.with_name(kept_as.name + suffix))
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise DatabaseError(
+            f"the database {path} cannot be used and could not be set aside ({error.strerror}); "
+            "move it away yourself and try again"
+        ) from error
+    return kept_as
+
+
+def _error_code(error: sqlite3.Error) -> int | None:
+    code = getattr(error, "sqlite_errorcode", None)
+    return None if code is None else code & 0xFF  # extended codes carry the primary one in the low byte
+
+
+def _user_error(error: sqlite3.Error, path: Path) -> DatabaseError:
+    code = _error_code(error)
+    if code == _SQLITE_BUSY:
+        return DatabaseBusyError(
+            f"another studybuddy process kept the database {path} busy for too long; try again"
+        )
+    if code == _SQLITE_FULL:
+        return DatabaseError(f"the disk holding {path} is full; nothing was saved")
+    if code == _SQLITE_READONLY:
+        return DatabaseError(f"the database {path} is read-only; nothing was saved")
+    if code in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+        return DatabaseError(
+            f"the database {path} is damaged ({error}); run studybuddy again to set it aside"
+        )
+    return DatabaseError(f"database error in {path}: {error}")

@@ -1,0 +1,66 @@
+"""Exercise attempts and per-lesson progress (last opened, derivation steps revealed)."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from studybuddy.core.stats import AttemptOutcome
+from studybuddy.storage.sessions import from_seconds, to_seconds
+
+
+@dataclass(frozen=True)
+class LessonProgress:
+    lesson_id: str
+    last_opened_at: datetime
+    steps_revealed: int  # how far through the derivation the user got: where to pick up
+
+
+def insert_attempt(
+    conn: sqlite3.Connection,
+    *,
+    lesson_id: str,
+    exercise_id: str,
+    answer: str,
+    correct: bool,
+    verdict: str,
+    diagnosis: str | None,
+    at: datetime,
+    session_id: int | None,
+) -> int:
+    cursor = conn.execute(
+        "INSERT INTO attempts (lesson_id, exercise_id, answer, correct, verdict, diagnosis, at, session_id) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (lesson_id, exercise_id, answer, int(correct), verdict, diagnosis, to_seconds(at), session_id),
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def attempt_outcomes(conn: sqlite3.Connection, lesson_id: str | None = None) -> list[AttemptOutcome]:
+    query = "SELECT lesson_id, exercise_id, correct, at FROM attempts"
+    rows = conn.execute(query + " WHERE lesson_id = ?", (lesson_id,)) if lesson_id else conn.execute(query)
+    return [
+        AttemptOutcome(lesson, exercise, bool(correct), from_seconds(at))
+        for lesson, exercise, correct, at in rows
+    ]
+
+
+def touch_lesson(conn: sqlite3.Connection, lesson_id: str, at: datetime, steps_revealed: int | None) -> None:
+    """Record that a lesson was opened now; ``steps_revealed`` only ever moves forward."""
+    conn.execute(
+        "INSERT INTO lesson_progress (lesson_id, last_opened_at, steps_revealed) VALUES (?, ?, ?) "
+        "ON CONFLICT (lesson_id) DO UPDATE SET last_opened_at = excluded.last_opened_at, "
+        "steps_revealed = max(steps_revealed, excluded.steps_revealed)",
+        (lesson_id, to_seconds(at), steps_revealed or 0),
+    )
+
+
+def recent_lessons(conn: sqlite3.Connection, limit: int) -> list[LessonProgress]:
+    rows = conn.execute(
+        "SELECT lesson_id, last_opened_at, steps_revealed FROM lesson_progress "
+        "ORDER BY last_opened_at DESC LIMIT ?",
+        (limit,),
+    )
+    return [LessonProgress(lesson_id, from_seconds(at), steps) for lesson_id, at, steps in rows]
