@@ -1,0 +1,380 @@
+"""A whitelist walk over Python's syntax tree of the canonical string, building SymPy objects directly.
+
+``ast.parse`` only parses; nothing is compiled or evaluated. Each node kind we accept is listed here,
+everything else is an error. Costs are checked before an expensive value is built: the digits a power
+of numbers would have, exponent sizes, factorial arguments, the node count and the nesting depth.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sympy
+from sympy.matrices.expressions.matexpr import MatrixExpr
+from sympy.polys.polyerrors import BasePolynomialError
+
+from studybuddy.core.mathexpr.errors import ExprError
+from studybuddy.core.mathexpr.matrices import MATRIX_FUNCTIONS, is_matrix, shape_text
+from studybuddy.core.mathexpr.symbols import SymbolTable
+from studybuddy.core.mathexpr.tokenizer import Canonical, Kind
+
+# SymPy raises these for arithmetic it refuses (shape mismatches, matrix + scalar, ...).
+_SYMPY_REFUSALS = (
+    ArithmeticError,
+    ValueError,
+    TypeError,
+    NotImplementedError,
+    IndexError,
+    RecursionError,
+    BasePolynomialError,
+)
+
+_LOG10_2 = math.log10(2)
+_MAX_DIFF_ORDER = 10
+_MAX_EXPANDED_TERMS = 100  # a sum or product with numeric bounds is written out up to this many terms
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Cost limits checked on built values, so no input can make parsing slow or huge."""
+
+    max_length: int = 2000
+    max_depth: int = 60
+    max_nodes: int = 400
+    max_digits: int = 40  # digits in one typed number
+    max_exponent: int = 1000  # |exponent| on a number, and the digits of any number built
+    max_symbolic_exponent: int = 10_000  # |exponent| on a symbolic base: (x - a)^6000 costs nothing
+    max_factorial: int = 200
+
+
+# name -> (builder, allowed argument counts)
+_SCALAR_FUNCTIONS: dict[str, tuple[Callable[..., sympy.Basic], tuple[int, ...]]] = {
+    "exp": (sympy.exp, (1,)), "log": (sympy.log, (1, 2)), "sqrt": (sympy.sqrt, (1,)),
+    "cbrt": (sympy.cbrt, (1,)), "root": (sympy.root, (2,)),
+    "sin": (sympy.sin, (1,)), "cos": (sympy.cos, (1,)), "tan": (sympy.tan, (1,)), "cot": (sympy.cot, (1,)),
+    "sec": (sympy.sec, (1,)), "csc": (sympy.csc, (1,)), "asin": (sympy.asin, (1,)),
+    "acos": (sympy.acos, (1,)), "atan": (sympy.atan, (1,)), "acot": (sympy.acot, (1,)),
+    "asec": (sympy.asec, (1,)), "acsc": (sympy.acsc, (1,)), "atan2": (sympy.atan2, (2,)),
+    "sinh": (sympy.sinh, (1,)), "cosh": (sympy.cosh, (1,)), "tanh": (sympy.tanh, (1,)),
+    "coth": (sympy.coth, (1,)), "sech": (sympy.sech, (1,)), "csch": (sympy.csch, (1,)),
+    "asinh": (sympy.asinh, (1,)), "acosh": (sympy.acosh, (1,)), "atanh": (sympy.atanh, (1,)),
+    "acoth": (sympy.acoth, (1,)), "asech": (sympy.asech, (1,)), "acsch": (sympy.acsch, (1,)),
+    "Abs": (sympy.Abs, (1,)), "sign": (sympy.sign, (1,)), "Heaviside": (sympy.Heaviside, (1,)),
+    "Max": (sympy.Max, tuple(range(1, 33))), "Min": (sympy.Min, tuple(range(1, 33))),
+    "floor": (sympy.floor, (1,)), "ceiling": (sympy.ceiling, (1,)),
+    "factorial": (sympy.factorial, (1,)), "binomial": (sympy.binomial, (2,)),
+    "re": (sympy.re, (1,)), "im": (sympy.im, (1,)), "arg": (sympy.arg, (1,)),
+    "conjugate": (sympy.conjugate, (1,)),
+}  # fmt: skip
+
+_CONSTANTS: dict[str, sympy.Basic] = {"E": sympy.E, "pi": sympy.pi, "I": sympy.I, "oo": sympy.oo}
+_UNDEFINED = (sympy.nan, sympy.zoo)
+_INFINITE = (sympy.oo, -sympy.oo, sympy.zoo)
+
+
+class Builder:
+    """Builds one expression; ``build`` is the entry point."""
+
+    def __init__(self, canonical: Canonical, typed: str, table: SymbolTable, limits: Limits) -> None:
+        self.canonical = canonical
+        self.typed = typed
+        self.table = table
+        self.limits = limits
+        self.nodes = 0
+
+    # -- positions and errors -------------------------------------------------------------------
+
+    def span(self, node: ast.AST) -> tuple[int, int]:
+        owners = self.canonical.owners
+        first = getattr(node, "col_offset", 0)
+        last = (getattr(node, "end_col_offset", None) or first + 1) - 1
+        first = min(max(first, 0), len(owners) - 1)
+        last = min(max(last, first), len(owners) - 1)
+        return owners[first].start, owners[last].end
+
+    def error(self, message: str, node: ast.AST, suggestion: str | None = None) -> ExprError:
+        start, end = self.span(node)
+        return ExprError(message, self.typed, start, end, suggestion)
+
+    def shown(self, node: ast.AST) -> str:
+        start, end = self.span(node)
+        return self.typed[start:end]
+
+    # -- the walk -------------------------------------------------------------------------------
+
+    def build(self) -> sympy.Basic:
+        try:
+            tree = ast.parse(self.canonical.text, mode="eval")
+        except SyntaxError as exc:
+            raise self._syntax_error(exc) from None
+        except (RecursionError, MemoryError, ValueError):
+            raise ExprError("the expression is too complex", self.typed, 0, len(self.typed)) from None
+        return self.visit(tree.body, 0)
+
+    def _syntax_error(self, exc: SyntaxError) -> ExprError:
+        offset = (exc.offset or 0) - 1
+        owners = self.canonical.owners
+        if offset < 0 or offset >= len(owners):
+            end = len(self.typed)
+            return ExprError("the expression is incomplete", self.typed, max(0, end - 1), end)
+        piece = owners[offset]
+        shown = self.typed[piece.start : piece.end]
+        if piece.kind is Kind.COMMA:
+            return ExprError(
+                "a comma is only allowed between a function's arguments", self.typed, piece.start, piece.end
+            )
+        return ExprError(f"unexpected {shown!r}", self.typed, piece.start, piece.end)
+
+    def visit(self, node: ast.AST, depth: int) -> sympy.Basic:
+        self.nodes += 1
+        if self.nodes > self.limits.max_nodes:
+            raise self.error("the expression is too long", node)
+        if depth > self.limits.max_depth:
+            raise self.error("the expression is nested too deeply", node)
+        if isinstance(node, ast.BinOp):
+            return self.binary(node, depth)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+            operand = self.visit(node.operand, depth + 1)
+            return self.checked(lambda: -operand if isinstance(node.op, ast.USub) else operand, node)
+        if isinstance(node, ast.Call):
+            return self.call(node, depth)
+        if isinstance(node, ast.Name):
+            return self.atom(node)
+        if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+            return self.number(str(node.value), node)
+        if isinstance(node, ast.Tuple):
+            raise self.error("a list of expressions is not allowed here", node)
+        raise self.error("this is not part of a math expression", node)
+
+    def atom(self, node: ast.Name) -> sympy.Basic:
+        piece = self.canonical.atoms.get(node.id)
+        if piece is None:  # cannot happen: the tokenizer writes every name as a placeholder
+            raise self.error("this is not part of a math expression", node)
+        if piece.kind is Kind.NUMBER:
+            return self.number(piece.value, node)
+        if piece.kind is Kind.VARIABLE:
+            return self.table.symbol(piece.value)
+        if piece.kind is Kind.CONSTANT:
+            return _CONSTANTS[piece.value]
+        if piece.kind is Kind.TRANSPOSE:
+            raise self.error("unknown name 'T' (T means transpose only after a matrix, as in A^T)", node)
+        raise self.error(f"{piece.value} needs parentheses, like {piece.value}(x)", node)
+
+    def number(self, text: str, node: ast.AST) -> sympy.Basic:
+        mantissa, _, exponent = text.lower().partition("e")
+        digits = sum(ch.isdigit() for ch in mantissa)
+        if digits > self.limits.max_digits:
+            raise self.error(f"a number with more than {self.limits.max_digits} digits", node)
+        if exponent and abs(int(exponent)) > self.limits.max_exponent:
+            raise self.error("the number's exponent is too large", node)
+        if "." in mantissa or exponent:
+            return sympy.Float(text, max(15, digits))
+        return sympy.Integer(int(mantissa))
+
+    # -- operators ------------------------------------------------------------------------------
+
+    def binary(self, node: ast.BinOp, depth: int) -> sympy.Basic:
+        op = node.op
+        if isinstance(op, ast.Pow) and self._is_transpose(node.right):
+            base = self.visit(node.left, depth + 1)
+            if not is_matrix(base):
+                raise self.error(
+                    "unknown name 'T' (T means transpose only after a matrix, as in A^T)", node.right
+                )
+            return self.checked(lambda: base.T, node)
+        left = self.visit(node.left, depth + 1)
+        right = self.visit(node.right, depth + 1)
+        if isinstance(op, ast.Add):
+            self._same_kind(left, right, node, "add")
+            return self.checked(lambda: left + right, node)
+        if isinstance(op, ast.Sub):
+            self._same_kind(left, right, node, "subtract")
+            return self.checked(lambda: left - right, node)
+        if isinstance(op, ast.Mult):
+            return self.checked(lambda: left * right, node)
+        if isinstance(op, ast.MatMult):
+            if not (is_matrix(left) and is_matrix(right)):
+                raise self.error("@ multiplies two matrices; use * with a scalar", node)
+            return self.checked(lambda: left * right, node)
+        if isinstance(op, ast.Div):
+            if is_matrix(right):
+                raise self.error("cannot divide by a matrix (use inv(A))", node.right)
+            if right == 0:
+                raise self.error("division by zero", node.right)
+            return self.checked(lambda: left / right, node)
+        if isinstance(op, ast.Pow):
+            return self.power(left, right, node)
+        raise self.error("this operator is not allowed (use + - * / ^)", node)
+
+    def _is_transpose(self, node: ast.AST) -> bool:
+        piece = self.canonical.atoms.get(node.id) if isinstance(node, ast.Name) else None
+        return piece is not None and piece.kind is Kind.TRANSPOSE
+
+    def _same_kind(self, left: sympy.Basic, right: sympy.Basic, node: ast.BinOp, verb: str) -> None:
+        if is_matrix(left) != is_matrix(right):
+            matrix = left if is_matrix(left) else right
+            raise self.error(f"cannot {verb} a matrix ({shape_text(matrix)}) and a scalar", node)
+
+    def power(self, base: sympy.Basic, exponent: sympy.Basic, node: ast.BinOp) -> sympy.Basic:
+        limit = self.limits.max_exponent if base.is_number else self.limits.max_symbolic_exponent
+        if is_matrix(exponent):
+            raise self.error("a matrix cannot be an exponent", node.right)
+        if isinstance(exponent, sympy.Rational):
+            if abs(exponent.p) > limit or exponent.q > limit:
+                raise self.error(f"the exponent is too large (at most {limit})", node.right)
+        elif isinstance(exponent, sympy.Float) and abs(exponent) > limit:
+            raise self.error(f"the exponent is too large (at most {limit})", node.right)
+        if is_matrix(base):
+            if not (isinstance(exponent, sympy.Integer)):
+                raise self.error("a matrix can only be raised to a whole number (or ^T)", node.right)
+        elif isinstance(exponent, sympy.Number) and base.is_number:
+            digits = float(abs(exponent)) * _largest_log10(base)
+            if digits > self.limits.max_exponent:
+                limit = self.limits.max_exponent
+                raise self.error(f"the result would have about {digits:.3g} digits (at most {limit})", node)
+        if base == 0 and exponent.is_extended_negative:
+            raise self.error("division by zero (0 to a negative power)", node)
+        return self.checked(lambda: base**exponent, node)
+
+    # -- calls ----------------------------------------------------------------------------------
+
+    def call(self, node: ast.Call, depth: int) -> sympy.Basic:
+        piece = self.canonical.atoms.get(node.func.id) if isinstance(node.func, ast.Name) else None
+        if piece is None or piece.kind not in (Kind.FUNCTION, Kind.UNDEFINED_FUNCTION):
+            raise self.error("only functions can be called", node.func)
+        if node.keywords:
+            raise self.error(f"{piece.value} takes plain arguments, without name=", node)
+        if any(isinstance(arg, ast.Starred) for arg in node.args):
+            raise self.error("unexpected '*' before an argument", node)
+        if not node.args:
+            raise self.error(f"{piece.value} needs an argument", node)
+        name = piece.value
+        if name in ("summation", "product"):
+            return self.bounded(name, node, depth)
+        if name == "diff":
+            return self.derivative(node, depth)
+        args = [self.visit(arg, depth + 1) for arg in node.args]
+        if piece.kind is Kind.UNDEFINED_FUNCTION:
+            self._scalars(name, args, node)
+            return self.checked(lambda: sympy.Function(name)(*args), node)
+        if name in MATRIX_FUNCTIONS:
+            builder, counts = MATRIX_FUNCTIONS[name]
+            self._arity(name, args, counts, node)
+            return self.checked(lambda: builder(*args), node)
+        builder, counts = _SCALAR_FUNCTIONS[name]
+        self._arity(name, args, counts, node)
+        self._scalars(name, args, node)
+        self._check_function_cost(name, args, node)
+        return self.checked(lambda: builder(*args), node, function=name)
+
+    def _arity(self, name: str, args: list[sympy.Basic], counts: tuple[int, ...], node: ast.Call) -> None:
+        if len(args) not in counts:
+            expected = " or ".join(str(c) for c in counts[:2]) if len(counts) <= 2 else f"{counts[0]} or more"
+            raise self.error(f"{name} takes {expected} argument(s), not {len(args)}", node)
+
+    def _scalars(self, name: str, args: list[sympy.Basic], node: ast.Call) -> None:
+        for arg, arg_node in zip(args, node.args, strict=True):
+            if is_matrix(arg):
+                raise self.error(f"{name} expects a scalar, not a {shape_text(arg)} matrix", arg_node)
+
+    def _check_function_cost(self, name: str, args: list[sympy.Basic], node: ast.Call) -> None:
+        too_big = isinstance(args[0], sympy.Number) and abs(args[0]) > self.limits.max_factorial
+        if name == "factorial" and too_big:
+            raise self.error(f"factorial argument too large (at most {self.limits.max_factorial})", node)
+        if name == "binomial" and all(isinstance(a, sympy.Number) for a in args):
+            n, k = (float(abs(a)) for a in args)
+            digits = min(k, abs(n - k)) * math.log10(max(n, 2.0))
+            if digits > self.limits.max_exponent:
+                raise self.error("the binomial coefficient is too large", node)
+        if name in ("root",) and isinstance(args[1], sympy.Number):
+            if args[1] == 0:
+                raise self.error("root of order 0 is undefined", node)
+            if abs(args[1]) > self.limits.max_exponent or abs(args[1]) < 1 / self.limits.max_exponent:
+                raise self.error("the root's order is too large", node)
+
+    def bounded(self, name: str, node: ast.Call, depth: int) -> sympy.Basic:
+        """``summation(f, (k, a, b))`` and ``product(f, (k, a, b))``; short numeric ranges are written out."""
+        if len(node.args) != 2 or not isinstance(node.args[1], ast.Tuple) or len(node.args[1].elts) != 3:
+            raise self.error(f"write {name}(expression, (k, start, end))", node)
+        body = self.visit(node.args[0], depth + 1)
+        index_node, low_node, high_node = node.args[1].elts
+        index = self.visit(index_node, depth + 2)
+        if not isinstance(index, sympy.Symbol):
+            raise self.error(f"the {name} index must be a variable", index_node)
+        low, high = self.visit(low_node, depth + 2), self.visit(high_node, depth + 2)
+        if is_matrix(body):
+            raise self.error(f"{name} expects a scalar expression", node.args[0])
+        kind = sympy.Sum if name == "summation" else sympy.Product
+        value = self.checked(lambda: kind(body, (index, low, high)), node)
+        count = high - low
+        short = isinstance(count, sympy.Integer) and count < _MAX_EXPANDED_TERMS
+        polynomial_sum = name == "summation" and body.is_polynomial(index)
+        if short or polynomial_sum:
+            return self.checked(lambda: value.doit(), node)
+        return value
+
+    def derivative(self, node: ast.Call, depth: int) -> sympy.Basic:
+        if not 2 <= len(node.args) <= 3:
+            raise self.error("write diff(expression, x) or diff(expression, x, order)", node)
+        body = self.visit(node.args[0], depth + 1)
+        variable = self.visit(node.args[1], depth + 1)
+        if not isinstance(variable, sympy.Symbol):
+            raise self.error("diff differentiates with respect to a variable", node.args[1])
+        order = self.visit(node.args[2], depth + 1) if len(node.args) == 3 else sympy.Integer(1)
+        if not isinstance(order, sympy.Integer) or not 0 <= order <= _MAX_DIFF_ORDER:
+            raise self.error(f"the order of diff must be a whole number from 0 to {_MAX_DIFF_ORDER}", node)
+        return self.checked(lambda: sympy.diff(body, variable, int(order)), node)
+
+    # -- every built value passes through here ---------------------------------------------------
+
+    def checked(
+        self, make: Callable[[], sympy.Basic], node: ast.AST, function: str | None = None
+    ) -> sympy.Basic:
+        try:
+            value = make()
+        except _SYMPY_REFUSALS as exc:
+            reason = str(exc).strip() or type(exc).__name__
+            raise self.error(f"cannot compute {self.shown(node)!r}: {reason}", node) from None
+        if isinstance(value, MatrixExpr):
+            return value
+        self._check_defined(value, node, function)
+        self._check_size(value, node)
+        return value
+
+    def _check_defined(self, value: sympy.Basic, node: ast.AST, function: str | None) -> None:
+        # zoo/nan absorb everything built on them, so looking at the value and its direct arguments
+        # finds them where they first appear.
+        parts = (value, *value.args)
+        bad = _UNDEFINED if self.canonical.has_infinity else (*_UNDEFINED, *_INFINITE)
+        if not any(part in bad for part in parts):
+            return
+        if function is not None:
+            raise self.error(f"{self.shown(node)} is undefined", node)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+            raise self.error("division by zero", node)
+        raise self.error(f"{self.shown(node)!r} is undefined", node)
+
+    def _check_size(self, value: sympy.Basic, node: ast.AST) -> None:
+        if isinstance(value, sympy.Rational):
+            bits = max(abs(value.p).bit_length(), value.q.bit_length())
+            if bits * _LOG10_2 > self.limits.max_exponent:
+                raise self.error(f"a number with more than {self.limits.max_exponent} digits", node)
+
+
+def _largest_log10(value: sympy.Basic) -> float:
+    """log10 of the largest magnitude (or inverse magnitude) among the numbers inside ``value``.
+
+    For a product of numbers raised to n, n times this bounds the digits of the result.
+    """
+    largest = 0.0
+    for number in value.atoms(sympy.Number, sympy.NumberSymbol):
+        if isinstance(number, sympy.Rational):
+            largest = max(largest, math.log10(abs(number.p) or 1), math.log10(number.q))
+        elif isinstance(number, sympy.Float) and number != 0:
+            largest = max(largest, abs(float(sympy.log(abs(number), 10))))
+        else:  # pi, E and friends
+            largest = max(largest, 0.5)
+    return largest

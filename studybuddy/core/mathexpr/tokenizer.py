@@ -1,0 +1,314 @@
+"""From typed text to a canonical Python-syntax string whose every name is resolved.
+
+The tokenizer reads numbers, names, operators, parentheses and commas; resolves each name against the
+symbol table (variables and their Greek spellings, functions, constants, ``T`` after ``^``, names that
+split into declared ones like ``xy``); inserts the multiplications people leave out (``2x``, ``x(x+1)``,
+``(a)(b)``); and writes a canonical string in which every number and name is a placeholder ``_aN``. The
+placeholder table carries the meaning, and every canonical character remembers the typed span it came
+from so later errors can point at what the person typed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+from enum import Enum
+
+from studybuddy.core.mathexpr.errors import ExprError
+from studybuddy.core.mathexpr.names import (
+    CONSTANT_ALIASES,
+    FUNCTION_ALIASES,
+    SPLITTABLE_CONSTANTS,
+    is_well_formed_name,
+    spelled_greek,
+)
+from studybuddy.core.mathexpr.normalize import Normalized
+from studybuddy.core.mathexpr.symbols import SymbolTable
+
+
+class Kind(Enum):
+    NUMBER = "number"
+    VARIABLE = "variable"
+    CONSTANT = "constant"
+    FUNCTION = "function"
+    UNDEFINED_FUNCTION = "undefined function"
+    TRANSPOSE = "transpose"
+    OPERATOR = "operator"
+    LPAREN = "("
+    RPAREN = ")"
+    COMMA = ","
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """One resolved token. ``value``: the number's text, the declared/canonical name, or the operator.
+
+    ``start``/``end`` index the typed text (not the normalised one).
+    """
+
+    kind: Kind
+    value: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Canonical:
+    """The canonical string, its placeholders and, per character, the piece it was written for."""
+
+    text: str
+    atoms: dict[str, Piece]  # placeholder name -> the number or name it stands for
+    owners: tuple[Piece, ...]  # one per canonical character
+    has_infinity: bool  # the person typed oo or ∞ (so infinite results are not a mistake)
+
+
+_LEXEME = re.compile(
+    r"(?P<space>\s+)"
+    r"|(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
+    r"|(?P<name>[A-Za-z_\u0370-\u03ff][A-Za-z0-9_\u0370-\u03ff]*)"
+    r"|(?P<operator>\*\*|[-+*/^@])"
+    r"|(?P<lparen>\()|(?P<rparen>\))|(?P<comma>,)"
+)
+
+_CHARACTER_HINTS: dict[str, str] = {
+    "=": "write only the expression, without '='",
+    "[": "use round parentheses ( ) for grouping",
+    "]": "use round parentheses ( ) for grouping",
+    "{": "use round parentheses ( ) for grouping",
+    "}": "use round parentheses ( ) for grouping",
+    "!": "write factorial(n) instead of n!",
+    "|": "write Abs(x) for an absolute value",
+    '"': "quotes are not part of an expression",
+    "'": "quotes are not part of an expression",
+    ".": "a dot is only allowed inside a number, like 0.5",
+    "%": "write a percentage as a fraction, like 5/100",
+}
+
+_OPERAND_ENDS = frozenset({Kind.NUMBER, Kind.VARIABLE, Kind.CONSTANT, Kind.RPAREN, Kind.TRANSPOSE})
+_OPERAND_STARTS = frozenset(
+    {Kind.NUMBER, Kind.VARIABLE, Kind.CONSTANT, Kind.FUNCTION, Kind.UNDEFINED_FUNCTION, Kind.LPAREN}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Raw:
+    kind: str  # a _LEXEME group name
+    text: str
+    start: int  # normalised indices
+    end: int
+
+
+def lex(source: Normalized, typed: str) -> list[_Raw]:
+    """Split normalised text into raw tokens; ExprError at the first character that cannot start one."""
+    text = source.text
+    tokens: list[_Raw] = []
+    position = 0
+    while position < len(text):
+        match = _LEXEME.match(text, position)
+        if match is None:
+            start, end = source.span(position, position + 1)
+            shown = typed[start:end]
+            hint = _CHARACTER_HINTS.get(text[position])
+            message = f"unexpected character {shown!r}" + (f" ({hint})" if hint else "")
+            raise ExprError(message, typed, start, end)
+        kind = match.lastgroup or "space"
+        if kind != "space":
+            tokens.append(_Raw(kind, match.group(), position, match.end()))
+        position = match.end()
+    return tokens
+
+
+class Resolver:
+    """Turns raw tokens into pieces, resolving names against a symbol table."""
+
+    def __init__(
+        self,
+        source: Normalized,
+        typed: str,
+        table: SymbolTable,
+        *,
+        allow_undefined_functions: bool = False,
+        functions: Collection[str] = (),
+    ) -> None:
+        self.source = source
+        self.typed = typed
+        self.table = table
+        self.functions = frozenset(functions)
+        self.allow_undefined_functions = allow_undefined_functions or bool(self.functions)
+
+    def _span(self, start: int, end: int) -> tuple[int, int]:
+        return self.source.span(start, end)
+
+    def pieces(self, raws: list[_Raw]) -> list[Piece]:
+        pieces: list[Piece] = []
+        for index, raw in enumerate(raws):
+            start, end = self._span(raw.start, raw.end)
+            if raw.kind == "number":
+                pieces.append(Piece(Kind.NUMBER, raw.text, start, end))
+            elif raw.kind == "operator":
+                pieces.append(Piece(Kind.OPERATOR, "**" if raw.text == "^" else raw.text, start, end))
+            elif raw.kind == "lparen":
+                pieces.append(Piece(Kind.LPAREN, "(", start, end))
+            elif raw.kind == "rparen":
+                pieces.append(Piece(Kind.RPAREN, ")", start, end))
+            elif raw.kind == "comma":
+                pieces.append(Piece(Kind.COMMA, ",", start, end))
+            else:
+                called = index + 1 < len(raws) and raws[index + 1].kind == "lparen"
+                after_power = index > 0 and raws[index - 1].text in ("^", "**")
+                pieces.extend(self._name(raw, called=called, after_power=after_power))
+        return pieces
+
+    def _name(self, raw: _Raw, *, called: bool, after_power: bool) -> list[Piece]:
+        name = raw.text
+        start, end = self._span(raw.start, raw.end)
+        if called and name in self.functions:
+            return [Piece(Kind.UNDEFINED_FUNCTION, name, start, end)]
+        declared = self.table.resolve(name)
+        if declared is not None:
+            return [Piece(Kind.VARIABLE, declared, start, end)]
+        if name in FUNCTION_ALIASES:
+            return [Piece(Kind.FUNCTION, FUNCTION_ALIASES[name], start, end)]
+        constant = CONSTANT_ALIASES.get(name) or CONSTANT_ALIASES.get(spelled_greek(name))
+        if constant is not None:
+            return [Piece(Kind.CONSTANT, constant, start, end)]
+        if name == "T" and after_power:
+            return [Piece(Kind.TRANSPOSE, "T", start, end)]
+        if called and self.allow_undefined_functions and is_well_formed_name(name):
+            return [Piece(Kind.UNDEFINED_FUNCTION, name, start, end)]
+        split = self._split(raw, called=called)
+        if split is not None:
+            return split
+        raise self._unknown(name, start, end, called=called)
+
+    def _vocabulary(self) -> dict[str, tuple[Kind, str]]:
+        words: dict[str, tuple[Kind, str]] = {}
+        for constant in SPLITTABLE_CONSTANTS:
+            words[constant] = (Kind.CONSTANT, CONSTANT_ALIASES[constant])
+        words["π"] = (Kind.CONSTANT, "pi")
+        for spelling in self.table.spellings():
+            declared = self.table.resolve(spelling)
+            if declared is not None:
+                words[spelling] = (Kind.VARIABLE, declared)
+        return words
+
+    def _split(self, raw: _Raw, *, called: bool) -> list[Piece] | None:
+        """``xy`` -> x, y when both are declared; ``xsin(`` -> x, sin. Fewest pieces wins."""
+        name = raw.text
+        words = self._vocabulary()
+        # best[i]: the fewest-piece segmentation of name[:i] (None when there is none).
+        best: list[list[tuple[int, int, Kind, str]] | None] = [None] * (len(name) + 1)
+        best[0] = []
+        for stop in range(1, len(name) + 1):
+            for begin in range(stop):
+                head = best[begin]
+                word = name[begin:stop]
+                if head is None:
+                    continue
+                meaning = words.get(word)
+                if meaning is None and called and stop == len(name) and word in FUNCTION_ALIASES:
+                    meaning = (Kind.FUNCTION, FUNCTION_ALIASES[word])
+                if meaning is None:
+                    continue
+                candidate = [*head, (begin, stop, *meaning)]
+                current = best[stop]
+                if current is None or len(candidate) < len(current):
+                    best[stop] = candidate
+        segmentation = best[len(name)]
+        if segmentation is None or len(segmentation) < 2:
+            return None
+        pieces = []
+        for begin, stop, kind, value in segmentation:
+            start, end = self._span(raw.start + begin, raw.start + stop)
+            pieces.append(Piece(kind, value, start, end))
+        return pieces
+
+    def _unknown(self, name: str, start: int, end: int, *, called: bool) -> ExprError:
+        suggestion = None
+        for function in sorted(FUNCTION_ALIASES, key=len, reverse=True):
+            rest = name[len(function) :]
+            if name.startswith(function) and rest and self.table.resolve(rest) is not None and not called:
+                suggestion = f"{function}({rest})"
+                break
+        if suggestion is None:
+            spellings = sorted(self.table.spellings())
+            candidates = spellings + (sorted(FUNCTION_ALIASES) if called else [])
+            close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+            if close:
+                suggestion = self.table.resolve(close[0]) or close[0]
+        if not self.table.names():
+            message = f"unknown name {name!r} (this question declares no variables)"
+        elif called and self.table.resolve(name) is None and suggestion is None:
+            message = f"unknown function {name!r}"
+        else:
+            message = f"unknown name {name!r}"
+        return ExprError(message, self.typed, start, end, suggestion)
+
+
+def canonicalize(pieces: list[Piece], typed: str, *, max_depth: int) -> Canonical:
+    """Write the canonical string: placeholders for atoms, ``*`` where a product was implied."""
+    if not pieces:
+        raise ExprError("the expression is empty", typed, 0, max(1, len(typed)))
+    chunks: list[str] = []
+    owners: list[Piece] = []
+    atoms: dict[str, Piece] = {}
+    open_parens: list[Piece] = []
+    previous: Piece | None = None
+    has_infinity = False
+
+    def write(text: str, owner: Piece) -> None:
+        chunks.append(text)
+        owners.extend([owner] * len(text))
+
+    for index, piece in enumerate(pieces):
+        if previous is not None and previous.kind in (Kind.FUNCTION, Kind.UNDEFINED_FUNCTION):
+            if piece.kind is not Kind.LPAREN:
+                raise ExprError(
+                    f"{previous.value} needs parentheses, like {previous.value}(x)",
+                    typed,
+                    previous.start,
+                    previous.end,
+                )
+        elif previous is not None and previous.kind in _OPERAND_ENDS and piece.kind in _OPERAND_STARTS:
+            if previous.kind is Kind.NUMBER and piece.kind is Kind.NUMBER:
+                raise ExprError(
+                    "two numbers in a row: put an operator between them", typed, piece.start, piece.end
+                )
+            write("*", piece)
+        if piece.kind is Kind.LPAREN:
+            open_parens.append(piece)
+            if len(open_parens) > max_depth:
+                raise ExprError("too many nested parentheses", typed, piece.start, piece.end)
+            write("(", piece)
+        elif piece.kind is Kind.RPAREN:
+            if not open_parens:
+                raise ExprError("unmatched ')'", typed, piece.start, piece.end)
+            if previous is not None and previous.kind is Kind.LPAREN and not _is_call(pieces, index - 1):
+                raise ExprError("empty parentheses", typed, previous.start, piece.end)
+            open_parens.pop()
+            write(")", piece)
+        elif piece.kind in (Kind.OPERATOR, Kind.COMMA):
+            write(piece.value, piece)
+        else:
+            placeholder = f"_a{len(atoms)}"
+            atoms[placeholder] = piece
+            has_infinity = has_infinity or (piece.kind is Kind.CONSTANT and piece.value == "oo")
+            write(placeholder, piece)
+        previous = piece
+    if previous is not None and previous.kind in (Kind.FUNCTION, Kind.UNDEFINED_FUNCTION):
+        raise ExprError(
+            f"{previous.value} needs parentheses, like {previous.value}(x)",
+            typed,
+            previous.start,
+            previous.end,
+        )
+    if open_parens:
+        unclosed = open_parens[0]
+        raise ExprError("'(' is never closed", typed, unclosed.start, unclosed.end)
+    return Canonical("".join(chunks), atoms, tuple(owners), has_infinity)
+
+
+def _is_call(pieces: list[Piece], lparen_index: int) -> bool:
+    return lparen_index > 0 and pieces[lparen_index - 1].kind in (Kind.FUNCTION, Kind.UNDEFINED_FUNCTION)
