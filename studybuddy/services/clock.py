@@ -16,7 +16,9 @@ from studybuddy.core.errors import StudybuddyError
 CLOCK_FILE_ENV_VAR = "STUDYBUDDY_CLOCK_FILE"
 
 
-class SystemClock:
+class LocalClock:
+    """The wall clock in the user's time zone (its date is "today")."""
+
     def now(self) -> datetime:
         return datetime.now().astimezone()
 
@@ -40,4 +42,4 @@ class FileClock:
 def clock_from_environ(environ: Mapping[str, str] | None = None) -> Clock:
     environ = os.environ if environ is None else environ
     path = environ.get(CLOCK_FILE_ENV_VAR)
-    return FileClock(Path(path)) if path else SystemClock()
+    return FileClock(Path(path)) if path else LocalClock()
