@@ -85,6 +85,12 @@ def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+def _write_all(descriptor: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(descriptor, view) :]
+
+
 def _explain(error: OSError) -> str:
     if error.errno == errno.ENOSPC:
         return "the disk is full"
@@ -214,11 +220,13 @@ class DiaryFiles:
                 f"cannot save {path}: {_explain(error)} in the diary folder; the old entry is intact"
             ) from error
         try:
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-                os.fchmod(handle.fileno(), 0o644)
+            try:
+                _write_all(descriptor, data)
+                os.fsync(descriptor)
+                if hasattr(os, "fchmod"):
+                    os.fchmod(descriptor, 0o644)  # mkstemp makes 0600; a diary file is an ordinary file
+            finally:
+                os.close(descriptor)
             os.replace(temporary, path)
         except OSError as error:
             with contextlib.suppress(OSError):

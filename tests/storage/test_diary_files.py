@@ -1,0 +1,245 @@
+"""The diary on disk: atomic saves, conflicts, faults (kill, unreadable, read-only, full disk), search."""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from studybuddy.core.diary_search import DiaryQuery
+from studybuddy.storage import diary_files
+from studybuddy.storage.diary_files import ABSENT, DiaryConflict, DiaryFiles, DiaryStorageError
+
+DAY = date(2025, 7, 6)
+AS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0  # root ignores file permissions
+
+
+@pytest.fixture
+def diary(tmp_path: Path) -> DiaryFiles:
+    return DiaryFiles(tmp_path / "diary")
+
+
+def test_save_then_read_round_trips_and_versions_change(diary: DiaryFiles) -> None:
+    assert diary.read(DAY) is None
+    first = diary.save(DAY, "# Day\n✅ unicode kept\n", expected=ABSENT)
+    stored = diary.read(DAY)
+    assert stored is not None
+    assert stored.entry.text == "# Day\n✅ unicode kept\n"
+    assert stored.version == first
+    assert stored.path == diary.folder / "2025-07-06.md"
+    second = diary.save(DAY, "# Day\nmore\n", expected=first)
+    assert second != first
+    assert sorted(p.name for p in diary.folder.iterdir()) == ["2025-07-06.md"]  # no temp file left
+
+
+def test_an_edit_made_outside_the_app_is_detected_and_never_overwritten(diary: DiaryFiles) -> None:
+    version = diary.save(DAY, "original\n", expected=ABSENT)
+    diary.path_for(DAY).write_text("edited in another editor\n")
+    with pytest.raises(DiaryConflict) as caught:
+        diary.save(DAY, "my version\n", expected=version)
+    assert diary.path_for(DAY).read_text() == "edited in another editor\n"
+    aside = diary.folder / "2025-07-06.conflict-1.md"
+    assert caught.value.saved_aside == aside
+    assert aside.read_text() == "my version\n"
+    assert "changed by another program" in str(caught.value) and str(aside) in str(caught.value)
+    with pytest.raises(DiaryConflict):
+        diary.save(DAY, "my second try\n", expected=version)
+    assert (diary.folder / "2025-07-06.conflict-2.md").read_text() == "my second try\n"
+    assert diary.days() == [DAY]  # conflict copies are not entries
+
+
+def test_a_same_size_edit_with_the_same_mtime_is_still_detected(diary: DiaryFiles) -> None:
+    version = diary.save(DAY, "aaaa\n", expected=ABSENT)
+    path = diary.path_for(DAY)
+    path.write_text("bbbb\n")
+    os.utime(path, ns=(version.mtime_ns, version.mtime_ns))
+    with pytest.raises(DiaryConflict):
+        diary.save(DAY, "cccc\n", expected=version)
+    assert path.read_text() == "bbbb\n"
+
+
+def test_a_file_created_since_the_app_looked_is_a_conflict(diary: DiaryFiles) -> None:
+    diary.folder.mkdir(parents=True)
+    diary.path_for(DAY).write_text("written by a sync tool\n")
+    with pytest.raises(DiaryConflict):
+        diary.save(DAY, "new entry\n", expected=ABSENT)
+    assert diary.path_for(DAY).read_text() == "written by a sync tool\n"
+
+
+def test_listing_uses_names_only_and_ignores_everything_else(diary: DiaryFiles) -> None:
+    diary.folder.mkdir(parents=True)
+    for name in ["2025-07-06.md", "2024-12-31.md", "2025-02-30.md", "2025-07-06.conflict-1.md",
+                 ".2025-07-07.md.abc.tmp", "README.md", "notes.txt"]:  # fmt: skip
+        (diary.folder / name).write_text("x")
+    assert diary.days() == [date(2024, 12, 31), DAY]
+
+
+def test_a_missing_diary_folder_lists_nothing(diary: DiaryFiles) -> None:
+    assert diary.days() == []
+    assert diary.search(DiaryQuery(words=("x",))) == []
+
+
+def make_unreadable(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not AS_ROOT:
+        path.chmod(0)
+        return
+    real_open = open
+
+    def refusing_open(file, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if Path(file) == path:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(diary_files, "open", refusing_open, raising=False)
+
+
+def test_an_unreadable_file_is_a_clear_error_and_search_skips_it(
+    diary: DiaryFiles, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    diary.save(DAY, "softmax\n", expected=ABSENT)
+    diary.save(date(2025, 7, 7), "softmax too\n", expected=ABSENT)
+    make_unreadable(diary.path_for(DAY), monkeypatch)
+    with pytest.raises(DiaryStorageError, match=r"cannot read .*2025-07-06\.md: permission denied"):
+        diary.read(DAY)
+    hits = diary.search(DiaryQuery(words=("softmax",)))
+    assert [entry.day for entry in hits] == [date(2025, 7, 7)]
+    assert "permission denied" in diary.unreadable[DAY]
+
+
+def test_a_file_that_is_not_utf8_is_a_clear_error(diary: DiaryFiles) -> None:
+    diary.folder.mkdir(parents=True)
+    diary.path_for(DAY).write_bytes(b"caf\xe9\n")
+    with pytest.raises(DiaryStorageError, match=r"not UTF-8 text \(byte 3\)"):
+        diary.read(DAY)
+    assert diary.path_for(DAY).read_bytes() == b"caf\xe9\n"
+
+
+def make_read_only(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not AS_ROOT:
+        folder.chmod(0o500)
+        return
+
+    def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(diary_files.tempfile, "mkstemp", refuse)
+
+
+def test_a_read_only_folder_is_a_clear_error_and_the_old_entry_stays(
+    diary: DiaryFiles, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    version = diary.save(DAY, "old text\n", expected=ABSENT)
+    make_read_only(diary.folder, monkeypatch)
+    try:
+        with pytest.raises(
+            DiaryStorageError, match="permission denied in the diary folder; the old entry is intact"
+        ):
+            diary.save(DAY, "new text\n", expected=version)
+        assert diary.path_for(DAY).read_text() == "old text\n"
+        assert sorted(p.name for p in diary.folder.iterdir()) == ["2025-07-06.md"]
+    finally:
+        diary.folder.chmod(0o755)
+
+
+def test_a_full_disk_is_a_clear_error_and_the_old_entry_stays(
+    diary: DiaryFiles, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    version = diary.save(DAY, "old text\n", expected=ABSENT)
+    real_write = os.write
+    written: list[int] = []
+
+    def disk_fills_up(descriptor: int, data: bytes) -> int:
+        if written:  # the first chunk fits, then the disk is full
+            raise OSError(errno.ENOSPC, "No space left on device")
+        written.append(real_write(descriptor, bytes(data[:1000])))
+        return written[0]
+
+    monkeypatch.setattr(diary_files.os, "write", disk_fills_up)
+    with pytest.raises(DiaryStorageError, match="the disk is full; the old entry is intact"):
+        diary.save(DAY, "new text " * 1000, expected=version)
+    monkeypatch.undo()
+    assert written == [1000]
+    assert diary.path_for(DAY).read_text() == "old text\n"
+    assert sorted(p.name for p in diary.folder.iterdir()) == [
+        "2025-07-06.md"
+    ]  # the partial temp file is gone
+
+
+def test_search_sees_changes_made_outside_the_app(diary: DiaryFiles) -> None:
+    diary.save(DAY, "softmax\n", expected=ABSENT)
+    query = DiaryQuery(words=("sigmoid",))
+    assert diary.search(query) == []
+    diary.path_for(DAY).write_text("sigmoid now\n")
+    assert [entry.day for entry in diary.search(query)] == [DAY]
+    diary.path_for(DAY).unlink()
+    assert diary.search(query) == []
+
+
+# --- SIGKILL during a save ---------------------------------------------------------------------
+
+EVENTS = ("begin", "fsync", "replace", "replaced")  # the moments a child reports during one save
+
+
+def _child_saves(folder: Path, text: str, report: int) -> None:
+    """In the forked child: report each step of one save through the pipe, then save."""
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def say(event: str) -> None:
+        os.write(report, event.encode() + b"\n")
+
+    def fsync(descriptor: int) -> None:
+        say("fsync")
+        real_fsync(descriptor)
+
+    def replace(source: str, target: Path) -> None:
+        say("replace")
+        real_replace(source, target)
+        say("replaced")
+
+    os.fsync, os.replace = fsync, replace  # type: ignore[assignment]
+    files = DiaryFiles(folder)
+    version = files.current_version(DAY)
+    say("begin")
+    files.save(DAY, text, expected=version)
+    say("done")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork and SIGKILL")
+def test_sigkill_during_a_save_leaves_the_whole_old_or_the_whole_new_text_40_times(diary: DiaryFiles) -> None:
+    """Kill the saving process right after it reports a step (no sleeps): 40 kills in a row, at each
+    step in turn; the entry is always exactly one complete text, never a mix or a truncation."""
+    current = "round -1\n" + "old " * 200_000
+    diary.save(DAY, current, expected=ABSENT)
+    outcomes = {"old": 0, "new": 0}
+    for round_number in range(40):
+        new = f"round {round_number}\n" + f"{round_number:>3} " * 250_000  # ~1 MB, distinct per round
+        kill_after = EVENTS[round_number % len(EVENTS)]
+        read_end, write_end = os.pipe()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child
+            try:
+                os.close(read_end)
+                _child_saves(diary.folder, new, write_end)
+            finally:
+                os._exit(0)
+        os.close(write_end)
+        with os.fdopen(read_end, "rb") as events:
+            for line in events:
+                if line.strip().decode() == kill_after:
+                    os.kill(pid, signal.SIGKILL)
+                    break
+        _, status = os.waitpid(pid, 0)
+        assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, f"round {round_number}"
+        on_disk = diary.path_for(DAY).read_text()
+        assert on_disk in (current, new), f"round {round_number}: a torn file after a kill at {kill_after!r}"
+        outcomes["new" if on_disk == new else "old"] += 1
+        current = on_disk
+    assert diary.days() == [DAY]  # killed temp files are hidden, never listed as entries
+    assert outcomes["old"] and outcomes["new"]  # kills landed both before and after the replace

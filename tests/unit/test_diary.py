@@ -1,0 +1,128 @@
+"""Diary entries: front matter, #tags, appending lines, and the search query language and index."""
+
+from datetime import date
+
+import pytest
+
+from studybuddy.core.dates import DateError
+from studybuddy.core.diary import DiaryEntry, append_line, merge_below
+from studybuddy.core.diary_search import DiaryIndex, DiaryQuery, parse_query, snippet
+
+DAY = date(2025, 7, 6)
+TODAY = date(2025, 7, 9)
+
+OBSIDIAN_NOTE = """---
+tags: [ML, calculus]
+mood: good   # a comment the app must never drop
+---
+# Softmax day
+
+Derived the softmax Jacobian #backprop and #ml/gradients.
+See https://example.org/page#section and &#35; and C# code, and issue #42.
+Inline `#not-a-tag` code.
+
+```python
+x = 1  # comment #also-not-a-tag
+```
+"""
+
+
+def test_front_matter_is_read_and_the_text_is_kept_as_written() -> None:
+    entry = DiaryEntry(DAY, OBSIDIAN_NOTE)
+    assert entry.front_matter["tags"] == ["ML", "calculus"]
+    assert entry.body.startswith("# Softmax day")
+    assert entry.text == OBSIDIAN_NOTE
+
+
+def test_tags_come_from_front_matter_and_prose_but_not_code_headings_urls_or_numbers() -> None:
+    entry = DiaryEntry(DAY, OBSIDIAN_NOTE)
+    assert entry.tags == ("ml", "calculus", "backprop", "ml/gradients")
+
+
+def test_front_matter_tags_may_be_one_string() -> None:
+    assert DiaryEntry(DAY, "---\ntags: ml, linear-algebra\n---\nhi\n").tags == ("ml", "linear-algebra")
+
+
+def test_broken_front_matter_is_reported_not_fatal() -> None:
+    entry = DiaryEntry(DAY, "---\ntags: [unclosed\n---\nbody #kept\n")
+    assert entry.front_matter == {}
+    assert entry.front_matter_problem is not None and "not valid YAML" in entry.front_matter_problem
+    assert entry.tags == ("kept",)
+
+
+def test_a_rule_later_in_the_text_is_not_front_matter() -> None:
+    entry = DiaryEntry(DAY, "intro\n---\ntags: [x]\n---\n")
+    assert entry.front_matter == {}
+    assert entry.body == entry.text
+
+
+def test_append_line_adds_exactly_one_line_break() -> None:
+    assert append_line("", "- 09:00 a") == "- 09:00 a\n"
+    assert append_line("# Day\n\n\n", "- 09:00 a") == "# Day\n- 09:00 a\n"
+    assert append_line("# Day", "- 09:00 a") == "# Day\n- 09:00 a\n"
+
+
+def test_merge_below_keeps_the_existing_text_first() -> None:
+    merged = merge_below("mine\n", "imported\n", "*Imported*")
+    assert merged == "mine\n\n---\n\n*Imported*\n\nimported\n"
+
+
+def index_of(**texts: str) -> DiaryIndex:
+    index = DiaryIndex()
+    for name, text in texts.items():
+        index.put(DiaryEntry(date.fromisoformat(name.removeprefix("d").replace("_", "-")), text))
+    return index
+
+
+def test_words_match_by_prefix_and_all_must_appear() -> None:
+    index = index_of(
+        d2025_07_01="Backpropagation through softmax",
+        d2025_07_02="Softmax only",
+        d2025_07_03="backprop again, with the chain rule",
+    )
+    assert index.search(parse_query("backprop", TODAY)) == [date(2025, 7, 3), date(2025, 7, 1)]
+    assert index.search(parse_query("backprop softmax", TODAY)) == [date(2025, 7, 1)]
+    assert index.search(parse_query('"chain rule"', TODAY)) == [date(2025, 7, 3)]
+    assert index.search(parse_query("nothing-like-this", TODAY)) == []
+
+
+def test_tags_and_nested_tags() -> None:
+    index = index_of(d2025_07_01="#ml/backprop day", d2025_07_02="#ml plain", d2025_07_03="#mlops")
+    assert index.search(parse_query("#ml", TODAY)) == [date(2025, 7, 2), date(2025, 7, 1)]
+    assert index.search(parse_query("#ml/backprop", TODAY)) == [date(2025, 7, 1)]
+
+
+def test_date_ranges_months_and_relative_dates() -> None:
+    index = index_of(d2025_06_30="loss", d2025_07_01="loss", d2025_07_08="loss")
+    assert index.search(parse_query("loss 2025-07", TODAY)) == [date(2025, 7, 8), date(2025, 7, 1)]
+    assert index.search(parse_query("loss from:2025-07-02", TODAY)) == [date(2025, 7, 8)]
+    assert index.search(parse_query("to:2025-06-30", TODAY)) == [date(2025, 6, 30)]
+    assert index.search(parse_query("2025-06-30..2025-07-01", TODAY)) == [date(2025, 7, 1), date(2025, 6, 30)]
+    assert index.search(parse_query('from:"last monday"', TODAY)) == [date(2025, 7, 8)]
+    assert index.search(parse_query("on:yesterday", TODAY)) == [date(2025, 7, 8)]
+
+
+def test_a_changed_entry_is_reindexed_and_a_removed_one_forgotten() -> None:
+    index = index_of(d2025_07_01="softmax")
+    index.put(DiaryEntry(date(2025, 7, 1), "sigmoid"))
+    assert index.search(parse_query("softmax", TODAY)) == []
+    assert index.search(parse_query("sigmoid", TODAY)) == [date(2025, 7, 1)]
+    index.remove(date(2025, 7, 1))
+    assert index.search(parse_query("sigmoid", TODAY)) == []
+
+
+def test_bad_dates_in_a_query_are_clear_errors() -> None:
+    with pytest.raises(DateError, match="February 2025 has no day 30"):
+        parse_query("from:2025-02-30", TODAY)
+    with pytest.raises(DateError, match="cannot read the search"):
+        parse_query('"unclosed', TODAY)
+
+
+def test_punctuated_terms_are_matched_as_typed() -> None:
+    query = parse_query("w.r.t dz[label]", TODAY)
+    assert query == DiaryQuery(phrases=("w.r.t", "dz[label]"))
+
+
+def test_snippet_shows_the_line_with_the_match() -> None:
+    entry = DiaryEntry(DAY, "first line\nthe softmax Jacobian\n")
+    assert snippet(entry, parse_query("jacobian", TODAY)) == "the softmax Jacobian"
