@@ -143,7 +143,8 @@ class DiaryService:
     def _minutes(self, days: list[date]) -> Mapping[date, int] | None:
         if self.minutes_by_day is None or not days:
             return None
-        return self.minutes_by_day(days[0], days[-1])
+        first, last = days[0], days[-1]
+        return {day: m for day, m in self.minutes_by_day(first, last).items() if first <= day <= last}
 
     # Import --------------------------------------------------------------------------------------
 

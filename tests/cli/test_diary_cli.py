@@ -1,0 +1,144 @@
+"""`studybuddy diary ...` end to end through main(), with a frozen clock and a temporary home."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from studybuddy.cli import main
+from studybuddy.services import clock
+
+NOW = datetime(2025, 7, 9, 21, 30, tzinfo=timezone(timedelta(hours=2)))
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setattr(clock.LocalClock, "now", lambda self: NOW)
+    monkeypatch.setenv("STUDYBUDDY_CONFIG", str(tmp_path / "no-config.toml"))
+    monkeypatch.delenv("STUDYBUDDY_HOME", raising=False)
+    return tmp_path / "home"
+
+
+def run(home: Path, *args: str) -> int:
+    return main(["--home", str(home), "diary", *args])
+
+
+def test_add_then_show_and_show_json(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(home, "add", "derived", "d/dx", "sigmoid", "#calculus") == 0
+    assert (home / "diary" / "2025-07-09.md").read_text() == "- 21:30 derived d/dx sigmoid #calculus\n"
+    capsys.readouterr()
+    assert run(home, "show") == 0
+    assert capsys.readouterr().out == "- 21:30 derived d/dx sigmoid #calculus\n"
+    assert run(home, "show", "today", "--json") == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["date"] == "2025-07-09" and shown["tags"] == ["calculus"]
+
+
+def test_show_a_day_without_an_entry_and_an_impossible_date(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(home, "show", "yesterday") == 1
+    assert "no entry for 2025-07-08 (Tuesday)" in capsys.readouterr().out
+    assert run(home, "show", "2025-02-30") == 1
+    assert capsys.readouterr().err == "studybuddy: '2025-02-30' does not exist: February 2025 has no day 30\n"
+
+
+def write(home: Path, day: str, text: str) -> None:
+    (home / "diary").mkdir(parents=True, exist_ok=True)
+    (home / "diary" / f"{day}.md").write_text(text)
+
+
+def test_list_and_search_with_json(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(home, "2025-07-01", "softmax gradient #ml\n")
+    write(home, "2025-07-08", "sigmoid\n")
+    assert run(home, "list", "--json") == 0
+    assert [item["date"] for item in json.loads(capsys.readouterr().out)] == ["2025-07-01", "2025-07-08"]
+    assert run(home, "search", "soft", "#ml", "--json") == 0
+    assert json.loads(capsys.readouterr().out) == [
+        {"date": "2025-07-01", "snippet": "softmax gradient #ml", "tags": ["ml"]}
+    ]
+    assert run(home, "search", "from:yesterday") == 0
+    assert capsys.readouterr().out == "2025-07-08  sigmoid\n1 entry found\n"
+
+
+def test_export_to_a_file(home: Path, tmp_path: Path) -> None:
+    write(home, "2025-07-02", "two\n")
+    write(home, "2025-07-01", "one\n")
+    output = tmp_path / "export.md"
+    assert run(home, "export", "--output", str(output)) == 0
+    text = output.read_text()
+    assert text.index("## 2025-07-01") < text.index("## 2025-07-02")
+
+
+def test_import_dry_run_reports_and_writes_nothing(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "long.md"
+    source.write_text("stray line\n\n## July 6, 2025\nâœ… done\n\n## July 8, 2025\nmore\n")
+    assert run(home, "import", str(source), "--dry-run") == 0
+    out = capsys.readouterr().out
+    assert "2 entries found" in out and "dates: 2025-07-06 to 2025-07-08" in out
+    assert "would write 2 new entries" in out
+    assert "repaired 1 mis-encoded characters (e.g. âœ… -> ✅)" in out
+    assert "not placed: lines 1-2" in out
+    assert not (home / "diary").exists()
+    assert run(home, "import", str(source), "--date", "2025-07-05") == 0
+    assert sorted(p.name for p in (home / "diary").iterdir() if p.suffix == ".md") == [
+        "2025-07-05.md", "2025-07-06.md", "2025-07-08.md"
+    ]  # fmt: skip
+
+
+def test_numbered_days_without_start_date_is_a_clear_error(home: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    source = tmp_path / "days.md"
+    source.write_text("## Day 1\na\n## Day 2\nb\n")
+    assert run(home, "import", str(source)) == 1
+    assert "--start-date" in capsys.readouterr().err
+    assert run(home, "import", str(source), "--start-date", "last monday") == 0
+    assert (home / "diary" / "2025-07-08.md").read_text() == "## Day 2\nb\n"
+
+
+def fake_editor(tmp_path: Path, script: str) -> str:
+    editor = tmp_path / "editor.py"
+    editor.write_text("import sys, pathlib\npath = pathlib.Path(sys.argv[1])\n" + script)
+    return f"{sys.executable} {editor}"
+
+
+def test_edit_saves_what_the_editor_wrote(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(home, "2025-07-08", "before\n")
+    monkeypatch.setenv("VISUAL", fake_editor(tmp_path, "path.write_text(path.read_text() + 'after\\n')\n"))
+    assert run(home, "edit", "yesterday") == 0
+    assert (home / "diary" / "2025-07-08.md").read_text() == "before\nafter\n"
+
+
+def test_edit_detects_a_change_made_while_the_editor_was_open(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(home, "2025-07-09", "before\n")
+    entry = home / "diary" / "2025-07-09.md"
+    # The "editor" also simulates another program (a sync tool) rewriting the entry meanwhile.
+    monkeypatch.setenv(
+        "VISUAL",
+        fake_editor(
+            tmp_path, f"pathlib.Path({str(entry)!r}).write_text('synced\\n')\npath.write_text('mine\\n')\n"
+        ),
+    )
+    assert run(home, "edit") == 1
+    assert entry.read_text() == "synced\n"
+    assert (home / "diary" / "2025-07-09.conflict-1.md").read_text() == "mine\n"
+    assert "changed by another program" in capsys.readouterr().err
+
+
+def test_a_failing_editor_saves_nothing_and_keeps_the_text(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(home, "2025-07-09", "before\n")
+    monkeypatch.setenv("VISUAL", fake_editor(tmp_path, "path.write_text('half')\nraise SystemExit(3)\n"))
+    assert run(home, "edit") == 1
+    assert (home / "diary" / "2025-07-09.md").read_text() == "before\n"
+    assert "exited with status 3; nothing was saved" in capsys.readouterr().err

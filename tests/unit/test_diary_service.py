@@ -1,0 +1,147 @@
+"""DiaryService with a frozen clock: add, drafts and conflicts, list with minutes, export, import."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from studybuddy.services.diary import DiaryService
+from studybuddy.storage.diary_files import DiaryConflict, DiaryFiles
+
+ZONE = timezone(timedelta(hours=2))
+
+
+class FrozenClock:
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+
+    def now(self) -> datetime:
+        return self.moment
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(datetime(2025, 7, 9, 14, 5, tzinfo=ZONE))
+
+
+@pytest.fixture
+def service(tmp_path: Path, clock: FrozenClock) -> DiaryService:
+    return DiaryService(DiaryFiles(tmp_path / "diary"), clock)
+
+
+def test_add_line_appends_time_stamped_lines_to_today(service: DiaryService, clock: FrozenClock) -> None:
+    service.add_line("derived   the softmax Jacobian")
+    clock.moment += timedelta(minutes=50)
+    stored = service.add_line("#backprop done")
+    assert stored.path.name == "2025-07-09.md"
+    assert stored.entry.text == "- 14:05 derived the softmax Jacobian\n- 14:55 #backprop done\n"
+    assert stored.entry.tags == ("backprop",)
+
+
+def test_add_line_keeps_front_matter_and_formatting(service: DiaryService) -> None:
+    path = service.files.path_for(date(2025, 7, 9))
+    path.parent.mkdir(parents=True)
+    path.write_text("---\ntags: [ml]  # keep me\n---\n# Wed\n\n")
+    service.add_line("hi")
+    assert path.read_text() == "---\ntags: [ml]  # keep me\n---\n# Wed\n- 14:05 hi\n"
+
+
+def test_two_processes_adding_300_lines_each_lose_none(service: DiaryService, tmp_path: Path) -> None:
+    if not hasattr(os, "fork"):
+        pytest.skip("needs fork")
+    children = []
+    for writer in ("a", "b"):
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child
+            try:
+                for number in range(300):
+                    service.add_line(f"{writer}{number}")
+            finally:
+                os._exit(0)
+        children.append(pid)
+    for pid in children:
+        _, status = os.waitpid(pid, 0)
+        assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    lines = service.files.path_for(date(2025, 7, 9)).read_text().splitlines()
+    assert sorted(line.split()[-1] for line in lines) == sorted(f"{w}{n}" for w in "ab" for n in range(300))
+    assert not list(service.files.folder.glob("*.conflict-*"))
+
+
+def test_a_draft_edited_elsewhere_meanwhile_is_a_conflict(service: DiaryService) -> None:
+    service.add_line("first")
+    draft = service.open_draft(date(2025, 7, 9))
+    service.files.path_for(draft.day).write_text("changed in Obsidian\n")
+    with pytest.raises(DiaryConflict) as caught:
+        service.save_draft(draft, draft.text + "my edit\n")
+    assert service.files.path_for(draft.day).read_text() == "changed in Obsidian\n"
+    assert caught.value.saved_aside.read_text() == "- 14:05 first\nmy edit\n"
+
+
+def test_an_unchanged_draft_writes_nothing(service: DiaryService) -> None:
+    draft = service.open_draft(date(2025, 7, 1))
+    assert service.save_draft(draft, "") is False
+    assert service.files.days() == []
+
+
+def minutes(first: date, last: date) -> dict[date, int]:
+    return {date(2025, 7, 1): 60, date(2025, 7, 2): 95, date(2025, 7, 3): 30}
+
+
+def write(service: DiaryService, day: str, text: str) -> None:
+    path = service.files.path_for(date.fromisoformat(day))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+def test_list_carries_study_minutes_when_available(service: DiaryService) -> None:
+    write(service, "2025-07-01", "a")
+    write(service, "2025-07-02", "b")
+    assert [(s.day.day, s.minutes) for s in service.list()] == [(1, None), (2, None)]
+    service.minutes_by_day = minutes
+    assert [(s.day.day, s.minutes) for s in service.list()] == [(1, 60), (2, 95)]
+    assert [s.day.day for s in service.list(start=date(2025, 7, 2))] == [2]
+
+
+def test_export_is_oldest_first_with_minutes_and_without_front_matter(service: DiaryService) -> None:
+    service.minutes_by_day = minutes
+    write(service, "2025-07-02", "---\ntags: [calc]\n---\nSecond day.\n")
+    write(service, "2025-07-01", "First day.\n")
+    document = service.export()
+    assert document.index("## 2025-07-01 (Tuesday) · 1 h studied") < document.index(
+        "## 2025-07-02 (Wednesday) · 1 h 35 min studied"
+    )
+    assert "Tags: #calc\n\nSecond day." in document
+    assert "---\ntags" not in document
+    assert "2 entries · 2025-07-01 to 2025-07-02 · 2 h 35 min of study" in document
+
+
+def test_search_returns_hits_with_snippets(service: DiaryService) -> None:
+    write(service, "2025-07-01", "intro\nthe chain rule, again #calculus\n")
+    (hit,) = service.search("chain #calculus 2025-07")
+    assert (hit.day, hit.snippet, hit.tags) == (
+        date(2025, 7, 1),
+        "the chain rule, again #calculus",
+        ("calculus",),
+    )
+
+
+def test_import_merges_below_existing_entries_and_skips_repeats(
+    service: DiaryService, tmp_path: Path
+) -> None:
+    write(service, "2025-07-06", "written in studybuddy\n")
+    source = tmp_path / "old-diary.md"
+    source.write_text("**2025-07-06**\nold notes\n\n**2025-07-07**\nmore âœ…\n")
+    dry = service.import_file(source, dry_run=True)
+    assert dry.written == {date(2025, 7, 6): "merged", date(2025, 7, 7): "new"}
+    assert service.files.days() == [date(2025, 7, 6)]
+    service.import_file(source)
+    merged = service.files.path_for(date(2025, 7, 6)).read_text()
+    assert merged.startswith("written in studybuddy\n\n---\n\n*Imported from old-diary.md on 2025-07-09*\n\n")
+    assert merged.endswith("**2025-07-06**\nold notes\n")
+    assert service.files.path_for(date(2025, 7, 7)).read_text() == "**2025-07-07**\nmore ✅\n"
+    again = service.import_file(source)
+    assert set(again.written.values()) == {"already there"}
+    assert service.files.path_for(date(2025, 7, 6)).read_text() == merged
