@@ -8,7 +8,6 @@ is touched before the first paint: ``on_mount`` schedules the loads after the fi
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime
 from typing import Any, ClassVar
 
 from textual import work
@@ -18,6 +17,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from studybuddy.core.clock import Clock
+from studybuddy.core.errors import StudybuddyError
 from studybuddy.services.context import StudyContext
 from studybuddy.ui.commands import DiaryDayCommands, LessonCommands
 from studybuddy.ui.library import LibraryState
@@ -26,16 +26,9 @@ from studybuddy.ui.screens.diary import DiaryScreen
 from studybuddy.ui.screens.help import HelpScreen
 from studybuddy.ui.screens.lessons import LessonsScreen
 from studybuddy.ui.screens.progress import ProgressScreen
+from studybuddy.ui.services import AppServices
 from studybuddy.ui.timer_control import TimerControl
 from studybuddy.ui.timer_view import IDLE, TimerView
-
-
-class LocalClock:
-    """The wall clock in the user's zone; tests pass a frozen one instead."""
-
-    def now(self) -> datetime:
-        return datetime.now().astimezone()
-
 
 SECTIONS = {"dashboard": "Dashboard", "lessons": "Lessons", "diary": "Diary", "progress": "Progress"}
 
@@ -69,8 +62,9 @@ class StudyBuddyApp(App[None]):
     def __init__(self, context: StudyContext, *, clock: Clock | None = None, background: bool = True) -> None:
         super().__init__()
         self.context = context
-        self.clock: Clock = clock or LocalClock()
-        self.timer = TimerControl(self, context, self.clock)
+        self.clock: Clock = clock or context.clock
+        self.services = AppServices(context, self.clock)
+        self.timer = TimerControl(self, self.services, self.clock)
         self._background = background
         if context.config.keys:
             self.set_keymap(dict(context.config.keys))
@@ -105,15 +99,15 @@ class StudyBuddyApp(App[None]):
     @work(thread=True, exclusive=True, group="library", name="load-library")
     def load_library(self) -> None:
         """Parse (or read from the cache) the whole lesson library; screens watch ``library``."""
-        state = LibraryState.load(self.context)
+        state = LibraryState.load(self.services)
         self.call_from_thread(setattr, self, "library", state)
 
     @work(thread=True, exclusive=True, group="grading", name="start-grading")
     def start_grading(self) -> None:
         """Spawn the grading worker process now, so the first answer is graded warm."""
         try:
-            self.context.grading.start()
-        except Exception as error:  # the app still works without grading: say so, once
+            self.services.get("grading").start()
+        except StudybuddyError as error:  # the app still works without grading: say so, once
             self.call_from_thread(self.notify, f"Grading is unavailable: {error}", severity="error")
 
     # ---- actions ----------------------------------------------------------------------------------
@@ -141,6 +135,6 @@ class StudyBuddyApp(App[None]):
 
     def on_unmount(self) -> None:
         self.timer.heartbeat()
-        grading = getattr(self.context, "grading", None)
+        grading = self.services.opened("grading")
         if grading is not None:
             grading.close()

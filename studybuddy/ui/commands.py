@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from studybuddy.core.errors import StudybuddyError
+
 if TYPE_CHECKING:
     from studybuddy.ui.app import StudyBuddyApp
 
@@ -46,12 +48,17 @@ class DiaryDayCommands(Provider):
 
     async def startup(self) -> None:
         app: Any = self.app
-        worker = app.run_worker(app.context.diary.list_days, thread=True, exit_on_error=False)
+        self._days: list[Any] = []
+        try:
+            diary = app.services.get("diary")
+        except StudybuddyError:
+            return
+        worker = app.run_worker(diary.list, thread=True, exit_on_error=False)
         await worker.wait()
-        self._days = worker.result or []
+        self._days = list(reversed(worker.result or []))
 
     def _entries(self) -> list[tuple[str, Any]]:
-        return [(f"Diary: {day.day.isoformat()}", day.day) for day in getattr(self, "_days", [])]
+        return [(f"Diary: {item.day:%Y-%m-%d %A}", item.day) for item in self._days]
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)

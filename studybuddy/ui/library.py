@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from studybuddy.core.errors import StudybuddyError
-from studybuddy.services.context import StudyContext
+from studybuddy.ui.services import AppServices
 
 
 @dataclass(frozen=True)
@@ -23,12 +23,9 @@ class LibraryState:
     loading: ClassVar[LibraryState]
 
     @classmethod
-    def load(cls, context: StudyContext) -> LibraryState:
-        service = getattr(context, "lessons", None)
-        if service is None:
-            return cls(ready=True, error="the lesson service is not installed in this build")
+    def load(cls, services: AppServices) -> LibraryState:
         try:
-            listing = service.list()
+            listing = services.get("lessons").list()
         except StudybuddyError as error:
             return cls(ready=True, error=str(error))
         lessons = [item for item in listing if item.status == "ok"]

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from studybuddy.core.clock import Clock
 from studybuddy.core.errors import StudybuddyError
-from studybuddy.services.context import StudyContext
+from studybuddy.ui.services import AppServices, ServiceMissing
 from studybuddy.ui.timer_view import IDLE, TimerView
 
 if TYPE_CHECKING:
@@ -22,9 +22,9 @@ HEARTBEAT_SECONDS = 5
 
 
 class TimerControl:
-    def __init__(self, app: StudyBuddyApp, context: StudyContext, clock: Clock) -> None:
+    def __init__(self, app: StudyBuddyApp, services: AppServices, clock: Clock) -> None:
         self.app = app
-        self.context = context
+        self.services = services
         self.clock = clock
         self._status: Any = None
         self._since_heartbeat = 0
@@ -32,7 +32,10 @@ class TimerControl:
 
     @property
     def service(self) -> Any:
-        return getattr(self.context, "timer", None)  # None while the timer service is not installed
+        try:
+            return self.services.get("timer")
+        except ServiceMissing:
+            return None
 
     # ---- start of the app -------------------------------------------------------------------------
 
@@ -75,7 +78,7 @@ class TimerControl:
 
         suggested = subject or self._guard(self.service.suggest_subject)
         suggestion = "" if suggested is _FAILED else suggested or ""
-        dialog = StartTimerDialog(suggestion, self.context.config.timer_minutes)
+        dialog = StartTimerDialog(suggestion, self.services.context.config.timer_minutes)
 
         def start(choice: tuple[str, int] | None) -> None:
             if choice is not None:

@@ -28,7 +28,7 @@ class DashboardData:
     problems: list[str]
 
 
-def gather_dashboard(context: Any, today: date) -> DashboardData:
+def gather_dashboard(app: Any, today: date) -> DashboardData:
     """Runs in a worker thread: every read the dashboard needs, each failure kept as a message."""
     problems: list[str] = []
 
@@ -41,15 +41,15 @@ def gather_dashboard(context: Any, today: date) -> DashboardData:
             problems.append(f"{what}: {error}")
             return default
 
-    last = attempt("sessions", lambda: service(context, "timer").last_session(), None)
-    entry = attempt("diary", lambda: service(context, "diary").open_draft(today), None)
-    summary = attempt("stats", lambda: service(context, "stats").summary(today), None)
-    recent = attempt("lessons", lambda: service(context, "timer").recent_lessons(limit=5), [])
+    last = attempt("sessions", lambda: service(app, "timer").last_session(), None)
+    entry = attempt("diary", lambda: service(app, "diary").open_draft(today), None)
+    summary = attempt("stats", lambda: service(app, "stats").summary(today), None)
+    recent = attempt("lessons", lambda: service(app, "progress").recent_lessons(limit=5), [])
     return DashboardData(
         today=today,
         last_session=describe_session(last),
         diary_excerpt=None if entry is None or not entry.text.strip() else entry.text.strip()[:600],
-        recent=[f"{item.title}: {item.where}" for item in recent],
+        recent=[f"{item.lesson_id}: step {item.steps_revealed}" for item in recent],
         streak_days=getattr(summary, "current_streak", 0),
         week_minutes=getattr(summary, "week_minutes", 0),
         problems=problems,
@@ -95,7 +95,7 @@ class DashboardScreen(SectionScreen):
     @work(thread=True, exclusive=True, group="dashboard")
     def load(self) -> None:
         app: Any = self.app
-        self.post_message(self.Loaded(gather_dashboard(app.context, app.clock.now().date())))
+        self.post_message(self.Loaded(gather_dashboard(app, app.clock.now().date())))
 
     def on_dashboard_screen_loaded(self, message: Loaded) -> None:
         data = message.data

@@ -86,6 +86,7 @@ class DiaryScreen(SectionScreen):
         return self.app
 
     def on_mount(self) -> None:
+        self._editor = self.query_one("#diary-editor", TextArea)
         self.query_one("#diary-preview").display = False
         self.query_one("#diary-editor", TextArea).read_only = True  # until the entry is loaded
         self.load_days()
@@ -96,7 +97,7 @@ class DiaryScreen(SectionScreen):
     @work(thread=True, exclusive=True, group="diary-days")
     def load_days(self, query: str = "") -> None:
         try:
-            diary = service(self._app.context, "diary")
+            diary = service(self._app, "diary")
             if query.strip():
                 days = [(hit.day, 0) for hit in diary.search(query)]
             else:
@@ -122,14 +123,15 @@ class DiaryScreen(SectionScreen):
 
     @work(thread=True, exclusive=True, group="diary-page")
     def load_page(self, day: date) -> None:
-        context = self._app.context
+        app = self._app
         try:
-            draft = service(context, "diary").open_draft(day)
+            draft = service(app, "diary").open_draft(day)
         except StudybuddyError as error:  # an unreadable file: say so, keep the editor read-only
             self.post_message(self.Problem(f"{day}: {error}"))
             return
         try:
-            sessions = [describe_session(s) for s in service(context, "timer").sessions_on(day)]
+            sessions_on = getattr(service(app, "timer"), "sessions_on", None)  # not in the timer API yet
+            sessions = [describe_session(s) for s in sessions_on(day)] if sessions_on else []
         except StudybuddyError as error:
             sessions = [f"(sessions unavailable: {error})"]
         self.post_message(self.PageLoaded(DayPage(day, draft, sessions)))
@@ -167,9 +169,9 @@ class DiaryScreen(SectionScreen):
         """Write the entry if it changed. The service refuses to overwrite an edit made elsewhere."""
         if not self._dirty or self.page is None:
             return
-        text = self.query_one("#diary-editor", TextArea).text
+        text = self._editor.text  # a kept reference: this also runs while the screen is unmounting
         try:
-            diary = service(self._app.context, "diary")
+            diary = service(self._app, "diary")
             diary.save_draft(self.page.draft, text)
             self.page = DayPage(self.page.day, diary.open_draft(self.page.day), self.page.sessions)
         except StudybuddyError as error:  # DiaryConflict: the newer text was kept, ours saved aside
@@ -205,7 +207,11 @@ class DiaryScreen(SectionScreen):
         if self.page is None:
             return
         self.save_now()
-        path = self._app.context.home.diary_dir / f"{self.page.day.isoformat()}.md"
+        try:
+            path = service(self._app, "diary").files.path_for(self.page.day)
+        except StudybuddyError as error:
+            self.notify(str(error), severity="error")
+            return
         command = [*shlex.split(os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"), str(path)]
         try:
             with self.app.suspend():

@@ -31,12 +31,14 @@ class LessonPage:
     step_checked: list[bool | None]
 
 
-def prepare_page(context: Any, lesson_id: str) -> LessonPage:
+def prepare_page(app: Any, lesson_id: str) -> LessonPage:
     """Worker thread: load the lesson, verify its derivation and pretty-print each step."""
-    lesson = service(context, "lessons").get(lesson_id)
-    table = lesson.symbol_table()
-    pretty_steps = [pretty_source(step.expr, table) for step in lesson.derivation]
-    step_checked = list(service(context, "lessons").verify_steps(lesson))
+    lesson = service(app, "lessons").get(lesson_id)
+    from studybuddy.core.lessons.compile import symbol_table
+
+    table = symbol_table(lesson)
+    pretty_steps = [pretty_source(step.expr.text, table) for step in lesson.derivation]
+    step_checked = list(service(app, "lessons").verify_steps(lesson))
     return LessonPage(lesson, pretty_steps, step_checked)
 
 
@@ -88,7 +90,7 @@ class LessonScreen(SectionScreen):
     def load(self) -> None:
         app: Any = self.app
         try:
-            self.post_message(self.Ready(prepare_page(app.context, self.lesson_id)))
+            self.post_message(self.Ready(prepare_page(app, self.lesson_id)))
         except StudybuddyError as error:
             self.post_message(self.Failed(error))
 
@@ -133,7 +135,7 @@ class LessonScreen(SectionScreen):
     def _record_progress(self) -> None:
         app: Any = self.app
         try:
-            service(app.context, "timer").record_progress(self.lesson_id, step=self.revealed)
+            service(app, "progress").lesson_opened(self.lesson_id, steps_revealed=self.revealed)
         except StudybuddyError as error:
             self.notify(f"Could not save where you stopped: {error}", severity="warning")
 
@@ -146,7 +148,7 @@ class LessonScreen(SectionScreen):
     def run_checks(self) -> None:
         app: Any = self.app
         assert self.page is not None
-        self.post_message(self.ChecksDone(list(service(app.context, "lessons").run_checks(self.page.lesson))))
+        self.post_message(self.ChecksDone(list(service(app, "lessons").run_checks(self.page.lesson))))
 
     def on_lesson_screen_checks_done(self, message: ChecksDone) -> None:
         self.query_one("#check-results", Static).update(format_checks(message.results))
@@ -175,9 +177,9 @@ class LessonScreen(SectionScreen):
 
 def format_checks(results: list[Any]) -> str:
     lines: list[str] = []
-    for check, result in results:
-        lines.append(f"{'✓' if result.passed else '✗'} {check.description}  ({result.summary})")
-        for row in result.rows:
+    for result in results:
+        lines.append(f"{'✓' if result.passed else '✗'} {result.summary}")
+        for row in getattr(result, "rows", None) or []:
             lines.append("    " + "  ".join(f"{key}={_fmt(value)}" for key, value in row.items()))
     return "\n".join(lines) or "This lesson has no numeric checks."
 

@@ -17,7 +17,8 @@ from studybuddy.ui.screens.dialogs import LessonErrorDialog
 
 
 def matches(lesson: Any, words: list[str]) -> bool:
-    haystack = " ".join([lesson.id, lesson.title, lesson.subject, lesson.topic, *lesson.tags]).lower()
+    tags = lesson.summary.tags if lesson.summary else ()
+    haystack = " ".join([lesson.id, lesson.title, lesson.subject, lesson.topic, *tags]).lower()
     return all(word in haystack for word in words)
 
 
@@ -73,7 +74,7 @@ class LessonsScreen(SectionScreen):
         if library.broken:
             broken_node = tree.root.add("⚠ Broken lesson files", expand=True)
             for item in library.broken:
-                broken_node.add_leaf(f"{item.path_name}: {item.error_summary}", data=("broken", item))
+                broken_node.add_leaf(f"{item.file.path.name}: {item.error}", data=("broken", item))
 
     @on(Tree.NodeSelected, "#lesson-tree")
     def _open(self, event: Tree.NodeSelected[Any]) -> None:
@@ -85,4 +86,4 @@ class LessonsScreen(SectionScreen):
 
             open_lesson(self.app, item.id)
         else:
-            self.app.push_screen(LessonErrorDialog(f"Cannot load {item.path_name}", item.error_text))
+            self.app.push_screen(LessonErrorDialog(f"Cannot load {item.file.path.name}", str(item.error)))

@@ -47,7 +47,7 @@ class ProgressScreen(SectionScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#lesson-progress", DataTable)
-        table.add_columns("Lesson", "Steps", "Tried", "Right", "Accuracy")
+        table.add_columns("Lesson", "Steps seen", "Last opened")
         self.load()
 
     def on_screen_resume(self) -> None:
@@ -58,8 +58,10 @@ class ProgressScreen(SectionScreen):
         app: Any = self.app
         today = app.clock.now().date()
         try:
-            stats = service(app.context, "stats").year(today)
-            lessons = list(service(app.context, "timer").progress())
+            from studybuddy.core.stats import Window
+
+            stats = service(app, "stats").report(Window.YEAR, today)
+            lessons = list(service(app, "progress").recent_lessons(limit=50))
         except StudybuddyError as error:
             app.call_from_thread(self.notify, f"Progress unavailable: {error}", severity="error")
             return

@@ -138,7 +138,7 @@ class QuizScreen(SectionScreen):
     def grade(self, answer: str) -> None:
         app: Any = self.app
         try:
-            verdict = service(app.context, "grading").grade_exercise(self.lesson, self.exercise, answer)
+            verdict = service(app, "grading").grade_exercise(self.lesson, self.exercise, answer)
         except StudybuddyError as error:
             self.app.call_from_thread(self.notify, f"Grading failed: {error}", severity="error")
             return
@@ -156,7 +156,7 @@ class QuizScreen(SectionScreen):
     def _record(self, answer: str, verdict: Any) -> None:
         app: Any = self.app
         try:
-            service(app.context, "timer").record_attempt(
+            service(app, "timer").record_attempt(
                 lesson_id=self.lesson.id,
                 exercise_id=self.exercise.id,
                 answer=answer,

@@ -1,0 +1,102 @@
+"""User flows driven with key presses, asserting on what the screen shows and what lands on disk."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+
+from textual.widgets import Static, TextArea
+
+from studybuddy.ui.screens.dashboard import DashboardScreen
+from studybuddy.ui.screens.diary import DiaryScreen
+from studybuddy.ui.screens.help import HelpScreen
+
+
+def synchronously(test):
+    """Run an async Pilot test with asyncio.run (no async plugin needed)."""
+
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        asyncio.run(test(*args, **kwargs))
+
+    return run
+
+
+async def settle(app, pilot) -> None:
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@synchronously
+async def test_dashboard_shows_an_empty_home_invitingly(make_app) -> None:
+    app = make_app(background=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        session = str(app.screen.query_one("#session-text", Static).render())
+        assert "No session yet" in session
+        assert "0 days in a row" in str(app.screen.query_one("#streak-text", Static).render())
+
+
+@synchronously
+async def test_diary_entry_typed_in_the_app_is_saved_to_todays_file(make_app, context) -> None:
+    app = make_app(background=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f4")
+        await settle(app, pilot)
+        assert isinstance(app.screen, DiaryScreen)
+        await pilot.click("#diary-editor")
+        await pilot.press(*"Chain rule: multiply the local derivatives.")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+    saved = context.home.diary_dir / "2025-07-06.md"
+    assert saved.read_text(encoding="utf-8") == "Chain rule: multiply the local derivatives."
+
+
+@synchronously
+async def test_an_edit_made_outside_the_app_is_never_overwritten(make_app, context) -> None:
+    entry = context.home.diary_dir / "2025-07-06.md"
+    entry.parent.mkdir(parents=True)
+    entry.write_text("first draft\n", encoding="utf-8")
+    app = make_app(background=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f4")
+        await settle(app, pilot)
+        assert app.screen.query_one("#diary-editor", TextArea).text == "first draft\n"
+        entry.write_text("written in vim meanwhile\n", encoding="utf-8")
+        await pilot.click("#diary-editor")
+        await pilot.press("end", *" more")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert any("changed by another program" in str(n.message) for n in app._notifications)
+    assert entry.read_text(encoding="utf-8") == "written in vim meanwhile\n"
+    assert list(entry.parent.glob("2025-07-06.conflict-*.md")), "the app's text is kept aside"
+
+
+@synchronously
+async def test_unreadable_diary_file_shows_a_message_and_the_app_stays_usable(make_app, context) -> None:
+    entry = context.home.diary_dir / "2025-07-06.md"
+    entry.parent.mkdir(parents=True)
+    entry.write_bytes(b"\xff\xfe not utf-8 \xc3")
+    app = make_app(background=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f4")
+        await settle(app, pilot)
+        assert app.screen.query_one("#diary-editor", TextArea).read_only
+        assert any("2025-07-06" in str(n.message) for n in app._notifications)
+        await pilot.press("f2")
+        await settle(app, pilot)
+        assert isinstance(app.screen, DashboardScreen)
+
+
+@synchronously
+async def test_help_lists_remappable_keys_and_closes_with_escape(make_app) -> None:
+    app = make_app(background=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
