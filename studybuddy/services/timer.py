@@ -265,7 +265,7 @@ class TimerService:
         if day > now.date():
             raise TimerError(f"{day} is in the future; log time you have already studied")
         start = now - length if day == now.date() else datetime.combine(day, time(12), now.tzinfo)
-        timer = TimerSession(length).start(start).stop(start + length)
+        timer = TimerSession(length).start(start).settle(start + length)  # finished, full length
         with self.database.write() as conn:
             session_id = rows.insert_session(
                 conn,

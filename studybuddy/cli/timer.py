@@ -1,0 +1,221 @@
+"""``studybuddy timer ...``: one-hour study sessions from the shell."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING
+
+from studybuddy.core.errors import StudybuddyError
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from studybuddy.services.context import StudyContext
+    from studybuddy.services.timer import SessionView, TimerService
+
+# `--recover` and `timer recover` choices -> TimerService.recover's keep_until
+RECOVER_CHOICES = {"keep": "heartbeat", "planned-end": "planned_end", "discard": "discard"}
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    timer = subparsers.add_parser(
+        "timer",
+        help="the study timer: start, pause, resume, stop, status",
+        description="Time-boxed study sessions, stored as they run: a killed process or a closed "
+        "terminal loses nothing, and the next start offers to keep the interrupted session.",
+    )
+    commands = timer.add_subparsers(title="timer commands", metavar="COMMAND", required=True)
+
+    start = commands.add_parser("start", help="start a session and show the countdown")
+    start.add_argument("--minutes", type=int, help="length (default: timer.minutes in the config, or 60)")
+    start.add_argument("--subject", help="what you study (default: the next in your rotation)")
+    start.add_argument("--lesson", metavar="ID", help="the lesson you work on, if any")
+    start.add_argument(
+        "--recover",
+        choices=sorted(RECOVER_CHOICES),
+        help="what to do with a session a crash interrupted: keep it up to its last heartbeat, keep it "
+        "to its planned end, or discard it (default: ask; without a terminal, keep)",
+    )
+    start.set_defaults(handler=_start)
+
+    for name, what in (("pause", "pause"), ("resume", "resume"), ("stop", "stop, keeping the time studied")):
+        command = commands.add_parser(name, help=f"{what} the running session (from any shell)")
+        command.set_defaults(handler=_transition, action=name)
+
+    status = commands.add_parser("status", help="the running session, or the last one")
+    status.add_argument("--json", action="store_true", help="machine-readable output")
+    status.set_defaults(handler=_status)
+
+    recover = commands.add_parser("recover", help="keep or discard sessions a crash interrupted")
+    recover.add_argument("choice", choices=sorted(RECOVER_CHOICES))
+    recover.set_defaults(handler=_recover)
+
+    log = commands.add_parser("log", help="record time studied away from the timer")
+    log.add_argument("minutes", type=int)
+    log.add_argument("--subject", required=True)
+    log.add_argument("--date", help="the day (default: today): 2025-07-06, yesterday, 3 days ago, ...")
+    log.add_argument("--lesson", metavar="ID")
+    log.set_defaults(handler=_log)
+
+
+def _start(args: argparse.Namespace) -> int:
+    from studybuddy.cli.countdown import run_countdown
+    from studybuddy.cli.database_notice import open_context
+
+    context = open_context(args)
+    service = context.timer
+    _settle_interrupted(service, args.recover)
+    subject = args.subject or service.suggest_subject()
+    if not subject:
+        raise StudybuddyError("name what you study: --subject 'linear algebra' (or set timer.rotation)")
+    session = service.start(subject=subject, minutes=args.minutes, lesson_id=args.lesson)
+    live = sys.stdout.isatty()
+    print(
+        f"Studying {session.subject} for {session.planned_seconds // 60} min (session {session.id}). "
+        "Pause or stop from any shell: studybuddy timer pause|resume|stop; Ctrl-C stops.",
+        flush=True,
+    )
+    result = run_countdown(service, session, context.clock, sys.stdout, live=live)
+    if result.detached_by is not None:
+        return 128 + result.detached_by  # the session stays open, to be recovered
+    _report_end(context, result.session)
+    return 0
+
+
+def _report_end(context: StudyContext, session: SessionView) -> None:
+    from studybuddy.cli.countdown import ring
+
+    minutes = round(session.studied_seconds / 60)
+    if session.state == "finished":
+        ring(sys.stdout, "Time's up", f"{minutes} min of {session.subject}")
+        print(f"Time's up: {minutes} min of {session.subject} recorded.")
+    elif session.state == "stopped":
+        print(f"Stopped: {minutes} min of {session.subject} recorded.")
+    else:
+        print(f"The session ended elsewhere ({session.state}).")
+    suggestion = context.timer.suggest_subject(after=session.subject)
+    if suggestion and suggestion.casefold() != session.subject.casefold():
+        print(f"Next in your rotation: {suggestion}  (studybuddy timer start --subject {_quote(suggestion)})")
+    print(f'Write it down: studybuddy diary add "{session.subject}: what I learned..."')
+
+
+def _settle_interrupted(service: TimerService, choice: str | None) -> None:
+    for session in service.interrupted():
+        known = f"{session.subject}, started {_local(session.started_at)}, {_minutes(session)} known studied"
+        if choice is None and sys.stdin.isatty():
+            answer = _ask(f"An interrupted session was found ({known}).")
+        elif choice is None:
+            answer = "keep"
+            print(
+                f"An interrupted session was found ({known}); keeping it up to its last heartbeat "
+                f"({_local(session.last_heartbeat_at)}). Use --recover to choose.",
+                file=sys.stderr,
+            )
+        else:
+            answer = choice
+        closed = service.recover(session.id, RECOVER_CHOICES[answer])
+        if closed.state == "discarded":
+            print(f"Discarded the interrupted session of {closed.subject}.")
+        else:
+            print(f"Kept {_minutes(closed)} of {closed.subject} from the interrupted session.")
+
+
+def _ask(question: str) -> str:
+    keys = {"k": "keep", "p": "planned-end", "d": "discard", "": "keep"}
+    prompt = (
+        f"{question}\nKeep it up to its last heartbeat [k], keep it to its planned end [p], "
+        "or discard it [d]? (k) "
+    )
+    while True:
+        try:
+            answer = input(prompt).strip().lower()[:1]
+        except EOFError:
+            answer = ""
+        if answer in keys:
+            return keys[answer]
+
+
+def _transition(args: argparse.Namespace) -> int:
+    from studybuddy.cli.database_notice import open_context
+
+    service = open_context(args).timer
+    session = getattr(service, args.action)()
+    done = {"pause": "Paused", "resume": "Resumed", "stop": "Stopped"}[args.action]
+    print(f"{done}: {session.subject}, {_minutes(session)} studied, {_left(session)} left.")
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    from studybuddy.cli.database_notice import open_context
+
+    context = open_context(args)
+    status = context.timer.status()
+    if args.json:
+        payload = status.to_json()
+        last = context.timer.last_session() if status.session is None else None
+        payload["last"] = None if last is None else last.to_json()
+        print(json.dumps(payload, indent=2))
+        return 0
+    if status.session is not None:
+        session = status.session
+        print(
+            f"{session.state}: {session.subject}, {_left(session)} left of {session.planned_seconds // 60} "
+            f"min (started {_local(session.started_at)}, session {session.id})"
+        )
+    else:
+        last = context.timer.last_session()
+        tail = "" if last is None else f" Last: {last.subject}, {_minutes(last)}, {_local(last.started_at)}."
+        print(f"idle: no session running.{tail}")
+    for session in status.interrupted:
+        print(
+            f"interrupted: {session.subject}, started {_local(session.started_at)}, "
+            f"{_minutes(session)} known studied; keep or discard it: studybuddy timer recover keep|discard"
+        )
+    return 0
+
+
+def _recover(args: argparse.Namespace) -> int:
+    from studybuddy.cli.database_notice import open_context
+
+    service = open_context(args).timer
+    interrupted = service.interrupted()
+    if not interrupted:
+        print("No interrupted session.")
+    for session in interrupted:
+        closed = service.recover(session.id, RECOVER_CHOICES[args.choice])
+        verb = "Discarded" if closed.state == "discarded" else f"Kept {_minutes(closed)} of"
+        print(f"{verb} the session of {closed.subject} started {_local(closed.started_at)}.")
+    return 0
+
+
+def _log(args: argparse.Namespace) -> int:
+    from studybuddy.cli.database_notice import open_context
+    from studybuddy.core.dates import parse_date
+
+    context = open_context(args)
+    day = parse_date(args.date, context.clock.now().date()) if args.date else None
+    session = context.timer.log(subject=args.subject, minutes=args.minutes, day=day, lesson_id=args.lesson)
+    print(f"Logged {_minutes(session)} of {session.subject} on {session.day.isoformat()}.")
+    return 0
+
+
+def _minutes(session: SessionView) -> str:
+    return f"{round(session.studied_seconds / 60)} min"
+
+
+def _left(session: SessionView) -> str:
+    from studybuddy.cli.countdown import clock_text
+
+    return clock_text(session.remaining_seconds)
+
+
+def _local(moment: datetime) -> str:
+    return moment.astimezone().strftime("%a %d %b %H:%M")
+
+
+def _quote(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
