@@ -47,7 +47,10 @@ def load_yaml_bytes(data: bytes, source: str) -> Node:
     """Parse one lesson file's bytes into a marked tree, or raise LessonError saying where and why."""
     if len(data) > MAX_FILE_BYTES:
         raise _error(
-            source, 1, 1, f"the file is {_size(len(data))}; a lesson file may be at most {_size(MAX_FILE_BYTES)}"
+            source,
+            1,
+            1,
+            f"the file is {_size(len(data))}; a lesson file may be at most {_size(MAX_FILE_BYTES)}",
         )
     return load_yaml_text(_decode(data, source), source)
 
@@ -82,7 +85,10 @@ def _decode(data: bytes, source: str) -> str:
         line_start = data.rfind(b"\n", 0, error.start) + 1
         column = len(data[line_start : error.start].decode("utf-8", errors="replace")) + 1
         raise _error(
-            source, line, column, f"the file is not valid UTF-8 (byte 0x{data[error.start]:02x}); save it as UTF-8"
+            source,
+            line,
+            column,
+            f"the file is not valid UTF-8 (byte 0x{data[error.start]:02x}); save it as UTF-8",
         ) from None
 
 
@@ -94,9 +100,11 @@ def _build(parser: Any, source: str) -> Node:
     if type(start) is _StreamEnd:  # only comments or directives
         raise _error(source, 1, 1, "the file is empty; a lesson starts with a line like 'id: my-lesson'")
     if start.tags or start.version:
-        raise _error_at(source, start.start_mark, "", "YAML directives (lines starting with %) are not allowed")
+        raise _error_at(
+            source, start.start_mark, "", "YAML directives (lines starting with %) are not allowed"
+        )
 
-    # Each frame: [container, pending key or None, pending key mark]; the root lives in a holder list.
+    # Each frame: [container, last key, its mark, whether a key comes next]; the root sits in a list.
     root: list[Node] = []
     stack: list[list[Any]] = []
     while True:
@@ -129,14 +137,16 @@ def _build(parser: Any, source: str) -> Node:
             node_mark = Mark(mark.line + 1, mark.column + 1)
             node: Node = MarkedMap(node_mark) if kind is _MappingStart else MarkedList(node_mark)
             _attach(stack, root, node, node_mark, source, event)
-            stack.append([node, None, None])
+            stack.append([node, None, None, True])
         elif kind is _MappingEnd or kind is _SequenceEnd:
             stack.pop()
         elif kind is _DocumentEnd:
             break
         elif kind is _Alias:
             raise _error_at(
-                source, event.start_mark, _path(stack),
+                source,
+                event.start_mark,
+                _path(stack),
                 f"aliases (*{event.anchor}) are not allowed; write the value out in full",
             )
         else:  # pragma: no cover - the parser emits no other events inside a document
@@ -145,13 +155,17 @@ def _build(parser: Any, source: str) -> Node:
     following = get_event()
     if type(following) is not _StreamEnd:
         raise _error_at(
-            source, following.start_mark, "",
+            source,
+            following.start_mark,
+            "",
             "a lesson file holds one YAML document; remove the second '---' or split the file",
         )
     return root[0]
 
 
-def _attach(stack: list[list[Any]], root: list[Node], value: Node, mark: Mark, source: str, event: Any) -> None:
+def _attach(
+    stack: list[list[Any]], root: list[Node], value: Node, mark: Mark, source: str, event: Any
+) -> None:
     """Put a finished node where it belongs: the root, a list item, a mapping key or a mapping value."""
     if not stack:
         root.append(value)
@@ -161,7 +175,7 @@ def _attach(stack: list[list[Any]], root: list[Node], value: Node, mark: Mark, s
     if type(container) is MarkedList:
         container.append(value)
         container.item_marks.append(mark)
-    elif frame[1] is None:  # this node is a key
+    elif frame[3]:  # this node is a key
         if type(value) is not str:
             raise _error_at(
                 source, event.start_mark, _path(stack), "a key must be plain text, not a list or a mapping"
@@ -171,17 +185,20 @@ def _attach(stack: list[list[Any]], root: list[Node], value: Node, mark: Mark, s
         if value in container:
             first = container.key_marks[value]
             raise _error_at(
-                source, event.start_mark, _path(stack),
+                source,
+                event.start_mark,
+                _path(stack),
                 f"duplicate key '{value}' (first written at line {first.line})",
             )
         frame[1] = value
         frame[2] = mark
+        frame[3] = False
     else:
         key = frame[1]
         container[key] = value
         container.key_marks[key] = frame[2]
         container.value_marks[key] = mark
-        frame[1] = None
+        frame[3] = True
 
 
 def _refuse_anchor_or_tag(event: Any, source: str, stack: list[list[Any]]) -> None:
@@ -195,10 +212,12 @@ def _refuse_anchor_or_tag(event: Any, source: str, stack: list[list[Any]]) -> No
 def _path(stack: list[list[Any]]) -> str:
     """The field path of the node being read, e.g. ``exercises[2].mistakes[0].answer``."""
     path = ""
-    for container, key, _ in stack:
+    last = len(stack) - 1
+    for depth, (container, key, _, expecting_key) in enumerate(stack):
         if type(container) is MarkedList:
-            path += f"[{len(container)}]"
-        elif key is not None:
+            # Enclosing lists already hold the item being read; the innermost one does not yet.
+            path += f"[{len(container) - (depth < last)}]"
+        elif key is not None and not (depth == last and expecting_key):
             path += f".{key}" if path else key
     return path
 

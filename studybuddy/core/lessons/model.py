@@ -4,11 +4,26 @@ author wrote plus where they wrote it (parsing them into SymPy happens on first 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from functools import cached_property
+from typing import TYPE_CHECKING, Literal
 
 from studybuddy.core.lessons.errors import Location
 
-DOMAINS = ("real", "positive", "nonnegative", "negative", "nonzero", "probability", "integer", "natural", "complex")
+if TYPE_CHECKING:
+    from studybuddy.core.lessons.compile import LessonMath
+    from studybuddy.core.mathexpr import SymbolTable
+
+DOMAINS = (
+    "real",
+    "positive",
+    "nonnegative",
+    "negative",
+    "nonzero",
+    "probability",
+    "integer",
+    "natural",
+    "complex",
+)
 
 RuleKind = Literal["equal", "differentiate", "substitute", "limit", "given"]
 CheckKind = Literal["gradient", "identity", "example"]
@@ -16,18 +31,30 @@ CheckKind = Literal["gradient", "identity", "example"]
 NumericValue = float | list["NumericValue"]
 
 
-@dataclass(frozen=True, slots=True)
-class SourceText:
-    """An expression exactly as written, with where it was written.
+class SourceText(str):
+    """An expression exactly as written (it *is* that string), which also knows where it was written.
 
     ``text_column`` is the column of its first character when the characters map one to one onto
     columns (a one-line plain or quoted scalar), so an error inside it can point at the exact column.
     """
 
-    text: str
     location: Location
-    path: str
-    text_column: int | None = None
+    path: str  # the field path, e.g. exercises[2].answer
+    text_column: int | None
+
+    def __new__(cls, text: str, location: Location, path: str, text_column: int | None = None) -> SourceText:
+        self = super().__new__(cls, text)
+        self.location = location
+        self.path = path
+        self.text_column = text_column
+        return self
+
+    def __getnewargs__(self) -> tuple[str, Location, str, int | None]:  # type: ignore[override]
+        return (self.text, self.location, self.path, self.text_column)
+
+    @property
+    def text(self) -> str:
+        return str.__str__(self)
 
     def location_of(self, offset: int) -> Location:
         """The file position of character ``offset`` of the text (the scalar's start if unknown)."""
@@ -123,7 +150,7 @@ class LessonSummary:
     location: Location  # where the id is written
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Lesson:
     id: str
     title: str
@@ -139,14 +166,37 @@ class Lesson:
     exercises: tuple[Exercise, ...]
     location: Location  # where the id is written
 
+    @cached_property
+    def math(self) -> LessonMath:
+        """The symbol table and parsed expressions, built on first use (this imports SymPy)."""
+        from studybuddy.core.lessons.compile import LessonMath
+
+        return LessonMath(self)
+
+    def symbol_table(self) -> SymbolTable:
+        return self.math.table
+
+    def table_for(self, exercise: Exercise) -> SymbolTable:
+        return self.math.table_for(exercise)
+
+    def __getstate__(self) -> dict[str, object]:
+        # The parsed mathematics is rebuilt on demand rather than pickled (reports cross processes).
+        return {key: value for key, value in self.__dict__.items() if key != "math"}
+
     @property
     def source(self) -> str:
         return self.location.source
 
     def summary(self) -> LessonSummary:
         return LessonSummary(
-            self.id, self.title, self.subject, self.topic, self.tags, self.requires,
-            len(self.exercises), self.location,
+            self.id,
+            self.title,
+            self.subject,
+            self.topic,
+            self.tags,
+            self.requires,
+            len(self.exercises),
+            self.location,
         )
 
     def exercise(self, exercise_id: str) -> Exercise:

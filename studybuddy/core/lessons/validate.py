@@ -29,18 +29,67 @@ from studybuddy.core.lessons.tree import Mark, MarkedList, MarkedMap, Node
 T = TypeVar("T")
 
 LESSON_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
-EXERCISE_ID = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*\Z")
+EXERCISE_ID = re.compile(r"[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*\Z")
 SYMBOL_NAME = re.compile(r"[^\W\d_]\w*\Z")  # a letter (any script), then letters, digits or _
 NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\Z")
 # Names the math parser gives a meaning of its own; the symbol table makes the final call on use.
 RESERVED_NAMES = frozenset(
-    "e E pi I oo nan zoo exp log ln sqrt sin cos tan tanh sinh cosh sech Abs abs sign Max max Min min "
-    "Heaviside floor ceiling factorial transpose trace diag dot outer kron hadamard sum norm T".split()
+    {
+        "e",
+        "E",
+        "pi",
+        "I",
+        "oo",
+        "nan",
+        "zoo",
+        "exp",
+        "log",
+        "ln",
+        "sqrt",
+        "sin",
+        "cos",
+        "tan",
+        "tanh",
+        "sinh",
+        "cosh",
+        "sech",
+        "Abs",
+        "abs",
+        "sign",
+        "Max",
+        "max",
+        "Min",
+        "min",
+        "Heaviside",
+        "floor",
+        "ceiling",
+        "factorial",
+        "transpose",
+        "trace",
+        "diag",
+        "dot",
+        "outer",
+        "kron",
+        "hadamard",
+        "sum",
+        "norm",
+        "T",
+    }
 )
 
 LESSON_FIELDS = (
-    "id", "title", "subject", "topic", "tags", "requires", "symbols", "definitions", "intro",
-    "derivation", "checks", "exercises",
+    "id",
+    "title",
+    "subject",
+    "topic",
+    "tags",
+    "requires",
+    "symbols",
+    "definitions",
+    "intro",
+    "derivation",
+    "checks",
+    "exercises",
 )
 STEP_FIELDS = ("expr", "reason", "by")
 CHECK_FIELDS = {
@@ -64,7 +113,8 @@ class _Reader:
     def error(self, message: str, mark: Mark | None = None, path: str | None = None) -> LessonError:
         mark = mark or self.mark
         return LessonError(
-            message, location=Location(self.source, mark.line, mark.column),
+            message,
+            location=Location(self.source, mark.line, mark.column),
             path=self.path if path is None else path,
         )
 
@@ -101,8 +151,11 @@ class _Reader:
         if not isinstance(self.node, MarkedMap):
             raise self.error(f"expected {what} written as 'name: value', found {_kind(self.node)}")
         return [
-            (key, self.node.key_marks[key],
-             _Reader(value, self.node.value_marks[key], self._sub(key), self.source))
+            (
+                key,
+                self.node.key_marks[key],
+                _Reader(value, self.node.value_marks[key], self._sub(key), self.source),
+            )
             for key, value in self.node.items()
         ]
 
@@ -209,7 +262,9 @@ def _symbols(reader: _Reader) -> tuple[SymbolSpec, ...]:
             close = difflib.get_close_matches(domain_name, DOMAINS, n=1)
             hint = f"did you mean '{close[0]}'?" if close else "the domains are " + ", ".join(DOMAINS)
             raise domain.error(f"unknown domain '{domain_name}'; {hint}")
-        specs.append(SymbolSpec(name, domain_name, shape, Location(reader.source, key_mark.line, key_mark.column)))
+        specs.append(
+            SymbolSpec(name, domain_name, shape, Location(reader.source, key_mark.line, key_mark.column))
+        )
     if not specs:
         raise reader.error("declare at least one symbol")
     return tuple(specs)
@@ -238,14 +293,18 @@ def _declared(reader: _Reader, names: set[str], text: str | None = None) -> str:
     return name
 
 
-def _named_expressions(reader: _Reader | None, names: set[str], what: str) -> tuple[tuple[str, SourceText], ...]:
+def _named_expressions(
+    reader: _Reader | None, names: set[str], what: str
+) -> tuple[tuple[str, SourceText], ...]:
     if reader is None:
         return ()
     result = []
     for name, key_mark, value in reader.entries(what):
         if name not in names:
             raise reader.error(
-                f"'{name}' is not a declared symbol (declared: {', '.join(sorted(names))})", key_mark, value.path
+                f"'{name}' is not a declared symbol (declared: {', '.join(sorted(names))})",
+                key_mark,
+                value.path,
             )
         result.append((name, value.source_text()))
     return tuple(result)
@@ -255,7 +314,9 @@ def _step(reader: _Reader, names: set[str], *, first: bool) -> Step:
     reader.mapping(STEP_FIELDS, "a derivation step")
     by = reader.field("by")
     rule = StepRule("given" if first else "equal") if by is None else _rule(by, names)
-    return Step(reader.required("expr").source_text(), reader.required("reason").text(), rule, reader.location())
+    return Step(
+        reader.required("expr").source_text(), reader.required("reason").text(), rule, reader.location()
+    )
 
 
 def _rule(reader: _Reader, names: set[str]) -> StepRule:
@@ -302,26 +363,31 @@ def _check(reader: _Reader, names: set[str]) -> Check:
         field = reader.required(key) if required else reader.field(key)
         if field is None:
             return ()
-        return tuple((_declared(value, names, name), value.numeric_value()) for name, _, value in field.entries(key))
+        return tuple(
+            (_declared(value, names, name), value.numeric_value()) for name, _, value in field.entries(key)
+        )
 
     tolerance = reader.field("tolerance")
-    common = {
-        "id": reader.required("id").matching(EXERCISE_ID, "use lower-case letters, digits, '-' and '_'"),
-        "kind": kind,
-        "description": reader.required("description").text(),
-        "location": reader.location(),
-        "tolerance": None if tolerance is None else tolerance.number(),
-    }
+    gradient: tuple[tuple[str, SourceText], ...] = ()
     if kind == "gradient":
         gradient = _named_expressions(reader.required("gradient"), names, "gradient")
         if not gradient:
             raise reader.required("gradient").error("give at least one 'symbol: partial derivative'")
-        return Check(**common, function=expression("function"), gradient=gradient, at=numbers("at"))
-    if kind == "identity":
-        return Check(**common, lhs=expression("lhs"), rhs=expression("rhs"), at=numbers("at"))
+    is_example = kind == "example"
     return Check(
-        **common, expr=expression("expr"), values=numbers("values", required=True),
-        expected=reader.required("expected").numeric_value(),
+        id=reader.required("id").matching(EXERCISE_ID, "use letters, digits, '-' and '_'"),
+        kind=kind,  # type: ignore[arg-type]  # one of CHECK_FIELDS, checked above
+        description=reader.required("description").text(),
+        location=reader.location(),
+        function=expression("function") if kind == "gradient" else None,
+        gradient=gradient,
+        lhs=expression("lhs") if kind == "identity" else None,
+        rhs=expression("rhs") if kind == "identity" else None,
+        expr=expression("expr") if is_example else None,
+        values=numbers("values", required=True) if is_example else (),
+        expected=reader.required("expected").numeric_value() if is_example else None,
+        at=() if is_example else numbers("at"),
+        tolerance=None if tolerance is None else tolerance.number(),
     )
 
 
@@ -331,12 +397,16 @@ def _exercise(reader: _Reader, names: set[str]) -> Exercise:
     mistakes = []
     for item in _optional_items(reader, "mistakes", "mistakes"):
         item.mapping(MISTAKE_FIELDS, "a mistake")
-        mistakes.append(Mistake(item.required("answer").source_text(), item.required("feedback").text(), item.location()))
+        mistakes.append(
+            Mistake(item.required("answer").source_text(), item.required("feedback").text(), item.location())
+        )
     return Exercise(
-        id=reader.required("id").matching(EXERCISE_ID, "use lower-case letters, digits, '-' and '_'"),
+        id=reader.required("id").matching(EXERCISE_ID, "use letters, digits, '-' and '_'"),
         prompt=reader.required("prompt").text(),
         answer=reader.required("answer").source_text(),
-        variables=None if variables is None else tuple(_declared(item, names) for item in variables.items("names")),
+        variables=None
+        if variables is None
+        else tuple(_declared(item, names) for item in variables.items("names")),
         hints=tuple(item.text() for item in reader.required("hints").items("hints", minimum=1)),
         mistakes=tuple(mistakes),
         solution=reader.required("solution").text(),

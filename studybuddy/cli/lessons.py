@@ -1,0 +1,129 @@
+"""`studybuddy lessons check|list`: prove lesson files and list the library."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("lessons", help="check lesson files and list the lesson library")
+    commands = parser.add_subparsers(title="lesson commands", metavar="COMMAND", required=True)
+
+    check = commands.add_parser(
+        "check",
+        help="prove lesson files: every step follows, every check passes, every answer grades right",
+        description="Check lesson files (or every lesson file in the given folders; the bundled library "
+        "when none is given). Exits non-zero when any lesson fails.",
+    )
+    check.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH", help="a lesson file or a folder of them"
+    )
+    check.add_argument(
+        "--timeout",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="time limit per checked item (default 10)",
+    )
+    check.add_argument(
+        "--workers", type=int, default=None, metavar="N", help="lessons checked in parallel"
+    )
+    check.add_argument(
+        "-v", "--verbose", action="store_true", help="show every item, not only failures"
+    )
+    check.set_defaults(handler=run_check)
+
+    listing = commands.add_parser(
+        "list", help="list the lessons: id, title, subject, topic, exercises, status"
+    )
+    listing.add_argument("--json", action="store_true", help="one JSON document, for scripts")
+    listing.set_defaults(handler=run_list)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from studybuddy.services.context import StudyContext
+
+    service = StudyContext.open(args.home).lessons
+    started = time.perf_counter()
+    counts = {"passed": 0, "failed": 0, "broken": 0}
+    for report in service.check(args.paths, item_timeout=args.timeout, workers=args.workers):
+        name = report.lesson_id or report.source
+        if report.error is not None:
+            counts["broken"] += 1
+            print(f"BROKEN {report.source}\n  {_indent(str(report.error))}")
+            continue
+        counts["passed" if report.passed else "failed"] += 1
+        status = "PASS" if report.passed else "FAIL"
+        print(
+            f"{status:6} {name}  {report.source}  ({len(report.results)} items, {report.seconds:.1f} s)"
+        )
+        for result in report.results:
+            if args.verbose or not result.passed:
+                mark = "ok  " if result.passed else "FAIL"
+                print(f"  {mark} {_indent(result.headline())}")
+                if result.detail and not result.passed:
+                    print(f"       {_indent(result.detail, 7)}")
+        sys.stdout.flush()
+    total = sum(counts.values())
+    elapsed = time.perf_counter() - started
+    print(
+        f"{total} lesson{'s' if total != 1 else ''}: {counts['passed']} passed, {counts['failed']} failed, "
+        f"{counts['broken']} broken ({elapsed:.1f} s)"
+    )
+    return 0 if total and counts["passed"] == total else 1
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from studybuddy.services.context import StudyContext
+
+    entries = StudyContext.open(args.home).lessons.list()
+    if args.json:
+        rows = [
+            {
+                "id": entry.id,
+                "title": entry.title,
+                "subject": entry.subject,
+                "topic": entry.topic,
+                "exercises": entry.exercise_count,
+                "status": entry.status,
+                "path": str(entry.file.path),
+                "error": str(entry.error) if entry.error else None,
+            }
+            for entry in entries
+        ]
+        json.dump(rows, sys.stdout, indent=2, ensure_ascii=False)
+        print()
+        return 0
+    widths = [max([len(header)] + [len(getter(e)) for e in entries]) for header, getter in _COLUMNS]
+    print(
+        "  ".join(
+            header.ljust(width) for (header, _), width in zip(_COLUMNS, widths, strict=True)
+        ).rstrip()
+    )
+    for entry in entries:
+        cells = [
+            getter(entry).ljust(width) for (_, getter), width in zip(_COLUMNS, widths, strict=True)
+        ]
+        print("  ".join(cells).rstrip())
+        if entry.error is not None:
+            print(f"    {_indent(str(entry.error), 4)}")
+    return 0
+
+
+_COLUMNS: list[tuple[str, Any]] = [
+    ("ID", lambda e: e.id),
+    ("TITLE", lambda e: e.title),
+    ("SUBJECT", lambda e: e.subject),
+    ("TOPIC", lambda e: e.topic),
+    ("EXERCISES", lambda e: str(e.exercise_count)),
+    ("STATUS", lambda e: e.status),
+]
+
+
+def _indent(text: str, spaces: int = 2) -> str:
+    return text.replace("\n", "\n" + " " * spaces)

@@ -1,0 +1,270 @@
+"""The lesson checker: proves a lesson the way a compiler checks code.
+
+A lesson's check is a list of independent items (each derivation step, each numeric check, each
+exercise answer, each listed mistake) so a caller can run them one at a time under a time limit and
+report each. Pure computation: no I/O, no clock beyond measuring how long an item took.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sympy
+
+from studybuddy.core.grading import ListedMistake, equivalent_exprs, grade
+from studybuddy.core.lessons.compile import LessonMath
+from studybuddy.core.lessons.errors import LessonError, Location
+from studybuddy.core.lessons.model import Check, Exercise, Lesson, Step
+from studybuddy.core.mathexpr import SymbolTable
+from studybuddy.core.numeric import compile_expression, example_check, gradient_check, identity_check
+
+SEED = 0  # fixed: a lesson passes or fails the same way on every run
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """The outcome of one checked item. ``message`` is one line; ``detail`` may add a few more."""
+
+    key: str  # e.g. "step 3", "check sigmoid-gradient", "exercise sigmoid-prime mistake 1"
+    passed: bool
+    message: str
+    location: Location | None = None
+    detail: str = ""
+    ms: float = 0.0
+
+    def headline(self) -> str:
+        where = f"{self.location}: " if self.location and not self.passed else ""
+        return f"{where}{self.key}: {self.message}"
+
+
+@dataclass(frozen=True)
+class CheckItem:
+    key: str
+    run: Callable[[], ItemResult]
+
+
+def plan_checks(lesson: Lesson) -> list[CheckItem]:
+    """Every item that proves ``lesson``, in file order."""
+    try:
+        math = LessonMath(lesson)
+    except LessonError as error:
+        failure = _failure("symbols", error)
+        return [CheckItem("symbols", lambda: failure)]
+    items: list[CheckItem] = []
+    for index in range(len(lesson.derivation)):
+        key = f"step {index + 1}"
+        items.append(CheckItem(key, _guarded(key, lambda i=index: _check_step(math, i))))
+    for check in lesson.checks:
+        key = f"check {check.id}"
+        items.append(CheckItem(key, _guarded(key, lambda c=check: _run_numeric_check(math, c))))
+    for exercise in lesson.exercises:
+        key = f"exercise {exercise.id}"
+        items.append(CheckItem(key, _guarded(key, lambda e=exercise: _check_answer(math, e))))
+        for number, mistake in enumerate(exercise.mistakes, start=1):
+            key = f"exercise {exercise.id} mistake {number}"
+            items.append(
+                CheckItem(
+                    key,
+                    _guarded(key, lambda e=exercise, n=number: _check_mistake(math, e, n), mistake.location),
+                )
+            )
+    return items
+
+
+def check_lesson(lesson: Lesson) -> list[ItemResult]:
+    """Run every item in this process (no time limit: use the lesson service for untrusted files)."""
+    return [item.run() for item in plan_checks(lesson)]
+
+
+def step_follows(lesson: Lesson, index: int) -> ItemResult:
+    """Whether derivation step ``index`` (0-based) follows from the one before it."""
+    return _guarded(f"step {index + 1}", lambda: _check_step(lesson.math, index))()
+
+
+# --- the items ---------------------------------------------------------------------------------------
+
+
+def _check_step(math: LessonMath, index: int) -> tuple[bool, str, Location | None, str]:
+    steps = math.lesson.derivation
+    step = steps[index]
+    current = math.expanded(step.expr)
+    if index == 0 or step.by.kind == "given":
+        return True, "a starting point", None, ""
+    previous = math.expanded(steps[index - 1].expr)
+    target = _apply_rule(math, step, previous)
+    verdict = equivalent_exprs(target, current, math.table, seed=SEED)
+    how = step.by.describe()
+    if verdict.kind == "equivalent":
+        return True, f"follows from step {index} by {how} ({verdict.strength})", None, ""
+    if verdict.kind == "different":
+        detail = _values_at(verdict.counterexample, target, current, index)
+        return (
+            False,
+            f"does not follow from step {index} by {how}: {verdict.strength}",
+            step.expr.location,
+            detail,
+        )
+    return (
+        False,
+        f"could not be shown to follow from step {index} by {how}: {verdict.detail}",
+        step.location,
+        "",
+    )
+
+
+def _apply_rule(math: LessonMath, step: Step, previous: sympy.Basic) -> sympy.Basic:
+    rule = step.by
+    if rule.kind == "differentiate":
+        assert rule.variable is not None
+        return sympy.diff(previous, math.table.symbol(rule.variable))
+    if rule.kind == "substitute":
+        replacements = {math.table.symbol(name): math.expanded(text) for name, text in rule.replacements}
+        return previous.xreplace(replacements)
+    if rule.kind == "limit":
+        assert rule.variable is not None and rule.point is not None
+        return sympy.limit(previous, math.table.symbol(rule.variable), math.parse(rule.point))
+    return previous
+
+
+def _values_at(point: object, target: sympy.Basic, current: sympy.Basic, index: int) -> str:
+    """'step 2 gives 0.42, step 3 gives 0.40' at the counterexample, when both are plain numbers."""
+    if not isinstance(point, dict) or not point:
+        return ""
+    where = ", ".join(f"{name} = {value:.4g}" for name, value in point.items())
+    values = {
+        symbol: point[str(symbol)]
+        for symbol in target.free_symbols | current.free_symbols
+        if str(symbol) in point
+    }
+    try:
+        expected = complex(target.subs(values).evalf())
+        written = complex(current.subs(values).evalf())
+    except (TypeError, ValueError):
+        return f"they differ at {where}"
+    return (
+        f"at {where}: step {index} with the rule applied gives {_number(expected)}, "
+        f"step {index + 1} gives {_number(written)}"
+    )
+
+
+def _number(value: complex) -> str:
+    return f"{value.real:.6g}" if abs(value.imag) < 1e-12 else f"{value:.4g}"
+
+
+def _run_numeric_check(math: LessonMath, check: Check) -> tuple[bool, str, Location | None, str]:
+    extra = {} if check.tolerance is None else {"tolerance": check.tolerance}
+    at = dict(check.at) or None
+    if check.kind == "gradient":
+        assert check.function is not None
+        gradient = {name: math.expanded(text) for name, text in check.gradient}
+        result = gradient_check(
+            math.expanded(check.function), gradient, math.table, at=at, seed=SEED, **extra
+        )
+    elif check.kind == "identity":
+        assert check.lhs is not None and check.rhs is not None
+        lhs, rhs = math.expanded(check.lhs), math.expanded(check.rhs)
+        if at is not None:  # one given point: a worked example of the identity
+            table = math.table_of(lhs, rhs)
+            point = {v.name: at[v.name] for v in table.variables if v.name in at}
+            rhs_value = example_value(rhs, point, table)
+            result = example_check(lhs, point, rhs_value, table, **extra)
+        else:
+            result = identity_check(lhs, rhs, math.table, seed=SEED, **extra)
+    else:
+        assert check.expr is not None
+        expr = math.expanded(check.expr)
+        result = example_check(expr, dict(check.values), check.expected, math.table_of(expr), **extra)
+    return result.passed, result.summary, None if result.passed else check.location, ""
+
+
+def example_value(expr: sympy.Basic, point: dict[str, object], table: SymbolTable) -> object:
+    """The value of ``expr`` at a point, as nested lists for example_check's ``expected``."""
+    import numpy as np
+
+    return np.asarray(compile_expression(expr, table)(**point)).tolist()
+
+
+def _check_answer(math: LessonMath, exercise: Exercise) -> tuple[bool, str, Location | None, str]:
+    math.parse(exercise.answer, math.table_for(exercise))  # only the names a learner may use
+    verdict = _grade(math, exercise, exercise.answer.text)
+    if verdict.kind == "equivalent":
+        return True, f"the expected answer is graded correct ({verdict.strength})", None, ""
+    return False, f"the expected answer is not graded correct: {verdict.detail}", exercise.answer.location, ""
+
+
+def _check_mistake(
+    math: LessonMath, exercise: Exercise, number: int
+) -> tuple[bool, str, Location | None, str]:
+    mistake = exercise.mistakes[number - 1]
+    math.parse(mistake.answer, math.table_for(exercise))
+    verdict = _grade(math, exercise, mistake.answer.text)
+    where = mistake.answer.location
+    if verdict.kind == "equivalent":
+        return (
+            False,
+            f"this listed mistake is graded correct: it equals the answer ({verdict.strength})",
+            where,
+            "",
+        )
+    if verdict.kind != "different":
+        return False, f"this listed mistake cannot be graded: {verdict.detail}", where, ""
+    code = verdict.diagnosis.code if verdict.diagnosis else ""
+    if code != f"listed:{number - 1}":
+        said = verdict.diagnosis.message if verdict.diagnosis else verdict.detail
+        return False, f"graded wrong but not with its own feedback (the grader says: {said})", where, ""
+    return True, "graded wrong with its listed feedback", None, ""
+
+
+def _grade(math: LessonMath, exercise: Exercise, answer: str):  # type: ignore[no-untyped-def]
+    mistakes = [ListedMistake(m.answer.text, m.feedback) for m in exercise.mistakes]
+    return grade(
+        answer,
+        exercise.answer.text,
+        math.table,
+        definitions=math.definition_texts,
+        mistakes=mistakes,
+        seed=SEED,
+    )
+
+
+# --- plumbing ----------------------------------------------------------------------------------------
+
+Outcome = tuple[bool, str, Location | None, str]
+
+
+def _guarded(
+    key: str, body: Callable[[], Outcome], fallback: Location | None = None
+) -> Callable[[], ItemResult]:
+    """Run an item, turning a lesson error (a bad expression) into a failed result at its position."""
+
+    def run() -> ItemResult:
+        started = time.perf_counter()
+        try:
+            passed, message, location, detail = body()
+        except LessonError as error:
+            return _failure(key, error, started)
+        except Exception as error:  # a numeric or SymPy failure on this item: report it, check the rest
+            return ItemResult(
+                key,
+                False,
+                f"could not be checked: {type(error).__name__}: {error}",
+                fallback,
+                "",
+                _ms(started),
+            )
+        return ItemResult(
+            key, passed, message, location or (None if passed else fallback), detail, _ms(started)
+        )
+
+    return run
+
+
+def _failure(key: str, error: LessonError, started: float | None = None) -> ItemResult:
+    message = f"{error.path}: {error.message}" if error.path else error.message
+    return ItemResult(key, False, message, error.location, error.detail, _ms(started) if started else 0.0)
+
+
+def _ms(started: float) -> float:
+    return (time.perf_counter() - started) * 1000

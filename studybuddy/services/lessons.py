@@ -1,0 +1,113 @@
+"""The lesson library as the CLI and the TUI use it: list, open and check lessons."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from studybuddy.core.errors import StudybuddyError
+from studybuddy.core.lessons import Lesson, LessonError
+from studybuddy.services.lesson_checking import DEFAULT_ITEM_TIMEOUT, LessonReport, run_checks
+from studybuddy.storage.lesson_cache import CACHE_FILE_NAME, LessonCache
+from studybuddy.storage.lesson_library import (
+    LessonFile,
+    LessonLibrary,
+    LibraryEntry,
+    bundled_lessons_dir,
+    expand_paths,
+    find_lesson_files,
+    load_library,
+    read_lesson,
+)
+
+if TYPE_CHECKING:
+    from studybuddy.core.lessons.checker import ItemResult
+    from studybuddy.storage.paths import StudyHome
+
+
+class UnknownLessonError(StudybuddyError):
+    pass
+
+
+class LessonService:
+    """Bundled lessons plus the user's own ``lessons/`` folder, with a start-up cache in the home."""
+
+    def __init__(self, home: StudyHome | None, *, bundled_dir: Path | None = None) -> None:
+        self.home = home
+        self.bundled_dir = bundled_dir if bundled_dir is not None else bundled_lessons_dir()
+        self._library: LessonLibrary | None = None
+
+    # --- the library -------------------------------------------------------------------------------
+    def files(self) -> list[LessonFile]:
+        folders: list[tuple[Path, Any]] = [(self.bundled_dir, "bundled")]
+        if self.home is not None:
+            folders.append((self.home.lessons_dir, "user"))
+        return find_lesson_files(folders)
+
+    def library(self, *, refresh: bool = False) -> LessonLibrary:
+        if self._library is None or refresh:
+            cache = LessonCache(self.home.cache_dir / CACHE_FILE_NAME) if self.home is not None else None
+            self._library = load_library(self.files(), cache)
+        return self._library
+
+    def list(self) -> list[LibraryEntry]:
+        """Every lesson file, loaded or broken, in library order."""
+        return list(self.library().entries)
+
+    def get(self, lesson_id: str) -> Lesson:
+        """The full lesson, read fresh from its file (the cache holds summaries only)."""
+        entry = self.library().find(lesson_id)
+        if entry is None:
+            raise UnknownLessonError(f"no lesson has the id '{lesson_id}'")
+        return read_lesson(entry.file)
+
+    # --- checking ----------------------------------------------------------------------------------
+    def verify_steps(self, lesson: Lesson) -> list[bool | None]:
+        """Per derivation step: True when it follows from the one before, None for a starting point.
+
+        In-process: meant for lessons the library lists (run `studybuddy lessons check` on new files).
+        """
+        from studybuddy.core.lessons.checker import step_follows
+
+        verdicts: list[bool | None] = []
+        for index, step in enumerate(lesson.derivation):
+            if index == 0 or step.by.kind == "given":
+                verdicts.append(None)
+            else:
+                verdicts.append(step_follows(lesson, index).passed)
+        return verdicts
+
+    def run_checks(self, lesson: Lesson) -> list[ItemResult]:
+        """The lesson's numeric checks, in order (each result has ``passed`` and ``summary``)."""
+        from studybuddy.core.lessons.checker import plan_checks
+
+        return [item.run() for item in plan_checks(lesson) if item.key.startswith("check ")]
+
+    def check(
+        self,
+        paths: Sequence[Path] = (),
+        *,
+        item_timeout: float = DEFAULT_ITEM_TIMEOUT,
+        workers: int | None = None,
+    ) -> Iterator[LessonReport]:
+        """Prove each lesson file under ``paths`` (the bundled library when empty).
+
+        Files that do not load are reported first; the rest are checked in killable workers.
+        """
+        files = expand_paths(list(paths)) if paths else find_lesson_files([(self.bundled_dir, "bundled")])
+        known = {entry.id for entry in self.library().entries if entry.status == "ok"} if paths else set()
+        library = load_library(files, known_ids=known)
+        lessons = []
+        for entry in library.entries:
+            if entry.error is not None:
+                yield LessonReport(
+                    entry.file.display_name, entry.summary.id if entry.summary else None, entry.error
+                )
+                continue
+            try:
+                lessons.append(read_lesson(entry.file))
+            except LessonError as error:  # changed since it was listed
+                yield LessonReport(entry.file.display_name, None, error)
+        if lessons:
+            yield from run_checks(lessons, item_timeout=item_timeout, workers=workers)

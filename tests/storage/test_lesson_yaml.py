@@ -1,0 +1,181 @@
+"""The lesson YAML loader against hostile and broken files: each refused with a precise, positioned
+message, nothing executed, and the process still standing."""
+
+from __future__ import annotations
+
+import pytest
+
+from studybuddy.core.lessons import LessonError
+from studybuddy.core.lessons.tree import Mark, MarkedList, MarkedMap
+from studybuddy.storage import lesson_yaml
+from studybuddy.storage.lesson_yaml import MAX_FILE_BYTES, load_yaml_bytes
+
+
+def refuse(text: str | bytes) -> str:
+    data = text.encode() if isinstance(text, str) else text
+    with pytest.raises(LessonError) as caught:
+        load_yaml_bytes(data, "pack/bad.yaml")
+    return str(caught.value)
+
+
+@pytest.fixture
+def no_system_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record any attempt at os.system / subprocess while loading: a tag must never run."""
+    import os
+    import subprocess
+
+    calls: list[str] = []
+    monkeypatch.setattr(os, "system", lambda command: calls.append(command) or 0)
+    monkeypatch.setattr(subprocess, "Popen", lambda *a, **k: calls.append(repr(a)))
+    return calls
+
+
+def test_scalars_stay_the_text_the_author_wrote() -> None:
+    tree = load_yaml_bytes(b"a: 010\nb: no\nc: 12:30\nd: 2024-05-01\ne: ~\nf: 1e3\ng: 'x'\n", "f.yaml")
+    assert tree == {"a": "010", "b": "no", "c": "12:30", "d": "2024-05-01", "e": "~", "f": "1e3", "g": "x"}
+
+
+def test_every_node_carries_its_line_and_column() -> None:
+    tree = load_yaml_bytes(b"id: x\nsteps:\n  - expr: 2*x\n    reason: 'because'\n", "f.yaml")
+    assert isinstance(tree, MarkedMap)
+    assert tree.key_marks["steps"][:2] == (2, 1)
+    steps = tree["steps"]
+    assert isinstance(steps, MarkedList) and steps.item_marks[0] == Mark(3, 5)
+    step = steps[0]
+    assert isinstance(step, MarkedMap)
+    assert step.value_marks["expr"] == Mark(3, 11, text_column=11)
+    assert step.value_marks["reason"] == Mark(4, 13, text_column=14)  # inside the quote
+
+
+def test_python_tag_is_refused_and_not_run(no_system_calls: list[str]) -> None:
+    message = refuse("id: x\nrun: !!python/object/apply:os.system ['echo pwned']\n")
+    assert message == (
+        "pack/bad.yaml:2:6: run: tags (tag:yaml.org,2002:python/object/apply:os.system) are not allowed; "
+        "a lesson file is plain YAML"
+    )
+    assert no_system_calls == []
+
+
+def test_any_explicit_tag_is_refused() -> None:
+    assert (
+        refuse("a: !!str 1\n")
+        == "pack/bad.yaml:1:4: a: tags (tag:yaml.org,2002:str) are not allowed; a lesson file is plain YAML"
+    )
+    assert refuse("a: !custom {}\n").startswith("pack/bad.yaml:1:4: a: tags (!custom) are not allowed")
+
+
+def test_billion_laughs_is_refused_at_the_first_anchor() -> None:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for index in range(1, 9):
+        previous, name = chr(ord("a") + index - 1), chr(ord("a") + index)
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]")
+    message = refuse("\n".join(lines) + "\n")
+    assert message == "pack/bad.yaml:1:4: a: anchors (&a) are not allowed; write the value out in full"
+
+
+def test_alias_is_refused_with_its_name() -> None:
+    assert (
+        refuse("a: *x\n") == "pack/bad.yaml:1:4: a: aliases (*x) are not allowed; write the value out in full"
+    )
+
+
+def test_merge_key_bomb_is_refused() -> None:
+    assert refuse("base: &b {x: 1}\nc:\n  <<: *b\n").startswith("pack/bad.yaml:1:7: base: anchors (&b)")
+    assert refuse("c:\n  <<: {x: 1}\n") == "pack/bad.yaml:2:3: c: merge keys (<<) are not allowed"
+
+
+def test_thirty_thousand_nested_brackets_do_not_crash() -> None:
+    message = refuse("a: " + "[" * 30_000)
+    assert message.startswith("pack/bad.yaml:1:")
+    assert f"nesting is deeper than {lesson_yaml.MAX_DEPTH} levels" in message
+
+
+def test_deep_block_nesting_is_refused_too() -> None:
+    text = "".join("  " * depth + f"k{depth}:\n" for depth in range(40)) + "  " * 40 + "v\n"
+    message = refuse(text)
+    assert f"nesting is deeper than {lesson_yaml.MAX_DEPTH} levels" in message
+    assert message.startswith(f"pack/bad.yaml:{lesson_yaml.MAX_DEPTH + 1}:")
+
+
+def test_duplicate_key_names_both_lines() -> None:
+    message = refuse("id: one\ntitle: T\nid: two\n")
+    assert message == "pack/bad.yaml:3:1: duplicate key 'id' (first written at line 1)"
+
+
+def test_duplicate_key_deep_inside_names_the_field_path() -> None:
+    text = "exercises:\n  - id: a\n    hints: [h]\n  - id: b\n    hints: [h]\n    hints: [g]\n"
+    assert refuse(text) == "pack/bad.yaml:6:5: exercises[1]: duplicate key 'hints' (first written at line 5)"
+
+
+def test_tab_indentation_is_explained() -> None:
+    assert (
+        refuse("id: x\nsymbols:\n\tx: real\n")
+        == "pack/bad.yaml:3:1: a tab is used for indentation; indent with spaces"
+    )
+
+
+def test_bad_indentation_is_explained() -> None:
+    assert refuse("a:\n  - 1\n - 2\n") == (
+        "pack/bad.yaml:3:2: this line's indentation does not line up with the lines above it"
+    )
+    assert refuse("id: x\n  title: y\n").startswith(
+        "pack/bad.yaml:2:8: unexpected ':' here: check this line's indentation"
+    )
+
+
+def test_invalid_utf8_points_at_the_byte() -> None:
+    assert refuse(b"id: x\ntitle: caf\xe9 au lait\n") == (
+        "pack/bad.yaml:2:11: the file is not valid UTF-8 (byte 0xe9); save it as UTF-8"
+    )
+
+
+def test_utf8_bom_is_accepted_and_utf16_refused() -> None:
+    assert load_yaml_bytes(b"\xef\xbb\xbfid: x\n", "f.yaml") == {"id": "x"}
+    assert (
+        refuse("id: x\n".encode("utf-16"))
+        == "pack/bad.yaml:1:1: the file is saved as UTF-16; save it as UTF-8"
+    )
+
+
+def test_empty_and_comment_only_files() -> None:
+    expected = "pack/bad.yaml:1:1: the file is empty; a lesson starts with a line like 'id: my-lesson'"
+    assert refuse("") == expected
+    assert refuse("\n  \n") == expected
+    assert refuse("# just a comment\n") == expected
+
+
+def test_two_documents_are_refused_at_the_second() -> None:
+    assert refuse("id: a\n---\nid: b\n") == (
+        "pack/bad.yaml:2:1: a lesson file holds one YAML document; remove the second '---' or split the file"
+    )
+
+
+def test_one_megabyte_file_is_refused_before_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lesson_yaml, "_build", lambda *a: pytest.fail("a huge file must not be parsed"))
+    data = b"a: " + b"x" * (1024 * 1024) + b"\n"
+    assert refuse(data) == "pack/bad.yaml:1:1: the file is 1.0 MB; a lesson file may be at most 256 KiB"
+    assert len(b"a: b\n" * (MAX_FILE_BYTES // 5)) <= MAX_FILE_BYTES  # the cap itself is allowed
+
+
+def test_control_character_is_refused_with_its_code() -> None:
+    assert (
+        refuse("id: x\ntitle: a\x07b\n")
+        == "pack/bad.yaml:2:9: the character U+0007 is not allowed in a lesson file"
+    )
+
+
+def test_unclosed_brackets_and_quotes() -> None:
+    assert refuse("a: [1, 2\nb: 3\n") == "pack/bad.yaml:2:2: a list opened with '[' is not closed with ']'"
+    assert (
+        refuse("a: 'abc\nb: 1\n") == "pack/bad.yaml:3:1: a quoted text is not closed; add the closing quote"
+    )
+
+
+def test_directive_is_refused() -> None:
+    assert refuse("%TAG ! tag:evil.example,2000:\n---\na: 1\n") == (
+        "pack/bad.yaml:1:1: YAML directives (lines starting with %) are not allowed"
+    )
+
+
+def test_complex_key_is_refused() -> None:
+    assert refuse("? [a, b]\n: 1\n") == "pack/bad.yaml:1:3: a key must be plain text, not a list or a mapping"
