@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import sympy
+from sympy.calculus.accumulationbounds import AccumBounds
 from sympy.matrices.expressions.matexpr import MatrixExpr
 from sympy.polys.polyerrors import BasePolynomialError
 
@@ -128,10 +129,13 @@ class Builder:
             )
         return ExprError(f"unexpected {shown!r}", self.typed, piece.start, piece.end)
 
-    def visit(self, node: ast.AST, depth: int) -> sympy.Basic:
+    def count(self, node: ast.AST) -> None:
         self.nodes += 1
         if self.nodes > self.limits.max_nodes:
             raise self.error("the expression is too long", node)
+
+    def visit(self, node: ast.AST, depth: int) -> sympy.Basic:
+        self.count(node)
         if depth > self.limits.max_depth:
             raise self.error("the expression is nested too deeply", node)
         if isinstance(node, ast.BinOp):
@@ -177,16 +181,29 @@ class Builder:
     # -- operators ------------------------------------------------------------------------------
 
     def binary(self, node: ast.BinOp, depth: int) -> sympy.Basic:
+        if isinstance(node.op, ast.Pow):
+            if self._is_transpose(node.right):
+                base = self.visit(node.left, depth + 1)
+                if not is_matrix(base):
+                    raise self.error(
+                        "unknown name 'T' (T means transpose only after a matrix, as in A^T)", node.right
+                    )
+                return self.checked(lambda: base.T, node)
+            return self.power(self.visit(node.left, depth + 1), self.visit(node.right, depth + 1), node)
+        # a + b + c parses as ((a + b) + c): walk that left spine in a loop, so a long sum is "too
+        # long" rather than "too deep" and the Python stack stays shallow.
+        family = _family(node.op)
+        spine = [node]
+        while isinstance(spine[-1].left, ast.BinOp) and _family(spine[-1].left.op) == family:
+            spine.append(spine[-1].left)
+            self.count(spine[-1])
+        value = self.visit(spine[-1].left, depth + 1)
+        for link in reversed(spine):
+            value = self.combine(link, value, self.visit(link.right, depth + 1))
+        return value
+
+    def combine(self, node: ast.BinOp, left: sympy.Basic, right: sympy.Basic) -> sympy.Basic:
         op = node.op
-        if isinstance(op, ast.Pow) and self._is_transpose(node.right):
-            base = self.visit(node.left, depth + 1)
-            if not is_matrix(base):
-                raise self.error(
-                    "unknown name 'T' (T means transpose only after a matrix, as in A^T)", node.right
-                )
-            return self.checked(lambda: base.T, node)
-        left = self.visit(node.left, depth + 1)
-        right = self.visit(node.right, depth + 1)
         if isinstance(op, ast.Add):
             self._same_kind(left, right, node, "add")
             return self.checked(lambda: left + right, node)
@@ -205,8 +222,6 @@ class Builder:
             if right == 0:
                 raise self.error("division by zero", node.right)
             return self.checked(lambda: left / right, node)
-        if isinstance(op, ast.Pow):
-            return self.power(left, right, node)
         raise self.error("this operator is not allowed (use + - * / ^)", node)
 
     def _is_transpose(self, node: ast.AST) -> bool:
@@ -349,7 +364,7 @@ class Builder:
         # finds them where they first appear.
         parts = (value, *value.args)
         bad = _UNDEFINED if self.canonical.has_infinity else (*_UNDEFINED, *_INFINITE)
-        if not any(part in bad for part in parts):
+        if not any(part in bad or isinstance(part, AccumBounds) for part in parts):
             return
         if function is not None:
             raise self.error(f"{self.shown(node)} is undefined", node)
@@ -362,6 +377,15 @@ class Builder:
             bits = max(abs(value.p).bit_length(), value.q.bit_length())
             if bits * _LOG10_2 > self.limits.max_exponent:
                 raise self.error(f"a number with more than {self.limits.max_exponent} digits", node)
+
+
+def _family(op: ast.operator) -> str:
+    """Operators that chain left to right at one precedence level."""
+    if isinstance(op, ast.Add | ast.Sub):
+        return "sum"
+    if isinstance(op, ast.Mult | ast.Div | ast.MatMult):
+        return "product"
+    return type(op).__name__
 
 
 def _largest_log10(value: sympy.Basic) -> float:
