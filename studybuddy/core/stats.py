@@ -85,9 +85,14 @@ class Heatmap:
 
     def column_starts(self) -> tuple[date, ...]:
         """The Monday of each column."""
-        first = next(cell.day for row in self.rows for cell in row if cell is not None)
-        monday = first - timedelta(days=first.weekday())
-        return tuple(monday + timedelta(weeks=week) for week in range(self.weeks))
+        column, cell = next(
+            (column, cell)
+            for column in range(self.weeks)
+            for row in self.rows
+            if (cell := row[column]) is not None
+        )
+        first_monday = cell.day - timedelta(days=cell.day.weekday(), weeks=column)
+        return tuple(first_monday + timedelta(weeks=week) for week in range(self.weeks))
 
 
 def heatmap(minutes: Mapping[date, int], start: date, end: date) -> Heatmap:

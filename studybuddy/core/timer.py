@@ -81,10 +81,10 @@ class TimerSession:
 
     def stop(self, now: datetime) -> TimerSession:
         """End now, keeping the time studied (finished instead if the planned time is already up)."""
+        if not self.state.is_open:
+            raise TimerError(_cannot("stop", self.state))
         settled = self.settle(now)
-        if not settled.state.is_open:
-            raise TimerError(_cannot("stop", settled.state))
-        return settled._ended_at(now)
+        return settled._ended_at(now) if settled.state.is_open else settled
 
     def settle(self, now: datetime) -> TimerSession:
         """A running timer whose planned time is up becomes finished, at the moment it was up."""

@@ -118,6 +118,7 @@ class Database:
             raise DatabaseError(f"cannot open the database {path}: {error}") from error
         database = cls(path, connection, sleep)
         try:
+            database._check_ownership(inode)  # before anything could write to another app's file
             database._configure()
             database._claim_and_migrate(inode)
         except sqlite3.DatabaseError as error:
@@ -225,7 +226,6 @@ class Database:
                 self._sleep(0.02 * 2**attempt)
 
     def _claim_and_migrate(self, inode: int | None) -> None:
-        self._check_ownership(inode)
         version = self.schema_version
         if version > SCHEMA_VERSION:
             raise DatabaseTooNewError(
