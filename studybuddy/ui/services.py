@@ -53,7 +53,7 @@ class AppServices:
         factory = getattr(module, factory_name, None)
         if factory is None:
             raise ServiceMissing(f"the {name} service has no {factory_name}() in this build")
-        return factory(self.context, self.clock)
+        return factory(self.context)  # services take their clock from the context
 
 
 def service(app: Any, name: str) -> Any:
