@@ -59,14 +59,13 @@ def test_reopening_keeps_the_data_and_migrates_nothing_twice(home: Path) -> None
 
 def test_a_failed_write_leaves_nothing_behind(home: Path) -> None:
     path = home / "studybuddy.sqlite3"
-    with Database.open(path, now=NOW) as database:
-        with pytest.raises(RuntimeError), database.write():
-            add_row_in = database._conn  # the same transaction
-            add_row_in.execute(
-                "INSERT INTO sessions (subject, planned_seconds, started_at, day, state, last_heartbeat_at) "
-                "VALUES ('x', 60, 0, '2025-07-06', 'running', 0)"
-            )
-            raise RuntimeError("crash halfway")
+    with Database.open(path, now=NOW) as database, pytest.raises(RuntimeError), database.write():
+        add_row_in = database._conn  # the same transaction
+        add_row_in.execute(
+            "INSERT INTO sessions (subject, planned_seconds, started_at, day, state, last_heartbeat_at) "
+            "VALUES ('x', 60, 0, '2025-07-06', 'running', 0)"
+        )
+        raise RuntimeError("crash halfway")
     assert count_rows(path) == 0
 
 

@@ -59,7 +59,9 @@ def test_windows_are_rolling_and_include_today(window: str, first: int) -> None:
     assert window_range(Window(window), TODAY) == (TODAY - timedelta(days=first), TODAY)
 
 
-@pytest.mark.parametrize(("minutes", "expected"), [(0, 0), (1, 1), (29, 1), (30, 2), (60, 3), (119, 3), (120, 4)])
+@pytest.mark.parametrize(
+    ("minutes", "expected"), [(0, 0), (1, 1), (29, 1), (30, 2), (60, 3), (119, 3), (120, 4)]
+)
 def test_levels_mean_the_same_amount_of_study_in_every_window(minutes: int, expected: int) -> None:
     assert level(minutes) == expected
 
@@ -93,7 +95,12 @@ def test_mastery_counts_an_exercise_when_its_latest_answer_was_right() -> None:
     ]
     result = mastery(attempts)
     sigmoid = result["sigmoid"]
-    assert (sigmoid.exercises_tried, sigmoid.exercises_mastered, sigmoid.attempts, sigmoid.right_attempts) == (
+    assert (
+        sigmoid.exercises_tried,
+        sigmoid.exercises_mastered,
+        sigmoid.attempts,
+        sigmoid.right_attempts,
+    ) == (
         2,
         1,
         4,
