@@ -362,9 +362,10 @@ class Builder:
     def _check_defined(self, value: sympy.Basic, node: ast.AST, function: str | None) -> None:
         # zoo/nan absorb everything built on them, so looking at the value and its direct arguments
         # finds them where they first appear.
-        parts = (value, *value.args)
+        # (SymPy's nan, zoo, oo and -oo are singletons: identity is the cheap, exact test.)
         bad = _UNDEFINED if self.canonical.has_infinity else (*_UNDEFINED, *_INFINITE)
-        if not any(part in bad or isinstance(part, AccumBounds) for part in parts):
+        parts = (value, *value.args)
+        if not any(isinstance(part, AccumBounds) or any(part is b for b in bad) for part in parts):
             return
         if function is not None:
             raise self.error(f"{self.shown(node)} is undefined", node)

@@ -53,6 +53,8 @@ class Normalized:
 
 def normalize(text: str) -> Normalized:
     """Normalise ``text`` for the tokenizer; ExprError on invisible or control characters."""
+    if text.isascii() and text.isprintable():  # the common case: nothing to replace or refuse
+        return Normalized(text, tuple(range(len(text) + 1)))
     out: list[str] = []
     origin: list[int] = []
 
