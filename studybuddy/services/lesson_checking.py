@@ -23,6 +23,7 @@ from studybuddy.core.lessons import Lesson
 from studybuddy.core.lessons.errors import LessonError
 
 DEFAULT_ITEM_TIMEOUT = 10.0  # seconds; the slowest honest item in the bundled library takes < 2 s
+STARTUP_TIMEOUT = 60.0  # a fresh worker imports SymPy and plans the lesson before its first item
 PLANNER = "studybuddy.core.lessons.checker:plan_checks"
 
 
@@ -139,12 +140,12 @@ class _Job:
         self.worker.connection.send((self.lesson, {result.key for result in self.results}))
 
     def deadline(self, item_timeout: float) -> float:
-        return (self.item_started if self.item_started is not None else self.started) + item_timeout * 3
+        if self.item_started is None:  # starting up, planning, or between two items
+            return self.started + max(STARTUP_TIMEOUT, item_timeout)
+        return self.item_started + item_timeout
 
     def overdue(self, now: float, item_timeout: float) -> bool:
-        if self.item_started is None:  # the worker is starting up or planning; allow for imports
-            return now - self.started > item_timeout * 3
-        return now - self.item_started > item_timeout
+        return now > self.deadline(item_timeout)
 
     def receive(self, clock: Callable[[], float]) -> bool:
         """Handle one message from the worker; True when the lesson is done."""
@@ -158,6 +159,7 @@ class _Job:
         if message[0] == "done":
             self.results.append(message[1])
             self.current, self.item_started = None, None
+            self.started = clock()
             return False
         if message[0] == "crashed":
             self._fail_current("the checker process stopped unexpectedly while checking this")

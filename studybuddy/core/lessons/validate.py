@@ -216,8 +216,8 @@ def validate_lesson(root: Node, source: str) -> Lesson:
     exercises = tuple(
         _exercise(item, names) for item in top.required("exercises").items("exercises", minimum=3)
     )
-    _require_unique_ids([(check.id, check.location) for check in checks], "check")
-    _require_unique_ids([(exercise.id, exercise.location) for exercise in exercises], "exercise")
+    _require_unique_ids([(check.id, check.location) for check in checks], "check", "checks")
+    _require_unique_ids([(exercise.id, exercise.location) for exercise in exercises], "exercise", "exercises")
     return Lesson(
         id=lesson_id,
         title=top.required("title").text(),
@@ -414,12 +414,14 @@ def _exercise(reader: _Reader, names: set[str]) -> Exercise:
     )
 
 
-def _require_unique_ids(ids: list[tuple[str, Location]], what: str) -> None:
+def _require_unique_ids(ids: list[tuple[str, Location]], what: str, field: str) -> None:
     seen: dict[str, Location] = {}
-    for item_id, location in ids:
+    for index, (item_id, location) in enumerate(ids):
         if item_id in seen:
             raise LessonError(
-                f"{what} id '{item_id}' is used twice (first at line {seen[item_id].line})", location=location
+                f"{what} id '{item_id}' is used twice (first at line {seen[item_id].line})",
+                location=location,
+                path=f"{field}[{index}].id",
             )
         seen[item_id] = location
 

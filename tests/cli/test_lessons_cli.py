@@ -1,0 +1,49 @@
+"""`studybuddy lessons check` and `lessons list` as a lesson author uses them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from studybuddy.cli import main
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "lessons"
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("STUDYBUDDY_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    return tmp_path / "home"
+
+
+def test_check_passes_a_good_file_and_fails_a_wrong_step(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["lessons", "check", str(FIXTURES / "sigmoid-derivative.yaml")]) == 0
+    assert "PASS   sigmoid-derivative" in capsys.readouterr().out
+    assert main(["lessons", "check", str(FIXTURES / "broken")]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL   sigmoid-wrong-step" in out
+    assert (
+        "wrong-step.yaml:17:11: step 2: does not follow from step 1 by differentiating with respect to x"
+        in out
+    )
+    assert out.rstrip().splitlines()[-1].startswith("1 lesson: 0 passed, 1 failed, 0 broken")
+
+
+def test_list_shows_the_users_lessons_and_broken_files(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (home / "lessons").mkdir(parents=True)
+    shutil.copy(FIXTURES / "sigmoid-derivative.yaml", home / "lessons" / "mine.yaml")
+    (home / "lessons" / "bad.yaml").write_text("id: a\nid: b\n")
+    assert main(["lessons", "list", "--json"]) == 0
+    rows = {row["path"].rsplit("/", 1)[-1]: row for row in json.loads(capsys.readouterr().out)}
+    assert rows["bad.yaml"]["status"] == "broken" and "duplicate key 'id'" in rows["bad.yaml"]["error"]
+    mine = rows["mine.yaml"]
+    assert mine["status"] == "broken"  # the bundled library already has the id sigmoid-derivative
+    assert "is already used by" in mine["error"]
