@@ -81,9 +81,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def _service(args: argparse.Namespace) -> DiaryService:
     from studybuddy.services.context import StudyContext
-    from studybuddy.services.diary import open_diary
 
-    return open_diary(StudyContext.open(args.home))
+    return StudyContext.open(args.home).diary
 
 
 def _print_json(value: Any) -> None:
@@ -138,7 +137,7 @@ def _list(args: argparse.Namespace) -> int:
     for summary in summaries:
         minutes = "" if summary.minutes is None else f"  {summary.minutes:>4} min"
         print(f"{summary.day.isoformat()}  {summary.day:%a}{minutes}")
-    print(f"{len(summaries)} entries")
+    print(f"{len(summaries)} {'entry' if len(summaries) == 1 else 'entries'}")
     return 0
 
 

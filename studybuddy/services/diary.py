@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from studybuddy.core.clock import Clock
 from studybuddy.core.dates import parse_date
@@ -14,9 +15,10 @@ from studybuddy.core.diary import append_line, merge_below
 from studybuddy.core.diary_import import ImportPlan, decode_diary, plan_import
 from studybuddy.core.diary_search import parse_query, snippet
 from studybuddy.core.errors import StudybuddyError
-from studybuddy.services.clock import LocalClock
-from studybuddy.services.context import StudyContext
 from studybuddy.storage.diary_files import ABSENT, DiaryFiles, StoredEntry, Version
+
+if TYPE_CHECKING:
+    from studybuddy.services.context import StudyContext
 
 MinutesByDay = Callable[[date, date], Mapping[date, int]]
 
@@ -179,13 +181,15 @@ class DiaryService:
         return report
 
 
-def open_diary(context: StudyContext, clock: Clock | None = None) -> DiaryService:
-    """The diary of the context's study home, with study minutes from the sessions store when present."""
-    return DiaryService(DiaryFiles(context.home.diary_dir), clock or LocalClock(), _minutes_source(context))
+def open_diary(context: StudyContext) -> DiaryService:
+    """The diary of the context's study home, with study minutes from the sessions database."""
+    database_path = context.home.database_path
 
+    def minutes_by_day(first: date, last: date) -> Mapping[date, int]:
+        # Opened only when minutes are asked for (list, export), and never created just for them.
+        return context.stats.minutes_by_day(first, last) if database_path.exists() else {}
 
-def _minutes_source(context: StudyContext) -> MinutesByDay | None:
-    return None
+    return DiaryService(DiaryFiles(context.home.diary_dir), context.clock, minutes_by_day)
 
 
 def _read_source(source: Path) -> tuple[str, list[str]]:

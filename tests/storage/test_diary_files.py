@@ -170,14 +170,39 @@ def test_a_full_disk_is_a_clear_error_and_the_old_entry_stays(
     ]  # the partial temp file is gone
 
 
-def test_search_sees_changes_made_outside_the_app(diary: DiaryFiles) -> None:
+class Ticks:
+    """A monotonic clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_search_sees_changes_made_outside_the_app(tmp_path: Path) -> None:
+    ticks = Ticks()
+    diary = DiaryFiles(tmp_path / "diary", monotonic=ticks, recheck_seconds=1.0)
     diary.save(DAY, "softmax\n", expected=ABSENT)
-    query = DiaryQuery(words=("sigmoid",))
-    assert diary.search(query) == []
+    sigmoid = DiaryQuery(words=("sigmoid",))
+    assert diary.search(sigmoid) == []
+    # A new file (as editors that save by renaming make) is seen at once.
+    (diary.folder / "2025-07-07.md").write_text("sigmoid\n")
+    assert [entry.day for entry in diary.search(sigmoid)] == [date(2025, 7, 7)]
+    # An edit written in place is seen by the next sweep, at most recheck_seconds later.
     diary.path_for(DAY).write_text("sigmoid now\n")
-    assert [entry.day for entry in diary.search(query)] == [DAY]
+    ticks.now += 1.0
+    assert [entry.day for entry in diary.search(sigmoid)] == [date(2025, 7, 7), DAY]
     diary.path_for(DAY).unlink()
-    assert diary.search(query) == []
+    assert [entry.day for entry in diary.search(sigmoid)] == [date(2025, 7, 7)]
+
+
+def test_the_apps_own_saves_are_searchable_at_once(tmp_path: Path) -> None:
+    diary = DiaryFiles(tmp_path / "diary", monotonic=Ticks())
+    version = diary.save(DAY, "softmax\n", expected=ABSENT)
+    assert diary.search(DiaryQuery(words=("sigmoid",))) == []
+    diary.save(DAY, "sigmoid\n", expected=version)
+    assert [entry.text for entry in diary.search(DiaryQuery(words=("sigmoid",)))] == ["sigmoid\n"]
 
 
 # --- SIGKILL during a save ---------------------------------------------------------------------
