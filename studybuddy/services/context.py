@@ -17,6 +17,7 @@ from studybuddy.storage.paths import StudyHome, resolve_home
 
 if TYPE_CHECKING:
     from studybuddy.core.clock import Clock
+    from studybuddy.services.diary import DiaryService
     from studybuddy.services.progress import ProgressService
     from studybuddy.services.stats import StatsService
     from studybuddy.services.timer import TimerService
@@ -69,3 +70,9 @@ class StudyContext:
         from studybuddy.services.progress import ProgressService
 
         return ProgressService(self.database, self.clock, self.timer)
+
+    @cached_property
+    def diary(self) -> DiaryService:
+        from studybuddy.services.diary import open_diary
+
+        return open_diary(self)
