@@ -60,6 +60,10 @@ def parse(text: str, table: SymbolTable = TABLE) -> sympy.Basic:
         ("max(x, y, 1)", sympy.Max(x, y, 1)),
         ("x++--y", x + y),
         ("1/8 e^(2x)", sympy.exp(2 * x) / 8),
+        ("√x", sympy.sqrt(x)),
+        ("√2x", sympy.sqrt(2) * x),
+        ("√(x+1)", sympy.sqrt(x + 1)),
+        ("x *-y", -x * y),
         ("x₁", None),  # resolved below against a table declaring x_1
     ],
 )

@@ -150,7 +150,7 @@ class Builder:
         if isinstance(node, ast.Constant) and type(node.value) in (int, float):
             return self.number(str(node.value), node)
         if isinstance(node, ast.Tuple):
-            raise self.error("a list of expressions is not allowed here", node)
+            raise self.error("a comma separates a function's arguments (write decimals as 0.5)", node)
         raise self.error("this is not part of a math expression", node)
 
     def atom(self, node: ast.Name) -> sympy.Basic:

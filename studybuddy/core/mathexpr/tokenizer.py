@@ -69,6 +69,7 @@ _LEXEME = re.compile(
     r"|(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
     r"|(?P<name>[A-Za-z_\u0370-\u03ff][A-Za-z0-9_\u0370-\u03ff]*)"
     r"|(?P<operator>\*\*|[-+*/^@])"
+    r"|(?P<root>\u221a)"
     r"|(?P<lparen>\()|(?P<rparen>\))|(?P<comma>,)"
 )
 
@@ -143,7 +144,9 @@ class Resolver:
 
     def pieces(self, raws: list[_Raw]) -> list[Piece]:
         pieces: list[Piece] = []
-        for index, raw in enumerate(raws):
+        index = 0
+        while index < len(raws):
+            raw = raws[index]
             start, end = self._span(raw.start, raw.end)
             if raw.kind == "number":
                 pieces.append(Piece(Kind.NUMBER, raw.text, start, end))
@@ -155,11 +158,46 @@ class Resolver:
                 pieces.append(Piece(Kind.RPAREN, ")", start, end))
             elif raw.kind == "comma":
                 pieces.append(Piece(Kind.COMMA, ",", start, end))
+            elif raw.kind == "root":
+                pieces.extend(self._root(raws, index))
+                if index + 1 < len(raws) and raws[index + 1].kind != "lparen":
+                    index += 1  # the number or name under the root sign is already written
             else:
-                called = index + 1 < len(raws) and raws[index + 1].kind == "lparen"
-                after_power = index > 0 and raws[index - 1].text in ("^", "**")
-                pieces.extend(self._name(raw, called=called, after_power=after_power))
+                pieces.extend(self._name_at(raws, index))
+            index += 1
         return pieces
+
+    def _name_at(self, raws: list[_Raw], index: int) -> list[Piece]:
+        called = index + 1 < len(raws) and raws[index + 1].kind == "lparen"
+        after_power = index > 0 and raws[index - 1].text in ("^", "**")
+        return self._name(raws[index], called=called, after_power=after_power)
+
+    def _root(self, raws: list[_Raw], index: int) -> list[Piece]:
+        """``√(x+1)`` is sqrt(x+1); ``√2`` and ``√x`` take the root of the one number or name after it."""
+        sign = raws[index]
+        start, end = self._span(sign.start, sign.end)
+        function = Piece(Kind.FUNCTION, "sqrt", start, end)
+        following = raws[index + 1] if index + 1 < len(raws) else None
+        if following is not None and following.kind == "lparen":
+            return [function]
+        if following is None or following.kind not in ("number", "name"):
+            raise ExprError("√ needs a number, a name or parentheses after it", self.typed, start, end)
+        if following.kind == "number":
+            inside = [Piece(Kind.NUMBER, following.text, *self._span(following.start, following.end))]
+        else:
+            inside = self._name_at(raws, index + 1)
+        first, rest = inside[0], inside[1:]  # √xy is sqrt(x)*y
+        if first.kind in (Kind.FUNCTION, Kind.UNDEFINED_FUNCTION):
+            raise ExprError(
+                f"put the {first.value}(...) under √ in parentheses: √(...)", self.typed, start, end
+            )
+        return [
+            function,
+            Piece(Kind.LPAREN, "(", start, end),
+            first,
+            Piece(Kind.RPAREN, ")", first.start, first.end),
+            *rest,
+        ]
 
     def _name(self, raw: _Raw, *, called: bool, after_power: bool) -> list[Piece]:
         name = raw.text
@@ -289,7 +327,9 @@ def canonicalize(pieces: list[Piece], typed: str, *, max_depth: int) -> Canonica
                 raise ExprError("empty parentheses", typed, previous.start, piece.end)
             open_parens.pop()
             write(")", piece)
-        elif piece.kind in (Kind.OPERATOR, Kind.COMMA):
+        elif piece.kind is Kind.OPERATOR:
+            write(f"{piece.value} ", piece)  # spaced, so "* *" stays two operators, not a power
+        elif piece.kind is Kind.COMMA:
             write(piece.value, piece)
         else:
             placeholder = f"_a{len(atoms)}"
