@@ -126,7 +126,10 @@ class DiaryService:
         entries = [stored.entry for day in days if (stored := self.files.read(day)) is not None]
         total = sum(minutes.values()) if minutes is not None else None
         lines = ["# Study diary", ""]
-        summary = [f"Exported {self.today().isoformat()}", f"{len(entries)} entries"]
+        summary = [
+            f"Exported {self.today().isoformat()}",
+            f"{len(entries)} {'entry' if len(entries) == 1 else 'entries'}",
+        ]
         if entries:
             summary.append(f"{entries[0].day.isoformat()} to {entries[-1].day.isoformat()}")
         if total is not None:
