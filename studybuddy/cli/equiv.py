@@ -1,0 +1,176 @@
+"""`studybuddy equiv`: is a student's expression equivalent to the teacher's? For authors and scripts."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from typing import IO, Any
+
+EXIT_EQUIVALENT, EXIT_DIFFERENT, EXIT_UNDECIDED = 0, 1, 2
+
+EPILOG = """\
+examples:
+  studybuddy equiv "s - s^2" "s*(1-s)" --var s:probability
+  studybuddy equiv "2 lam w" "lam*w" --var lam --var w --json
+  studybuddy equiv --jsonl cases.jsonl        (or - for standard input)
+
+Without --var, every name that is not a known function or constant is a real variable.
+Domains: real, positive, nonnegative, negative, nonzero, probability, integer, natural, complex.
+--jsonl reads one JSON object per line: student, teacher, optional id, symbols (list of names) and
+assumptions (name -> domain); it writes one JSON object per line, in order, with id, verdict, detail,
+ms, strength, counterexample and diagnosis. A bad line gives an "invalid" row.
+Exit status (single comparison): 0 equivalent, 1 different, 2 invalid or unknown.
+"""
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "equiv",
+        help="check whether two expressions are equivalent",
+        description="Grade STUDENT against TEACHER: equivalent, different (with a point where they "
+        "differ and a likely mistake), invalid or unknown.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("student", nargs="?", help="the answer to check")
+    parser.add_argument("teacher", nargs="?", help="the expected answer")
+    parser.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        metavar="NAME[:DOMAIN]",
+        help="declare a variable (repeatable); default domain real",
+    )
+    parser.add_argument("--json", action="store_true", help="print the verdict as one JSON object")
+    parser.add_argument("--jsonl", metavar="FILE", help="grade every JSON line of FILE (- for stdin)")
+    parser.add_argument(
+        "--timeout", type=float, default=2.0, metavar="SECONDS", help="time limit per comparison (default 2)"
+    )
+    parser.set_defaults(handler=run, equiv_parser=parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    from studybuddy.core.errors import StudybuddyError
+    from studybuddy.services.grading import GradingService
+
+    if args.jsonl is not None:
+        if args.student is not None or args.var:
+            raise StudybuddyError(
+                "--jsonl reads the expressions from the file; give no STUDENT/TEACHER/--var"
+            )
+        with GradingService(timeout=args.timeout) as service:
+            if args.jsonl == "-":
+                grade_lines(service, sys.stdin, sys.stdout)
+            else:
+                try:
+                    with open(args.jsonl, encoding="utf-8") as lines:
+                        grade_lines(service, lines, sys.stdout)
+                except OSError as error:
+                    raise StudybuddyError(f"cannot read {args.jsonl}: {error.strerror}") from None
+        return 0
+    if args.student is None or args.teacher is None:
+        args.equiv_parser.error("give STUDENT and TEACHER, or --jsonl FILE")
+    return grade_one(args)
+
+
+def grade_one(args: argparse.Namespace) -> int:
+    from studybuddy.core.grading.cases import case_from_json, parse_variable_option
+    from studybuddy.core.mathexpr import ExprError
+    from studybuddy.services.grading import GradingService
+
+    try:
+        if args.var:
+            variables = tuple(parse_variable_option(option) for option in args.var)
+            functions: tuple[str, ...] = ()
+        else:
+            case = case_from_json({"student": args.student, "teacher": args.teacher})
+            variables, functions = case.variables, case.functions
+    except ExprError as error:
+        return _report_invalid(error, args.json)
+    with GradingService(timeout=args.timeout) as service:
+        verdict = service.grade(args.student, args.teacher, variables, functions=functions)
+    if args.json:
+        print(json.dumps(_row(None, verdict.to_dict()), ensure_ascii=False))
+    else:
+        heading = (
+            verdict.kind
+            if not verdict.strength or verdict.kind == "different"
+            else (f"{verdict.kind} ({verdict.strength})")
+        )
+        if verdict.kind == "different":
+            heading = f"different ({verdict.strength.removeprefix('different, ')})"
+        print(heading)
+        print(verdict.detail)
+        if verdict.error is not None and verdict.error.text:
+            print(verdict.error.pointer())
+    return {"equivalent": EXIT_EQUIVALENT, "different": EXIT_DIFFERENT}.get(verdict.kind, EXIT_UNDECIDED)
+
+
+def grade_lines(service: Any, lines: IO[str], out: IO[str]) -> None:
+    """One output row per input line (blank lines included, as invalid rows), flushed as it goes."""
+    for number, line in _numbered(lines):
+        out.write(json.dumps(grade_line(service, line, number), ensure_ascii=False) + "\n")
+        out.flush()
+
+
+def grade_line(service: Any, line: str, number: int) -> dict[str, Any]:
+    from studybuddy.core.grading.cases import case_from_json
+    from studybuddy.core.mathexpr import ExprError
+
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as error:
+        return _invalid_row(number, f"line {number} is not JSON: {error.msg} at column {error.colno}")
+    case_id = data.get("id", number) if isinstance(data, dict) else number
+    try:
+        case = case_from_json(data, fallback_id=number)
+    except ExprError as error:
+        return _invalid_row(case_id, str(error))
+    verdict = service.grade(case.student, case.teacher, case.variables, functions=case.functions)
+    return _row(case.id, verdict.to_dict())
+
+
+def _numbered(lines: IO[str]) -> Iterator[tuple[int, str]]:
+    for number, line in enumerate(lines, start=1):
+        yield number, line.rstrip("\n")
+
+
+def _row(case_id: Any, data: dict[str, Any]) -> dict[str, Any]:
+    diagnosis = data.get("diagnosis")
+    error = data.get("error")
+    return {
+        "id": case_id,
+        "verdict": data["verdict"],
+        "detail": data["detail"],
+        "ms": data["ms"],
+        "strength": data["strength"],
+        "counterexample": data.get("counterexample"),
+        "diagnosis": diagnosis["code"] if diagnosis else None,
+        "error_column": error["start"] + 1 if error and error.get("text") else None,
+    }
+
+
+def _invalid_row(case_id: Any, detail: str) -> dict[str, Any]:
+    return {
+        "id": case_id,
+        "verdict": "invalid",
+        "detail": detail,
+        "ms": 0.0,
+        "strength": "",
+        "counterexample": None,
+        "diagnosis": None,
+        "error_column": None,
+    }
+
+
+def _report_invalid(error: Any, as_json: bool) -> int:
+    if as_json:
+        print(json.dumps(_invalid_row(None, str(error)), ensure_ascii=False))
+    else:
+        print("invalid")
+        print(str(error))
+        if error.text:
+            print(error.pointer())
+    return EXIT_UNDECIDED

@@ -1,0 +1,71 @@
+"""One comparison request as scripts write it (a JSON object), checked and turned into grade() inputs.
+
+Used by ``studybuddy equiv --jsonl`` and the corpus benchmark. Without ``symbols`` every name either side
+uses that is not a known function or constant is a (real) variable, and a name only ever called, like
+``f`` in ``f(x)``, is an undefined function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from studybuddy.core.mathexpr import Domain, ExprError, Variable, infer_functions, infer_names
+
+
+@dataclass(frozen=True)
+class GradingCase:
+    id: Any
+    student: str
+    teacher: str
+    variables: tuple[Variable, ...]
+    functions: tuple[str, ...]
+
+
+def case_from_json(data: object, *, fallback_id: Any = None) -> GradingCase:
+    """A case from a decoded JSON line; ExprError (with a message for the output row) when it is unusable."""
+    if not isinstance(data, Mapping):
+        raise ExprError("each line must be a JSON object with 'student' and 'teacher'")
+    case_id = data.get("id", fallback_id)
+    student, teacher = data.get("student"), data.get("teacher")
+    for field, value in (("student", student), ("teacher", teacher)):
+        if not isinstance(value, str):
+            raise ExprError(f"the field {field!r} is missing or not text")
+    assert isinstance(student, str) and isinstance(teacher, str)
+    assumptions = data.get("assumptions") or {}
+    if not isinstance(assumptions, Mapping):
+        raise ExprError("'assumptions' must map names to domains")
+    symbols = data.get("symbols")
+    functions = _unique(infer_functions(student) + infer_functions(teacher))
+    if symbols is None:
+        names = _unique(
+            infer_names(student, allow_undefined_functions=True)
+            + infer_names(teacher, allow_undefined_functions=True)
+            + [name for name in assumptions if isinstance(name, str)]
+        )
+    elif isinstance(symbols, list) and all(isinstance(name, str) for name in symbols):
+        names = _unique(list(symbols))
+        functions = [name for name in functions if name not in names]
+    else:
+        raise ExprError("'symbols' must be a list of names")
+    variables = tuple(Variable(name, _domain(name, assumptions.get(name, "real"))) for name in names)
+    return GradingCase(case_id, student, teacher, variables, tuple(functions))
+
+
+def parse_variable_option(option: str) -> Variable:
+    """``NAME`` or ``NAME:DOMAIN`` as given to ``--var``."""
+    name, _, domain = option.partition(":")
+    return Variable(name.strip(), _domain(name.strip(), domain.strip() or "real"))
+
+
+def _domain(name: str, value: object) -> Domain:
+    try:
+        return Domain(str(value))
+    except ValueError:
+        choices = ", ".join(d.value for d in Domain)
+        raise ExprError(f"unknown domain {value!r} for {name!r} (one of: {choices})") from None
+
+
+def _unique(names: list[str]) -> list[str]:
+    return list(dict.fromkeys(names))

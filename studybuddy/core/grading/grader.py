@@ -1,0 +1,133 @@
+"""grade(): typed answer and expected answer in, verdict out (pure; the service runs it in a worker)."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Collection, Mapping, Sequence
+from functools import lru_cache
+
+import sympy
+
+from studybuddy.core.grading.diagnosis import diagnose
+from studybuddy.core.grading.equivalence import ProofGuard, equivalent_exprs
+from studybuddy.core.grading.verdict import ListedMistake, Verdict, invalid
+from studybuddy.core.mathexpr import ExprError, SymbolTable, Variable, parse_expression
+
+_NO_DEFINITIONS: Mapping[str, str] = {}
+
+
+def grade(
+    answer: str,
+    expected: str,
+    table: SymbolTable,
+    *,
+    definitions: Mapping[str, str] = _NO_DEFINITIONS,
+    mistakes: Sequence[ListedMistake] = (),
+    seed: int = 0,
+    functions: Collection[str] = (),
+    proof_guard: ProofGuard = contextlib.nullcontext,
+) -> Verdict:
+    """Grade ``answer`` against ``expected``; every name in ``definitions`` is replaced in both first.
+
+    ``functions`` names undefined functions (``f`` in ``f(x)``, SymPy-style input only). Never raises for
+    bad input: an unreadable answer is an ``invalid`` verdict carrying the ExprError.
+    """
+    started = time.perf_counter()
+    key = (table.variables, tuple(sorted(definitions.items())), tuple(sorted(functions)))
+    verdict = _grade(answer, expected, table, key, mistakes, seed, proof_guard)
+    return verdict.with_ms((time.perf_counter() - started) * 1000)
+
+
+def _grade(
+    answer: str,
+    expected: str,
+    table: SymbolTable,
+    key: tuple[tuple[Variable, ...], tuple[tuple[str, str], ...], tuple[str, ...]],
+    mistakes: Sequence[ListedMistake],
+    seed: int,
+    proof_guard: ProofGuard,
+) -> Verdict:
+    try:
+        expected_expr = prepared(expected, *key)
+    except ExprError as error:
+        return invalid(error, prefix="the expected answer is unreadable: ")
+    try:
+        answer_expr = prepared(answer, *key)
+    except ExprError as error:
+        return invalid(error)
+    verdict = equivalent_exprs(answer_expr, expected_expr, table, seed=seed, proof_guard=proof_guard)
+    if verdict.kind != "different" or _is_matrix(answer_expr) or _is_matrix(expected_expr):
+        return verdict
+    listed = []
+    for mistake in mistakes:
+        try:
+            listed.append((prepared(mistake.answer, *key), mistake.feedback))
+        except ExprError:
+            listed.append((sympy.nan, mistake.feedback))  # an unreadable listed mistake matches nothing
+    diagnosis = diagnose(answer_expr, expected_expr, table, mistakes=listed, seed=seed)
+    if diagnosis is None:
+        return verdict
+    return Verdict("different", verdict.strength, diagnosis.message, verdict.counterexample, diagnosis)
+
+
+@lru_cache(maxsize=512)
+def prepared(
+    text: str,
+    variables: tuple[Variable, ...],
+    definitions: tuple[tuple[str, str], ...],
+    functions: tuple[str, ...] = (),
+) -> sympy.Basic:
+    """``text`` parsed, with every defined name replaced by its definition (cached: questions repeat)."""
+    table = _table(variables)
+    expr = parse_expression(text, table, functions=functions)
+    return substitute_definitions(expr, table, definitions) if definitions else expr
+
+
+@lru_cache(maxsize=64)
+def _table(variables: tuple[Variable, ...]) -> SymbolTable:
+    return SymbolTable(variables)
+
+
+@lru_cache(maxsize=64)
+def _definition_map(
+    variables: tuple[Variable, ...], definitions: tuple[tuple[str, str], ...]
+) -> dict[sympy.Basic, sympy.Basic]:
+    table = _table(variables)
+    replacements: dict[sympy.Basic, sympy.Basic] = {}
+    for name, text in definitions:
+        try:
+            symbol = table.symbol(name)
+        except KeyError:
+            raise ExprError(
+                f"the definition of {name!r} names no declared variable", name, 0, len(name)
+            ) from None
+        try:
+            replacements[symbol] = parse_expression(text, table)
+        except ExprError as error:
+            raise ExprError(
+                f"in the definition of {name}: {error.message}",
+                error.text,
+                error.start,
+                error.end,
+                error.suggestion,
+            ) from None
+    return replacements
+
+
+def substitute_definitions(
+    expr: sympy.Basic, table: SymbolTable, definitions: tuple[tuple[str, str], ...]
+) -> sympy.Basic:
+    """Replace defined names until none is left (definitions may use each other, but not in a circle)."""
+    replacements = _definition_map(table.variables, definitions)
+    for _ in range(len(replacements) + 1):
+        if not (expr.free_symbols & replacements.keys()):
+            return expr
+        expr = expr.xreplace(replacements)
+    raise ExprError(
+        "the definitions refer to each other in a circle: " + ", ".join(name for name, _ in definitions)
+    )
+
+
+def _is_matrix(expr: sympy.Basic) -> bool:
+    return isinstance(expr, sympy.MatrixBase | sympy.MatrixExpr)

@@ -1,0 +1,255 @@
+"""Grading in a worker process that can be killed: nothing a learner types can freeze the caller.
+
+A thread cannot stop a runaway SymPy computation, so answers are graded in a separate process. The
+caller blocks at most ``timeout`` seconds (plus a small margin) per request; a worker that overruns is
+killed, the caller gets an ``unknown`` verdict, and a fresh worker is started in the background.
+
+``start()`` returns at once (the TUI calls it after first paint); the worker imports SymPy on its own.
+The parent process never imports SymPy for a grade that comes back as a plain verdict.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING, Any
+
+from studybuddy.core.errors import StudybuddyError
+
+if TYPE_CHECKING:
+    from multiprocessing.process import BaseProcess
+
+    from studybuddy.core.grading.verdict import ListedMistake, Verdict
+    from studybuddy.services.context import StudyContext
+
+DEFAULT_TIMEOUT = 2.0
+MARGIN = 0.25  # seconds on top of the time limit for the pipe and the kill
+STARTUP_LIMIT = 60.0  # a cold worker imports SymPy; this bounds a broken installation, not a grade
+PROOF_SHARE = 0.5  # the symbolic proof may use this share of the limit before the numeric verdict stands
+
+
+@dataclass(frozen=True)
+class _Request:
+    answer: str
+    expected: str
+    variables: tuple[tuple[str, str, tuple[int, ...] | None], ...]  # plain data: no SymPy in the parent
+    definitions: tuple[tuple[str, str], ...]
+    mistakes: tuple[tuple[str, str], ...]
+    functions: tuple[str, ...]
+    seed: int
+
+
+class GradingService:
+    """Grades answers in a killable worker process (see the module docstring)."""
+
+    def __init__(self, timeout: float = DEFAULT_TIMEOUT, *, stall_on: str | None = None) -> None:
+        """``stall_on`` is a test seam: the worker sleeps past any limit when an answer equals it."""
+        self.timeout = timeout
+        self._stall_on = stall_on
+        self._lock = threading.Lock()
+        self._process: BaseProcess | None = None
+        self._connection: Connection | None = None
+        self._ready = False
+        self._next_id = 0
+        self.restarts = 0
+
+    def start(self) -> None:
+        """Spawn the worker in the background (returns at once; idempotent)."""
+        with self._lock:
+            self._spawn_if_needed()
+
+    def grade(
+        self,
+        answer: str,
+        expected: str,
+        variables: Iterable[Any],
+        *,
+        definitions: Mapping[str, str] | None = None,
+        mistakes: Sequence[ListedMistake] = (),
+        functions: Sequence[str] = (),
+        seed: int = 0,
+    ) -> Verdict:
+        """The verdict for ``answer``; ``unknown`` if the worker overran the time limit (then replaced)."""
+        request = _Request(
+            answer,
+            expected,
+            tuple(_plain_variable(v) for v in variables),
+            tuple(sorted((definitions or {}).items())),
+            tuple((m.answer, m.feedback) for m in mistakes),
+            tuple(functions),
+            seed,
+        )
+        with self._lock:
+            data = self._call(request)
+        from studybuddy.core.grading.verdict import Verdict
+
+        return Verdict.from_dict(data)
+
+    def grade_exercise(self, lesson: Any, exercise: Any, answer: str) -> Verdict:
+        """Grade a learner's answer to one of a lesson's exercises (its symbols, definitions, mistakes)."""
+        from studybuddy.core.grading.verdict import ListedMistake
+
+        variables = [(s.name, s.domain, tuple(s.shape) if s.shape else None) for s in lesson.symbols]
+        return self.grade(
+            answer,
+            str(exercise.answer),
+            variables,
+            definitions={name: str(text) for name, text in lesson.definitions},
+            mistakes=[ListedMistake(str(m.answer), m.feedback) for m in exercise.mistakes],
+        )
+
+    def close(self) -> None:
+        with self._lock:
+            self._stop()
+
+    def __enter__(self) -> GradingService:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- the worker's life ------------------------------------------------------------------------
+
+    def _spawn_if_needed(self) -> None:
+        if self._process is not None and self._process.is_alive():
+            return
+        context = multiprocessing.get_context("spawn")  # fork is unsafe in a threaded (TUI) parent
+        parent_end, child_end = context.Pipe()
+        process = context.Process(
+            target=_worker_main,
+            args=(child_end, self.timeout * PROOF_SHARE, self._stall_on),
+            name="studybuddy-grader",
+            daemon=True,
+        )
+        process.start()
+        child_end.close()
+        self._process, self._connection, self._ready = process, parent_end, False
+
+    def _stop(self) -> None:
+        process, connection = self._process, self._connection
+        self._process = self._connection = None
+        self._ready = False
+        if connection is not None:
+            connection.close()
+        if process is not None:
+            process.kill()
+            process.join(timeout=5)
+
+    def _call(self, request: _Request) -> dict[str, Any]:
+        self._spawn_if_needed()
+        assert self._connection is not None
+        connection = self._connection
+        if not self._ready:
+            if not connection.poll(STARTUP_LIMIT):
+                self._stop()
+                raise StudybuddyError("the grading worker did not start (is SymPy installed?)")
+            try:
+                connection.recv()  # the worker's "ready"
+            except EOFError:
+                self._stop()
+                raise StudybuddyError("the grading worker stopped while starting") from None
+            self._ready = True
+        self._next_id += 1
+        started = time.perf_counter()
+        try:
+            connection.send((self._next_id, request))
+            if connection.poll(self.timeout + MARGIN):
+                request_id, data = connection.recv()
+                if request_id == self._next_id:
+                    return data
+        except (EOFError, OSError, BrokenPipeError):
+            pass  # the worker died (out of memory, a crash in a C extension): replace it
+        self._stop()
+        self.restarts += 1
+        self._spawn_if_needed()  # in the background: the next request waits for it to be ready
+        elapsed = (time.perf_counter() - started) * 1000
+        return {
+            "verdict": "unknown",
+            "strength": "time limit",
+            "detail": f"Could not decide within {self.timeout:g} s; try a simpler form of the answer.",
+            "ms": elapsed,
+        }
+
+
+def open_grading(context: StudyContext) -> GradingService:
+    """The factory the UI and CLI use (the service needs nothing from the study home)."""
+    return GradingService()
+
+
+def _plain_variable(variable: Any) -> tuple[str, str, tuple[int, ...] | None]:
+    if isinstance(variable, tuple):
+        name, domain, shape = variable
+    elif isinstance(variable, str):
+        name, domain, shape = variable, "real", None
+    else:
+        name, domain, shape = variable.name, variable.domain, variable.shape
+    return str(name), str(getattr(domain, "value", domain)), tuple(shape) if shape else None
+
+
+# --- inside the worker process ------------------------------------------------------------------------
+
+
+def _worker_main(connection: Connection, proof_budget: float, stall_on: str | None) -> None:
+    import signal
+
+    from studybuddy.core.grading import ProofInterrupted, grade
+    from studybuddy.core.grading.verdict import ListedMistake, unknown
+    from studybuddy.core.mathexpr import Domain, ExprError, SymbolTable, Variable
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise ProofInterrupted
+
+    signal.signal(signal.SIGALRM, interrupt)
+
+    class AlarmGuard:
+        """Bounds the symbolic proof with SIGALRM; the numeric verdict stands if it fires."""
+
+        def __enter__(self) -> None:
+            signal.setitimer(signal.ITIMER_REAL, proof_budget)
+
+        def __exit__(self, *exc: object) -> None:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
+    connection.send("ready")
+    while True:
+        try:
+            request_id, request = connection.recv()
+        except (EOFError, OSError):
+            return  # the parent closed the pipe
+        if stall_on is not None and request.answer == stall_on:
+            time.sleep(3600)  # test seam: a request that never finishes (in the worker only)
+        started = time.perf_counter()
+        try:
+            table = SymbolTable(
+                Variable(name, Domain(domain), shape) for name, domain, shape in request.variables
+            )
+            verdict = grade(
+                request.answer,
+                request.expected,
+                table,
+                definitions=dict(request.definitions),
+                mistakes=[ListedMistake(answer, feedback) for answer, feedback in request.mistakes],
+                functions=request.functions,
+                seed=request.seed,
+                proof_guard=AlarmGuard,
+            )
+        except ExprError as error:  # a bad symbol table: the request itself is unusable
+            from studybuddy.core.grading.verdict import invalid
+
+            verdict = invalid(error).with_ms((time.perf_counter() - started) * 1000)
+        except (
+            ProofInterrupted,
+            RecursionError,
+            MemoryError,
+            ValueError,
+            TypeError,
+            ArithmeticError,
+        ) as error:
+            detail = f"Could not decide: SymPy failed on this input ({type(error).__name__})."
+            verdict = unknown(detail).with_ms((time.perf_counter() - started) * 1000)
+        connection.send((request_id, verdict.to_dict()))
