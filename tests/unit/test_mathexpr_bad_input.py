@@ -118,6 +118,7 @@ def test_size_limits() -> None:
     assert "nested too deeply" in rejects("-" * 300 + "x").message
     assert "too long" in rejects("+".join(["x"] * 500)).message  # under max_length, over max_nodes
     assert "nested too deeply" in rejects("^".join(["x"] * 100)).message
+    assert "too long" in rejects("xy" * 999).message  # one 1998-letter name that splits into x, y, ...
 
 
 def test_literal_digits_follow_the_limit() -> None:

@@ -172,3 +172,16 @@ def test_transpose_needs_a_matrix_base() -> None:
         parse("x^T")
     table = SymbolTable.of(["x", "T"])
     assert parse("x^T", table) == table.symbol("x") ** table.symbol("T")
+
+
+def test_infer_names_finds_the_variables_a_text_uses() -> None:
+    from studybuddy.core.mathexpr import infer_functions, infer_names
+
+    assert infer_names("2 lam w + sin(x) - e^y + pi") == ["lam", "w", "x", "y"]
+    assert infer_names("λ·θ_1 + A^T") == ["lambda", "theta_1", "A"]
+    assert infer_names("xsin(t)") == ["x", "t"]
+    assert infer_names("x(x+1)") == ["x"]
+    assert infer_names("(f(a) - g(f))*x", allow_undefined_functions=True) == ["a", "f", "x"]
+    assert infer_functions("(f(a) - g(f))*x + sin(x)") == ["f", "g"]
+    with pytest.raises(ExprError):
+        infer_names("x\u202e")

@@ -239,8 +239,9 @@ class Resolver:
         # best[i]: the fewest-piece segmentation of name[:i] (None when there is none).
         best: list[list[tuple[int, int, Kind, str]] | None] = [None] * (len(name) + 1)
         best[0] = []
+        longest = max(map(len, [*words, *FUNCTION_ALIASES]))
         for stop in range(1, len(name) + 1):
-            for begin in range(stop):
+            for begin in range(max(0, stop - longest), stop):  # linear in the name's length
                 head = best[begin]
                 word = name[begin:stop]
                 if head is None:
