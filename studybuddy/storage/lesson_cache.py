@@ -34,7 +34,7 @@ class LessonCache:
 
     def lookup(self, file: LessonFile) -> LessonSummary | LessonError | None:
         """The cached result for an unchanged file, else None."""
-        entry = self._entries.get(str(file.path))
+        entry = self._entries.get(file.filename)
         if entry is None or entry.get("size") != file.size or entry.get("mtime_ns") != file.mtime_ns:
             return None
         try:
@@ -43,12 +43,12 @@ class LessonCache:
             return None
 
     def store(self, file: LessonFile, result: LessonSummary | LessonError) -> None:
-        self._entries[str(file.path)] = {"size": file.size, "mtime_ns": file.mtime_ns, **_encode(result)}
+        self._entries[file.filename] = {"size": file.size, "mtime_ns": file.mtime_ns, **_encode(result)}
         self._changed = True
 
     def save(self, files: Sequence[LessonFile]) -> None:
         """Write the cache (atomically) if anything changed, forgetting files that are gone."""
-        live = {str(file.path) for file in files}
+        live = {file.filename for file in files}
         if set(self._entries) - live:
             self._entries = {path: entry for path, entry in self._entries.items() if path in live}
             self._changed = True

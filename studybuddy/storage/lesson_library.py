@@ -21,21 +21,27 @@ Origin = Literal["bundled", "user", "given"]
 LESSON_SUFFIXES = (".yaml", ".yml")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LessonFile:
-    path: Path
+    """A lesson file found on disk. Paths are kept as strings: a library of a thousand files is
+    listed at every start-up, and pathlib objects cost more than the rest of a warm start."""
+
+    filename: str
     origin: Origin
     size: int
     mtime_ns: int
+    display_name: str  # as error messages show it: relative to the working folder when inside it
 
     @property
-    def display_name(self) -> str:
-        """The path as error messages show it: relative to the working folder when inside it."""
-        try:
-            relative = os.path.relpath(self.path)
-        except ValueError:  # another drive on Windows
-            return str(self.path)
-        return relative if not relative.startswith("..") else str(self.path)
+    def path(self) -> Path:
+        return Path(self.filename)
+
+
+def _display_prefix() -> str:
+    try:
+        return os.getcwd() + os.sep
+    except OSError:  # the working folder was deleted
+        return "\0"
 
 
 @dataclass(frozen=True)
@@ -107,7 +113,12 @@ def expand_paths(paths: Sequence[Path]) -> list[LessonFile]:
             found.extend(_walk(path, "given"))
         elif path.is_file():
             stat = path.stat()
-            found.append(LessonFile(path, "given", stat.st_size, stat.st_mtime_ns))
+            filename = str(path.absolute())
+            found.append(
+                LessonFile(
+                    filename, "given", stat.st_size, stat.st_mtime_ns, _shown(filename, _display_prefix())
+                )
+            )
         else:
             raise LessonError("no such file or folder", location=None, path=str(path))
     return found
@@ -115,7 +126,8 @@ def expand_paths(paths: Sequence[Path]) -> list[LessonFile]:
 
 def _walk(folder: Path, origin: Origin) -> list[LessonFile]:
     found = []
-    pending = [folder]
+    prefix = _display_prefix()
+    pending = [str(folder.absolute())]
     while pending:
         current = pending.pop()
         try:
@@ -124,12 +136,19 @@ def _walk(folder: Path, origin: Origin) -> list[LessonFile]:
             continue
         for entry in entries:
             if entry.is_dir(follow_symlinks=False) and not entry.name.startswith("."):
-                pending.append(Path(entry.path))
+                pending.append(entry.path)
             elif entry.name.endswith(LESSON_SUFFIXES) and entry.is_file():
                 stat = entry.stat()
-                found.append(LessonFile(Path(entry.path), origin, stat.st_size, stat.st_mtime_ns))
-    found.sort(key=lambda file: file.path)
+                filename = entry.path
+                found.append(
+                    LessonFile(filename, origin, stat.st_size, stat.st_mtime_ns, _shown(filename, prefix))
+                )
+    found.sort(key=lambda file: file.filename)
     return found
+
+
+def _shown(filename: str, prefix: str) -> str:
+    return filename[len(prefix) :] if filename.startswith(prefix) else filename
 
 
 def read_lesson(file: LessonFile) -> Lesson:
@@ -141,7 +160,7 @@ def read_lesson(file: LessonFile) -> Lesson:
             location=Location(name, 1, 1),
         )
     try:
-        with open(file.path, "rb") as handle:
+        with open(file.filename, "rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         raise LessonError(f"cannot read the file: {error.strerror}", location=Location(name, 1, 1)) from None

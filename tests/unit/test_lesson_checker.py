@@ -1,4 +1,4 @@
-"""The lesson checker: a correct lesson passes item by item; each kind of wrong lesson fails where it is wrong."""
+"""The lesson checker: a correct lesson passes item by item; a wrong one fails where it is wrong."""
 
 from __future__ import annotations
 
@@ -37,7 +37,8 @@ def test_a_step_that_does_not_follow_names_the_step_and_a_point() -> None:
     text = (FIXTURES / "broken" / "wrong-step.yaml").read_text()
     found = failures(text)
     assert found["step 2"].startswith(
-        "my.yaml:17:11: step 2: does not follow from step 1 by differentiating with respect to x: different, e.g. at x = "
+        "my.yaml:17:11: step 2: does not follow from step 1 by differentiating with respect to x: "
+        "different, e.g. at x = "
     )
     result = next(r for r in check_lesson(load(text)) if r.key == "step 2")
     assert "step 1 with the rule applied gives" in result.detail and "step 2 gives" in result.detail
@@ -54,7 +55,8 @@ def test_a_cost_bomb_answer_is_refused_by_the_parser_at_its_column() -> None:
     found = failures(GOOD.replace("answer: 1/2\n", "answer: 9^9^9^9\n"))
     assert list(found) == ["exercise sigmoid-at-zero"]
     assert found["exercise sigmoid-at-zero"] == (
-        "my.yaml:54:17: exercise sigmoid-at-zero: exercises[1].answer: the exponent is too large (at most 1000) at column 5"
+        "my.yaml:54:17: exercise sigmoid-at-zero: exercises[1].answer: "
+        "the exponent is too large (at most 1000) at column 5"
     )
 
 

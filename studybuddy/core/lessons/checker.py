@@ -8,12 +8,13 @@ report each. Pure computation: no I/O, no clock beyond measuring how long an ite
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 
 import sympy
 
-from studybuddy.core.grading import ListedMistake, equivalent_exprs, grade
+from studybuddy.core.grading import ListedMistake, Verdict, equivalent_exprs, grade
 from studybuddy.core.lessons.compile import LessonMath
 from studybuddy.core.lessons.errors import LessonError, Location
 from studybuddy.core.lessons.model import Check, Exercise, Lesson, Step
@@ -21,6 +22,11 @@ from studybuddy.core.mathexpr import SymbolTable
 from studybuddy.core.numeric import compile_expression, example_check, gradient_check, identity_check
 
 SEED = 0  # fixed: a lesson passes or fails the same way on every run
+DEFAULT_TOLERANCE = {
+    "gradient": 1e-6,
+    "identity": 1e-9,
+    "example": 1e-9,
+}  # relative error, as lessons/README.md says
 
 
 @dataclass(frozen=True)
@@ -55,19 +61,19 @@ def plan_checks(lesson: Lesson) -> list[CheckItem]:
     items: list[CheckItem] = []
     for index in range(len(lesson.derivation)):
         key = f"step {index + 1}"
-        items.append(CheckItem(key, _guarded(key, lambda i=index: _check_step(math, i))))
+        items.append(CheckItem(key, _guarded(key, partial(_check_step, math, index))))
     for check in lesson.checks:
         key = f"check {check.id}"
-        items.append(CheckItem(key, _guarded(key, lambda c=check: _run_numeric_check(math, c))))
+        items.append(CheckItem(key, _guarded(key, partial(_run_numeric_check, math, check))))
     for exercise in lesson.exercises:
         key = f"exercise {exercise.id}"
-        items.append(CheckItem(key, _guarded(key, lambda e=exercise: _check_answer(math, e))))
+        items.append(CheckItem(key, _guarded(key, partial(_check_answer, math, exercise))))
         for number, mistake in enumerate(exercise.mistakes, start=1):
             key = f"exercise {exercise.id} mistake {number}"
             items.append(
                 CheckItem(
                     key,
-                    _guarded(key, lambda e=exercise, n=number: _check_mistake(math, e, n), mistake.location),
+                    _guarded(key, partial(_check_mistake, math, exercise, number), mistake.location),
                 )
             )
     return items
@@ -154,13 +160,13 @@ def _number(value: complex) -> str:
 
 
 def _run_numeric_check(math: LessonMath, check: Check) -> tuple[bool, str, Location | None, str]:
-    extra = {} if check.tolerance is None else {"tolerance": check.tolerance}
+    tolerance = DEFAULT_TOLERANCE[check.kind] if check.tolerance is None else check.tolerance
     at = dict(check.at) or None
     if check.kind == "gradient":
         assert check.function is not None
         gradient = {name: math.expanded(text) for name, text in check.gradient}
         result = gradient_check(
-            math.expanded(check.function), gradient, math.table, at=at, seed=SEED, **extra
+            math.expanded(check.function), gradient, math.table, at=at, seed=SEED, tolerance=tolerance
         )
     elif check.kind == "identity":
         assert check.lhs is not None and check.rhs is not None
@@ -169,17 +175,19 @@ def _run_numeric_check(math: LessonMath, check: Check) -> tuple[bool, str, Locat
             table = math.table_of(lhs, rhs)
             point = {v.name: at[v.name] for v in table.variables if v.name in at}
             rhs_value = example_value(rhs, point, table)
-            result = example_check(lhs, point, rhs_value, table, **extra)
+            result = example_check(lhs, point, rhs_value, table, tolerance=tolerance)
         else:
-            result = identity_check(lhs, rhs, math.table, seed=SEED, **extra)
+            result = identity_check(lhs, rhs, math.table, seed=SEED, tolerance=tolerance)
     else:
         assert check.expr is not None
         expr = math.expanded(check.expr)
-        result = example_check(expr, dict(check.values), check.expected, math.table_of(expr), **extra)
+        result = example_check(
+            expr, dict(check.values), check.expected, math.table_of(expr), tolerance=tolerance
+        )
     return result.passed, result.summary, None if result.passed else check.location, ""
 
 
-def example_value(expr: sympy.Basic, point: dict[str, object], table: SymbolTable) -> object:
+def example_value(expr: sympy.Basic, point: Mapping[str, object], table: SymbolTable) -> object:
     """The value of ``expr`` at a point, as nested lists for example_check's ``expected``."""
     import numpy as np
 
@@ -217,7 +225,7 @@ def _check_mistake(
     return True, "graded wrong with its listed feedback", None, ""
 
 
-def _grade(math: LessonMath, exercise: Exercise, answer: str):  # type: ignore[no-untyped-def]
+def _grade(math: LessonMath, exercise: Exercise, answer: str) -> Verdict:
     mistakes = [ListedMistake(m.answer.text, m.feedback) for m in exercise.mistakes]
     return grade(
         answer,
