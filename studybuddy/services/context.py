@@ -18,6 +18,7 @@ from studybuddy.storage.paths import StudyHome, resolve_home
 if TYPE_CHECKING:
     from studybuddy.core.clock import Clock
     from studybuddy.services.diary import DiaryService
+    from studybuddy.services.lessons import LessonService
     from studybuddy.services.progress import ProgressService
     from studybuddy.services.stats import StatsService
     from studybuddy.services.timer import TimerService
@@ -76,3 +77,9 @@ class StudyContext:
         from studybuddy.services.diary import open_diary
 
         return open_diary(self)
+
+    @cached_property
+    def lessons(self) -> LessonService:
+        from studybuddy.services.lessons import LessonService
+
+        return LessonService(self.home)
