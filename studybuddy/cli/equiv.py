@@ -127,7 +127,7 @@ def grade_line(service: Any, line: str, number: int) -> dict[str, Any]:
     try:
         case = case_from_json(data, fallback_id=number)
     except ExprError as error:
-        return _invalid_row(case_id, str(error))
+        return _invalid_row(case_id, str(error), error)
     verdict = service.grade(case.student, case.teacher, case.variables, functions=case.functions)
     return _row(case.id, verdict.to_dict())
 
@@ -152,7 +152,8 @@ def _row(case_id: Any, data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _invalid_row(case_id: Any, detail: str) -> dict[str, Any]:
+def _invalid_row(case_id: Any, detail: str, error: Any = None) -> dict[str, Any]:
+    column = error.start + 1 if error is not None and error.text else None
     return {
         "id": case_id,
         "verdict": "invalid",
@@ -161,13 +162,13 @@ def _invalid_row(case_id: Any, detail: str) -> dict[str, Any]:
         "strength": "",
         "counterexample": None,
         "diagnosis": None,
-        "error_column": None,
+        "error_column": column,
     }
 
 
 def _report_invalid(error: Any, as_json: bool) -> int:
     if as_json:
-        print(json.dumps(_invalid_row(None, str(error)), ensure_ascii=False))
+        print(json.dumps(_invalid_row(None, str(error), error), ensure_ascii=False))
     else:
         print("invalid")
         print(str(error))

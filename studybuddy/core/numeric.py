@@ -1,7 +1,8 @@
 """Numeric checks with NumPy: gradients by central differences, identities and worked examples.
 
-Expressions are compiled with ``lambdify(..., dummify=True)`` over the declared variables only, so a
-variable named like a NumPy function cannot shadow anything in the generated code. Relative errors follow
+Expressions are compiled with ``lambdify(..., dummify=True)`` over the declared variables only (or, for
+indexed vectors, over generated argument names), so a variable named like a NumPy function cannot shadow
+anything in the generated code. Relative errors follow
 cs231n's notes on gradient checking: below 1e-7 is great, 1e-7 to 1e-4 is suspicious (fine only where the
 function has kinks), 1e-4 to 1e-2 is uncomfortable, above 1e-2 the gradient is probably wrong.
 """
@@ -58,13 +59,26 @@ def compile_expression(expr: sympy.Basic, table: SymbolTable) -> Callable[..., A
     if unknown:
         raise ValueError(f"{sorted(unknown)} are not declared variables")
     symbols = [table.symbol(v.name) for v in variables]
-    function = sympy.lambdify(symbols, expr, modules="numpy", dummify=True)  # safe: a SymPy tree we built
+    if expr.has(sympy.matrices.expressions.matexpr.MatrixElement):
+        # dummify cannot stand in for a matrix whose entries are indexed (`w[0, 0]`): give every
+        # argument a generated identifier instead, which is just as safe in the generated code.
+        renamed = [_renamed(symbol, index) for index, symbol in enumerate(symbols)]
+        expr = expr.xreplace(dict(zip(symbols, renamed, strict=True)))
+        function = sympy.lambdify(renamed, expr, modules="numpy", dummify=False)
+    else:
+        function = sympy.lambdify(symbols, expr, modules="numpy", dummify=True)
 
     def call(**values: Any) -> Any:
         with np.errstate(all="ignore"):
             return _plain(function(*(values[v.name] for v in variables)))
 
     return call
+
+
+def _renamed(symbol: sympy.Basic, index: int) -> sympy.Basic:
+    if isinstance(symbol, sympy.MatrixSymbol):
+        return sympy.MatrixSymbol(f"studybuddy_arg{index}", *symbol.shape)
+    return sympy.Symbol(f"studybuddy_arg{index}", **symbol.assumptions0)
 
 
 def random_point(table: SymbolTable, seed: int = 0, index: int = 0) -> dict[str, Any]:

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 DEFAULT_TIMEOUT = 2.0
 MARGIN = 0.25  # seconds on top of the time limit for the pipe and the kill
 STARTUP_LIMIT = 60.0  # a cold worker imports SymPy; this bounds a broken installation, not a grade
-PROOF_SHARE = 0.5  # the symbolic proof may use this share of the limit before the numeric verdict stands
+PROOF_SHARE = 0.25  # the symbolic proof may use this share of the limit before the numeric verdict stands
 
 
 @dataclass(frozen=True)

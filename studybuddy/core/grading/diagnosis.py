@@ -40,7 +40,8 @@ def diagnose(
     values = _Values(answer, expected, table, seed)
     if values.defined < MIN_POINTS:
         return None
-    ratio = values.constant(values.a / values.b)
+    with np.errstate(all="ignore"):
+        ratio = values.constant(values.a / values.b)
     if ratio is not None and abs(ratio - 1) > RATIO_RTOL:
         return _constant_factor(answer, expected, ratio)
     offset = values.constant(values.a - values.b)
@@ -107,7 +108,8 @@ def _additive(answer: sympy.Basic, expected: sympy.Basic, value: complex) -> Dia
 
 def _factor_of(answer: sympy.Basic, expected: sympy.Basic, values: _Values) -> Diagnosis | None:
     """A sub-expression of either side that the answer lacks or has too many of."""
-    ratio = values.a / values.b
+    with np.errstate(all="ignore"):
+        ratio = values.a / values.b
     for candidate in _candidates(expected, answer):
         candidate_values = values.of(candidate)
         if candidate_values.shape != ratio.shape or not np.all(np.isfinite(candidate_values)):

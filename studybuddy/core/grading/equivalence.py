@@ -279,8 +279,15 @@ def _differ(pair: tuple[_Precise, _Precise], exact: bool, *, modulo_branch: bool
 def _precise_pair(
     a: sympy.Basic, b: sympy.Basic, point: dict[sympy.Symbol, sympy.Expr]
 ) -> tuple[_Precise, _Precise] | None:
-    va, vb = _precise(a, CONFIRM_DIGITS, point), _precise(b, CONFIRM_DIGITS, point)
+    key = tuple(sorted(point.items(), key=lambda item: item[0].name))
+    va, vb = _precise_at(a, key), _precise_at(b, key)
     return None if va is None or vb is None else (va, vb)
+
+
+@lru_cache(maxsize=4096)
+def _precise_at(expr: sympy.Basic, point: tuple[tuple[sympy.Symbol, sympy.Expr], ...]) -> _Precise | None:
+    """Cached: the expected answer is re-checked at the same points for every learner's answer."""
+    return _precise(expr, CONFIRM_DIGITS, {s: v for s, v in point if s in expr.free_symbols})
 
 
 _Precise = tuple[mpmath.mpc, mpmath.mpf]  # a value and a bound on its error (0 unless SymPy found no digits)

@@ -1,0 +1,56 @@
+"""`studybuddy equiv`: one comparison for a person, or JSON lines for scripts."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from studybuddy.cli import main
+
+
+def test_a_person_reads_the_verdict_and_the_exit_status_says_it(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["equiv", "lam w", "2 lam w", "--var", "lam", "--var", "w:positive"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("different (e.g. at lam = ")
+    assert out[1] == "Off by a constant factor: your answer is missing a factor 2."
+
+
+def test_json_output_and_an_invalid_answer(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["equiv", "x.__class__", "x", "--json"]) == 2
+    row = json.loads(capsys.readouterr().out)
+    assert row["verdict"] == "invalid"
+    assert row["error_column"] == 2
+
+
+def test_jsonl_gives_one_row_per_line_in_order_and_survives_bad_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = [
+        json.dumps(
+            {"id": "ok", "student": "s - s^2", "teacher": "s*(1-s)", "assumptions": {"s": "probability"}}
+        ),
+        "{not json",
+        json.dumps({"id": "no-teacher", "student": "x"}),
+        json.dumps({"id": "parse", "student": "1/0", "teacher": "x"}),
+        json.dumps({"id": "symbols", "student": "xy", "teacher": "x*y", "symbols": ["x", "y"]}),
+        json.dumps({"id": "functions", "student": "f(x)", "teacher": "g(x)"}),
+        json.dumps(["a list"]),
+    ]
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    assert main(["equiv", "--jsonl", str(cases)]) == 0
+
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [row["id"] for row in rows] == ["ok", 2, "no-teacher", "parse", "symbols", "functions", 7]
+    assert [row["verdict"] for row in rows] == [
+        "equivalent",
+        "invalid",
+        "invalid",
+        "invalid",
+        "equivalent",
+        "different",
+        "invalid",
+    ]
+    assert rows[3]["detail"] == "division by zero at column 3"
+    assert all({"id", "verdict", "detail", "ms", "strength", "counterexample"} <= row.keys() for row in rows)
