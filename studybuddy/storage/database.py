@@ -27,7 +27,6 @@ from studybuddy.core.errors import StudybuddyError
 from studybuddy.storage.schema import MIGRATIONS, SCHEMA_VERSION
 
 APPLICATION_ID = 0x53747564  # "Stud" in the file header (PRAGMA application_id): marks the file as ours
-SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_SECONDS = 10.0
 BEGIN_ATTEMPTS = 5
 SIDE_FILES = ("-wal", "-shm", "-journal")
@@ -109,22 +108,29 @@ class Database:
 
     @classmethod
     def _open_checked(cls, path: Path, busy_timeout: float, sleep: Callable[[float], None]) -> Database:
-        inode = _check_header(path)
+        inode = _inode(path)
         try:
+            if inode is None or path.stat().st_size == 0:
+                _create(path)
+                inode = _inode(path)
             connection = sqlite3.connect(
-                path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
+                f"{path.absolute().as_uri()}?mode=rw",
+                uri=True,
+                timeout=busy_timeout,
+                isolation_level=None,
+                check_same_thread=False,
             )
+        except OSError as error:
+            raise DatabaseError(f"cannot create the database {path}: {error.strerror}") from error
         except sqlite3.Error as error:
             raise DatabaseError(f"cannot open the database {path}: {error}") from error
         database = cls(path, connection, sleep)
         try:
-            database._check_ownership(inode)  # before anything could write to another app's file
+            database._verify(inode)  # before anything could write to another app's file
             database._configure()
-            database._claim_and_migrate(inode)
-        except sqlite3.DatabaseError as error:
+            database._migrate(inode)
+        except sqlite3.Error as error:
             connection.close()
-            if _error_code(error) in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
-                raise _Unusable(f"the file is damaged: {error}", inode) from error
             raise _user_error(error, path) from error
         except BaseException:
             connection.close()
@@ -137,7 +143,10 @@ class Database:
     def write(self) -> Iterator[sqlite3.Connection]:
         """A ``BEGIN IMMEDIATE`` transaction: committed when the block ends, rolled back on error."""
         with self._lock:
-            self._begin("BEGIN IMMEDIATE")
+            try:
+                self._begin("BEGIN IMMEDIATE")
+            except sqlite3.Error as error:
+                raise _user_error(error, self.path) from error
             try:
                 yield self._conn
                 self._conn.execute("COMMIT")
@@ -152,8 +161,8 @@ class Database:
     def read(self) -> Iterator[sqlite3.Connection]:
         """One consistent snapshot for several queries (WAL readers never wait for the writer)."""
         with self._lock:
-            self._begin("BEGIN")
             try:
+                self._begin("BEGIN")
                 yield self._conn
             except sqlite3.Error as error:
                 raise _user_error(error, self.path) from error
@@ -169,7 +178,7 @@ class Database:
                 return
             except sqlite3.OperationalError as error:
                 if _error_code(error) != _SQLITE_BUSY or attempt == BEGIN_ATTEMPTS - 1:
-                    raise _user_error(error, self.path) from error
+                    raise
             self._sleep(delay)
             delay *= 2
 
@@ -225,7 +234,25 @@ class Database:
                         raise
                 self._sleep(0.02 * 2**attempt)
 
-    def _claim_and_migrate(self, inode: int | None) -> None:
+    def _verify(self, inode: int | None) -> None:
+        """Judge the file while holding the write lock, so a database another process is creating
+        right now is never mistaken for a damaged or foreign one."""
+        try:
+            self._begin("BEGIN IMMEDIATE")  # a file that is not SQLite at all fails here
+            self._check_ownership(inode)
+            # Cheap at our sizes; catches damage the header does not show, before anything is written.
+            problem = self._conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+            if problem != "ok":
+                raise _Unusable(f"the file is damaged: {problem}", inode)
+        except sqlite3.DatabaseError as error:
+            if _error_code(error) in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+                raise _Unusable(f"the file is damaged: {error}", inode) from error
+            raise
+        finally:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+
+    def _migrate(self, inode: int | None) -> None:
         version = self.schema_version
         if version > SCHEMA_VERSION:
             raise DatabaseTooNewError(
@@ -240,12 +267,9 @@ class Database:
                         conn.execute(statement)
                     conn.execute(f"PRAGMA user_version = {number + 1}")
                 conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        # Cheap at our sizes and catches damage the header does not show, before anything is written.
-        problem = self._conn.execute("PRAGMA quick_check(1)").fetchone()[0]
-        if problem != "ok":
-            raise _Unusable(f"the file is damaged: {problem}", inode)
 
     def _check_ownership(self, inode: int | None) -> None:
+        """Inside a transaction: raises _Unusable for another application's database."""
         application_id = self._conn.execute("PRAGMA application_id").fetchone()[0]
         if application_id == APPLICATION_ID:
             return
@@ -254,19 +278,42 @@ class Database:
             raise _Unusable("it is another application's SQLite database", inode)
 
 
-def _check_header(path: Path) -> int | None:
-    """The file's inode if it exists; raises _Unusable if it has content but is not SQLite at all."""
+def _create(path: Path) -> None:
+    """Build a fresh database beside ``path`` and move it into place only when complete, so no other
+    process ever sees a half-made file (nor one not yet in WAL mode, which it could misread)."""
+    fresh = path.with_name(f".{path.name}.new-{os.getpid()}-{threading.get_ident()}")
     try:
-        with path.open("rb") as file:
-            head = file.read(len(SQLITE_MAGIC))
-            inode = os.fstat(file.fileno()).st_ino
+        connection = sqlite3.connect(fresh, isolation_level=None)
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("BEGIN IMMEDIATE")
+            for number, statements in enumerate(MIGRATIONS, start=1):
+                for statement in statements:
+                    connection.execute(statement)
+                connection.execute(f"PRAGMA user_version = {number}")
+            connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            connection.execute("COMMIT")
+        finally:
+            connection.close()  # folds the WAL into the file; the header keeps WAL mode
+        try:
+            os.link(fresh, path)  # never replaces: if another process got there first, use theirs
+        except FileExistsError:
+            if path.stat().st_size == 0:  # an empty file left by some other tool: nothing to lose
+                os.replace(fresh, path)
+    finally:
+        for leftover in (fresh, *(fresh.with_name(fresh.name + suffix) for suffix in SIDE_FILES)):
+            leftover.unlink(missing_ok=True)
+
+
+def _inode(path: Path) -> int | None:
+    """The file's inode (None if absent), found without opening it: closing any other descriptor of
+    a database file drops every POSIX lock this process's SQLite connections hold on it."""
+    try:
+        return path.stat().st_ino
     except FileNotFoundError:
         return None
     except OSError as error:
         raise DatabaseError(f"cannot read the database {path}: {error.strerror}") from error
-    if head and head != SQLITE_MAGIC:
-        raise _Unusable("it is not a SQLite database", inode)
-    return inode
 
 
 def _move_aside(path: Path, inode: int | None, now: datetime) -> Path | None:

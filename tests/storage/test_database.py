@@ -94,9 +94,8 @@ def test_a_writer_that_never_lets_go_gives_a_clear_message_not_database_is_locke
     Database.open(path, now=NOW).close()
     other = sqlite3.connect(path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
-    database = Database.open(path, now=NOW, busy_timeout=0.001, sleep=lambda seconds: None)
     with pytest.raises(DatabaseError) as raised:
-        add_row(database)
+        add_row(Database.open(path, now=NOW, busy_timeout=0.001, sleep=lambda seconds: None))
     other.close()
     assert "busy" in str(raised.value) and "locked" not in str(raised.value)
 
