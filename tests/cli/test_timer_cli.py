@@ -259,8 +259,6 @@ def test_pause_with_nothing_running_says_how_to_start(in_process: Home, capsys) 
 
 
 def test_an_interrupted_session_shows_in_status_and_can_be_discarded(in_process: Home, capsys) -> None:
-    with sqlite3.connect(in_process.database.parent.mkdir(parents=True) or in_process.database):
-        pass
     main(["timer", "status"])  # creates the database
     with sqlite3.connect(in_process.database) as conn:  # a session whose process vanished long ago
         conn.execute(
