@@ -59,9 +59,10 @@ def compile_expression(expr: sympy.Basic, table: SymbolTable) -> Callable[..., A
     if unknown:
         raise ValueError(f"{sorted(unknown)} are not declared variables")
     symbols = [table.symbol(v.name) for v in variables]
-    if expr.has(sympy.matrices.expressions.matexpr.MatrixElement):
-        # dummify cannot stand in for a matrix whose entries are indexed (`w[0, 0]`): give every
-        # argument a generated identifier instead, which is just as safe in the generated code.
+    if any(isinstance(symbol, sympy.MatrixSymbol) for symbol in symbols):
+        # dummify's stand-ins are commutative scalars, which turns the matrix product W*x into x*W and
+        # breaks indexed entries (`w[0, 0]`): matrices get generated identifiers instead, which are
+        # just as safe in the generated code.
         renamed = [_renamed(symbol, index) for index, symbol in enumerate(symbols)]
         expr = expr.xreplace(dict(zip(symbols, renamed, strict=True)))
         function = sympy.lambdify(renamed, expr, modules="numpy", dummify=False)
