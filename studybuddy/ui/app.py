@@ -7,7 +7,7 @@ is touched before the first paint: ``on_mount`` schedules the loads after the fi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
 
 from textual import work
@@ -59,13 +59,23 @@ class StudyBuddyApp(App[None]):
     timer_view: reactive[TimerView] = reactive(IDLE, always_update=True)
     library: reactive[LibraryState] = reactive(LibraryState.loading, always_update=True)
 
-    def __init__(self, context: StudyContext, *, clock: Clock | None = None, background: bool = True) -> None:
+    def __init__(
+        self,
+        context: StudyContext,
+        *,
+        clock: Clock | None = None,
+        background: bool = True,
+        services: Mapping[str, Any] | None = None,
+    ) -> None:
+        """``services``: ready-made services by name (tests hand in a shared grader); the rest are built
+        from ``context`` on first use. ``background=False`` skips the loads after the first paint."""
         super().__init__()
         self.context = context
         self.clock: Clock = clock or context.clock
-        self.services = AppServices(context, self.clock)
+        self.services = AppServices(context, self.clock, **(services or {}))
         self.timer = TimerControl(self, self.services, self.clock)
         self._background = background
+        _start_process_helper()
         if context.config.keys:
             self.set_keymap(dict(context.config.keys))
 
@@ -107,7 +117,7 @@ class StudyBuddyApp(App[None]):
         """Spawn the grading worker process now, so the first answer is graded warm."""
         try:
             self.services.get("grading").start()
-        except StudybuddyError as error:  # the app still works without grading: say so, once
+        except (StudybuddyError, OSError) as error:  # the app still works without grading: say so, once
             self.call_from_thread(self.notify, f"Grading is unavailable: {error}", severity="error")
 
     # ---- actions ----------------------------------------------------------------------------------
@@ -138,3 +148,15 @@ class StudyBuddyApp(App[None]):
         grading = self.services.opened("grading")
         if grading is not None:
             grading.close()
+
+
+def _start_process_helper() -> None:
+    """Start multiprocessing's resource tracker now, while ``sys.stderr`` is the real one.
+
+    The tracker is started on the first spawn and hands it ``sys.stderr.fileno()``; once the app runs,
+    Textual has replaced ``sys.stderr`` with a capture whose fileno() is -1, and that spawn (of the
+    grading worker) would fail with "bad value(s) in fds_to_keep".
+    """
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()

@@ -30,6 +30,7 @@ class AppServices:
         self.context = context
         self.clock = clock
         self._built: dict[str, Any] = dict(overrides)  # tests may hand in a service (a slow grader, ...)
+        self._handed_in = frozenset(overrides)
 
     def get(self, name: str) -> Any:
         if name not in self._built:
@@ -37,8 +38,9 @@ class AppServices:
         return self._built[name]
 
     def opened(self, name: str) -> Any | None:
-        """The service if it was already built, without building it (for shutdown)."""
-        return self._built.get(name)
+        """The service if this object built it, without building it (for shutdown: what was handed in
+        belongs to the caller, who closes it)."""
+        return None if name in self._handed_in else self._built.get(name)
 
     def _open(self, name: str) -> Any:
         if name in CONTEXT_SERVICES:  # built (and cached) by the study context itself

@@ -35,9 +35,21 @@ def context(tmp_path, monkeypatch, clock) -> StudyContext:
     return ctx
 
 
+@pytest.fixture(scope="session")
+def grader():
+    """One real grading worker process for the whole run (it imports SymPy once, ~1 s)."""
+    from studybuddy.services.grading import GradingService
+
+    service = GradingService(timeout=5.0)
+    service.start()
+    yield service
+    service.close()
+
+
 @pytest.fixture
-def make_app(context, clock):
+def make_app(context, clock, grader):
     def build(**kwargs) -> StudyBuddyApp:
+        kwargs.setdefault("services", {"grading": grader})
         return StudyBuddyApp(context, clock=clock, **kwargs)
 
     return build

@@ -2,30 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
-
+from pilot_support import settle, synchronously
 from textual.widgets import Static, TextArea
 
 from studybuddy.ui.screens.dashboard import DashboardScreen
 from studybuddy.ui.screens.diary import DiaryScreen
 from studybuddy.ui.screens.help import HelpScreen
-
-
-def synchronously(test):
-    """Run an async Pilot test with asyncio.run (no async plugin needed)."""
-
-    @functools.wraps(test)
-    def run(*args, **kwargs):
-        asyncio.run(test(*args, **kwargs))
-
-    return run
-
-
-async def settle(app, pilot) -> None:
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 @synchronously

@@ -141,17 +141,26 @@ class LessonScreen(SectionScreen):
 
     def action_run_checks(self) -> None:
         if self.page is not None:
-            self.query_one("#check-results", Static).update("Running the numeric checks…")
+            results = self.query_one("#check-results", Static)
+            results.update("Running the numeric checks…")
+            results.scroll_visible()
             self.run_checks()
 
     @work(thread=True, exclusive=True, group="checks")
     def run_checks(self) -> None:
         app: Any = self.app
         assert self.page is not None
-        self.post_message(self.ChecksDone(list(service(app, "lessons").run_checks(self.page.lesson))))
+        try:
+            results = list(service(app, "lessons").run_checks(self.page.lesson))
+        except StudybuddyError as error:
+            app.call_from_thread(self.notify, f"The numeric checks failed: {error}", severity="error")
+            return
+        self.post_message(self.ChecksDone(results))
 
     def on_lesson_screen_checks_done(self, message: ChecksDone) -> None:
-        self.query_one("#check-results", Static).update(format_checks(message.results))
+        results = self.query_one("#check-results", Static)
+        results.update(format_checks(message.results))
+        results.scroll_visible()
 
     def action_exercises(self) -> None:
         if self.page is not None:
@@ -176,13 +185,10 @@ class LessonScreen(SectionScreen):
 
 
 def format_checks(results: list[Any]) -> str:
+    """One line per check (✓/✗, its name, the checker's figures), any detail indented under it."""
     lines: list[str] = []
     for result in results:
-        lines.append(f"{'✓' if result.passed else '✗'} {result.summary}")
-        for row in getattr(result, "rows", None) or []:
-            lines.append("    " + "  ".join(f"{key}={_fmt(value)}" for key, value in row.items()))
+        name = result.key.removeprefix("check ")
+        lines.append(f"{'✓' if result.passed else '✗'} {name}: {result.message}")
+        lines.extend(f"    {line}" for line in result.detail.splitlines())
     return "\n".join(lines) or "This lesson has no numeric checks."
-
-
-def _fmt(value: Any) -> str:
-    return f"{value:.6g}" if isinstance(value, float) else str(value)

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, Static, Tree
+from textual.widgets.tree import TreeNode
 
 from studybuddy.ui.library import LibraryState
 from studybuddy.ui.screens.base import SectionScreen
@@ -23,7 +24,13 @@ def matches(lesson: Any, words: list[str]) -> bool:
 
 
 class LessonsScreen(SectionScreen):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+f", "focus_filter", "Filter", id="lessons.filter")]
+    """Type to filter; Enter or Down moves into the list on the first lesson; Enter opens it."""
+
+    AUTO_FOCUS = "#lesson-filter"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+f", "focus_filter", "Filter", id="lessons.filter"),
+        Binding("down", "focus_list", "List", id="lessons.list", show=False),
+    ]
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="lessons-pane"):
@@ -45,7 +52,17 @@ class LessonsScreen(SectionScreen):
 
     @on(Input.Submitted, "#lesson-filter")
     def _filter_submitted(self) -> None:
-        self.query_one("#lesson-tree", Tree).focus()
+        self.action_focus_list()
+
+    def action_focus_list(self) -> None:
+        """Into the tree, with the cursor on the first lesson (not on a subject, where Enter folds)."""
+        tree: Tree[Any] = self.query_one("#lesson-tree", Tree)
+        tree.focus()
+        cursor = tree.cursor_node
+        if cursor is None or cursor.data is None:
+            first = _first_leaf(tree.root)
+            if first is not None:
+                tree.move_cursor(first)
 
     def _show_library(self, library: LibraryState) -> None:
         status = self.query_one("#library-status", Static)
@@ -87,3 +104,13 @@ class LessonsScreen(SectionScreen):
             open_lesson(self.app, item.id)
         else:
             self.app.push_screen(LessonErrorDialog(f"Cannot load {item.file.path.name}", str(item.error)))
+
+
+def _first_leaf(node: TreeNode[Any]) -> TreeNode[Any] | None:
+    for child in node.children:
+        if child.data is not None:
+            return child
+        found = _first_leaf(child)
+        if found is not None:
+            return found
+    return None

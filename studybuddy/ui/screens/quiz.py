@@ -28,11 +28,27 @@ def describe_verdict(verdict: Any) -> tuple[str, str]:
         return "-right", f"✓ Right. ({verdict.strength}, {verdict.ms:.0f} ms)"
     if verdict.kind == "different":
         why = verdict.diagnosis.message if verdict.diagnosis else verdict.detail
-        return "-wrong", f"✗ Not quite: {why}\n  {verdict.strength}"
+        return "-wrong", f"✗ Not quite: {why}\n  ({verdict.strength}, {verdict.ms:.0f} ms)"
     if verdict.kind == "invalid":
         pointer = verdict.error.pointer() if verdict.error else ""
         return "-invalid", f"{pointer}\n{verdict.detail}".strip()
     return "-unknown", f"? Could not decide in time: {verdict.detail}. Try a simpler form."
+
+
+def grade_answer(grading: Any, lesson: Any, exercise: Any, answer: str) -> Any:
+    """The GradingService call for one exercise: the lesson's symbols, definitions and listed mistakes.
+
+    Plain data only (no SymPy here): the service's worker process builds the symbol table.
+    """
+    from studybuddy.core.grading.verdict import ListedMistake
+
+    return grading.grade(
+        answer,
+        exercise.answer.text,
+        [(spec.name, spec.domain, spec.shape) for spec in lesson.symbols],
+        definitions={name: text.text for name, text in lesson.definitions},
+        mistakes=[ListedMistake(mistake.answer.text, mistake.feedback) for mistake in exercise.mistakes],
+    )
 
 
 class QuizScreen(SectionScreen):
@@ -49,10 +65,11 @@ class QuizScreen(SectionScreen):
             self.preview = preview
 
     class Graded(Message):
-        def __init__(self, answer: str, verdict: Any) -> None:
+        def __init__(self, answer: str, verdict: Any, not_recorded: str | None) -> None:
             super().__init__()
             self.answer = answer
             self.verdict = verdict
+            self.not_recorded = not_recorded  # why the attempt could not be saved, if it could not
 
     def __init__(self, lesson: Any, index: int = 0) -> None:
         super().__init__()
@@ -68,7 +85,7 @@ class QuizScreen(SectionScreen):
         with VerticalScroll(id="quiz-body"):
             yield Static("", id="exercise-title", classes="page-title")
             yield Markdown("", id="exercise-prompt")
-            yield Input(placeholder="Your answer, e.g. s*(1 - s)", id="answer")
+            yield Input(placeholder="Your answer, as you would write it: 2x, x^2, exp(-z)…", id="answer")
             yield ExpressionPreview("", id="answer-preview")
             yield Static("", id="verdict")
             yield Static("", id="hints", markup=False)
@@ -136,34 +153,41 @@ class QuizScreen(SectionScreen):
 
     @work(thread=True, exclusive=True, group="grade")
     def grade(self, answer: str) -> None:
+        """Worker thread: grade in the grading service's process, then store the attempt."""
         app: Any = self.app
+        lesson, exercise = self.lesson, self.exercise
         try:
-            verdict = service(app, "grading").grade_exercise(self.lesson, self.exercise, answer)
+            verdict = grade_answer(service(app, "grading"), lesson, exercise, answer)
         except StudybuddyError as error:
-            self.app.call_from_thread(self.notify, f"Grading failed: {error}", severity="error")
+            self.post_message(self.Graded(answer, None, None))
+            app.call_from_thread(self.notify, f"Grading failed: {error}", severity="error")
             return
-        self.post_message(self.Graded(answer, verdict))
+        not_recorded = None
+        if verdict.kind in ("equivalent", "different"):  # an answer that could not be read is no attempt
+            try:
+                service(app, "progress").record_attempt(
+                    lesson_id=lesson.id,
+                    exercise_id=exercise.id,
+                    answer=answer,
+                    correct=verdict.kind == "equivalent",
+                    verdict=verdict.kind,
+                    diagnosis=verdict.diagnosis.code if verdict.diagnosis else None,
+                )
+            except StudybuddyError as error:
+                not_recorded = str(error)
+        self.post_message(self.Graded(answer, verdict, not_recorded))
 
     def on_quiz_screen_graded(self, message: Graded) -> None:
-        verdict = message.verdict
-        css_class, text = describe_verdict(verdict)
         box = self.query_one("#verdict", Static)
+        if message.verdict is None:
+            box.set_classes("-unknown")
+            box.update("Grading is unavailable; your answer was not checked.")
+            return
+        css_class, text = describe_verdict(message.verdict)
         box.set_classes(css_class)
         box.update(text)
-        if verdict.kind in ("equivalent", "different"):
-            self._record(message.answer, verdict)
-
-    def _record(self, answer: str, verdict: Any) -> None:
-        app: Any = self.app
-        try:
-            service(app, "timer").record_attempt(
-                lesson_id=self.lesson.id,
-                exercise_id=self.exercise.id,
-                answer=answer,
-                correct=verdict.kind == "equivalent",
-            )
-        except StudybuddyError as error:
-            self.notify(f"The attempt could not be saved: {error}", severity="warning")
+        if message.not_recorded:
+            self.notify(f"The attempt could not be saved: {message.not_recorded}", severity="warning")
 
     # ---- hints, solution, navigation --------------------------------------------------------------
 

@@ -19,7 +19,7 @@ class StepView(Vertical):
 
     def compose(self) -> ComposeResult:
         if self.checked is None:
-            mark, mark_class = "· not checked yet", "step-unchecked"
+            mark, mark_class = "· starting point", "step-unchecked"
         elif self.checked:
             mark, mark_class = "✓ checked by SymPy", "step-checked"
         else:

@@ -33,8 +33,15 @@ class TimerBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static(render_timer(IDLE), id="timer-text")
-        yield Button("Start", id="timer-toggle", compact=True, action="app.timer_toggle")
-        yield Button("Stop", id="timer-stop", compact=True, action="app.timer_stop")
+        # For the mouse only: F6/F7 work everywhere, and a focusable bar would take the first focus
+        # (and the first Tab) away from each screen's own content.
+        for label, button_id, action in (
+            ("Start", "timer-toggle", "timer_toggle"),
+            ("Stop", "timer-stop", "timer_stop"),
+        ):
+            button = Button(label, id=button_id, compact=True, action=f"app.{action}")
+            button.can_focus = False
+            yield button
 
     def on_mount(self) -> None:
         self.watch(self.app, "timer_view", self._show, init=True)
