@@ -13,6 +13,7 @@ says so, for the caller to tell the user. Nothing outside the database's own fil
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import threading
@@ -29,7 +30,7 @@ from studybuddy.storage.schema import MIGRATIONS, SCHEMA_VERSION
 APPLICATION_ID = 0x53747564  # "Stud" in the file header (PRAGMA application_id): marks the file as ours
 BUSY_TIMEOUT_SECONDS = 10.0
 BEGIN_ATTEMPTS = 5
-SIDE_FILES = ("-wal", "-shm", "-journal")
+SIDE_FILES = ("-wal", "-shm", "-journal", ".needs-check")
 
 _SQLITE_BUSY, _SQLITE_READONLY, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_NOTADB = 5, 8, 11, 13, 26
 
@@ -146,15 +147,14 @@ class Database:
             try:
                 self._begin("BEGIN IMMEDIATE")
             except sqlite3.Error as error:
-                raise _user_error(error, self.path) from error
+                raise self._failed(error) from error
             try:
                 yield self._conn
                 self._conn.execute("COMMIT")
             except BaseException as error:
-                if self._conn.in_transaction:
-                    self._conn.execute("ROLLBACK")
+                self._end_quietly()
                 if isinstance(error, sqlite3.Error):
-                    raise _user_error(error, self.path) from error
+                    raise self._failed(error) from error
                 raise
 
     @contextmanager
@@ -165,10 +165,16 @@ class Database:
                 self._begin("BEGIN")
                 yield self._conn
             except sqlite3.Error as error:
-                raise _user_error(error, self.path) from error
+                self._end_quietly()
+                raise self._failed(error) from error
             finally:
-                if self._conn.in_transaction:
-                    self._conn.execute("COMMIT")
+                self._end_quietly()
+
+    def _end_quietly(self) -> None:
+        """Roll back what is left of a transaction; the error that ended it is what the user needs."""
+        if self._conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.execute("ROLLBACK")
 
     def _begin(self, statement: str) -> None:
         delay = 0.02
@@ -240,10 +246,14 @@ class Database:
         try:
             self._begin("BEGIN IMMEDIATE")  # a file that is not SQLite at all fails here
             self._check_ownership(inode)
-            # Cheap at our sizes; catches damage the header does not show, before anything is written.
-            problem = self._conn.execute("PRAGMA quick_check(1)").fetchone()[0]
-            if problem != "ok":
-                raise _Unusable(f"the file is damaged: {problem}", inode)
+            # A full check costs ~1 ms per 1,000 sessions, too much for every command: it runs when a
+            # past operation met a damaged page (or the schema page itself is unreadable, just above).
+            marker = self._check_marker()
+            if marker.exists():
+                problem = self._conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+                if problem != "ok":
+                    raise _Unusable(f"the file is damaged: {problem}", inode)
+                marker.unlink(missing_ok=True)
         except sqlite3.DatabaseError as error:
             if _error_code(error) in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
                 raise _Unusable(f"the file is damaged: {error}", inode) from error
@@ -268,12 +278,21 @@ class Database:
                     conn.execute(f"PRAGMA user_version = {number + 1}")
                 conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
+    def _check_marker(self) -> Path:
+        return self.path.with_name(self.path.name + ".needs-check")
+
+    def _failed(self, error: sqlite3.Error) -> DatabaseError:
+        if _error_code(error) in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+            with contextlib.suppress(OSError):  # best effort: the message below still tells the user
+                self._check_marker().touch()
+        return _user_error(error, self.path)
+
     def _check_ownership(self, inode: int | None) -> None:
         """Inside a transaction: raises _Unusable for another application's database."""
         application_id = self._conn.execute("PRAGMA application_id").fetchone()[0]
+        has_tables = self._conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]  # reads page 1
         if application_id == APPLICATION_ID:
             return
-        has_tables = self._conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
         if application_id != 0 or has_tables:
             raise _Unusable("it is another application's SQLite database", inode)
 

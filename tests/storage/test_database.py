@@ -189,3 +189,23 @@ def test_a_second_damaged_file_at_the_same_second_does_not_overwrite_the_first(h
     assert second.set_aside is not None and second.set_aside.kept_as.name.endswith("-2")
     second.close()
     assert len(list(home.glob("studybuddy.sqlite3.corrupt-*"))) == 2
+
+
+def test_damage_found_while_working_is_reported_and_the_file_set_aside_at_the_next_start(home: Path) -> None:
+    path = home / "studybuddy.sqlite3"
+    with Database.open(path, now=NOW) as database:
+        for number in range(200):
+            add_row(database, f"subject {number}")
+    data = bytearray(path.read_bytes())
+    data[4096:] = b"\xde\xad\xbe\xef" * ((len(data) - 4096) // 4)  # every page but the schema page
+    path.write_bytes(bytes(data))
+
+    database = Database.open(path, now=NOW)  # the schema page is fine: not noticed yet
+    damaged = r"is damaged .* run studybuddy again to set it aside"
+    with pytest.raises(DatabaseError, match=damaged), database.read() as conn:
+        conn.execute("SELECT sum(planned_seconds) FROM sessions").fetchall()
+    database.close()
+
+    again = Database.open(path, now=NOW)
+    assert again.set_aside is not None and again.set_aside.kept_as.read_bytes() == bytes(data)
+    again.close()
