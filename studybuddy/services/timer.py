@@ -329,6 +329,15 @@ class TimerService:
             record = rows.last_session(conn)
             return None if record is None else SessionView.of(record, now, self._is_interrupted(record, now))
 
+    def sessions_on(self, day: date) -> list[SessionView]:
+        """The day's sessions that count (for the diary: what was studied beside what was written)."""
+        now = self.clock.now()
+        with self.database.read() as conn:
+            return [
+                SessionView.of(record, now, self._is_interrupted(record, now))
+                for record in rows.sessions_on(conn, day)
+            ]
+
     def suggest_subject(self, after: str | None = None) -> str | None:
         """The next subject in the user's rotation after ``after`` (default: the last session's)."""
         if after is None:

@@ -150,6 +150,16 @@ def last_session(conn: sqlite3.Connection) -> SessionRecord | None:
     return None if row is None else _record(conn, row)
 
 
+def sessions_on(conn: sqlite3.Connection, day: date) -> list[SessionRecord]:
+    """The sessions of one local day that count, in the order they started."""
+    rows = conn.execute(
+        f"SELECT {_COLUMNS} FROM sessions WHERE state IN {COUNTED_STATES_SQL} AND day = ? "
+        "ORDER BY started_at",
+        (day.isoformat(),),
+    ).fetchall()
+    return [_record(conn, row) for row in rows]
+
+
 def seconds_by_day(
     conn: sqlite3.Connection, start: date | None = None, end: date | None = None
 ) -> dict[date, float]:

@@ -144,7 +144,7 @@ class StudyBuddyApp(App[None]):
         return lambda: self.switch_mode(mode)  # type: ignore[return-value]
 
     def on_unmount(self) -> None:
-        self.timer.heartbeat()
+        self.timer.final_heartbeat()
         grading = self.services.opened("grading")
         if grading is not None:
             grading.close()

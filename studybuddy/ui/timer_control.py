@@ -1,13 +1,21 @@
 """The study timer as the app drives it: start/pause/stop from any screen, tick, heartbeat, finish.
 
 The TimerService decides (what a session is, what is stored, when it is over); this class turns key
-presses into service calls and service state into the ``timer_view`` the bars show. Ticks compute the
-countdown from the clock alone; the database is written only on actions and every heartbeat.
+presses into service calls and service state into the ``timer_view`` the bars show.
+
+Ticks compute the countdown from the clock alone, on the UI thread, without I/O. Every database call
+(actions, heartbeats, the finish) runs on one writer thread, so calls keep their order and a busy
+database never freezes a key press; each call is an async worker awaiting that thread, so the app
+(and a test) can wait for it like any other worker.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from studybuddy.core.clock import Clock
@@ -18,7 +26,7 @@ from studybuddy.ui.timer_view import IDLE, TimerView
 if TYPE_CHECKING:
     from studybuddy.ui.app import StudyBuddyApp
 
-HEARTBEAT_SECONDS = 5
+HEARTBEAT_EVERY = timedelta(seconds=5)  # of clock time, so a late or skipped tick changes nothing
 
 
 class TimerControl:
@@ -26,9 +34,11 @@ class TimerControl:
         self.app = app
         self.services = services
         self.clock = clock
-        self._status: Any = None
-        self._since_heartbeat = 0
+        self._status: Any = None  # the TimerService's last TimerStatus
+        self._last_beat: datetime | None = None
         self._finishing = False
+        self._beating = False
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="timer-writer")
 
     @property
     def service(self) -> Any:
@@ -41,21 +51,20 @@ class TimerControl:
 
     def resume_on_start(self) -> None:
         """Show a session still running from before, or offer to recover one a crash interrupted."""
+        if self.service is not None:
+            self._call(self.service.interrupted, self._offer_recovery)
+
+    def _offer_recovery(self, interrupted: list[Any]) -> None:
         from studybuddy.ui.screens.dialogs import RecoverSessionDialog
 
-        if self.service is None or self._guard(self._refresh) is _FAILED:
-            return
-        interrupted = self._guard(self.service.interrupted)
-        for session in [] if interrupted is _FAILED else interrupted:
+        for session in interrupted:
             self.app.push_screen(RecoverSessionDialog(session), self._recovered(session))
 
     def _recovered(self, session: Any) -> Callable[[str | None], None]:
         def apply(choice: str | None) -> None:
-            if choice is None:
-                return
-            self._guard(lambda: self.service.recover(session.id, choice))
-            self.app.notify("Session kept." if choice != "discard" else "Session discarded.")
-            self._refresh()
+            if choice is not None:
+                note = "Session discarded." if choice == "discard" else "Session kept."
+                self._call(lambda: self.service.recover(session.id, choice), lambda _: self.app.notify(note))
 
         return apply
 
@@ -67,80 +76,109 @@ class TimerControl:
             return
         state = self.app.timer_view.state
         if state == "running":
-            self._act(self.service.pause)
+            self._call(self.service.pause)
         elif state == "paused":
-            self._act(self.service.resume)
+            self._call(self.service.resume)
         else:
             self.ask_to_start()
 
     def ask_to_start(self, subject: str | None = None, lesson_id: str | None = None) -> None:
-        from studybuddy.ui.screens.dialogs import StartTimerDialog
+        """The start dialog, pre-filled with ``subject`` or the next subject of the user's rotation."""
+        if subject is not None:
+            self._show_start_dialog(subject, lesson_id)
+        else:
+            self._call(
+                self.service.suggest_subject, lambda suggested: self._show_start_dialog(suggested, lesson_id)
+            )
 
-        suggested = subject or self._guard(self.service.suggest_subject)
-        suggestion = "" if suggested is _FAILED else suggested or ""
-        dialog = StartTimerDialog(suggestion, self.services.context.config.timer_minutes)
+    def _show_start_dialog(self, subject: str | None, lesson_id: str | None) -> None:
+        from studybuddy.ui.screens.dialogs import StartTimerDialog
 
         def start(choice: tuple[str, int] | None) -> None:
             if choice is not None:
                 subject, minutes = choice
-                self._act(lambda: self.service.start(subject=subject, minutes=minutes, lesson_id=lesson_id))
+                self._call(lambda: self.service.start(subject=subject, minutes=minutes, lesson_id=lesson_id))
 
-        self.app.push_screen(dialog, start)
+        minutes = self.services.context.config.timer_minutes
+        self.app.push_screen(StartTimerDialog(subject or "", minutes), start)
 
     def stop(self) -> None:
         if self.app.timer_view.state in ("running", "paused"):
-            self._act(self.service.stop)
-            self.app.notify("Session recorded.")
+            self._call(self.service.stop, lambda _: self.app.notify("Session recorded."))
 
     # ---- time passing -----------------------------------------------------------------------------
 
     def tick(self) -> None:
-        """Once a second: recompute the countdown; every few seconds store a heartbeat."""
+        """Once a second: recompute the countdown; store a heartbeat every few seconds of clock time."""
         if self._status is None:
             return
         view = self._view()
         self.app.timer_view = view
-        if view.state == "running":
-            self._since_heartbeat += 1
-            if self._since_heartbeat >= HEARTBEAT_SECONDS:
-                self.heartbeat()
-            if view.remaining <= 0 and not self._finishing:
-                self._finish()
+        if view.state != "running":
+            return
+        now = self.clock.now()
+        if view.remaining <= 0:
+            if not self._finishing:
+                self._finishing = True
+                self._call(self.service.finish, self._finished)
+        elif not self._beating and (self._last_beat is None or now - self._last_beat >= HEARTBEAT_EVERY):
+            self._beating = True
+            self._last_beat = now
+            self._call(self.service.heartbeat, lambda _: setattr(self, "_beating", False))
 
-    def heartbeat(self) -> None:
-        self._since_heartbeat = 0
-        if self.service is not None and self.app.timer_view.state == "running":
-            self._guard(self.service.heartbeat)
-
-    def _finish(self) -> None:
+    def _finished(self, finished: Any) -> None:
         from studybuddy.ui.screens.dialogs import TimerFinishedDialog
 
-        self._finishing = True
-        finished = self._guard(self.service.finish)
-        suggested = self._guard(self.service.suggest_subject)
-        next_subject = "" if suggested is _FAILED else suggested or ""
-        self._refresh()
         self.app.bell()
         self.app.notify("Time's up! Write today's diary entry, or switch subject.", title="Hour done")
 
-        def after(choice: str | None) -> None:
-            self._finishing = False
-            if choice == "diary":
-                self.app.switch_mode("diary")
-            elif choice == "switch":
-                self.ask_to_start(subject=next_subject)
+        def show(next_subject: str | None) -> None:
+            def after(choice: str | None) -> None:
+                self._finishing = False
+                if choice == "diary":
+                    self.app.switch_mode("diary")
+                elif choice == "switch":
+                    self.ask_to_start(subject=next_subject or "")
 
-        self.app.push_screen(TimerFinishedDialog(finished, next_subject), after)
+            self.app.push_screen(TimerFinishedDialog(finished, next_subject or ""), after)
+
+        self._call(self.service.suggest_subject, show)
+
+    def final_heartbeat(self) -> None:
+        """At exit (on the UI thread, the loop is going away): the last moment the session was seen."""
+        self._writer.shutdown(wait=True)
+        if self.service is not None and self.app.timer_view.state == "running":
+            # The app is closing and cannot show an error; a missed beat only means the session is
+            # offered for recovery at the next start, with the time of the previous beat.
+            with contextlib.suppress(StudybuddyError):
+                self.service.heartbeat()
 
     # ---- plumbing ---------------------------------------------------------------------------------
 
-    def _act(self, call: Callable[[], Any]) -> None:
-        if self._guard(call) is not _FAILED:
-            self._refresh()
+    def _call(self, call: Callable[[], Any], then: Callable[[Any], None] | None = None) -> None:
+        """Run a service call on the writer thread, refresh the countdown, then ``then(result)``.
 
-    def _refresh(self) -> None:
-        self._status = self.service.status()
-        self.app.timer_view = self._view()
+        A user-facing error becomes a toast and the app carries on.
+        """
+
+        def in_writer() -> tuple[Any, Any]:
+            result = call()
+            return result, self.service.status()
+
+        async def job() -> None:
+            loop = asyncio.get_running_loop()
+            try:
+                result, status = await loop.run_in_executor(self._writer, in_writer)
+            except StudybuddyError as error:
+                self._beating = self._finishing = False
+                self.app.notify(str(error), title="Timer", severity="error")
+                return
+            self._status = status
+            self.app.timer_view = self._view()
+            if then is not None:
+                then(result)
+
+        self.app.run_worker(job, group="timer", name="timer-call")
 
     def _view(self) -> TimerView:
         status = self._status
@@ -152,14 +190,3 @@ class TimerControl:
             remaining=status.remaining_at(self.clock.now()),
             planned=status.planned_seconds,
         )
-
-    def _guard(self, call: Callable[[], Any]) -> Any:
-        """Run a service call; a user-facing error becomes a toast and the app carries on."""
-        try:
-            return call()
-        except StudybuddyError as error:
-            self.app.notify(str(error), title="Timer", severity="error")
-            return _FAILED
-
-
-_FAILED: Any = object()  # what _guard returns when the call raised (None is a valid result)

@@ -130,8 +130,7 @@ class DiaryScreen(SectionScreen):
             self.post_message(self.Problem(f"{day}: {error}"))
             return
         try:
-            sessions_on = getattr(service(app, "timer"), "sessions_on", None)  # not in the timer API yet
-            sessions = [describe_session(s) for s in sessions_on(day)] if sessions_on else []
+            sessions = [describe_session(session) for session in service(app, "timer").sessions_on(day)]
         except StudybuddyError as error:
             sessions = [f"(sessions unavailable: {error})"]
         self.post_message(self.PageLoaded(DayPage(day, draft, sessions)))
@@ -236,5 +235,9 @@ class DiaryScreen(SectionScreen):
 
 
 def describe_session(session: Any) -> str:
+    """``09:30 linear algebra 60 min, 4 exercises (3 right)``, the start in local time."""
     minutes = int(session.studied_seconds) // 60
-    return f"{session.started_at:%H:%M} {session.subject or 'study'} {minutes} min"
+    text = f"{session.started_at.astimezone():%H:%M} {session.subject or 'study'} {minutes} min"
+    if session.exercises_tried:
+        text += f", {session.exercises_tried} exercises ({session.exercises_right} right)"
+    return text

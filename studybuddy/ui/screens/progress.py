@@ -19,13 +19,61 @@ from studybuddy.ui.widgets.heatmap import Heatmap
 
 
 @dataclass(frozen=True)
+class LessonRow:
+    """One lesson's line: how far into the derivation, how many exercises mastered, how accurate."""
+
+    title: str
+    steps: str  # "3/5"
+    mastered: str  # "1/5": exercises whose latest answer was right, of the lesson's exercises
+    attempts: int
+    accuracy: str  # "50%", or "-" before any attempt
+
+
+@dataclass(frozen=True)
 class ProgressData:
     today: date
     minutes_by_day: dict[date, int]
     minutes_by_subject: list[tuple[str, int]]
     current_streak: int
     longest_streak: int
-    lessons: list[Any]
+    lessons: list[LessonRow]
+
+
+def gather_progress(app: Any, today: date) -> ProgressData:
+    """Worker thread: the year's study time, then one row per lesson opened or answered."""
+    from studybuddy.core.stats import Window
+
+    report = service(app, "stats").report(Window.YEAR, today)
+    opened = {item.lesson_id: item for item in service(app, "progress").recent_lessons(limit=500)}
+    mastery = service(app, "stats").mastery()
+    rows = []
+    for lesson_id in [*opened, *(key for key in mastery if key not in opened)]:
+        try:
+            lesson = service(app, "lessons").get(lesson_id)
+            title, steps_total, exercises = lesson.title, len(lesson.derivation), len(lesson.exercises)
+        except StudybuddyError:  # deleted or broken since: keep its history, without totals
+            title, steps_total, exercises = lesson_id, None, None
+        seen = opened[lesson_id].steps_revealed if lesson_id in opened else 0
+        done = mastery.get(lesson_id)
+        rows.append(
+            LessonRow(
+                title=title,
+                steps=f"{seen}/{steps_total}" if steps_total is not None else str(seen),
+                mastered=f"{done.exercises_mastered if done else 0}/{exercises or '?'}",
+                attempts=done.attempts if done else 0,
+                accuracy=f"{100 * done.right_attempts / done.attempts:.0f}%"
+                if done and done.attempts
+                else "-",
+            )
+        )
+    return ProgressData(
+        today=today,
+        minutes_by_day=dict(report.minutes_by_day),
+        minutes_by_subject=list(report.minutes_by_subject.items()),
+        current_streak=report.streaks.current,
+        longest_streak=report.streaks.longest,
+        lessons=rows,
+    )
 
 
 class ProgressScreen(SectionScreen):
@@ -47,7 +95,7 @@ class ProgressScreen(SectionScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#lesson-progress", DataTable)
-        table.add_columns("Lesson", "Steps seen", "Last opened")
+        table.add_columns("Lesson", "Steps", "Mastered", "Attempts", "Right")
         self.load()
 
     def on_screen_resume(self) -> None:
@@ -56,34 +104,20 @@ class ProgressScreen(SectionScreen):
     @work(thread=True, exclusive=True, group="progress")
     def load(self) -> None:
         app: Any = self.app
-        today = app.clock.now().date()
         try:
-            from studybuddy.core.stats import Window
-
-            stats = service(app, "stats").report(Window.YEAR, today)
-            lessons = list(service(app, "progress").recent_lessons(limit=50))
+            data = gather_progress(app, app.clock.now().date())
         except StudybuddyError as error:
             app.call_from_thread(self.notify, f"Progress unavailable: {error}", severity="error")
             return
-        self.post_message(
-            self.Loaded(
-                ProgressData(
-                    today=today,
-                    minutes_by_day=dict(stats.minutes_by_day),
-                    minutes_by_subject=sorted(stats.minutes_by_subject.items(), key=lambda kv: -kv[1]),
-                    current_streak=stats.current_streak,
-                    longest_streak=stats.longest_streak,
-                    lessons=lessons,
-                )
-            )
-        )
+        self.post_message(self.Loaded(data))
 
     def on_progress_screen_loaded(self, message: Loaded) -> None:
         data = message.data
         self.query_one("#heatmap", Heatmap).update_data(data.minutes_by_day, data.today)
         total = sum(data.minutes_by_day.values())
         self.query_one("#streaks", Static).update(
-            f"Streak: {data.current_streak} days (longest {data.longest_streak})  ·  "
+            f"Streak: {data.current_streak} day{'s' if data.current_streak != 1 else ''} "
+            f"(longest {data.longest_streak})  ·  "
             f"{total // 60} h {total % 60} min this year"
         )
         widest = max((minutes for _, minutes in data.minutes_by_subject), default=0)
@@ -96,8 +130,5 @@ class ProgressScreen(SectionScreen):
         )
         table = self.query_one("#lesson-progress", DataTable)
         table.clear()
-        for item in data.lessons:
-            accuracy = f"{100 * item.right / item.tried:.0f}%" if item.tried else "-"
-            table.add_row(
-                item.title, f"{item.steps_seen}/{item.steps_total}", item.tried, item.right, accuracy
-            )
+        for row in data.lessons:
+            table.add_row(row.title, row.steps, row.mastered, row.attempts, row.accuracy)
