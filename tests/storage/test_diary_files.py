@@ -210,12 +210,14 @@ def test_the_apps_own_saves_are_searchable_at_once(tmp_path: Path) -> None:
 EVENTS = ("begin", "fsync", "replace", "replaced")  # the moments a child reports during one save
 
 
-def _child_saves(folder: Path, text: str, report: int) -> None:
-    """In the forked child: report each step of one save through the pipe, then save."""
+def _child_saves(folder: Path, text: str, report: int, go_on: int) -> None:
+    """In the forked child: report each step of one save through the pipe and wait for the parent's
+    go-ahead, so the parent's SIGKILL lands exactly at that step (no race, no sleep)."""
     real_fsync, real_replace = os.fsync, os.replace
 
     def say(event: str) -> None:
         os.write(report, event.encode() + b"\n")
+        os.read(go_on, 1)
 
     def fsync(descriptor: int) -> None:
         say("fsync")
@@ -245,21 +247,26 @@ def test_sigkill_during_a_save_leaves_the_whole_old_or_the_whole_new_text_40_tim
         new = f"round {round_number}\n" + f"{round_number:>3} " * 250_000  # ~1 MB, distinct per round
         kill_after = EVENTS[round_number % len(EVENTS)]
         read_end, write_end = os.pipe()
+        ack_read, ack_write = os.pipe()
         sys.stdout.flush()
         sys.stderr.flush()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the child
             try:
                 os.close(read_end)
-                _child_saves(diary.folder, new, write_end)
+                os.close(ack_write)
+                _child_saves(diary.folder, new, write_end, ack_read)
             finally:
                 os._exit(0)
         os.close(write_end)
+        os.close(ack_read)
         with os.fdopen(read_end, "rb") as events:
             for line in events:
                 if line.strip().decode() == kill_after:
-                    os.kill(pid, signal.SIGKILL)
+                    os.kill(pid, signal.SIGKILL)  # the child is blocked at this step, waiting
                     break
+                os.write(ack_write, b"+")
+        os.close(ack_write)
         _, status = os.waitpid(pid, 0)
         assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, f"round {round_number}"
         on_disk = diary.path_for(DAY).read_text()
