@@ -93,7 +93,11 @@ def _decode(data: bytes, source: str) -> str:
 
 
 def _build(parser: Any, source: str) -> Node:
-    """Turn the event stream into a marked tree with an explicit stack (no recursion)."""
+    """Turn the event stream into a marked tree with an explicit stack (no recursion).
+
+    This loop runs once per scalar of every lesson at start-up, so it keeps the container being
+    filled in local variables and saves the enclosing ones on ``stack`` only when a child opens.
+    """
     get_event = parser.get_event
     get_event()  # StreamStart
     start = get_event()
@@ -104,53 +108,95 @@ def _build(parser: Any, source: str) -> Node:
             source, start.start_mark, "", "YAML directives (lines starting with %) are not allowed"
         )
 
-    # Each frame: [container, last key, its mark, whether a key comes next]; the root sits in a list.
+    new_mark = tuple.__new__  # Mark(...) without a Python-level __new__ call
+    # The container being filled: a list, or a mapping with the key read so far (None: a key comes
+    # next) and that key's mark. The document itself is the single item of a plain list.
     root: list[Node] = []
-    stack: list[list[Any]] = []
+    container: Any = root
+    item_marks: list[Mark] = []
+    is_map = False
+    key: str | None = None
+    key_mark: Mark | None = None
+    stack: list[tuple[Any, list[Mark], bool, str | None, Mark | None]] = []
     while True:
         event = get_event()
         kind = type(event)
         if kind is _ScalarEvent:
             if event.anchor is not None or event.tag is not None:
-                _refuse_anchor_or_tag(event, source, stack)
-            mark = event.start_mark
-            line = mark.line + 1
-            column = mark.column + 1
+                raise _anchor_or_tag_error(event, source, _path(stack, container, key))
+            start_mark = event.start_mark
             value = event.value
-            end = event.end_mark
+            column = start_mark.column + 1
             text_column = None
-            if end.line == mark.line:
-                width = end.column - mark.column
+            end_mark = event.end_mark
+            if end_mark.line == start_mark.line:
+                width = end_mark.column - start_mark.column
                 if width == len(value):
                     text_column = column
-                elif width == len(value) + 2 and event.style in ("'", '"'):
+                elif width == len(value) + 2 and (event.style == "'" or event.style == '"'):
                     text_column = column + 1
-            _attach(stack, root, value, Mark(line, column, text_column), source, event)
+            mark = new_mark(Mark, (start_mark.line + 1, column, text_column))
+            if not is_map:
+                container.append(value)
+                item_marks.append(mark)
+            elif key is None:
+                if value in container or (value == "<<" and not event.style):
+                    raise _key_error(value, container, event, source, _path(stack, container, key))
+                key = value
+                key_mark = mark
+            else:
+                container[key] = value
+                container.key_marks[key] = key_mark
+                container.value_marks[key] = mark
+                key = None
         elif kind is _MappingStart or kind is _SequenceStart:
             if event.anchor is not None or event.tag is not None:
-                _refuse_anchor_or_tag(event, source, stack)
+                raise _anchor_or_tag_error(event, source, _path(stack, container, key))
+            start_mark = event.start_mark
             if len(stack) >= MAX_DEPTH:
                 raise _error_at(
-                    source, event.start_mark, _path(stack), f"nesting is deeper than {MAX_DEPTH} levels"
+                    source,
+                    start_mark,
+                    _path(stack, container, key),
+                    f"nesting is deeper than {MAX_DEPTH} levels",
                 )
-            mark = event.start_mark
-            node_mark = Mark(mark.line + 1, mark.column + 1)
-            node: Node = MarkedMap(node_mark) if kind is _MappingStart else MarkedList(node_mark)
-            _attach(stack, root, node, node_mark, source, event)
-            stack.append([node, None, None, True])
+            mark = new_mark(Mark, (start_mark.line + 1, start_mark.column + 1, None))
+            node: Any = MarkedMap(mark) if kind is _MappingStart else MarkedList(mark)
+            if not is_map:
+                container.append(node)
+                item_marks.append(mark)
+            elif key is None:
+                raise _error_at(
+                    source,
+                    start_mark,
+                    _path(stack, container, key),
+                    "a key must be plain text, not a list or a mapping",
+                )
+            else:
+                container[key] = node
+                container.key_marks[key] = key_mark
+                container.value_marks[key] = mark
+            stack.append((container, item_marks, is_map, key, key_mark))
+            container = node
+            is_map = kind is _MappingStart
+            item_marks = None if is_map else node.item_marks
+            key = None
         elif kind is _MappingEnd or kind is _SequenceEnd:
-            stack.pop()
+            container, item_marks, is_map, _, _ = stack.pop()
+            key = None  # a finished child was a list item or a mapping value: a key comes next
         elif kind is _DocumentEnd:
             break
         elif kind is _Alias:
             raise _error_at(
                 source,
                 event.start_mark,
-                _path(stack),
+                _path(stack, container, key),
                 f"aliases (*{event.anchor}) are not allowed; write the value out in full",
             )
         else:  # pragma: no cover - the parser emits no other events inside a document
-            raise _error_at(source, event.start_mark, _path(stack), "unexpected YAML structure")
+            raise _error_at(
+                source, event.start_mark, _path(stack, container, key), "unexpected YAML structure"
+            )
 
     following = get_event()
     if type(following) is not _StreamEnd:
@@ -163,62 +209,34 @@ def _build(parser: Any, source: str) -> Node:
     return root[0]
 
 
-def _attach(
-    stack: list[list[Any]], root: list[Node], value: Node, mark: Mark, source: str, event: Any
-) -> None:
-    """Put a finished node where it belongs: the root, a list item, a mapping key or a mapping value."""
-    if not stack:
-        root.append(value)
-        return
-    frame = stack[-1]
-    container = frame[0]
-    if type(container) is MarkedList:
-        container.append(value)
-        container.item_marks.append(mark)
-    elif frame[3]:  # this node is a key
-        if type(value) is not str:
-            raise _error_at(
-                source, event.start_mark, _path(stack), "a key must be plain text, not a list or a mapping"
-            )
-        if value == "<<" and event.style in (None, ""):
-            raise _error_at(source, event.start_mark, _path(stack), "merge keys (<<) are not allowed")
-        if value in container:
-            first = container.key_marks[value]
-            raise _error_at(
-                source,
-                event.start_mark,
-                _path(stack),
-                f"duplicate key '{value}' (first written at line {first.line})",
-            )
-        frame[1] = value
-        frame[2] = mark
-        frame[3] = False
-    else:
-        key = frame[1]
-        container[key] = value
-        container.key_marks[key] = frame[2]
-        container.value_marks[key] = mark
-        frame[3] = True
-
-
-def _refuse_anchor_or_tag(event: Any, source: str, stack: list[list[Any]]) -> None:
+def _anchor_or_tag_error(event: Any, source: str, path: str) -> LessonError:
     if event.tag is not None:
         message = f"tags ({event.tag}) are not allowed; a lesson file is plain YAML"
     else:
         message = f"anchors (&{event.anchor}) are not allowed; write the value out in full"
-    raise _error_at(source, event.start_mark, _path(stack), message)
+    return _error_at(source, event.start_mark, path, message)
 
 
-def _path(stack: list[list[Any]]) -> str:
+def _key_error(key: str, mapping: MarkedMap, event: Any, source: str, path: str) -> LessonError:
+    if key == "<<" and not event.style:
+        return _error_at(source, event.start_mark, path, "merge keys (<<) are not allowed")
+    first = mapping.key_marks[key]
+    return _error_at(
+        source, event.start_mark, path, f"duplicate key '{key}' (first written at line {first.line})"
+    )
+
+
+def _path(stack: list[tuple[Any, ...]], container: Any, key: str | None) -> str:
     """The field path of the node being read, e.g. ``exercises[2].mistakes[0].answer``."""
     path = ""
-    last = len(stack) - 1
-    for depth, (container, key, _, expecting_key) in enumerate(stack):
-        if type(container) is MarkedList:
-            # Enclosing lists already hold the item being read; the innermost one does not yet.
-            path += f"[{len(container) - (depth < last)}]"
-        elif key is not None and not (depth == last and expecting_key):
-            path += f".{key}" if path else key
+    # Enclosing lists already hold the child being read; the innermost container does not yet.
+    # The bottom of the stack is the plain list holding the document: it adds nothing to the path.
+    frames = [(frame[0], frame[3], 1) for frame in stack] + [(container, key, 0)]
+    for frame_container, frame_key, holds_child in frames:
+        if type(frame_container) is MarkedList:
+            path += f"[{len(frame_container) - holds_child}]"
+        elif frame_key is not None:
+            path += f".{frame_key}" if path else frame_key
     return path
 
 

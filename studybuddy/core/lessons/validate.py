@@ -102,7 +102,14 @@ MISTAKE_FIELDS = ("answer", "feedback")
 
 
 class _Reader:
-    """A marked node with its field path, and the error helpers validation needs."""
+    """A marked node with its field path, and the error helpers validation needs.
+
+    The ``*_of`` helpers read a field of a mapping without building a reader for it: a library is
+    validated at every cold start, so the common case (the field is there and well formed) is kept
+    short, and anything else goes through the general methods, which say what is wrong.
+    """
+
+    __slots__ = ("mark", "node", "path", "source")
 
     def __init__(self, node: Node, mark: Mark, path: str, source: str) -> None:
         self.node = node
@@ -174,6 +181,43 @@ class _Reader:
     def _sub(self, key: str) -> str:
         return f"{self.path}.{key}" if self.path else key
 
+    # --- fields of a mapping, the common case first --------------------------------------------------
+    def text_of(self, key: str) -> str:
+        """``required(key).text()``."""
+        value = self.node.get(key)  # type: ignore[union-attr]  # a mapping, checked by mapping()
+        if type(value) is str and value.strip():
+            return value
+        return self.required(key).text()
+
+    def source_text_of(self, key: str) -> SourceText:
+        """``required(key).source_text()``."""
+        node = self.node
+        value = node.get(key)  # type: ignore[union-attr]
+        if type(value) is str and value.strip():
+            mark = node.value_marks[key]  # type: ignore[union-attr]
+            location = Location(self.source, mark.line, mark.column)
+            return SourceText(value, location, self._sub(key), mark.text_column)
+        return self.required(key).source_text()
+
+    def matching_of(self, key: str, pattern: re.Pattern[str], rule: str) -> str:
+        """``required(key).matching(pattern, rule)``."""
+        value = self.node.get(key)  # type: ignore[union-attr]
+        if type(value) is str and pattern.match(value):
+            return value
+        return self.required(key).matching(pattern, rule)
+
+    def texts_of(self, key: str, what: str, *, minimum: int = 0, required: bool = True) -> tuple[str, ...]:
+        """The texts of the list field ``key`` (a missing optional field is an empty list)."""
+        value = self.node.get(key)  # type: ignore[union-attr]
+        if (
+            type(value) is MarkedList
+            and len(value) >= minimum
+            and all(type(item) is str and item.strip() for item in value)
+        ):
+            return tuple(value)  # type: ignore[arg-type]  # every item is a str, checked just above
+        found = self.required(key) if required else self.field(key)
+        return () if found is None else tuple(item.text() for item in found.items(what, minimum=minimum))
+
     # --- scalars -----------------------------------------------------------------------------------
     def text(self, *, allow_empty: bool = False) -> str:
         if not isinstance(self.node, str):
@@ -208,7 +252,7 @@ def validate_lesson(root: Node, source: str) -> Lesson:
     """Check a lesson document's structure and build the Lesson (expressions stay unparsed)."""
     top = _Reader(root, Mark(1, 1), "", source)
     fields = top.mapping(LESSON_FIELDS, "a lesson")
-    lesson_id = top.required("id").matching(LESSON_ID, "use lower-case letters, digits and '-'")
+    lesson_id = top.matching_of("id", LESSON_ID, "use lower-case letters, digits and '-'")
     symbols = _symbols(top.required("symbols"))
     names = {symbol.name for symbol in symbols}
     definitions = _named_expressions(top.field("definitions"), names, "definitions")
@@ -220,17 +264,17 @@ def validate_lesson(root: Node, source: str) -> Lesson:
     _require_unique_ids([(exercise.id, exercise.location) for exercise in exercises], "exercise", "exercises")
     return Lesson(
         id=lesson_id,
-        title=top.required("title").text(),
-        subject=top.required("subject").text(),
-        topic=top.required("topic").text(),
-        tags=tuple(item.text() for item in _optional_items(top, "tags", "tags")),
+        title=top.text_of("title"),
+        subject=top.text_of("subject"),
+        topic=top.text_of("topic"),
+        tags=top.texts_of("tags", "tags", required=False),
         requires=tuple(
             (item.matching(LESSON_ID, "lesson ids use lower-case letters, digits and '-'"), item.location())
             for item in _optional_items(top, "requires", "lesson ids")
         ),
         symbols=symbols,
         definitions=definitions,
-        intro=top.required("intro").text(),
+        intro=top.text_of("intro"),
         derivation=tuple(
             _step(item, names, first=index == 0)
             for index, item in enumerate(top.required("derivation").items("derivation steps", minimum=2))
@@ -314,9 +358,7 @@ def _step(reader: _Reader, names: set[str], *, first: bool) -> Step:
     reader.mapping(STEP_FIELDS, "a derivation step")
     by = reader.field("by")
     rule = StepRule("given" if first else "equal") if by is None else _rule(by, names)
-    return Step(
-        reader.required("expr").source_text(), reader.required("reason").text(), rule, reader.location()
-    )
+    return Step(reader.source_text_of("expr"), reader.text_of("reason"), rule, reader.location())
 
 
 def _rule(reader: _Reader, names: set[str]) -> StepRule:
@@ -356,8 +398,7 @@ def _check(reader: _Reader, names: set[str]) -> Check:
         raise kind_field.error(f"unknown check kind '{kind}'; use gradient, identity or example")
     reader.mapping(CHECK_FIELDS[kind], f"a {kind} check")
 
-    def expression(key: str) -> SourceText:
-        return reader.required(key).source_text()
+    expression = reader.source_text_of
 
     def numbers(key: str, *, required: bool = False) -> tuple[tuple[str, NumericValue], ...]:
         field = reader.required(key) if required else reader.field(key)
@@ -375,9 +416,9 @@ def _check(reader: _Reader, names: set[str]) -> Check:
             raise reader.required("gradient").error("give at least one 'symbol: partial derivative'")
     is_example = kind == "example"
     return Check(
-        id=reader.required("id").matching(EXERCISE_ID, "use letters, digits, '-' and '_'"),
+        id=reader.matching_of("id", EXERCISE_ID, "use letters, digits, '-' and '_'"),
         kind=kind,  # type: ignore[arg-type]  # one of CHECK_FIELDS, checked above
-        description=reader.required("description").text(),
+        description=reader.text_of("description"),
         location=reader.location(),
         function=expression("function") if kind == "gradient" else None,
         gradient=gradient,
@@ -397,19 +438,17 @@ def _exercise(reader: _Reader, names: set[str]) -> Exercise:
     mistakes = []
     for item in _optional_items(reader, "mistakes", "mistakes"):
         item.mapping(MISTAKE_FIELDS, "a mistake")
-        mistakes.append(
-            Mistake(item.required("answer").source_text(), item.required("feedback").text(), item.location())
-        )
+        mistakes.append(Mistake(item.source_text_of("answer"), item.text_of("feedback"), item.location()))
     return Exercise(
-        id=reader.required("id").matching(EXERCISE_ID, "use letters, digits, '-' and '_'"),
-        prompt=reader.required("prompt").text(),
-        answer=reader.required("answer").source_text(),
+        id=reader.matching_of("id", EXERCISE_ID, "use letters, digits, '-' and '_'"),
+        prompt=reader.text_of("prompt"),
+        answer=reader.source_text_of("answer"),
         variables=None
         if variables is None
         else tuple(_declared(item, names) for item in variables.items("names")),
-        hints=tuple(item.text() for item in reader.required("hints").items("hints", minimum=1)),
+        hints=reader.texts_of("hints", "hints", minimum=1),
         mistakes=tuple(mistakes),
-        solution=reader.required("solution").text(),
+        solution=reader.text_of("solution"),
         location=reader.location(),
     )
 
