@@ -49,11 +49,20 @@ def gather_dashboard(app: Any, today: date) -> DashboardData:
         today=today,
         last_session=describe_session(last),
         diary_excerpt=None if entry is None or not entry.text.strip() else entry.text.strip()[:600],
-        recent=[f"{item.lesson_id}: step {item.steps_revealed}" for item in recent],
+        recent=[describe_recent(app, item) for item in recent],
         streak_days=getattr(summary, "current_streak", 0),
         week_minutes=getattr(summary, "week_minutes", 0),
         problems=problems,
     )
+
+
+def describe_recent(app: Any, item: Any) -> str:
+    """``The sigmoid and its derivative: step 3`` (the id when the lesson is gone from the library)."""
+    try:
+        entry = service(app, "lessons").library().find(item.lesson_id)
+    except StudybuddyError:
+        entry = None
+    return f"{entry.title if entry else item.lesson_id}: step {item.steps_revealed}"
 
 
 def describe_session(session: Any) -> str:

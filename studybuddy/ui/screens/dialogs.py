@@ -101,7 +101,7 @@ class TimerFinishedDialog(_Dialog):
 
     def compose(self) -> ComposeResult:
         switch_label = f"Switch to {self.next_subject}" if self.next_subject else "Start another session"
-        with Vertical(classes="dialog"):
+        with Vertical(classes="dialog dialog-wide"):  # three buttons side by side, at 80 columns too
             yield Label("Time's up!", classes="dialog-title")
             yield Static("Well done. Write down what you learned while it is fresh, or move on.")
             with Horizontal(classes="dialog-buttons"):

@@ -114,7 +114,7 @@ class DiaryScreen(SectionScreen):
         if today not in {day for day, _ in shown} and not self.query_one("#diary-search", Input).value:
             shown.insert(0, (today, 0))
         for day, minutes in shown:
-            label = f"{day:%a %d %b %Y}  {minutes:>3} min" if minutes else f"{day:%a %d %b %Y}"
+            label = f"{day:%Y-%m-%d %a}" + (f" {minutes:>3}m" if minutes else "")  # fits 80 columns
             days.append(ListItem(Label(label), name=day.isoformat()))
 
     def open_day(self, day: date) -> None:

@@ -1,0 +1,72 @@
+"""The main screens at 80x24 with fixed data: a change in look shows up as a snapshot diff.
+
+Update after an intended change with `pytest tests/snapshot --snapshot-update` and review the SVGs.
+"""
+
+from __future__ import annotations
+
+from studybuddy.core.grading.verdict import Diagnosis, Verdict
+from studybuddy.ui.app import StudyBuddyApp
+
+
+class FixedGrader:
+    """Always the same verdict, with a fixed time, so the quiz screen's look is deterministic."""
+
+    def start(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def grade(self, *args, **kwargs) -> Verdict:
+        return Verdict(
+            kind="different",
+            strength="different, e.g. at z = 0.68",
+            detail="not equal",
+            diagnosis=Diagnosis("listed:0", "Check the sign of the second factor: 1 - s, not 1 + s."),
+            ms=3.0,
+        )
+
+
+def make_app(context) -> StudyBuddyApp:
+    return StudyBuddyApp(context, clock=context.clock, services={"grading": FixedGrader()})
+
+
+async def settle(pilot) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def after(*keys: str):
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        pilot.app.clear_notifications()
+        await pilot.pause()
+
+    return run_before
+
+
+def test_dashboard(snap_compare, history) -> None:
+    assert snap_compare(make_app(history), run_before=after())
+
+
+def test_lesson_view_after_two_steps(snap_compare, history) -> None:
+    keys = ("f3", *"sigmoid", "enter", "enter", "n")
+    assert snap_compare(make_app(history), run_before=after(*keys))
+
+
+def test_quiz_with_a_diagnosed_wrong_answer(snap_compare, history) -> None:
+    keys = ("f3", *"sigmoid", "enter", "enter", "x", *"s(1+s)", "enter")
+    assert snap_compare(make_app(history), run_before=after(*keys))
+
+
+def test_diary_with_the_days_sessions(snap_compare, history) -> None:
+    assert snap_compare(make_app(history), run_before=after("f4"))
+
+
+def test_progress(snap_compare, history) -> None:
+    assert snap_compare(make_app(history), run_before=after("f5"))
