@@ -179,3 +179,29 @@ def test_directive_is_refused() -> None:
 
 def test_complex_key_is_refused() -> None:
     assert refuse("? [a, b]\n: 1\n") == "pack/bad.yaml:1:3: a key must be plain text, not a list or a mapping"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "exercises:\n  - id: a\n    hints: [ok, !!str x]\n",
+            "3:17: exercises[0].hints[1]: tags (tag:yaml.org,2002:str) are not allowed; "
+            "a lesson file is plain YAML",
+        ),
+        (
+            "a:\n  - b:\n      - {c: *x}\n",
+            "3:13: a[0].b[0].c: aliases (*x) are not allowed; write the value out in full",
+        ),
+        ("a:\n  - &m {b: 1}\n", "2:5: a[0]: anchors (&m) are not allowed; write the value out in full"),
+        ("a: [{b: 1, b: 2}]\n", "1:12: a[0]: duplicate key 'b' (first written at line 1)"),
+        ("a:\n  - x: 1\n    <<: {y: 2}\n", "3:5: a[0]: merge keys (<<) are not allowed"),
+        ("a:\n  - {[x]: 1}\n", "2:6: a[0]: a key must be plain text, not a list or a mapping"),
+    ],
+)
+def test_refusals_deep_inside_name_the_field_path(text: str, message: str) -> None:
+    assert refuse(text) == f"pack/bad.yaml:{message}"
+
+
+def test_a_quoted_merge_key_is_plain_text() -> None:
+    assert load_yaml_bytes(b"'<<': 1\n", "f.yaml") == {"<<": "1"}

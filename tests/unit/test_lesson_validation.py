@@ -112,3 +112,37 @@ def test_duplicate_exercise_ids() -> None:
 def test_a_list_where_text_belongs() -> None:
     text = GOOD.replace("title: The sigmoid and its derivative s(1 - s)", "title: [a, b]")
     assert refuse(text) == "my.yaml:2:8: title: expected text, found a list"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("prompt: What is s at x = 0?", "prompt: ''", "my.yaml:53:13: exercises[1].prompt: is empty"),
+        ("title: The sigmoid and its derivative s(1 - s)", "title: '   '", "my.yaml:2:8: title: is empty"),
+        (
+            "      - exp(0) = 1.",
+            "      - {a: b}",
+            "my.yaml:56:9: exercises[1].hints[0]: expected text, found a mapping",
+        ),
+        (
+            "    answer: 1/2",
+            "    answer: [1, 2]",
+            "my.yaml:54:13: exercises[1].answer: expected text, found a list",
+        ),
+        (
+            "        feedback: Check the sign of the second factor.\n",
+            "",
+            "my.yaml:48:9: exercises[0].mistakes[0].feedback: this field is required but missing",
+        ),
+        ("tags: [sigmoid, activation, chain-rule]", "tags: [sigmoid, '']", "my.yaml:5:17: tags[1]: is empty"),
+        (
+            "- id: sigmoid-at-zero",
+            "- id: 'at zero'",
+            "my.yaml:52:9: exercises[1].id: 'at zero' is not a valid id: use letters, digits, '-' and '_'",
+        ),
+        ("  - expr: s*(1 - s)", "  - expr:", "my.yaml:22:10: derivation[3].expr: is empty"),
+    ],
+)
+def test_a_malformed_text_field_is_named_with_its_position(old: str, new: str, message: str) -> None:
+    assert old in GOOD
+    assert refuse(GOOD.replace(old, new, 1)) == message
