@@ -5,7 +5,10 @@ Lesson files are shared between people, so this accepts plain YAML and nothing e
 one document, at most 256 KiB and a bounded nesting depth. Every scalar stays the string the author
 wrote. The tree is built from parser *events* with an explicit stack: PyYAML's composer and the C
 composer both recurse per nesting level, so 30,000 nested ``[`` would exhaust the stack before any
-depth check could run; here the depth is checked on each event before anything is built.
+depth check could run; here the depth is checked on each event before anything is built. (The C
+composer is not faster either: its nodes are Python objects built just as events are, and walking
+them afterwards cost more than building the tree as the events arrive: 55 ms against 47 ms for
+200 lessons. It also crashes the process on some 30,000 nested ``[``.)
 
 A UTF-8 byte order mark is accepted and skipped (Windows editors write one); UTF-16 is refused.
 Every error is a :class:`LessonError` reading ``file:line:column: field.path: message``.
