@@ -42,34 +42,46 @@ class DiaryEntry:
     day: date
     text: str
 
+    @classmethod
+    def with_tags(cls, day: date, text: str, tags: tuple[str, ...]) -> DiaryEntry:
+        """An entry whose tags were read from this same text before (a search index kept on disk)."""
+        entry = cls(day, text)
+        entry.__dict__["tags"] = tags  # what the ``tags`` cached_property would compute and store
+        return entry
+
     @cached_property
-    def _split(self) -> tuple[Mapping[str, Any], str, str | None]:
-        match = _FRONT_MATTER.match(self.text)
+    def _front_matter_match(self) -> re.Match[str] | None:
+        return _FRONT_MATTER.match(self.text)
+
+    @cached_property
+    def _front_matter(self) -> tuple[Mapping[str, Any], str | None]:
+        match = self._front_matter_match
         if not match:
-            return {}, self.text, None
-        body = self.text[match.end() :]
+            return {}, None
         try:
             loaded = yaml.load(match.group(1), Loader=_SAFE_LOADER)
         except yaml.YAMLError as error:
             problem = str(getattr(error, "problem", None) or error)
-            return {}, body, f"front matter is not valid YAML ({problem}); it is kept as written"
+            return {}, f"front matter is not valid YAML ({problem}); it is kept as written"
         if loaded is None:
-            return {}, body, None
+            return {}, None
         if not isinstance(loaded, dict):
-            return {}, body, "front matter is not a key: value mapping; it is kept as written"
-        return loaded, body, None
+            return {}, "front matter is not a key: value mapping; it is kept as written"
+        return loaded, None
 
     @property
     def front_matter(self) -> Mapping[str, Any]:
-        return self._split[0]
+        return self._front_matter[0]
 
     @property
     def body(self) -> str:
-        return self._split[1]
+        """The text after the front matter block (found without parsing its YAML)."""
+        match = self._front_matter_match
+        return self.text[match.end() :] if match else self.text
 
     @property
     def front_matter_problem(self) -> str | None:
-        return self._split[2]
+        return self._front_matter[1]
 
     @cached_property
     def tags(self) -> tuple[str, ...]:
@@ -115,12 +127,20 @@ def _closes(fence: str, opener: re.Match[str] | None, line: str) -> bool:
 
 
 def body_tags(body: str) -> list[str]:
-    return [match.group(1).rstrip("/-") for line in prose_lines(body) for match in _TAG.finditer(line)]
+    if "#" not in body:
+        return []
+    # Without backticks or tildes there is no code to skip: one pass over the whole body finds the
+    # same tags as a pass per line (``^`` and the whitespace look-behind see every line start).
+    prose = "\n".join(prose_lines(body)) if "`" in body or "~" in body else body
+    return [match.rstrip("/-") for match in _TAG.findall(prose)]
 
 
 def words(text: str) -> set[str]:
     """Lower-cased words for search (letters and digits; ``don't`` is one word)."""
-    return {word.replace("’", "'") for word in _WORD.findall(text.lower())}
+    found = set(_WORD.findall(text.lower()))
+    if "’" in text:  # a typographic apostrophe: the same word as a typed one
+        return {word.replace("’", "'") for word in found}
+    return found
 
 
 def append_line(text: str, line: str) -> str:

@@ -12,8 +12,10 @@ import bisect
 import calendar
 import re
 import shlex
+from collections.abc import Iterable, KeysView
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from studybuddy.core.dates import DateError, parse_date
 from studybuddy.core.diary import DiaryEntry, words
@@ -38,45 +40,58 @@ class DiaryQuery:
 
 @dataclass
 class DiaryIndex:
-    """An inverted index over entries: word -> days, tag -> days, kept in memory for one process.
+    """An inverted index over entries: word -> days, tag -> days.
 
-    Words match by prefix (``backprop`` finds ``backpropagation``), through a sorted vocabulary.
+    Words match by prefix (``backprop`` finds ``backpropagation``), through a sorted vocabulary. Days are
+    kept as ordinals (plain ints) in the postings, so a saved index loads as sets of ints in one step.
+    ``dump`` and ``load`` turn it into JSON-ready data and back, for a copy kept between processes.
     """
 
-    _words_of: dict[date, frozenset[str]] = field(default_factory=dict)
-    _tags_of: dict[date, frozenset[str]] = field(default_factory=dict)
     _entries: dict[date, DiaryEntry] = field(default_factory=dict)
-    _lowered: dict[date, str] = field(default_factory=dict)
-    _days_by_word: dict[str, set[date]] = field(default_factory=dict)
-    _days_by_tag: dict[str, set[date]] = field(default_factory=dict)
+    _days_by_word: dict[str, set[int]] = field(default_factory=dict)
+    _days_by_tag: dict[str, set[int]] = field(default_factory=dict)
+    _lowered: dict[date, str] = field(default_factory=dict)  # filled on demand, for phrases
     _vocabulary: list[str] | None = None
 
     def __len__(self) -> int:
-        return len(self._words_of)
+        return len(self._entries)
 
     def put(self, entry: DiaryEntry) -> None:
         self.remove(entry.day)
-        entry_words = frozenset(words(entry.text))
-        entry_tags = frozenset(entry.tags)
-        self._words_of[entry.day] = entry_words
-        self._tags_of[entry.day] = entry_tags
+        self._add(entry, words(entry.text))
+
+    def _add(self, entry: DiaryEntry, entry_words: Iterable[str]) -> None:
+        ordinal = entry.day.toordinal()
         self._entries[entry.day] = entry
-        self._lowered[entry.day] = entry.text.lower()
         for word in entry_words:
-            if word not in self._days_by_word:
-                self._days_by_word[word] = set()
+            days = self._days_by_word.get(word)
+            if days is None:
+                self._days_by_word[word] = days = set()
                 self._vocabulary = None
-            self._days_by_word[word].add(entry.day)
-        for tag in entry_tags:
-            self._days_by_tag.setdefault(tag, set()).add(entry.day)
+            days.add(ordinal)
+        for tag in entry.tags:
+            self._days_by_tag.setdefault(tag, set()).add(ordinal)
 
     def remove(self, day: date) -> None:
-        for word in self._words_of.pop(day, ()):
-            self._days_by_word[word].discard(day)
-        for tag in self._tags_of.pop(day, ()):
-            self._days_by_tag[tag].discard(day)
+        entry = self._entries.pop(day, None)
+        if entry is None:
+            return
+        ordinal = day.toordinal()
+        # The entry's words are read again from its text rather than kept per day: a loaded index then
+        # needs no per-day word lists, and removals are rare (an entry changed or deleted).
+        for word in words(entry.text):
+            days = self._days_by_word.get(word)
+            if days is not None:
+                days.discard(ordinal)
+                if not days:
+                    del self._days_by_word[word]
+                    self._vocabulary = None
+        for tag in entry.tags:
+            self._days_by_tag.get(tag, set()).discard(ordinal)
         self._lowered.pop(day, None)
-        self._entries.pop(day, None)
+
+    def days(self) -> KeysView[date]:
+        return self._entries.keys()
 
     def entry(self, day: date) -> DiaryEntry:
         """The entry as indexed (for showing a hit without reading its file again)."""
@@ -84,20 +99,30 @@ class DiaryIndex:
 
     def search(self, query: DiaryQuery) -> list[date]:
         """Matching days, newest first."""
-        candidates: set[date] | None = None
+        candidates: set[int] | None = None
         for tag in query.tags:
             found = self._days_with_tag(tag.lower())
             candidates = found if candidates is None else candidates & found
         for word in query.words:
             found = self._days_with_prefix(word.lower())
             candidates = found if candidates is None else candidates & found
-        pool = set(self._words_of) if candidates is None else candidates
-        days = [day for day in pool if query.in_range(day)]
+        pool = {day.toordinal() for day in self._entries} if candidates is None else candidates
+        first = query.start.toordinal() if query.start else 1
+        last = query.end.toordinal() if query.end else date.max.toordinal()
+        days = [
+            date.fromordinal(ordinal) for ordinal in sorted(pool, reverse=True) if first <= ordinal <= last
+        ]
         for phrase in query.phrases:
-            days = [day for day in days if phrase.lower() in self._lowered[day]]
-        return sorted(days, reverse=True)
+            days = [day for day in days if phrase.lower() in self._lowered_text(day)]
+        return days
 
-    def _days_with_tag(self, tag: str) -> set[date]:
+    def _lowered_text(self, day: date) -> str:
+        lowered = self._lowered.get(day)
+        if lowered is None:
+            lowered = self._lowered[day] = self._entries[day].text.lower()
+        return lowered
+
+    def _days_with_tag(self, tag: str) -> set[int]:
         # A parent tag finds its nested tags, as in Obsidian: #ml finds #ml/backprop.
         found = set(self._days_by_tag.get(tag, ()))
         for name, days in self._days_by_tag.items():
@@ -105,11 +130,11 @@ class DiaryIndex:
                 found |= days
         return found
 
-    def _days_with_prefix(self, prefix: str) -> set[date]:
+    def _days_with_prefix(self, prefix: str) -> set[int]:
         if self._vocabulary is None:
             self._vocabulary = sorted(self._days_by_word)
         vocabulary = self._vocabulary
-        found: set[date] = set()
+        found: set[int] = set()
         for position in range(bisect.bisect_left(vocabulary, prefix), len(vocabulary)):
             word = vocabulary[position]
             if not word.startswith(prefix):
@@ -117,27 +142,68 @@ class DiaryIndex:
             found |= self._days_by_word[word]
         return found
 
+    # Kept between processes ------------------------------------------------------------------------
+
+    def dump(self) -> dict[str, Any]:
+        """JSON-ready data that ``load`` turns back into this index."""
+        return {
+            "entries": [
+                [day.toordinal(), entry.text, list(entry.tags)] for day, entry in self._entries.items()
+            ],
+            "words": {word: list(days) for word, days in self._days_by_word.items()},
+        }
+
+    @classmethod
+    def load(cls, data: Any) -> DiaryIndex:
+        """The index ``dump`` described; a ValueError if ``data`` is not such a description (damaged).
+
+        Every day a word points at must be an entry of the index, so a search on a loaded index can
+        never fail; that each entry's words are exactly those listed is trusted (the file is ours).
+        """
+        index = cls()
+        try:
+            for ordinal, text, tags in data["entries"]:
+                if type(ordinal) is not int or type(text) is not str or type(tags) is not list:
+                    raise ValueError("an entry is not [ordinal, text, tags]")
+                day = date.fromordinal(ordinal)
+                index._entries[day] = DiaryEntry.with_tags(day, text, tuple(tags))
+                for tag in tags:
+                    if type(tag) is not str:
+                        raise ValueError("a tag is not a string")
+                    index._days_by_tag.setdefault(tag, set()).add(ordinal)
+            known = {day.toordinal() for day in index._entries}
+            for word, ordinals in data["words"].items():
+                days = set(ordinals)
+                if type(ordinals) is not list or not days or not days <= known:
+                    raise ValueError(f"the word {word!r} points at days that are not entries")
+                index._days_by_word[word] = days
+        except (KeyError, TypeError, OverflowError, AttributeError) as error:
+            raise ValueError(f"not a saved diary index: {error}") from error
+        return index
+
 
 def snippet(entry: DiaryEntry, query: DiaryQuery, width: int = 100) -> str:
     """The first line of the body that contains a searched word, phrase or tag (else the first line)."""
-    needles = [*query.phrases, *query.words, *(f"#{tag}" for tag in query.tags)]
-    lines = [line.strip() for line in entry.body.splitlines() if line.strip()]
-    if not lines:
-        return ""
-    lowered = [line.lower() for line in lines]
-    chosen = next(
-        (line for line, low in zip(lines, lowered, strict=True) if any(n.lower() in low for n in needles)),
-        lines[0],
-    )
+    needles = [
+        needle.lower() for needle in (*query.phrases, *query.words, *(f"#{tag}" for tag in query.tags))
+    ]
+    chosen = first = ""
+    for line in entry.body.splitlines():  # stops at the first match: most hits match near the top
+        stripped = line.strip()
+        if not stripped:
+            continue
+        first = first or stripped
+        lowered = stripped.lower()
+        if any(needle in lowered for needle in needles):
+            chosen = stripped
+            break
+    chosen = chosen or first
     return chosen if len(chosen) <= width else chosen[: width - 1] + "…"
 
 
 def parse_query(text: str, today: date) -> DiaryQuery:
     """Read a search as typed; a bad date or an unbalanced quote is a DateError with the reason."""
-    try:
-        tokens = shlex.split(text)
-    except ValueError as error:
-        raise DateError(f"cannot read the search {text!r}: {error}") from error
+    tokens = _split_query(text)
     query_words: list[str] = []
     phrases: list[str] = []
     tags: list[str] = []
@@ -176,6 +242,20 @@ def parse_query(text: str, today: date) -> DiaryQuery:
             elif found:
                 phrases.append(token)  # punctuation inside (w.r.t, dz[label]): match as typed
     return DiaryQuery(tuple(query_words), tuple(phrases), tuple(tags), start, end)
+
+
+def _split_query(text: str) -> list[str]:
+    """Words and quoted phrases; an apostrophe in a word (``don't``) is not an unclosed quote."""
+    try:
+        return shlex.split(text)
+    except ValueError:
+        pass
+    lexer = shlex.shlex(text, posix=True)
+    lexer.whitespace_split, lexer.quotes, lexer.commenters = True, '"', ""
+    try:
+        return list(lexer)
+    except ValueError as error:
+        raise DateError(f"cannot read the search {text!r}: {error}") from error
 
 
 def _looks_like_date(token: str) -> bool:

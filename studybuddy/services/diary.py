@@ -15,6 +15,7 @@ from studybuddy.core.diary import append_line, merge_below
 from studybuddy.core.diary_import import ImportPlan, decode_diary, plan_import
 from studybuddy.core.diary_search import parse_query, snippet
 from studybuddy.core.errors import StudybuddyError
+from studybuddy.storage.diary_cache import CACHE_NAME as DIARY_INDEX_NAME
 from studybuddy.storage.diary_files import ABSENT, DiaryFiles, StoredEntry, Version
 
 if TYPE_CHECKING:
@@ -192,7 +193,8 @@ def open_diary(context: StudyContext) -> DiaryService:
         # Opened only when minutes are asked for (list, export), and never created just for them.
         return context.stats.minutes_by_day(first, last) if database_path.exists() else {}
 
-    return DiaryService(DiaryFiles(context.home.diary_dir), context.clock, minutes_by_day)
+    files = DiaryFiles(context.home.diary_dir, index_cache=context.home.cache_dir / DIARY_INDEX_NAME)
+    return DiaryService(files, context.clock, minutes_by_day)
 
 
 def _read_source(source: Path) -> tuple[str, list[str]]:

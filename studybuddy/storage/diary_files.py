@@ -13,8 +13,8 @@ Safety, because a diary is years of someone's effort:
 - Every OS failure (unreadable file, read-only folder, full disk) is a ``DiaryStorageError`` that
   says what happened and that the old file is intact.
 
-Listing only reads folder names. Search uses an in-memory index built once per process and refreshed
-per file when its (mtime, size) changes (see ``_refresh_index`` for when that is checked).
+Listing only reads folder names. Search uses an index kept fresh by ``diary_index.FreshIndex``, and
+saved between processes when an ``index_cache`` path is given.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
-import math
 import os
 import tempfile
 import time
@@ -32,8 +31,10 @@ from datetime import date
 from pathlib import Path
 
 from studybuddy.core.diary import ENTRY_NAME, DiaryEntry, entry_file_name
-from studybuddy.core.diary_search import DiaryIndex, DiaryQuery
+from studybuddy.core.diary_search import DiaryQuery
 from studybuddy.core.errors import StudybuddyError
+from studybuddy.storage.diary_cache import Stamp, stamp_of
+from studybuddy.storage.diary_index import FreshIndex
 
 try:
     import fcntl
@@ -41,6 +42,7 @@ except ImportError:  # Windows: no advisory locks; the version check still guard
     fcntl = None  # type: ignore[assignment]
 
 LOCK_NAME = ".studybuddy.lock"
+_STAT_IN_FOLDER = os.stat in os.supports_dir_fd and os.listdir in os.supports_fd
 
 
 class DiaryStorageError(StudybuddyError):
@@ -93,6 +95,28 @@ def _write_all(descriptor: int, data: bytes) -> None:
         view = view[os.write(descriptor, view) :]
 
 
+def _load(path: str | Path) -> tuple[str, bytes, os.stat_result] | None:
+    """A diary file's text, bytes and status; None if there is no such file."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+            status = os.fstat(handle.fileno())
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError as error:
+        raise DiaryStorageError(f"cannot read {path}: it is a folder, not a file") from error
+    except OSError as error:
+        raise DiaryStorageError(f"cannot read {path}: {_explain(error)}") from error
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise DiaryStorageError(
+            f"cannot read {path}: it is not UTF-8 text (byte {error.start}); "
+            "open it in an editor and save it as UTF-8"
+        ) from error
+    return text, data, status
+
+
 def _explain(error: OSError) -> str:
     if error.errno == errno.ENOSPC:
         return "the disk is full"
@@ -107,17 +131,25 @@ class DiaryFiles:
     """The diary folder: read, list, save and search day entries."""
 
     def __init__(
-        self, folder: Path, *, monotonic: Callable[[], float] = time.monotonic, recheck_seconds: float = 1.0
+        self,
+        folder: Path,
+        *,
+        index_cache: Path | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+        recheck_seconds: float = 1.0,
     ) -> None:
+        """``index_cache``: where to keep the search index between processes (None: rebuild it in each)."""
         self.folder = folder
-        self.recheck_seconds = recheck_seconds
-        self._monotonic = monotonic
-        self._folder_stamp: int | None = None
-        self._swept_at = -math.inf
+        self._folder_name = str(folder)
         self._day_names: dict[str, date | None] = {}  # file name -> its day (None: not an entry)
-        self._index = DiaryIndex()
-        self._indexed: dict[date, tuple[int, int]] = {}  # day -> (mtime_ns, size) when indexed
-        self.unreadable: dict[date, str] = {}  # entries the last search could not read, with why
+        self._index = FreshIndex(
+            self, saved_at=index_cache, monotonic=monotonic, recheck_seconds=recheck_seconds
+        )
+
+    @property
+    def unreadable(self) -> dict[date, str]:
+        """Entries the last search could not read, with the reason."""
+        return self._index.unreadable
 
     def path_for(self, day: date) -> Path:
         return self.folder / entry_file_name(day)
@@ -140,25 +172,17 @@ class DiaryFiles:
     def read(self, day: date) -> StoredEntry | None:
         """The entry with its version, or None if that day has no file."""
         path = self.path_for(day)
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read()
-                status = os.fstat(handle.fileno())
-        except FileNotFoundError:
+        loaded = _load(path)
+        if loaded is None:
             return None
-        except IsADirectoryError as error:
-            raise DiaryStorageError(f"cannot read {path}: it is a folder, not a file") from error
-        except OSError as error:
-            raise DiaryStorageError(f"cannot read {path}: {_explain(error)}") from error
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise DiaryStorageError(
-                f"cannot read {path}: it is not UTF-8 text (byte {error.start}); "
-                "open it in an editor and save it as UTF-8"
-            ) from error
+        text, data, status = loaded
         version = Version(status.st_mtime_ns, status.st_size, _digest(data))
         return StoredEntry(DiaryEntry(day, text), version, path)
+
+    def read_entry(self, day: date) -> DiaryEntry | None:
+        """The entry alone, without its version: for indexing, which reads thousands at once."""
+        loaded = _load(os.path.join(self._folder_name, entry_file_name(day)))
+        return None if loaded is None else DiaryEntry(day, loaded[0])
 
     def current_version(self, day: date) -> Version:
         stored = self.read(day)
@@ -192,11 +216,10 @@ class DiaryFiles:
         if current != expected:
             aside = self._save_aside(day, text)
             raise DiaryConflict(day, path, aside)
-        version = self._write_atomically(path, text.encode("utf-8"))
-        if self._indexed or self._swept_at > -math.inf:  # keep a built index current with our own saves
-            self._index.put(DiaryEntry(day, text))
-            self._indexed[day] = (version.mtime_ns, version.size)
-        return version
+        data = text.encode("utf-8")
+        status = self._write_atomically(path, data)
+        self._index.saved(day, text, stamp_of(status))
+        return Version(status.st_mtime_ns, status.st_size, _digest(data))
 
     def _save_aside(self, day: date, text: str) -> Path:
         """Keep the user's text in ``YYYY-MM-DD.conflict-N.md`` (N: the first free number)."""
@@ -219,7 +242,7 @@ class DiaryFiles:
             return aside
         raise DiaryStorageError(f"too many conflict copies of {day.isoformat()} in {self.folder}")
 
-    def _write_atomically(self, path: Path, data: bytes) -> Version:
+    def _write_atomically(self, path: Path, data: bytes) -> os.stat_result:
         self._make_folder()
         try:
             descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=self.folder)
@@ -243,8 +266,7 @@ class DiaryFiles:
                 f"cannot save {path}: {_explain(error)}; the old entry is intact"
             ) from error
         self._sync_folder()
-        status = path.stat()
-        return Version(status.st_mtime_ns, status.st_size, _digest(data))
+        return path.stat()
 
     def _make_folder(self) -> None:
         try:
@@ -268,70 +290,54 @@ class DiaryFiles:
 
     def search(self, query: DiaryQuery) -> list[DiaryEntry]:
         """Matching entries, newest first. Unreadable entries are skipped and listed in ``unreadable``."""
-        self._refresh_index()
-        return [self._index.entry(day) for day in self._index.search(query)]
+        return self._index.search(query)
 
-    def _refresh_index(self) -> None:
-        """Bring the index up to date with the folder, re-reading only entries that changed.
-
-        Creating, deleting or renaming a file changes the folder's mtime, and most editors save by
-        renaming a temporary file: those are seen at once. An edit written in place changes only the
-        file's own (mtime, size), which takes a stat of every file to see (15 ms for 3,650 files on a
-        slow disk, more than a search may cost); that sweep runs when the folder changed or at most
-        ``recheck_seconds`` after the last one, so a burst of searches (typing in the app) shares one.
-        """
+    def folder_stamp(self) -> int | None:
+        """The folder's mtime: it changes when a file is created, deleted or renamed into it."""
         try:
-            folder_stamp = os.stat(self.folder).st_mtime_ns
+            return os.stat(self.folder).st_mtime_ns
         except FileNotFoundError:
-            folder_stamp = None
+            return None
         except OSError as error:
             raise DiaryStorageError(
                 f"cannot read the diary folder {self.folder}: {_explain(error)}"
             ) from error
-        now = self._monotonic()
-        if folder_stamp == self._folder_stamp and now - self._swept_at < self.recheck_seconds:
-            return
-        self._sweep()
-        self._folder_stamp, self._swept_at = folder_stamp, now
 
-    def _sweep(self) -> None:
-        stamps: dict[date, tuple[int, int]] = {}
+    def entry_stamps(self) -> dict[date, Stamp]:
+        """Every entry's stamp, from one listing and one stat per entry (the cheapest way: a stat
+        relative to the open folder skips resolving the path again for each of thousands of files)."""
+        stamps: dict[date, Stamp] = {}
         try:
-            with os.scandir(self.folder) as scan:
-                for item in scan:
-                    day = self._day_of_name(item.name)
-                    if day is not None:
-                        with contextlib.suppress(OSError):  # deleted since the listing: gone below
-                            status = item.stat()
-                            stamps[day] = (status.st_mtime_ns, status.st_size)
+            descriptor = os.open(self.folder, os.O_RDONLY) if _STAT_IN_FOLDER else None
         except FileNotFoundError:
-            pass
+            return stamps
         except OSError as error:
             raise DiaryStorageError(
                 f"cannot list the diary folder {self.folder}: {_explain(error)}"
             ) from error
-        for day, stamp in stamps.items():
-            if self._indexed.get(day) != stamp:
-                self._reindex(day, stamp)
-        for gone in set(self._indexed) - stamps.keys():
-            self._index.remove(gone)
-            del self._indexed[gone]
-        for gone in set(self.unreadable) - stamps.keys():
-            del self.unreadable[gone]
-
-    def _reindex(self, day: date, stamp: tuple[int, int]) -> None:
-        # The stamp is from before the read: if the file changes in between, the next sweep re-reads it.
         try:
-            stored = self.read(day)
-        except DiaryStorageError as error:
-            self.unreadable[day] = str(error)
-            self._index.remove(day)
-            self._indexed.pop(day, None)
-            return
-        self.unreadable.pop(day, None)
-        if stored is not None:
-            self._index.put(stored.entry)
-            self._indexed[day] = stamp
+            for name in os.listdir(self.folder if descriptor is None else descriptor):
+                day = self._day_of_name(name)
+                if day is None:
+                    continue
+                try:
+                    if descriptor is None:
+                        status = os.stat(self.folder / name)
+                    else:
+                        status = os.stat(name, dir_fd=descriptor)
+                except OSError:  # deleted since the listing: absent from the stamps, so forgotten
+                    continue
+                stamps[day] = stamp_of(status)
+        except FileNotFoundError:
+            return stamps
+        except OSError as error:
+            raise DiaryStorageError(
+                f"cannot list the diary folder {self.folder}: {_explain(error)}"
+            ) from error
+        finally:
+            if descriptor is not None:
+                os.close(descriptor)
+        return stamps
 
     def _day_of_name(self, name: str) -> date | None:
         if name in self._day_names:

@@ -1,11 +1,12 @@
 """Diary entries: front matter, #tags, appending lines, and the search query language and index."""
 
+import json
 from datetime import date
 
 import pytest
 
 from studybuddy.core.dates import DateError
-from studybuddy.core.diary import DiaryEntry, append_line, merge_below
+from studybuddy.core.diary import DiaryEntry, append_line, merge_below, words
 from studybuddy.core.diary_search import DiaryIndex, DiaryQuery, parse_query, snippet
 
 DAY = date(2025, 7, 6)
@@ -126,3 +127,47 @@ def test_punctuated_terms_are_matched_as_typed() -> None:
 def test_snippet_shows_the_line_with_the_match() -> None:
     entry = DiaryEntry(DAY, "first line\nthe softmax Jacobian\n")
     assert snippet(entry, parse_query("jacobian", TODAY)) == "the softmax Jacobian"
+
+
+def test_a_dumped_index_loads_back_and_answers_the_same() -> None:
+    index = index_of(
+        d2025_07_01="---\ntags: [ml]\n---\nBackpropagation through softmax #calculus",
+        d2025_07_02="Don’t forget the chain rule #ml/backprop",
+    )
+    loaded = DiaryIndex.load(json.loads(json.dumps(index.dump())))
+    for text in ["backprop", "#ml", "#calculus", "don't", '"chain rule"', "soft 2025-07-01", "nothing"]:
+        assert loaded.search(parse_query(text, TODAY)) == index.search(parse_query(text, TODAY)), text
+    assert loaded.entry(date(2025, 7, 1)).tags == ("ml", "calculus")
+    loaded.remove(date(2025, 7, 1))  # a loaded index is updated like a built one
+    loaded.put(DiaryEntry(date(2025, 7, 2), "sigmoid"))
+    assert loaded.search(parse_query("backprop", TODAY)) == []
+    assert loaded.search(parse_query("sigm", TODAY)) == [date(2025, 7, 2)]
+
+
+@pytest.mark.parametrize(
+    "damaged",
+    [
+        None,
+        [],
+        {"entries": []},
+        {"entries": [[739438, "text"]], "words": {}},
+        {"entries": [["2025-07-01", "text", []]], "words": {}},
+        {"entries": [[739438, "text", [3]]], "words": {}},
+        {"entries": [[739438, "text", []]], "words": {"text": [739439]}},  # a day that is not an entry
+        {"entries": [[739438, "text", []]], "words": {"text": "739438"}},
+        {"entries": [[739438, "text", []]], "words": {"text": [[739438]]}},
+        {"entries": [[10**9, "text", []]], "words": {}},
+    ],
+)
+def test_loading_anything_but_a_dumped_index_is_a_value_error(damaged: object) -> None:
+    with pytest.raises(ValueError):
+        DiaryIndex.load(damaged)
+
+
+def test_words_and_tags_of_tricky_text() -> None:
+    text = (
+        "Don’t mix snake_case, naïve Über-words; x''y. #ml/ops- (#c2) `#code` ~~~\n~~~\n#in-code\n~~~\n#after"
+    )
+    assert words(text) == {"don't", "mix", "snake", "case", "naïve", "über", "words", "x", "y", "ml", "ops",
+                           "c2", "code", "in", "after"}  # fmt: skip
+    assert DiaryEntry(DAY, text).tags == ("ml/ops", "c2", "after")
