@@ -193,7 +193,12 @@ def open_diary(context: StudyContext) -> DiaryService:
         # Opened only when minutes are asked for (list, export), and never created just for them.
         return context.stats.minutes_by_day(first, last) if database_path.exists() else {}
 
-    files = DiaryFiles(context.home.diary_dir, index_cache=context.home.cache_dir / DIARY_INDEX_NAME)
+    files = DiaryFiles(
+        context.home.diary_dir,
+        index_cache=context.home.cache_dir / DIARY_INDEX_NAME,
+        wall_clock=lambda: context.clock.now().timestamp(),
+    )
+    files.remove_stale_temporaries()  # left by saves killed mid-write, once clearly abandoned
     return DiaryService(files, context.clock, minutes_by_day)
 
 

@@ -12,6 +12,8 @@ Safety, because a diary is years of someone's effort:
   around read-modify-write, so two of them appending lines never conflict.
 - Every OS failure (unreadable file, read-only folder, full disk) is a ``DiaryStorageError`` that
   says what happened and that the old file is intact.
+- A save killed mid-write leaves only a hidden ``.YYYY-MM-DD.md.XXXXXXXX.tmp`` file, never a torn
+  entry; ``remove_stale_temporaries`` deletes such files once they are clearly abandoned.
 
 Listing only reads folder names. Search uses an index kept fresh by ``diary_index.FreshIndex``, and
 saved between processes when an ``index_cache`` path is given.
@@ -23,6 +25,7 @@ import contextlib
 import errno
 import hashlib
 import os
+import re
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -43,6 +46,11 @@ except ImportError:  # Windows: no advisory locks; the version check still guard
 
 LOCK_NAME = ".studybuddy.lock"
 _STAT_IN_FOLDER = os.stat in os.supports_dir_fd and os.listdir in os.supports_fd
+# What ``_write_atomically`` names its temporary files (mkstemp's eight random characters): the only
+# files studybuddy ever deletes from the diary folder, and only when abandoned for this long (a save
+# takes milliseconds).
+_TEMPORARY = re.compile(r"\.\d{4}-\d{2}-\d{2}\.md\.[a-z0-9_]{8}\.tmp")
+STALE_TEMPORARY_SECONDS = 15 * 60
 
 
 class DiaryStorageError(StudybuddyError):
@@ -136,11 +144,14 @@ class DiaryFiles:
         *,
         index_cache: Path | None = None,
         monotonic: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
         recheck_seconds: float = 1.0,
     ) -> None:
-        """``index_cache``: where to keep the search index between processes (None: rebuild it in each)."""
+        """``index_cache``: where to keep the search index between processes (None: rebuild it in each).
+        ``wall_clock``: seconds since the epoch, to judge a temporary file's age by its mtime."""
         self.folder = folder
         self._folder_name = str(folder)
+        self._wall_clock = wall_clock
         self._day_names: dict[str, date | None] = {}  # file name -> its day (None: not an entry)
         self._index = FreshIndex(
             self, saved_at=index_cache, monotonic=monotonic, recheck_seconds=recheck_seconds
@@ -204,6 +215,39 @@ class DiaryFiles:
             if fcntl is not None:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
             yield
+
+    def remove_stale_temporaries(self) -> list[Path]:
+        """Delete the temporary files of saves that were killed mid-write; the paths deleted.
+
+        Only studybuddy's own pattern, only files older than ``STALE_TEMPORARY_SECONDS``, and nothing
+        while another studybuddy holds the diary lock (it may be saving right now). A file that cannot
+        be deleted (a read-only folder) is left: it is hidden, and never read as an entry.
+        """
+        try:
+            with os.scandir(self.folder) as scan:
+                found = [Path(item.path) for item in scan if _TEMPORARY.fullmatch(item.name)]
+        except OSError:  # no folder, or one that cannot be listed: the commands that list say so
+            return []
+        if not found:
+            return []
+        try:
+            handle = open(self.folder / LOCK_NAME, "a+b")  # noqa: SIM115 (held for the block)
+        except OSError:
+            return []
+        removed = []
+        with handle:
+            if fcntl is not None:
+                try:
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    return []
+            abandoned_before = self._wall_clock() - STALE_TEMPORARY_SECONDS
+            for path in found:
+                with contextlib.suppress(OSError):  # gone meanwhile, or cannot be deleted: see above
+                    if path.lstat().st_mtime < abandoned_before:
+                        path.unlink()
+                        removed.append(path)
+        return removed
 
     def save(self, day: date, text: str, *, expected: Version) -> Version:
         """Write the entry atomically if the file is still at ``expected``; else DiaryConflict.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -142,3 +143,16 @@ def test_a_failing_editor_saves_nothing_and_keeps_the_text(
     assert run(home, "edit") == 1
     assert (home / "diary" / "2025-07-09.md").read_text() == "before\n"
     assert "exited with status 3; nothing was saved" in capsys.readouterr().err
+
+
+def test_any_diary_command_removes_what_a_killed_save_left_behind(home: Path) -> None:
+    write(home, "2025-07-09", "entry\n")
+    abandoned = home / "diary" / ".2025-07-09.md.x8f2k_1q.tmp"  # a save killed an hour ago
+    in_progress = home / "diary" / ".2025-07-09.md.p0q9r8s7.tmp"  # a save another process is making
+    for path, age in ((abandoned, timedelta(hours=1)), (in_progress, timedelta(seconds=2))):
+        path.write_text("half a save")
+        moment = (NOW - age).timestamp()
+        os.utime(path, (moment, moment))
+    assert run(home, "list") == 0
+    assert not abandoned.exists() and in_progress.exists()
+    assert (home / "diary" / "2025-07-09.md").read_text() == "entry\n"

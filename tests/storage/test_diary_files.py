@@ -275,3 +275,54 @@ def test_sigkill_during_a_save_leaves_the_whole_old_or_the_whole_new_text_40_tim
         current = on_disk
     assert diary.days() == [DAY]  # killed temp files are hidden, never listed as entries
     assert outcomes["old"] and outcomes["new"]  # kills landed both before and after the replace
+    # Kills before the replace left temporary files; once abandoned long enough, they are cleaned up.
+    leftovers = sorted(path for path in diary.folder.iterdir() if path.name.endswith(".tmp"))
+    assert leftovers
+    newest = max(path.stat().st_mtime for path in leftovers)
+    later = DiaryFiles(diary.folder, wall_clock=lambda: newest + diary_files.STALE_TEMPORARY_SECONDS + 1)
+    assert sorted(later.remove_stale_temporaries()) == leftovers
+    assert sorted(path.name for path in diary.folder.iterdir()) == [".studybuddy.lock", "2025-07-06.md"]
+    assert diary.path_for(DAY).read_text() == current
+
+
+# --- temporary files left by killed saves ------------------------------------------------------
+
+NOW = 1_750_000_000.0  # the wall clock the tests hand in (seconds since the epoch)
+
+
+def left_behind(folder: Path, name: str, age_seconds: float) -> Path:
+    path = folder / name
+    path.write_text("half a save")
+    os.utime(path, (NOW - age_seconds, NOW - age_seconds))
+    return path
+
+
+def test_abandoned_temporary_files_of_our_own_are_removed_and_nothing_else(tmp_path: Path) -> None:
+    diary = DiaryFiles(tmp_path / "diary", wall_clock=lambda: NOW)
+    diary.save(DAY, "entry\n", expected=ABSENT)
+    hour = 3600
+    stale = left_behind(diary.folder, ".2025-07-06.md.k3j_9x0a.tmp", hour)
+    being_written = left_behind(diary.folder, ".2025-07-07.md.ab12cd34.tmp", 5)  # a save in progress
+    others = [
+        left_behind(diary.folder, name, hour)
+        for name in (".2025-07-06.md.swp", "notes.tmp", ".2025-07-06.md.tmp", "2025-07-06.md.k3j_9x0a.tmp")
+    ]
+    assert diary.remove_stale_temporaries() == [stale]
+    assert not stale.exists() and being_written.exists() and all(path.exists() for path in others)
+    assert diary.path_for(DAY).read_text() == "entry\n"
+
+
+def test_nothing_is_removed_while_another_studybuddy_holds_the_diary_lock(tmp_path: Path) -> None:
+    diary = DiaryFiles(tmp_path / "diary", wall_clock=lambda: NOW)
+    diary.save(DAY, "entry\n", expected=ABSENT)
+    stale = left_behind(diary.folder, ".2025-07-06.md.k3j_9x0a.tmp", 3600)
+    with DiaryFiles(diary.folder).locked():  # another writer, maybe mid-save
+        assert diary.remove_stale_temporaries() == []
+    assert stale.exists()
+    assert diary.remove_stale_temporaries() == [stale]
+
+
+def test_a_missing_diary_folder_has_nothing_to_clean(tmp_path: Path) -> None:
+    diary = DiaryFiles(tmp_path / "diary", wall_clock=lambda: NOW)
+    assert diary.remove_stale_temporaries() == []
+    assert not diary.folder.exists()  # not even created
