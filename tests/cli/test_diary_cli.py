@@ -156,3 +156,30 @@ def test_any_diary_command_removes_what_a_killed_save_left_behind(home: Path) ->
     assert run(home, "list") == 0
     assert not abandoned.exists() and in_progress.exists()
     assert (home / "diary" / "2025-07-09.md").read_text() == "entry\n"
+
+
+def test_list_and_export_show_the_minutes_studied_each_day(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clock_file = tmp_path / "clock.txt"  # the app's clock for this test, as subprocess tests set it
+    clock_file.write_text("2025-07-06T09:00:00+00:00")
+    monkeypatch.setenv(clock.CLOCK_FILE_ENV_VAR, str(clock_file))
+    monkeypatch.setenv("STUDYBUDDY_CONFIG", str(tmp_path / "no-config.toml"))
+    home = tmp_path / "home"
+    write(home, "2025-07-04", "a day without study\n")
+    assert main(["--home", str(home), "diary", "list", "--json"]) == 0  # before any session: no database
+    assert json.loads(capsys.readouterr().out)[0]["study_minutes"] == 0
+    assert main(["--home", str(home), "diary", "add", "derived the softmax Jacobian"]) == 0
+    assert main(["--home", str(home), "timer", "log", "30", "--subject", "x"]) == 0
+    assert main(["--home", str(home), "timer", "log", "15", "--subject", "y"]) == 0
+    capsys.readouterr()
+    assert main(["--home", str(home), "diary", "list", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == [
+        {"date": "2025-07-04", "study_minutes": 0},
+        {"date": "2025-07-06", "study_minutes": 45},
+    ]
+    assert main(["--home", str(home), "diary", "export"]) == 0
+    exported = capsys.readouterr().out
+    assert "## 2025-07-06 (Sunday) · 45 min studied" in exported
+    assert "## 2025-07-04 (Friday) · 0 min studied" in exported
+    assert "2 entries · 2025-07-04 to 2025-07-06 · 45 min of study" in exported
