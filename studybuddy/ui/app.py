@@ -7,6 +7,7 @@ is touched before the first paint: ``on_mount`` schedules the loads after the fi
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
 
@@ -22,10 +23,7 @@ from studybuddy.services.context import StudyContext
 from studybuddy.ui.commands import DiaryDayCommands, LessonCommands
 from studybuddy.ui.library import LibraryState
 from studybuddy.ui.screens.dashboard import DashboardScreen
-from studybuddy.ui.screens.diary import DiaryScreen
 from studybuddy.ui.screens.help import HelpScreen
-from studybuddy.ui.screens.lessons import LessonsScreen
-from studybuddy.ui.screens.progress import ProgressScreen
 from studybuddy.ui.services import AppServices
 from studybuddy.ui.timer_control import TimerControl
 from studybuddy.ui.timer_view import IDLE, TimerView
@@ -36,11 +34,12 @@ SECTIONS = {"dashboard": "Dashboard", "lessons": "Lessons", "diary": "Diary", "p
 class StudyBuddyApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "studybuddy"
+    # Sections other than the dashboard are imported when first opened: off the start-up path.
     MODES: ClassVar[dict[str, Any]] = {
         "dashboard": DashboardScreen,
-        "lessons": LessonsScreen,
-        "diary": DiaryScreen,
-        "progress": ProgressScreen,
+        "lessons": lambda: _screen("lessons", "LessonsScreen"),
+        "diary": lambda: _screen("diary", "DiaryScreen"),
+        "progress": lambda: _screen("progress", "ProgressScreen"),
     }
     # Function keys and ctrl chords only, so no app key ever steals a letter from an answer box or the
     # diary editor. Every binding has an id: users remap them in the config file's [keys] table.
@@ -160,3 +159,7 @@ def _start_process_helper() -> None:
     from multiprocessing import resource_tracker
 
     resource_tracker.ensure_running()
+
+
+def _screen(module: str, name: str) -> Screen[Any]:
+    return getattr(importlib.import_module(f"studybuddy.ui.screens.{module}"), name)()

@@ -1,0 +1,278 @@
+"""TUI speed and memory in a real pseudo-terminal (issue 5's figures).
+
+1. Launch to first painted dashboard, against a minimal Textual app (a Static and a Footer) started the
+   same way in the same run. Target: ratio at most 1.2.
+2. Key-press repaint latency (F3 to lessons, F2 back to the dashboard) right after the first paint, while the
+   lesson library loads (cold cache) and the grading worker starts, and on the quiz screen while an
+   answer is being graded; beside the same key press on an idle app. Target: at most 50 ms.
+3. Peak memory (RSS) of a simulated one-hour session with the full library: every lesson opened and
+   stepped through, its checks run, exercises answered, the timer ticked 3,600 times on a fake clock;
+   the app process and the grading worker, against a minimal Textual app. Target: at most 150 MB.
+
+    .venv/bin/python benchmarks/tui_startup.py [--rounds 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import pty
+import resource
+import select
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+COMMAND = Path(sys.executable).with_name("studybuddy")
+DASHBOARD_MARKER = b"Today's diary"
+MINIMAL_APP = """
+from textual.app import App
+from textual.widgets import Footer, Static
+
+class Minimal(App):
+    BINDINGS = [("ctrl+q", "quit", "Quit")]
+    def compose(self):
+        yield Static("Today's diary")
+        yield Footer()
+
+Minimal().run()
+"""
+
+
+class Terminal:
+    """A program in an 80x24 pseudo-terminal, read until a marker shows up."""
+
+    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+        self.fd, child = pty.openpty()
+        self.started = time.perf_counter()
+        self.process = subprocess.Popen(
+            argv, stdin=child, stdout=child, stderr=child, env=env, start_new_session=True
+        )
+        os.close(child)
+        self.seen = b""
+
+    def wait_for(self, marker: bytes, timeout: float = 60.0) -> float:
+        """Seconds until ``marker`` is painted (searching only output newer than the last call)."""
+        start, self.seen = len(self.seen), self.seen
+        deadline = time.perf_counter() + timeout
+        while marker not in self.seen[start:]:
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                raise TimeoutError(f"{marker!r} never appeared")
+            if select.select([self.fd], [], [], left)[0]:
+                self.seen += os.read(self.fd, 1 << 16)
+        return time.perf_counter()
+
+    def key_latency(self, key: bytes, marker: bytes) -> float:
+        sent = time.perf_counter()
+        os.write(self.fd, key)
+        return self.wait_for(marker) - sent
+
+    def close(self) -> None:
+        os.write(self.fd, b"\x11")  # ctrl+q
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        os.close(self.fd)
+
+
+def environment(home: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "TERM": "xterm-256color",
+        "COLUMNS": "80",
+        "LINES": "24",
+        "STUDYBUDDY_CONFIG": str(home / "none.toml"),
+        "STUDYBUDDY_HOME": str(home),
+    }
+
+
+def first_paint(argv: list[str], home: Path) -> float:
+    terminal = Terminal(argv, environment(home))
+    painted = terminal.wait_for(DASHBOARD_MARKER) - terminal.started
+    terminal.close()
+    return painted
+
+
+F2, F3 = b"\x1bOQ", b"\x1b[13~"  # mode switches: a repaint of a whole screen, no escape-key wait
+LESSONS_MARKER, DASHBOARD_AGAIN = b"Filter lessons", b"Browse lessons"
+
+
+def latency_while_loading(home: Path) -> tuple[list[float], list[float]]:
+    """(key latencies just after the first paint, cold library; the same keys once idle)."""
+    terminal = Terminal([str(COMMAND)], environment(home))
+    terminal.wait_for(DASHBOARD_MARKER)
+    busy = [terminal.key_latency(F3, LESSONS_MARKER), terminal.key_latency(F2, DASHBOARD_AGAIN)]
+    time.sleep(8)  # benchmark only: let the library load and the grader start
+    idle = []
+    for _ in range(3):
+        idle += [terminal.key_latency(F3, LESSONS_MARKER), terminal.key_latency(F2, DASHBOARD_AGAIN)]
+    terminal.close()
+    return busy, idle
+
+
+def latency_while_grading(home: Path) -> float:
+    """F8 (hint) pressed right after submitting an answer on the quiz screen."""
+    terminal = Terminal([str(COMMAND)], environment(home))
+    terminal.wait_for(DASHBOARD_MARKER)
+    time.sleep(8)  # benchmark only: a warm grader, so the grading itself is what runs
+    os.write(terminal.fd, b"\x1b[13~")  # F3
+    terminal.wait_for(b"lessons")
+    os.write(terminal.fd, b"sigmoid\r")
+    time.sleep(0.3)
+    os.write(terminal.fd, b"\r")
+    terminal.wait_for(b"Step 1")
+    os.write(terminal.fd, b"x")
+    terminal.wait_for(b"exercise 1 of")
+    os.write(terminal.fd, b"exp(-z)/(1+exp(-z))^2*(1+z-z)\r")
+    latency = terminal.key_latency(b"\x1b[19~", b"Hint 1")  # F8
+    terminal.close()
+    return latency
+
+
+# ---- 3. the simulated hour, run in a child process so its peak RSS is its own ----------------------
+
+
+def simulate_hour(home: str) -> None:
+    from studybuddy.services.context import StudyContext
+    from studybuddy.ui.app import StudyBuddyApp
+
+    class Clock:
+        moment = datetime(2025, 7, 6, 9, 0, tzinfo=UTC)
+
+        def now(self) -> datetime:
+            return self.moment
+
+    clock = Clock()
+    context = StudyContext.open(home)
+    context.clock = clock
+    app = StudyBuddyApp(context, clock=clock)
+
+    async def hour() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await app.workers.wait_for_complete()
+            app.timer._call(lambda: app.timer.service.start(subject="machine learning", minutes=60))
+            await app.workers.wait_for_complete()
+            from studybuddy.ui.screens.lesson import LessonScreen
+            from studybuddy.ui.screens.quiz import QuizScreen
+
+            for lesson in app.library.lessons:
+                await app.push_screen(LessonScreen(lesson.id))
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+                if not isinstance(app.screen, LessonScreen) or app.screen.page is None:
+                    app.pop_screen()
+                    continue
+                for _ in range(len(app.screen.page.pretty_steps)):
+                    await pilot.press("n")
+                await pilot.press("c")
+                await app.workers.wait_for_complete()
+                await pilot.press("x")
+                await app.workers.wait_for_complete()
+                if isinstance(app.screen, QuizScreen):
+                    await pilot.press(*"x + 1", "enter")
+                    await app.workers.wait_for_complete()
+                    app.pop_screen()
+                app.pop_screen()
+                await pilot.pause()
+            for _ in range(3600):
+                clock.moment += timedelta(seconds=1)
+                app.timer.tick()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+
+    asyncio.run(hour())
+    app_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the grader, once reaped
+    print(app_kb, children_kb, len(app.library.lessons))
+
+
+def minimal_rss() -> None:
+    from textual.app import App
+    from textual.widgets import Footer, Static
+
+    class Minimal(App[None]):
+        def compose(self):  # type: ignore[no-untyped-def]
+            yield Static("hello")
+            yield Footer()
+
+    async def run() -> None:
+        async with Minimal().run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+
+    asyncio.run(run())
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, 0, 0)
+
+
+def child_rss(mode: str, home: Path) -> tuple[int, int, int]:
+    out = subprocess.run(
+        [sys.executable, __file__, mode, str(home)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=environment(home),
+    ).stdout.split()
+    app_kb, children_kb, lessons = (int(value) for value in out[-3:])
+    return app_kb, children_kb, lessons
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    if not COMMAND.exists():
+        raise SystemExit(f"{COMMAND} is not installed (pip install -e .)")
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        minimal_file = root / "minimal.py"
+        minimal_file.write_text(MINIMAL_APP)
+        app_times, minimal_times = [], []
+        for round_number in range(args.rounds):  # interleaved, so drift hits both alike
+            minimal_times.append(first_paint([sys.executable, str(minimal_file)], root / f"m{round_number}"))
+            app_times.append(first_paint([str(COMMAND)], root / f"a{round_number}"))
+        busy, idle = latency_while_loading(root / "latency")
+        grading = latency_while_grading(root / "latency")
+        app_kb, grader_kb, lessons = child_rss("--simulate-hour", root / "hour")
+        minimal_kb, _, _ = child_rss("--minimal-rss", root / "minimal")
+
+    def row(name: str, value: float, unit: str, baseline: float, target: str) -> tuple[str, ...]:
+        return (name, f"{value:.0f} {unit}", f"{value / baseline:.2f}", target)
+
+    paint, minimal = statistics.median(app_times) * 1000, statistics.median(minimal_times) * 1000
+    idle_ms, busy_ms = statistics.median(idle) * 1000, max(busy) * 1000
+    rows = [
+        row("first paint, minimal Textual app", minimal, "ms", minimal, "baseline"),
+        row("first paint, studybuddy dashboard", paint, "ms", minimal, "ratio <= 1.2"),
+        row("key repaint F2/F3, idle app (median of 6)", idle_ms, "ms", idle_ms, "baseline"),
+        row("key repaint, library + grader loading (max of 2)", busy_ms, "ms", idle_ms, "<= 50 ms"),
+        row("key repaint, answer being graded", grading * 1000, "ms", idle_ms, "<= 50 ms"),
+        row("peak RSS, minimal Textual app", minimal_kb / 1024, "MB", minimal_kb / 1024, "baseline"),
+        row(
+            f"peak RSS, one-hour session, {lessons} lessons: app",
+            app_kb / 1024,
+            "MB",
+            minimal_kb / 1024,
+            "<= 150 MB",
+        ),
+        row("peak RSS, same session: grading worker", grader_kb / 1024, "MB", minimal_kb / 1024, ""),
+    ]
+    print(f"{'measure':<52} {'value':>8} {'ratio':>6}  target")
+    for name, value, ratio, target in rows:
+        print(f"{name:<52} {value:>8} {ratio:>6}  {target}")
+    print(f"(first paint: median of {args.rounds} interleaved runs; 80x24 pseudo-terminal)")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--simulate-hour":
+        simulate_hour(sys.argv[2])
+    elif len(sys.argv) == 3 and sys.argv[1] == "--minimal-rss":
+        minimal_rss()
+    else:
+        main()
