@@ -198,6 +198,7 @@ def _worker_main(connection: Connection, proof_budget: float, stall_on: str | No
     import signal
 
     from studybuddy.core.grading import ProofInterrupted, grade
+    from studybuddy.core.grading.grader import warm_up
     from studybuddy.core.grading.verdict import ListedMistake, unknown
     from studybuddy.core.mathexpr import Domain, ExprError, SymbolTable, Variable
 
@@ -215,6 +216,7 @@ def _worker_main(connection: Connection, proof_budget: float, stall_on: str | No
         def __exit__(self, *exc: object) -> None:
             signal.setitimer(signal.ITIMER_REAL, 0)
 
+    warm_up()  # in this process, before the first request: a learner's first answer is not slower
     connection.send("ready")
     while True:
         try:

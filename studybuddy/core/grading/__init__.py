@@ -10,18 +10,18 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from studybuddy.core.grading.equivalence import ProofGuard as ProofGuard
-    from studybuddy.core.grading.equivalence import ProofInterrupted as ProofInterrupted
     from studybuddy.core.grading.equivalence import equivalent_exprs as equivalent_exprs
     from studybuddy.core.grading.grader import grade as grade
+    from studybuddy.core.grading.proof import ProofGuard as ProofGuard
+    from studybuddy.core.grading.proof import ProofInterrupted as ProofInterrupted
     from studybuddy.core.grading.verdict import Diagnosis as Diagnosis
     from studybuddy.core.grading.verdict import ListedMistake as ListedMistake
     from studybuddy.core.grading.verdict import Verdict as Verdict
     from studybuddy.core.grading.verdict import VerdictKind as VerdictKind
 
 _HOMES = {
-    "ProofGuard": "equivalence",
-    "ProofInterrupted": "equivalence",
+    "ProofGuard": "proof",
+    "ProofInterrupted": "proof",
     "equivalent_exprs": "equivalence",
     "grade": "grader",
     "Diagnosis": "verdict",

@@ -2,10 +2,11 @@
 
 Numeric sampling decides almost every case quickly: each variable is drawn from its domain (see
 sampling.py), both sides are evaluated at the same points, and points where either side is undefined are
-skipped. A disagreement is re-checked at that exact point with 30-digit arithmetic before the answer is
-called different, so floating-point noise never marks a right answer wrong. When every point agrees, a
-few cheap SymPy rewrites try to prove it; if none does, the verdict is still "equivalent", with its
-strength saying how many points it rests on.
+skipped. A disagreement is re-checked at that exact point at high precision (precise.py) before the
+answer is called different, so floating-point noise never marks a right answer wrong. When every point
+agrees, cheap deterministic steps try to prove it (proof.py); if none does, the verdict is still
+"equivalent", with its strength saying how many points it rests on. Only when too few points are defined
+does the proof decide, and then ``simplify`` may run too.
 
 Tolerance: expressions made of exact numbers are compared tightly (relative 1e-11 in float64, then
 1e-12 at high precision), so an answer that only agrees to ~1e-6 is different; once a decimal such as
@@ -16,8 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -27,25 +26,18 @@ import sympy
 
 from studybuddy.core.grading import sampling
 from studybuddy.core.grading.evaluation import Evaluator, numeric_form
+from studybuddy.core.grading.precise import confirm, precise_by_evalf
+from studybuddy.core.grading.proof import ProofGuard, prove_equal
 from studybuddy.core.grading.verdict import Verdict, unknown
 from studybuddy.core.mathexpr import Domain, SymbolTable
 
 EXACT_RTOL = 1e-11
 EXACT_CONFIRM_RTOL = 1e-12
 FLOAT_RTOL = 1e-9
-CONFIRM_DIGITS = 30
-MAX_CONFIRMATIONS = 6  # high-precision re-checks per comparison (each costs ~0.3 ms)
+MAX_CONFIRMATIONS = 6  # high-precision re-checks per comparison (see precise.py)
 ENOUGH_POINTS = 12  # agreeing points needed before the fallback batch is skipped
 MIN_POINTS = 3  # fewer agreeing points than this and the verdict is "unknown"
 FALLBACK_BATCH_SIZE = 256  # tried when most of the first batch is undefined (logs of products, ...)
-PROOF_MAX_OPS = 80  # `simplify` is tried only on differences at most this big (it can take seconds)
-EXPAND_MAX_TERMS = 3000
-
-ProofGuard = Callable[[], AbstractContextManager[None]]
-
-
-class ProofInterrupted(Exception):
-    """Raised by a proof guard (the grading worker's alarm) to abandon a symbolic proof that runs long."""
 
 
 @dataclass(frozen=True)
@@ -81,7 +73,10 @@ def equivalent_exprs(
     comparison = compare_sampled(a, b, table, seed=seed, exact=exact)
     if comparison.mismatch is not None:
         return _different(comparison)
-    if a == b or prove_equal(a, b, proof_guard):
+    # The proof only names the strength here, so only its cheap steps run; when sampling could not
+    # decide, the proof decides, and simplify may try.
+    thorough = comparison.agreed < MIN_POINTS
+    if a == b or prove_equal(a, b, proof_guard, thorough=thorough):
         return Verdict("equivalent", "proved equal", "Correct: it equals the expected answer.")
     if comparison.agreed < MIN_POINTS:
         return unknown(
@@ -153,12 +148,12 @@ def _compare_batch(
             far = ~_close_modulo_branch(ca, cb, rtol)
             suspects += [(int(i), True) for i in one_sided[both & far]]
     for index, modulo_branch in suspects[:MAX_CONFIRMATIONS]:
-        pair = _precise_pair(a, b, samples.exact_point(index))
-        if pair is None:
-            continue  # SymPy finds one side undefined there after all
-        if _differ(pair, exact, modulo_branch=modulo_branch):
-            shown = (complex(pair[0][0]), complex(pair[1][0]))
-            return SampledComparison(agreed, samples.size, index, samples, shown)
+        point = samples.exact_point(index)
+        confirmed = confirm(a, b, point, _confirm_rtol(exact), modulo_branch=modulo_branch)
+        if confirmed is None:
+            continue  # one side is undefined there after all
+        if confirmed.differs:
+            return SampledComparison(agreed, samples.size, index, samples, confirmed.values)
         if not modulo_branch:
             agreed += 1  # float noise: the point really agrees
     return SampledComparison(agreed, samples.size, None, samples, None)
@@ -191,41 +186,8 @@ def _cached_values(
     return values
 
 
-def prove_equal(a: sympy.Basic, b: sympy.Basic, guard: ProofGuard = contextlib.nullcontext) -> bool:
-    """True when a cheap chain of SymPy rewrites turns ``a - b`` into 0 (False means "not proved")."""
-    try:
-        with guard():
-            difference = a - b
-            if difference == 0:
-                return True
-            if _expansion_size(difference) <= EXPAND_MAX_TERMS and sympy.expand(difference) == 0:
-                return True
-            if sympy.cancel(sympy.together(difference)) == 0:
-                return True
-            if sympy.count_ops(difference) <= PROOF_MAX_OPS:
-                return bool(sympy.simplify(difference) == 0)
-    except ProofInterrupted:
-        return False
-    except (TypeError, ValueError, RecursionError, ZeroDivisionError, NotImplementedError):
-        return False  # SymPy gave up on a rewrite; "not proved" is the honest answer
-    return False
-
-
-def _expansion_size(expr: sympy.Basic) -> float:
-    """A rough upper bound on the number of terms ``expand`` would produce."""
-    if expr.is_Atom:
-        return 1
-    if expr.is_Pow and expr.exp.is_Integer and expr.base.is_Add:
-        terms, power = len(expr.base.args), abs(int(expr.exp))
-        return math.comb(power + terms - 1, terms - 1) * _expansion_size(expr.base)
-    sizes = [_expansion_size(arg) for arg in expr.args]
-    if expr.is_Mul:
-        return math.prod(sizes)
-    return sum(sizes)
-
-
 def _compare_constants(a: sympy.Basic, b: sympy.Basic, exact: bool) -> Verdict:
-    pa, pb = _precise(a, 50), _precise(b, 50)
+    pa, pb = precise_by_evalf(a, 50), precise_by_evalf(b, 50)
     if pa is None or pb is None:
         return unknown("Could not decide: one side has no numeric value.")
     (va, ra), (vb, rb) = pa, pb
@@ -264,66 +226,8 @@ def _different(comparison: SampledComparison) -> Verdict:
     )
 
 
-def _differ(pair: tuple[_Precise, _Precise], exact: bool, *, modulo_branch: bool = False) -> bool:
-    """Whether two high-precision values really differ (not just float noise, or a log branch)."""
-    (va, radius_a), (vb, radius_b) = pair
-    rtol = EXACT_CONFIRM_RTOL if exact else FLOAT_RTOL
-    slack = rtol * max(abs(va), abs(vb)) + radius_a + radius_b
-    difference = va - vb
-    if modulo_branch:
-        turns = mpmath.nint(difference.imag / (2 * mpmath.pi))
-        difference -= 2j * mpmath.pi * turns
-    return bool(abs(difference) > slack)
-
-
-def _precise_pair(
-    a: sympy.Basic, b: sympy.Basic, point: dict[sympy.Symbol, sympy.Expr]
-) -> tuple[_Precise, _Precise] | None:
-    key = tuple(sorted(point.items(), key=lambda item: item[0].name))
-    va, vb = _precise_at(a, key), _precise_at(b, key)
-    return None if va is None or vb is None else (va, vb)
-
-
-@lru_cache(maxsize=4096)
-def _precise_at(expr: sympy.Basic, point: tuple[tuple[sympy.Symbol, sympy.Expr], ...]) -> _Precise | None:
-    """Cached: the expected answer is re-checked at the same points for every learner's answer."""
-    return _precise(expr, CONFIRM_DIGITS, {s: v for s, v in point if s in expr.free_symbols})
-
-
-_Precise = tuple[mpmath.mpc, mpmath.mpf]  # a value and a bound on its error (0 unless SymPy found no digits)
-
-
-def _precise(
-    expr: sympy.Basic, digits: int, point: dict[sympy.Symbol, sympy.Expr] | None = None
-) -> _Precise | None:
-    """``expr`` at ``point`` to ``digits`` digits, or None where it is undefined or SymPy cannot say.
-
-    When cancellation costs digits SymPy returns fewer, or a "zero" whose exponent only bounds the true
-    value (``0.e-141``); the uncertainty is returned as an error radius so that a tiny true value is not
-    taken for a difference.
-    """
-    try:
-        value = expr.evalf(digits, subs=point) if point else expr.evalf(digits)
-        real, imag = value.as_real_imag()
-        parts = [
-            sympy.Float(part, digits + 10) if not isinstance(part, sympy.Float) else part
-            for part in (real, imag)
-        ]
-    except (TypeError, ValueError, ZeroDivisionError, OverflowError, AttributeError):
-        return None
-    if not all(part.is_finite for part in parts):
-        return None
-    with mpmath.workdps(digits + 10):
-        numbers = [mpmath.mpf(part._mpf_) for part in parts]
-        # A part SymPy could only get to p bits is uncertain by 2**(1 - p) of itself; its "0.e-141"
-        # (p = 1) means only that the value is below that size.
-        radius = sum(
-            (abs(n) * mpmath.ldexp(1, 1 - part._prec) for n, part in zip(numbers, parts, strict=True)),
-            mpmath.mpf(0),
-        )
-        if any(part._prec < 8 for part in parts):
-            numbers = [mpmath.mpf(0) if part._prec < 8 else n for n, part in zip(numbers, parts, strict=True)]
-        return mpmath.mpc(numbers[0], numbers[1]), radius
+def _confirm_rtol(exact: bool) -> float:
+    return EXACT_CONFIRM_RTOL if exact else FLOAT_RTOL
 
 
 def _close(va: np.ndarray, vb: np.ndarray, rtol: float) -> np.ndarray:

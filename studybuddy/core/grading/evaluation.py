@@ -91,7 +91,6 @@ _UNARY: dict[type, _Unary] = {
     sympy.conjugate: np.conj,
     sympy.floor: _real_only(np.floor),
     sympy.ceiling: _real_only(np.ceil),
-    sympy.Heaviside: _real_only(lambda v: np.heaviside(v, 0.5)),
     sympy.factorial: lambda v: _gamma(v + 1),
     sympy.gamma: _gamma,
 }
@@ -180,6 +179,11 @@ class Evaluator:
             for more in values[1:]:
                 result = reduce(result, more)
             return result
+        if isinstance(expr, sympy.Heaviside):
+            # SymPy keeps the value at 0 as a second argument: Heaviside(x) is Heaviside(x, 1/2).
+            at_zero = float(expr.args[1]) if len(expr.args) > 1 else 0.5
+            step = _real_only(lambda v: np.heaviside(v, at_zero))
+            return step(np.asarray(self._value(expr.args[0]), dtype=self._dtype))
         if isinstance(expr, sympy.atan2) and not self.complex_mode:
             return np.arctan2(self._value(expr.args[0]), self._value(expr.args[1]))
         raise _Unsupported

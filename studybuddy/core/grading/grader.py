@@ -71,6 +71,26 @@ def _grade(
     return Verdict("different", verdict.strength, diagnosis.message, verdict.counterexample, diagnosis)
 
 
+# One of each path (proofs, every diagnosis, high-precision confirmation, the listed-mistake check).
+_WARM_UP = (
+    ("2 x (1 - x)", "2x - 2x^2"),
+    ("-x(1 - x)", "x - x^2"),
+    ("x^2", "2x^2"),
+    ("exp(-x)", "exp(-x)/(1 + exp(-x))^2"),
+    ("x^2 + 1", "x^2"),
+    ("1 - tanh(x)^2", "1/cosh(x)^2"),
+    ("log(x^2)", "2 log(Abs(x))"),
+)
+
+
+def warm_up() -> None:
+    """Grade a few answers down every path, so that lazy imports and SymPy's first-use set-up are paid
+    for before a learner's first answer (the grading worker calls this before it reports ready)."""
+    table = SymbolTable.of({"x": "real"})
+    for answer, expected in _WARM_UP:
+        grade(answer, expected, table, mistakes=[ListedMistake("2x", "a listed mistake")])
+
+
 @lru_cache(maxsize=512)
 def prepared(
     text: str,
