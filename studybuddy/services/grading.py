@@ -41,6 +41,7 @@ class _Request:
     mistakes: tuple[tuple[str, str], ...]
     functions: tuple[str, ...]
     seed: int
+    answer_variables: tuple[str, ...] | None = None
 
 
 class GradingService:
@@ -72,8 +73,12 @@ class GradingService:
         mistakes: Sequence[ListedMistake] = (),
         functions: Sequence[str] = (),
         seed: int = 0,
+        answer_variables: Iterable[str] | None = None,
     ) -> Verdict:
-        """The verdict for ``answer``; ``unknown`` if the worker overran the time limit (then replaced)."""
+        """The verdict for ``answer``; ``unknown`` if the worker overran the time limit (then replaced).
+
+        ``answer_variables``: the only names the answer may use (see ``grade``); None allows all.
+        """
         request = _Request(
             answer,
             expected,
@@ -82,6 +87,7 @@ class GradingService:
             tuple((m.answer, m.feedback) for m in mistakes),
             tuple(functions),
             seed,
+            None if answer_variables is None else tuple(str(name) for name in answer_variables),
         )
         with self._lock:
             data = self._call(request)
@@ -90,7 +96,12 @@ class GradingService:
         return Verdict.from_dict(data)
 
     def grade_exercise(self, lesson: Any, exercise: Any, answer: str) -> Verdict:
-        """Grade a learner's answer to one of a lesson's exercises (its symbols, definitions, mistakes)."""
+        """Grade a learner's answer to one of a lesson's exercises (its symbols, definitions, mistakes).
+
+        The answer may use only the exercise's ``variables`` when it lists them (another name is an
+        "unknown name ... did you mean" error); the expected answer and the listed mistakes read with
+        all the lesson's symbols, and the lesson's definitions apply to both sides.
+        """
         from studybuddy.core.grading.verdict import ListedMistake
 
         variables = [(s.name, s.domain, tuple(s.shape) if s.shape else None) for s in lesson.symbols]
@@ -100,6 +111,7 @@ class GradingService:
             variables,
             definitions={name: str(text) for name, text in lesson.definitions},
             mistakes=[ListedMistake(str(m.answer), m.feedback) for m in exercise.mistakes],
+            answer_variables=getattr(exercise, "variables", None),
         )
 
     def close(self) -> None:
@@ -238,6 +250,7 @@ def _worker_main(connection: Connection, proof_budget: float, stall_on: str | No
                 mistakes=[ListedMistake(answer, feedback) for answer, feedback in request.mistakes],
                 functions=request.functions,
                 seed=request.seed,
+                answer_variables=request.answer_variables,
                 proof_guard=AlarmGuard,
             )
         except ExprError as error:  # a bad symbol table: the request itself is unusable

@@ -26,16 +26,21 @@ def grade(
     mistakes: Sequence[ListedMistake] = (),
     seed: int = 0,
     functions: Collection[str] = (),
+    answer_variables: Collection[str] | None = None,
     proof_guard: ProofGuard = contextlib.nullcontext,
 ) -> Verdict:
     """Grade ``answer`` against ``expected``; every name in ``definitions`` is replaced in both first.
 
-    ``functions`` names undefined functions (``f`` in ``f(x)``, SymPy-style input only). Never raises for
-    bad input: an unreadable answer is an ``invalid`` verdict carrying the ExprError.
+    ``answer_variables`` limits the names the answer may use (an exercise's ``variables``): any other
+    name is an "unknown name ... did you mean" error, while ``expected``, the mistakes and the
+    definitions still read with the whole ``table``. ``functions`` names undefined functions (``f`` in
+    ``f(x)``, SymPy-style input only). Never raises for bad input: an unreadable answer is an
+    ``invalid`` verdict carrying the ExprError.
     """
     started = time.perf_counter()
     key = (table.variables, tuple(sorted(definitions.items())), tuple(sorted(functions)))
-    verdict = _grade(answer, expected, table, key, mistakes, seed, proof_guard)
+    allowed = None if answer_variables is None else tuple(sorted(set(answer_variables)))
+    verdict = _grade(answer, expected, table, key, allowed, mistakes, seed, proof_guard)
     return verdict.with_ms((time.perf_counter() - started) * 1000)
 
 
@@ -44,6 +49,7 @@ def _grade(
     expected: str,
     table: SymbolTable,
     key: tuple[tuple[Variable, ...], tuple[tuple[str, str], ...], tuple[str, ...]],
+    allowed: tuple[str, ...] | None,
     mistakes: Sequence[ListedMistake],
     seed: int,
     proof_guard: ProofGuard,
@@ -53,7 +59,7 @@ def _grade(
     except ExprError as error:
         return invalid(error, prefix="the expected answer is unreadable: ")
     try:
-        answer_expr = prepared(answer, *key)
+        answer_expr = prepared(answer, *key, allowed)
     except ExprError as error:
         return invalid(error)
     verdict = equivalent_exprs(answer_expr, expected_expr, table, seed=seed, proof_guard=proof_guard)
@@ -97,10 +103,15 @@ def prepared(
     variables: tuple[Variable, ...],
     definitions: tuple[tuple[str, str], ...],
     functions: tuple[str, ...] = (),
+    allowed: tuple[str, ...] | None = None,
 ) -> sympy.Basic:
-    """``text`` parsed, with every defined name replaced by its definition (cached: questions repeat)."""
+    """``text`` parsed, with every defined name replaced by its definition (cached: questions repeat).
+
+    ``allowed``: the only variable names ``text`` may use (None: all of ``variables``).
+    """
     table = _table(variables)
-    expr = parse_expression(text, table, functions=functions)
+    readable = table if allowed is None else _table(tuple(v for v in variables if v.name in allowed))
+    expr = parse_expression(text, readable, functions=functions)
     return substitute_definitions(expr, table, definitions) if definitions else expr
 
 
