@@ -134,9 +134,37 @@ def test_caret_points_at_the_typed_column_in_unicode_rich_input() -> None:
     assert error.pointer().splitlines()[1] == " " * 9 + "^^"
 
 
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("sin x", sympy.sin(x)),
+        ("ln 2", sympy.log(2)),
+        ("log x", sympy.log(x)),
+        ("exp x", sympy.exp(x)),
+        ("sqrt 2", sympy.sqrt(2)),
+        ("sin 2x", sympy.sin(2 * x)),
+        ("ln 2x", sympy.log(2 * x)),
+        ("sin x cos x", sympy.sin(x) * sympy.cos(x)),
+        ("2 sin x + 1", 2 * sympy.sin(x) + 1),
+        ("tanh lam", sympy.tanh(lam)),
+        ("sin x * y", sympy.sin(x) * y),
+    ],
+)
+def test_a_function_applies_to_the_one_atom_after_it(typed: str, expected: sympy.Basic) -> None:
+    assert parse(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["sin x^2", "sin x/2", "sin x y", "sin xy", "sin x (x + 1)", "sin 2x y"])
+def test_a_function_without_parentheses_that_reads_two_ways_is_refused(typed: str) -> None:
+    with pytest.raises(ExprError, match="put the argument of sin in parentheses") as caught:
+        parse(typed)
+    assert caught.value.start == 0 and "can be read two ways" in caught.value.message
+
+
 def test_function_without_parentheses_is_explained() -> None:
-    with pytest.raises(ExprError, match="sin needs parentheses"):
-        parse("sin x")
+    for typed in ("sin -x", "sin", "Max x"):
+        with pytest.raises(ExprError, match="needs parentheses"):
+            parse(typed)
     with pytest.raises(ExprError) as caught:
         parse("sinx")
     assert caught.value.suggestion == "sin(x)"

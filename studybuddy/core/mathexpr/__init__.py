@@ -21,6 +21,7 @@ from studybuddy.core.mathexpr.names import (
     spelled_greek,
 )
 from studybuddy.core.mathexpr.normalize import normalize
+from studybuddy.core.mathexpr.prefix import wrap_prefix_arguments
 from studybuddy.core.mathexpr.symbols import Domain, SymbolTable, Variable
 from studybuddy.core.mathexpr.tokenizer import Resolver, canonicalize, lex
 
@@ -67,7 +68,8 @@ def parse_expression(
     resolver = Resolver(
         source, text, table, allow_undefined_functions=allow_undefined_functions, functions=functions
     )
-    canonical = canonicalize(resolver.pieces(raws), text, max_depth=limits.max_depth)
+    pieces = wrap_prefix_arguments(resolver.pieces(raws), text)
+    canonical = canonicalize(pieces, text, max_depth=limits.max_depth)
     return Builder(canonical, text, table, limits).build()
 
 

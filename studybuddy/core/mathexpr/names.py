@@ -28,6 +28,14 @@ FUNCTION_ALIASES: dict[str, str] = {
     "kron": "kron", "hadamard": "hadamard", "sum": "sum", "norm": "norm", "det": "det", "inv": "inv",
 }  # fmt: skip
 
+# Functions of one argument that may be written without parentheses before a single atom: `sin x`,
+# `ln 2`, `sin 2x` (see prefix.py). Canonical spellings.
+PREFIX_FUNCTIONS = frozenset({
+    "exp", "log", "sqrt", "cbrt", "sin", "cos", "tan", "cot", "sec", "csc", "asin", "acos", "atan",
+    "acot", "asec", "acsc", "sinh", "cosh", "tanh", "coth", "sech", "csch", "asinh", "acosh", "atanh",
+    "acoth", "asech", "acsch", "Abs", "sign", "floor", "ceiling", "factorial",
+})  # fmt: skip
+
 # Constants: Euler's number, pi, the imaginary unit, infinity.
 CONSTANT_ALIASES: dict[str, str] = {"e": "E", "E": "E", "pi": "pi", "I": "I", "oo": "oo"}
 
