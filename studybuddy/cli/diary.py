@@ -211,13 +211,21 @@ def _print_import_report(report: ImportReport) -> None:
 
 
 def _edit(args: argparse.Namespace) -> int:
+    from studybuddy.services.context import StudyContext
     from studybuddy.storage.diary_files import DiaryConflict
+    from studybuddy.storage.paths import make_cache_dir
 
-    service = _service(args)
+    context = StudyContext.open(args.home)
+    service = context.diary
     day = service.parse_day(args.date)
     draft = service.open_draft(day)
     editor = _editor_command()
-    handle, name = tempfile.mkstemp(prefix=f"studybuddy-{day.isoformat()}-", suffix=".md")
+    # The copy for the editor lives in the study home, not the system's temp folder: if the save
+    # fails it is kept for the user, and a reboot must not wipe it.
+    make_cache_dir(context.home.drafts_dir)
+    handle, name = tempfile.mkstemp(
+        prefix=f"{day.isoformat()}-", suffix=".md", dir=context.home.drafts_dir
+    )
     scratch = Path(name)
     with os.fdopen(handle, "w", encoding="utf-8") as out:
         out.write(draft.text)

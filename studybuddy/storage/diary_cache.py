@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from studybuddy.core.diary_search import DiaryIndex
+from studybuddy.storage.paths import make_cache_dir
 
 CACHE_NAME = "diary-index.json"
 MAGIC = b"studybuddy-diary-index"
@@ -93,7 +94,7 @@ def save_index(path: Path, folder: Path, index: DiaryIndex, stamps: Mapping[date
     }
     payload = json.dumps(saved, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_cache_dir(path.parent)
         descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError:  # a read-only or full disk: searches still work, they build the index themselves
         return False

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from studybuddy import __version__
 from studybuddy.core.lessons import LessonError, LessonSummary, Location
+from studybuddy.storage.paths import make_cache_dir
 
 if TYPE_CHECKING:
     from studybuddy.storage.lesson_library import LessonFile
@@ -56,7 +57,7 @@ class LessonCache:
             return
         document = {"version": self.version, "lessons": self._entries}
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            make_cache_dir(self.path.parent)
             handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".lesson-index-", suffix=".tmp")
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
                 json.dump(document, stream, separators=(",", ":"))

@@ -38,6 +38,21 @@ class StudyHome:
     def cache_dir(self) -> Path:
         return self.root / ".cache"
 
+    @property
+    def drafts_dir(self) -> Path:
+        """Where `diary edit` keeps the copy it hands to $EDITOR (kept if the save fails)."""
+        return self.cache_dir / "drafts"
+
+
+def make_cache_dir(folder: Path) -> None:
+    """Create a cache folder (or one inside it) with a .gitignore, so a study home the user keeps
+    in git never shows studybuddy's caches as untracked files."""
+    folder.mkdir(parents=True, exist_ok=True)
+    cache_root = next((p for p in (folder, *folder.parents) if p.name == ".cache"), folder)
+    ignore = cache_root / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# studybuddy's caches: safe to delete, never worth committing\n*\n")
+
 
 def resolve_home(
     cli_home: str | None,

@@ -142,7 +142,12 @@ def test_a_failing_editor_saves_nothing_and_keeps_the_text(
     monkeypatch.setenv("VISUAL", fake_editor(tmp_path, "path.write_text('half')\nraise SystemExit(3)\n"))
     assert run(home, "edit") == 1
     assert (home / "diary" / "2025-07-09.md").read_text() == "before\n"
-    assert "exited with status 3; nothing was saved" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "exited with status 3; nothing was saved" in err
+    # The edited text survives in the study home (not the system temp folder), out of git's way.
+    kept = list((home / ".cache" / "drafts").glob("2025-07-09-*.md"))
+    assert [path.read_text() for path in kept] == ["half"] and str(kept[0]) in err
+    assert (home / ".cache" / ".gitignore").read_text().endswith("*\n")
 
 
 def test_any_diary_command_removes_what_a_killed_save_left_behind(home: Path) -> None:
