@@ -37,6 +37,36 @@ def entry_file_name(day: date) -> str:
     return f"{day.isoformat()}.md"
 
 
+# Diaries are imported from elsewhere: front matter that could hang the loader (an alias bomb) or
+# crash it (libyaml's composer recurses, and segfaults near 30,000 nested brackets) is not parsed.
+_FRONT_MATTER_MAX_CHARS = 64 * 1024
+_FRONT_MATTER_MAX_DEPTH = 32
+_OPENERS = (
+    yaml.BlockMappingStartToken,
+    yaml.BlockSequenceStartToken,
+    yaml.FlowMappingStartToken,
+    yaml.FlowSequenceStartToken,
+)
+_CLOSERS = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+
+
+def _unsafe_front_matter(text: str) -> str | None:
+    """Why this YAML must not be loaded, or None. Scanning tokens does not recurse, so it is safe."""
+    if len(text) > _FRONT_MATTER_MAX_CHARS:
+        return f"is over {_FRONT_MATTER_MAX_CHARS // 1024} KiB"
+    depth = 0
+    for token in yaml.scan(text, Loader=_SAFE_LOADER):
+        if isinstance(token, (yaml.AnchorToken, yaml.AliasToken, yaml.TagToken)):
+            return "uses YAML anchors, aliases or tags, which a diary never needs"
+        if isinstance(token, _OPENERS):
+            depth += 1
+            if depth > _FRONT_MATTER_MAX_DEPTH:
+                return f"is nested more than {_FRONT_MATTER_MAX_DEPTH} levels deep"
+        elif isinstance(token, _CLOSERS):
+            depth -= 1
+    return None
+
+
 @dataclass(frozen=True)
 class DiaryEntry:
     day: date
@@ -59,7 +89,10 @@ class DiaryEntry:
         if not match:
             return {}, None
         try:
-            loaded = yaml.load(match.group(1), Loader=_SAFE_LOADER)
+            refusal = _unsafe_front_matter(match.group(1))
+            if refusal:
+                return {}, f"front matter {refusal}; it is kept as written"
+            loaded = yaml.load(match.group(1), Loader=_SAFE_LOADER)  # safe: a safe loader, vetted above
         except yaml.YAMLError as error:
             problem = str(getattr(error, "problem", None) or error)
             return {}, f"front matter is not valid YAML ({problem}); it is kept as written"

@@ -2,6 +2,7 @@
 
 import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -171,3 +172,21 @@ def test_words_and_tags_of_tricky_text() -> None:
     assert words(text) == {"don't", "mix", "snake", "case", "naïve", "über", "words", "x", "y", "ml", "ops",
                            "c2", "code", "in", "after"}  # fmt: skip
     assert DiaryEntry(DAY, text).tags == ("ml/ops", "c2", "after")
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "problem"),
+    [
+        ("a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n", "anchors, aliases or tags"),
+        ("x: !!python/object/apply:os.system ['touch /tmp/sb-pwned']\n", "anchors, aliases or tags"),
+        ("x: " + "[" * 30_000 + "]" * 30_000 + "\n", "nested more than 32 levels"),
+        ("x: '" + "a" * 70_000 + "'\n", "over 64 KiB"),
+    ],
+    ids=["alias bomb", "python tag", "30,000 brackets", "huge"],
+)
+def test_hostile_front_matter_is_kept_as_written_and_never_loaded(front_matter: str, problem: str) -> None:
+    entry = DiaryEntry(date(2025, 7, 6), f"---\n{front_matter}---\nsoftmax #ml\n")
+    assert entry.front_matter == {}
+    assert entry.front_matter_problem is not None and problem in entry.front_matter_problem
+    assert entry.body == "softmax #ml\n" and entry.tags == ("ml",)
+    assert not Path("/tmp/sb-pwned").exists()
