@@ -46,6 +46,7 @@ def parse_expression(
     limits: Limits = _DEFAULT_LIMITS,
     allow_undefined_functions: bool = False,
     functions: Collection[str] = (),
+    evaluate: bool = True,
 ) -> sympy.Basic:
     """Parse typed math into a SymPy expression over ``table``'s symbols; ExprError otherwise.
 
@@ -53,6 +54,8 @@ def parse_expression(
     function (``f(x)`` -> ``sympy.Function("f")(x)``); ``functions`` names such functions explicitly,
     and then ``f(x)`` is an application even when ``f`` is also a variable. Both are for SymPy-style
     text such as the equivalence tool reads, never for lessons (where ``x(x+1)`` is a product).
+    ``evaluate=False`` keeps the expression as written (``x + x`` stays a sum of two terms): for
+    pretty-printing only, never for mathematics.
     """
     if not isinstance(text, str):
         raise ExprError("an expression must be text")
@@ -70,7 +73,13 @@ def parse_expression(
     )
     pieces = wrap_prefix_arguments(resolver.pieces(raws), text)
     canonical = canonicalize(pieces, text, max_depth=limits.max_depth)
-    return Builder(canonical, text, table, limits).build()
+    built = Builder(canonical, text, table, limits).build()  # the cost limits judge evaluated values
+    if evaluate:
+        return built
+    from studybuddy.core.mathexpr.unevaluated import flattened
+
+    with sympy.evaluate(False):  # display only: the text passed every limit above, now keep its shape
+        return flattened(Builder(canonical, text, table, limits).build())
 
 
 def _names_used(text: str) -> list[tuple[str, bool, bool]]:
