@@ -44,6 +44,23 @@ class _Request:
     answer_variables: tuple[str, ...] | None = None
 
 
+@dataclass(frozen=True)
+class _MathRequest:
+    """One of the TUI's requests (a preview, a lesson's steps, a step mark, a numeric check)."""
+
+    kind: str  # a name in studybuddy.services.math_requests.HANDLERS
+    args: tuple[Any, ...]  # plain data or a Lesson (it pickles without its parsed math)
+
+    def run(self) -> dict[str, Any]:  # in the worker process
+        from studybuddy.services.math_requests import answer
+
+        return answer(self.kind, self.args)
+
+
+class MathTimeout(StudybuddyError):
+    """The worker overran the time limit on a preview, step or check (it was replaced)."""
+
+
 class GradingService:
     """Grades answers in a killable worker process (see the module docstring)."""
 
@@ -113,6 +130,52 @@ class GradingService:
             mistakes=[ListedMistake(str(m.answer), m.feedback) for m in exercise.mistakes],
             answer_variables=getattr(exercise, "variables", None),
         )
+
+    # --- the TUI's math: the app's process never imports SymPy or NumPy ------------------------------
+
+    def is_ready(self) -> bool:
+        """True once the worker has imported SymPy and answers at once; never blocks."""
+        if not self._lock.acquire(blocking=False):
+            return self._ready  # a request is running; it is still starting the worker if not ready
+        try:
+            connection = self._connection
+            if not self._ready and connection is not None and connection.poll(0):
+                try:
+                    connection.recv()  # the worker's "ready"
+                except (EOFError, OSError):
+                    self._stop()
+                    return False
+                self._ready = True
+            return self._ready
+        finally:
+            self._lock.release()
+
+    def preview(self, text: str, variables: Iterable[Any]) -> dict[str, Any]:
+        """What an answer box shows: ``pretty`` (unicode), or ``message``, ``pointer`` (the text with
+        carets under the error), ``start`` and ``end``."""
+        return self._math("preview", text, tuple(_plain_variable(v) for v in variables))
+
+    def lesson_steps(self, lesson: Any) -> list[str]:
+        """Each derivation step of ``lesson`` pretty-printed as written (not simplified by SymPy)."""
+        return list(self._math("lesson_steps", lesson)["steps"])
+
+    def verify_step(self, lesson: Any, index: int) -> dict[str, Any]:
+        """``mark`` ("start", "checked" or "failed") and ``message`` for derivation step ``index``."""
+        return self._math("verify_step", lesson, index)
+
+    def numeric_check(self, lesson: Any, check_id: str) -> dict[str, Any]:
+        """A numeric check of ``lesson``: ``passed``, ``summary`` and the figures in ``rows`` (for a
+        gradient, per variable: ``analytic``, ``numeric``, ``relative_error``, ``rating``)."""
+        return self._math("numeric_check", lesson, check_id)
+
+    def _math(self, kind: str, *args: Any) -> Any:
+        with self._lock:
+            data = self._call(_MathRequest(kind, args))  # type: ignore[arg-type]
+        if "math" in data:
+            return data["math"]
+        if "math_error" in data:
+            raise StudybuddyError(data["math_error"])
+        raise MathTimeout(f"the math engine took longer than {self.timeout:g} s and was restarted")
 
     def close(self) -> None:
         with self._lock:
@@ -235,6 +298,9 @@ def _worker_main(connection: Connection, proof_budget: float, stall_on: str | No
             request_id, request = connection.recv()
         except (EOFError, OSError):
             return  # the parent closed the pipe
+        if isinstance(request, _MathRequest):  # the TUI's previews, steps and checks
+            connection.send((request_id, request.run()))
+            continue
         if stall_on is not None and request.answer == stall_on:
             time.sleep(3600)  # test seam: a request that never finishes (in the worker only)
         started = time.perf_counter()
