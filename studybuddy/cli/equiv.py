@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator
 from typing import IO, Any
 
 EXIT_EQUIVALENT, EXIT_DIFFERENT, EXIT_UNDECIDED = 0, 1, 2
@@ -62,10 +61,10 @@ def run(args: argparse.Namespace) -> int:
             )
         with GradingService(timeout=args.timeout) as service:
             if args.jsonl == "-":
-                grade_lines(service, sys.stdin, sys.stdout)
+                grade_lines(service, sys.stdin.buffer, sys.stdout)
             else:
                 try:
-                    with open(args.jsonl, encoding="utf-8") as lines:
+                    with open(args.jsonl, "rb") as lines:
                         grade_lines(service, lines, sys.stdout)
                 except OSError as error:
                     raise StudybuddyError(f"cannot read {args.jsonl}: {error.strerror}") from None
@@ -108,10 +107,17 @@ def grade_one(args: argparse.Namespace) -> int:
     return {"equivalent": EXIT_EQUIVALENT, "different": EXIT_DIFFERENT}.get(verdict.kind, EXIT_UNDECIDED)
 
 
-def grade_lines(service: Any, lines: IO[str], out: IO[str]) -> None:
-    """One output row per input line (blank lines included, as invalid rows), flushed as it goes."""
-    for number, line in _numbered(lines):
-        out.write(json.dumps(grade_line(service, line, number), ensure_ascii=False) + "\n")
+def grade_lines(service: Any, lines: IO[bytes], out: IO[str]) -> None:
+    """One output row per input line (blank or undecodable lines included, as invalid rows), flushed
+    as it goes. Lines are decoded one by one, so one line that is not UTF-8 spoils only its own row."""
+    for number, raw in enumerate(lines, start=1):
+        try:
+            line = raw.decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError as error:
+            row = _invalid_row(number, f"line {number} is not UTF-8 text (byte {error.start + 1})")
+        else:
+            row = grade_line(service, line, number)
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
         out.flush()
 
 
@@ -130,11 +136,6 @@ def grade_line(service: Any, line: str, number: int) -> dict[str, Any]:
         return _invalid_row(case_id, str(error), error)
     verdict = service.grade(case.student, case.teacher, case.variables, functions=case.functions)
     return _row(case.id, verdict.to_dict())
-
-
-def _numbered(lines: IO[str]) -> Iterator[tuple[int, str]]:
-    for number, line in enumerate(lines, start=1):
-        yield number, line.rstrip("\n")
 
 
 def _row(case_id: Any, data: dict[str, Any]) -> dict[str, Any]:

@@ -54,3 +54,24 @@ def test_jsonl_gives_one_row_per_line_in_order_and_survives_bad_lines(
     ]
     assert rows[3]["detail"] == "division by zero at column 3"
     assert all({"id", "verdict", "detail", "ms", "strength", "counterexample"} <= row.keys() for row in rows)
+
+
+def test_jsonl_a_line_that_is_not_utf8_is_an_invalid_row_and_the_rest_is_graded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cases = tmp_path / "cases.jsonl"
+    cases.write_bytes(
+        b'{"id": "before", "student": "2x", "teacher": "x + x"}\r\n'
+        b"\xff\xfe\x00 not text\n"
+        b'{"id": "after", "student": "x", "teacher": "2x"}\n'
+    )
+
+    assert main(["equiv", "--jsonl", str(cases)]) == 0
+
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(row["id"], row["verdict"]) for row in rows] == [
+        ("before", "equivalent"),
+        (2, "invalid"),
+        ("after", "different"),
+    ]
+    assert rows[1]["detail"] == "line 2 is not UTF-8 text (byte 1)"
