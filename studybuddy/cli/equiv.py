@@ -7,6 +7,8 @@ import json
 import sys
 from typing import IO, Any
 
+from studybuddy.cli.options import positive_seconds
+
 EXIT_EQUIVALENT, EXIT_DIFFERENT, EXIT_UNDECIDED = 0, 1, 2
 
 EPILOG = """\
@@ -45,7 +47,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--json", action="store_true", help="print the verdict as one JSON object")
     parser.add_argument("--jsonl", metavar="FILE", help="grade every JSON line of FILE (- for stdin)")
     parser.add_argument(
-        "--timeout", type=float, default=2.0, metavar="SECONDS", help="time limit per comparison (default 2)"
+        "--timeout",
+        type=positive_seconds,
+        default=2.0,
+        metavar="SECONDS",
+        help="time limit per comparison (default 2)",
     )
     parser.set_defaults(handler=run, equiv_parser=parser)
 

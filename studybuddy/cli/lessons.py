@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from studybuddy.cli.options import positive_count, positive_seconds
+
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("lessons", help="check lesson files and list the lesson library")
@@ -25,13 +27,17 @@ def register(subparsers: Any) -> None:
     )
     check.add_argument(
         "--timeout",
-        type=float,
+        type=positive_seconds,
         default=10.0,
         metavar="SECONDS",
         help="time limit per checked item (default 10)",
     )
     check.add_argument(
-        "--workers", type=int, default=None, metavar="N", help="lessons checked in parallel"
+        "--workers",
+        type=positive_count,
+        default=None,
+        metavar="N",
+        help="lessons checked in parallel (default: the number of CPUs, at most 4)",
     )
     check.add_argument(
         "-v", "--verbose", action="store_true", help="show every item, not only failures"

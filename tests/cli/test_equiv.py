@@ -75,3 +75,13 @@ def test_jsonl_a_line_that_is_not_utf8_is_an_invalid_row_and_the_rest_is_graded(
         ("after", "different"),
     ]
     assert rows[1]["detail"] == "line 2 is not UTF-8 text (byte 1)"
+
+
+@pytest.mark.parametrize("limit", ["0", "-1", "nan", "inf", "soon"])
+def test_a_time_limit_that_cannot_be_met_is_a_usage_error(
+    limit: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["equiv", "x", "x", "--timeout", limit])
+    assert exited.value.code == 2
+    assert "--timeout" in capsys.readouterr().err

@@ -47,3 +47,22 @@ def test_list_shows_the_users_lessons_and_broken_files(
     mine = rows["mine.yaml"]
     assert mine["status"] == "broken"  # the bundled library already has the id sigmoid-derivative
     assert "is already used by" in mine["error"]
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "says"),
+    [
+        ("--timeout", "0", "more than 0 seconds"),
+        ("--timeout", "-3", "more than 0 seconds"),
+        ("--workers", "0", "at least 1"),
+        ("--workers", "two", "not a whole number"),
+    ],
+)
+def test_check_refuses_a_time_limit_or_worker_count_that_makes_no_sense(
+    option: str, value: str, says: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["lessons", "check", option, value])
+    assert exited.value.code == 2
+    error = capsys.readouterr().err
+    assert option in error and says in error

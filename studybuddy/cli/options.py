@@ -1,0 +1,29 @@
+"""Option types shared by commands: argparse turns a bad value into a usage error, not a traceback
+or a silent nonsense (a 0 s time limit that fails every item, -1 workers taken as 1)."""
+
+from __future__ import annotations
+
+import argparse
+import math
+
+
+def positive_seconds(text: str) -> float:
+    """A time limit: a finite number of seconds above zero."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise argparse.ArgumentTypeError(f"a time limit must be more than 0 seconds, not {text}")
+    return seconds
+
+
+def positive_count(text: str) -> int:
+    """A count of at least 1 (workers, ...)."""
+    try:
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {count}")
+    return count
