@@ -16,14 +16,16 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widget import AwaitMount
 
 from studybuddy.core.clock import Clock
 from studybuddy.core.errors import StudybuddyError
 from studybuddy.services.context import StudyContext
+from studybuddy.ui.background_io import BackgroundIO
 from studybuddy.ui.commands import DiaryDayCommands, LessonCommands
+from studybuddy.ui.lesson_figures import LessonFiguresCache
 from studybuddy.ui.library import LibraryState
 from studybuddy.ui.screens.dashboard import DashboardScreen
-from studybuddy.ui.screens.help import HelpScreen
 from studybuddy.ui.services import AppServices
 from studybuddy.ui.timer_control import TimerControl
 from studybuddy.ui.timer_view import IDLE, TimerView
@@ -72,9 +74,12 @@ class StudyBuddyApp(App[None]):
         self.context = context
         self.clock: Clock = clock or context.clock
         self.services = AppServices(context, self.clock, **(services or {}))
+        self.io = BackgroundIO(self)
         self.timer = TimerControl(self, self.services, self.clock)
+        self.lesson_figures = LessonFiguresCache()
         self._background = background
-        _start_process_helper()
+        self._built_modes: set[str] = set()
+        self._switching_to_built_mode = False
         if context.config.keys:
             self.set_keymap(dict(context.config.keys))
 
@@ -115,15 +120,34 @@ class StudyBuddyApp(App[None]):
     def start_grading(self) -> None:
         """Spawn the grading worker process now, so the first answer is graded warm."""
         try:
+            _start_process_helper()
             self.services.get("grading").start()
         except (StudybuddyError, OSError) as error:  # the app still works without grading: say so, once
             self.call_from_thread(self.notify, f"Grading is unavailable: {error}", severity="error")
 
+    # ---- mode switches ----------------------------------------------------------------------------
+
+    def switch_mode(self, mode: str) -> AwaitMount:
+        self._switching_to_built_mode = mode in self._built_modes
+        try:
+            return super().switch_mode(mode)
+        finally:
+            self._switching_to_built_mode = False
+            self._built_modes.add(mode)
+
+    def delay_update(self, delay: float = 0.05) -> None:
+        """Textual holds every mode switch back 50 ms to hide a screen being composed; a section that
+        is already built has nothing to hide, so its key repaints at the next frame."""
+        if not self._switching_to_built_mode:
+            super().delay_update(delay)
+
     # ---- actions ----------------------------------------------------------------------------------
 
     def action_help(self) -> None:
+        from studybuddy.ui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.screen))
 
     def action_timer_toggle(self) -> None:
         self.timer.toggle()
@@ -150,15 +174,34 @@ class StudyBuddyApp(App[None]):
 
 
 def _start_process_helper() -> None:
-    """Start multiprocessing's resource tracker now, while ``sys.stderr`` is the real one.
+    """Start multiprocessing's resource tracker with the real ``sys.stderr``.
 
-    The tracker is started on the first spawn and hands it ``sys.stderr.fileno()``; once the app runs,
+    The tracker is started on the first spawn and hands it ``sys.stderr.fileno()``; while the app runs,
     Textual has replaced ``sys.stderr`` with a capture whose fileno() is -1, and that spawn (of the
-    grading worker) would fail with "bad value(s) in fds_to_keep".
+    grading worker) would fail with "bad value(s) in fds_to_keep". Starting the tracker costs ~20 ms,
+    so it runs after the first paint (in the grading start-up thread), with the real stream put back
+    for the moment it takes.
     """
+    import sys
     from multiprocessing import resource_tracker
 
-    resource_tracker.ensure_running()
+    captured = sys.stderr
+    real = sys.__stderr__
+    if real is None or captured is real or _has_fileno(captured):
+        resource_tracker.ensure_running()
+        return
+    sys.stderr = real
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        sys.stderr = captured
+
+
+def _has_fileno(stream: Any) -> bool:
+    try:
+        return int(stream.fileno()) >= 0
+    except (AttributeError, OSError, ValueError):
+        return False
 
 
 def _screen(module: str, name: str) -> Screen[Any]:

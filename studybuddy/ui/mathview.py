@@ -1,7 +1,7 @@
-"""Text for the terminal from the math engine: pretty-printed expressions and input previews.
+"""The math the screens show, asked of the grading worker process: the app never imports SymPy.
 
-Called from worker threads only: it imports SymPy on first use, and SymPy must stay off the UI thread
-and off the start-up path.
+Called from worker threads only (each call waits for the worker process). ``engine_ready`` never
+blocks: screens use it to say "loading the math engine…" while the worker imports SymPy.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from studybuddy.core.errors import StudybuddyError
+ENGINE_LOADING = "Loading the math engine…"
 
 
 @dataclass(frozen=True)
@@ -20,30 +20,28 @@ class Preview:
     pretty: str | None = None
     pointer: str | None = None
     message: str | None = None
+    loading: bool = False  # the worker is still starting: the preview comes when it is ready
 
 
-def pretty(expression: Any) -> str:
-    import sympy  # safe: printing only, nothing is parsed here
-
-    return str(sympy.pretty(expression, use_unicode=True, wrap_line=False))
-
-
-def pretty_source(text: str, table: Any) -> str:
-    """A lesson's expression, parsed by the project's own parser and pretty-printed; the raw text if bad."""
-    from studybuddy.core.mathexpr import parse_expression
-
-    try:
-        return pretty(parse_expression(text, table))
-    except StudybuddyError:
-        return text
+def engine_ready(grading: Any) -> bool:
+    ready = getattr(grading, "is_ready", None)
+    return True if ready is None else bool(ready())
 
 
-def preview_answer(text: str, table: Any) -> Preview:
-    from studybuddy.core.mathexpr import ExprError, parse_expression
+def plain_variables(lesson: Any, exercise: Any = None) -> list[tuple[str, str, tuple[int, ...] | None]]:
+    """The lesson's symbols as plain data; for an exercise that lists its variables, only those."""
+    allowed = getattr(exercise, "variables", None)
+    return [
+        (spec.name, spec.domain, tuple(spec.shape) if spec.shape else None)
+        for spec in lesson.symbols
+        if allowed is None or spec.name in allowed
+    ]
 
+
+def preview_answer(grading: Any, text: str, variables: list[Any]) -> Preview:
     if not text.strip():
         return Preview(text)
-    try:
-        return Preview(text, pretty=pretty(parse_expression(text, table)))
-    except ExprError as error:
-        return Preview(text, pointer=error.pointer(), message=str(error))
+    data = grading.preview(text, variables)
+    if data.get("pretty") is not None:
+        return Preview(text, pretty=data["pretty"])
+    return Preview(text, pointer=data.get("pointer"), message=data.get("message"))

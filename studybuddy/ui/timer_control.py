@@ -4,17 +4,14 @@ The TimerService decides (what a session is, what is stored, when it is over); t
 presses into service calls and service state into the ``timer_view`` the bars show.
 
 Ticks compute the countdown from the clock alone, on the UI thread, without I/O. Every database call
-(actions, heartbeats, the finish) runs on one writer thread, so calls keep their order and a busy
-database never freezes a key press; each call is an async worker awaiting that thread, so the app
-(and a test) can wait for it like any other worker.
+(actions, heartbeats, the finish) runs on the app's one writer thread (``BackgroundIO``), so calls keep
+their order and a busy database never freezes a key press.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -38,7 +35,6 @@ class TimerControl:
         self._last_beat: datetime | None = None
         self._finishing = False
         self._beating = False
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="timer-writer")
 
     @property
     def service(self) -> Any:
@@ -146,12 +142,13 @@ class TimerControl:
 
     def final_heartbeat(self) -> None:
         """At exit (on the UI thread, the loop is going away): the last moment the session was seen."""
-        self._writer.shutdown(wait=True)
         if self.service is not None and self.app.timer_view.state == "running":
             # The app is closing and cannot show an error; a missed beat only means the session is
             # offered for recovery at the next start, with the time of the previous beat.
             with contextlib.suppress(StudybuddyError):
-                self.service.heartbeat()
+                self.app.io.run_now(self.service.heartbeat)
+        else:
+            self.app.io.run_now(lambda: None)  # the queued writes finish before the app goes
 
     # ---- plumbing ---------------------------------------------------------------------------------
 
@@ -165,20 +162,17 @@ class TimerControl:
             result = call()
             return result, self.service.status()
 
-        async def job() -> None:
-            loop = asyncio.get_running_loop()
-            try:
-                result, status = await loop.run_in_executor(self._writer, in_writer)
-            except StudybuddyError as error:
-                self._beating = self._finishing = False
-                self.app.notify(str(error), title="Timer", severity="error")
-                return
-            self._status = status
+        def done(outcome: tuple[Any, Any]) -> None:
+            result, self._status = outcome
             self.app.timer_view = self._view()
             if then is not None:
                 then(result)
 
-        self.app.run_worker(job, group="timer", name="timer-call")
+        def failed(error: StudybuddyError) -> None:
+            self._beating = self._finishing = False
+            self.app.notify(str(error), title="Timer", severity="error")
+
+        self.app.io.run(in_writer, done, failed=failed, group="timer")
 
     def _view(self) -> TimerView:
         status = self._status

@@ -5,18 +5,16 @@ Update after an intended change with `pytest tests/snapshot --snapshot-update` a
 
 from __future__ import annotations
 
+import pytest
+
 from studybuddy.core.grading.verdict import Diagnosis, Verdict
+from studybuddy.services.grading import GradingService
 from studybuddy.ui.app import StudyBuddyApp
 
 
-class FixedGrader:
-    """Always the same verdict, with a fixed time, so the quiz screen's look is deterministic."""
-
-    def start(self) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
+class FixedGrader(GradingService):
+    """Always the same verdict, with a fixed time, so the quiz screen's look is deterministic; the
+    lesson's steps, previews and checks come from the real worker process."""
 
     def grade(self, *args, **kwargs) -> Verdict:
         return Verdict(
@@ -28,8 +26,16 @@ class FixedGrader:
         )
 
 
-def make_app(context) -> StudyBuddyApp:
-    return StudyBuddyApp(context, clock=context.clock, services={"grading": FixedGrader()})
+@pytest.fixture(scope="module")
+def grader():
+    service = FixedGrader(timeout=5.0)
+    service.start()
+    yield service
+    service.close()
+
+
+def make_app(context, grader) -> StudyBuddyApp:
+    return StudyBuddyApp(context, clock=context.clock, services={"grading": grader})
 
 
 async def settle(pilot) -> None:
@@ -50,23 +56,23 @@ def after(*keys: str):
     return run_before
 
 
-def test_dashboard(snap_compare, history) -> None:
-    assert snap_compare(make_app(history), run_before=after())
+def test_dashboard(snap_compare, history, grader) -> None:
+    assert snap_compare(make_app(history, grader), run_before=after())
 
 
-def test_lesson_view_after_two_steps(snap_compare, history) -> None:
+def test_lesson_view_after_two_steps(snap_compare, history, grader) -> None:
     keys = ("f3", *"sigmoid", "enter", "enter", "n")
-    assert snap_compare(make_app(history), run_before=after(*keys))
+    assert snap_compare(make_app(history, grader), run_before=after(*keys))
 
 
-def test_quiz_with_a_diagnosed_wrong_answer(snap_compare, history) -> None:
+def test_quiz_with_a_diagnosed_wrong_answer(snap_compare, history, grader) -> None:
     keys = ("f3", *"sigmoid", "enter", "enter", "x", *"s(1+s)", "enter")
-    assert snap_compare(make_app(history), run_before=after(*keys))
+    assert snap_compare(make_app(history, grader), run_before=after(*keys))
 
 
-def test_diary_with_the_days_sessions(snap_compare, history) -> None:
-    assert snap_compare(make_app(history), run_before=after("f4"))
+def test_diary_with_the_days_sessions(snap_compare, history, grader) -> None:
+    assert snap_compare(make_app(history, grader), run_before=after("f4"))
 
 
-def test_progress(snap_compare, history) -> None:
-    assert snap_compare(make_app(history), run_before=after("f5"))
+def test_progress(snap_compare, history, grader) -> None:
+    assert snap_compare(make_app(history, grader), run_before=after("f5"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Header
@@ -20,7 +22,33 @@ class SectionScreen(Screen[None]):
         yield Header(show_clock=False, icon="∂")
         yield TimerBar()
         yield from self.compose_body()
-        yield Footer()
+        yield KeysFooter()
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError
+
+
+class KeysFooter(Footer):
+    """Textual's footer rebuilds its keys each time the screen's bindings are refreshed (every focus
+    change, every return to the screen): some 20 ms of a key press. This one rebuilds only when the
+    keys it would show changed."""
+
+    _shown: tuple[Any, ...] | None = None
+
+    def compose(self) -> ComposeResult:
+        if self._bindings_ready:
+            self._shown = _keys_shown(self.screen)
+        yield from super().compose()
+
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        if self._shown is not None and self._shown == _keys_shown(screen):
+            return
+        super().bindings_changed(screen)
+
+
+def _keys_shown(screen: Screen[Any]) -> tuple[Any, ...]:
+    return tuple(
+        (key, active.binding.action, active.binding.description, active.enabled, active.tooltip)
+        for key, active in screen.active_bindings.items()
+        if active.binding.show
+    )

@@ -1,4 +1,8 @@
-"""The first screen: the session and timer, today's diary entry, recent lessons, streak and the week."""
+"""The first screen: the session and timer, today's diary entry, recent lessons, streak and the week.
+
+It is on the start-up path, so it imports little: the diary excerpt is a Markdown widget mounted when
+the entry arrives (the worker thread imports it), and its data are read after the first paint.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Grid, Vertical
 from textual.message import Message
-from textual.widgets import Button, Label, Markdown, Static
+from textual.widgets import Button, Label, Static
 
 from studybuddy.core.errors import StudybuddyError
 from studybuddy.ui.screens.base import SectionScreen
@@ -22,7 +26,7 @@ class DashboardData:
     today: date
     last_session: str
     diary_excerpt: str | None
-    recent: list[str]
+    recent: list[tuple[str, int]]  # (lesson id, steps revealed), newest first
     streak_days: int
     week_minutes: int
     problems: list[str]
@@ -45,24 +49,24 @@ def gather_dashboard(app: Any, today: date) -> DashboardData:
     entry = attempt("diary", lambda: service(app, "diary").open_draft(today), None)
     summary = attempt("stats", lambda: service(app, "stats").summary(today), None)
     recent = attempt("lessons", lambda: service(app, "progress").recent_lessons(limit=5), [])
+    # Imported here, in this thread, so mounting the excerpt next does not import on the UI thread.
+    from textual.widgets import Markdown  # noqa: F401
+
     return DashboardData(
         today=today,
         last_session=describe_session(last),
         diary_excerpt=None if entry is None or not entry.text.strip() else entry.text.strip()[:600],
-        recent=[describe_recent(app, item) for item in recent],
+        recent=[(item.lesson_id, item.steps_revealed) for item in recent],
         streak_days=getattr(summary, "current_streak", 0),
         week_minutes=getattr(summary, "week_minutes", 0),
         problems=problems,
     )
 
 
-def describe_recent(app: Any, item: Any) -> str:
-    """``The sigmoid and its derivative: step 3`` (the id when the lesson is gone from the library)."""
-    try:
-        entry = service(app, "lessons").library().find(item.lesson_id)
-    except StudybuddyError:
-        entry = None
-    return f"{entry.title if entry else item.lesson_id}: step {item.steps_revealed}"
+def describe_recent(library: Any, lesson_id: str, steps: int) -> str:
+    """``The sigmoid and its derivative: step 3``; the id until the library is loaded (or if it is gone)."""
+    entry = library.by_id.get(lesson_id)
+    return f"{entry.title if entry else lesson_id}: step {steps}"
 
 
 def describe_session(session: Any) -> str:
@@ -88,39 +92,68 @@ class DashboardScreen(SectionScreen):
                 yield Static("Loading…", id="streak-text")
             with Vertical(classes="card", id="card-diary"):
                 yield Label("Today's diary", classes="card-title")
-                yield Markdown("Loading…", id="diary-excerpt")
+                yield Static("Loading…", id="diary-excerpt")
                 yield Button("Write", id="write-diary", compact=True)
             with Vertical(classes="card", id="card-recent"):
                 yield Label("Recent lessons", classes="card-title")
                 yield Static("Loading…", id="recent-text")
                 yield Button("Browse lessons", id="browse", compact=True)
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: DashboardData | None = None
+
     def on_mount(self) -> None:
-        self.load()
+        self.call_after_refresh(self.load)  # the first paint first
+        self.watch(self.app, "library", lambda _: self._show_recent(), init=False)
 
     def on_screen_resume(self) -> None:
-        self.load()
+        if self.data is not None:  # back from another section: the diary or the timer may have changed
+            self.load()
 
     @work(thread=True, exclusive=True, group="dashboard")
     def load(self) -> None:
         app: Any = self.app
         self.post_message(self.Loaded(gather_dashboard(app, app.clock.now().date())))
 
-    def on_dashboard_screen_loaded(self, message: Loaded) -> None:
-        data = message.data
+    async def on_dashboard_screen_loaded(self, message: Loaded) -> None:
+        data, before = message.data, self.data
+        self.data = data
+        for problem in data.problems:
+            self.notify(problem, severity="error")
+        if data == before:
+            return  # nothing changed: no repaint, and no Markdown parse on the UI thread
         self.query_one("#session-text", Static).update(data.last_session)
         self.query_one("#streak-text", Static).update(
             f"{data.streak_days} day{'s' if data.streak_days != 1 else ''} in a row\n"
             f"{data.week_minutes} min this week"
         )
-        self.query_one("#diary-excerpt", Markdown).update(
-            data.diary_excerpt or "*Nothing written today yet.* What did you learn?"
-        )
+        self._show_recent()
+        if before is None or data.diary_excerpt != before.diary_excerpt:
+            await self._show_excerpt(data.diary_excerpt)
+
+    async def _show_excerpt(self, excerpt: str | None) -> None:
+        from textual.widgets import Markdown
+
+        text = excerpt or "*Nothing written today yet.* What did you learn?"
+        shown = self.query_one("#diary-excerpt")
+        if isinstance(shown, Markdown):
+            await shown.update(text)
+        else:
+            card = self.query_one("#card-diary")
+            if not card.is_attached:  # the app is closing
+                return
+            await shown.remove()
+            await card.mount(Markdown(text, id="diary-excerpt"), before=1)
+
+    def _show_recent(self) -> None:
+        if self.data is None:
+            return
+        library: Any = self.app.library  # type: ignore[attr-defined]
+        lines = [describe_recent(library, lesson_id, steps) for lesson_id, steps in self.data.recent]
         self.query_one("#recent-text", Static).update(
-            "\n".join(data.recent) or "No lesson opened yet. Pick one in Lessons (F3)."
+            "\n".join(lines) or "No lesson opened yet. Pick one in Lessons (F3)."
         )
-        for problem in data.problems:
-            self.notify(problem, severity="error")
 
     @on(Button.Pressed, "#write-diary")
     def write_diary(self) -> None:

@@ -7,8 +7,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.dom import DOMNode
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Markdown
 
 INTRO = """\
@@ -28,24 +27,30 @@ then write down what you learned in the diary.
 class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,f1,q", "dismiss", "Close", id="help.close")]
 
+    def __init__(self, below: Screen[object]) -> None:
+        """``below``: the screen the help was asked from; its keys are the ones listed."""
+        super().__init__()
+        self.below = below
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog dialog-wide", id="help"):
-            yield Markdown(INTRO + self._key_table())
-
-    def _key_table(self) -> str:
-        """The app's keys and those of the screen under this one, with the user's remapping applied."""
-        remapped = dict(self.app.context.config.keys)
-        below = self.app.screen_stack[-2] if len(self.app.screen_stack) > 1 else None
-        rows = ["| key | what | id |", "| --- | --- | --- |"]
-        for binding in [*_bindings_of(self.app), *(_bindings_of(below) if below else [])]:
-            if binding.description:
-                key = remapped.get(binding.id, binding.key) if binding.id else binding.key
-                rows.append(f"| {key} | {binding.description} | {binding.id or ''} |")
-        return "\n".join(rows) + "\n\nPress **Esc** to close."
+            yield Markdown(INTRO + key_table(self.below))
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)
 
 
-def _bindings_of(node: DOMNode) -> list[Binding]:
-    return [b for b in type(node).BINDINGS if isinstance(b, Binding)]
+def key_table(screen: Screen[object]) -> str:
+    """The keys active on ``screen`` (its own, the focused widget's and the app's), as the user's keymap
+    binds them; one row per action, its keys joined."""
+    rows: dict[tuple[str, str, str], list[str]] = {}
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        if binding.description:
+            keys = rows.setdefault((binding.description, binding.action, binding.id or ""), [])
+            display = screen.app.get_key_display(binding)
+            if display not in keys:
+                keys.append(display)
+    lines = ["| key | what | id |", "| --- | --- | --- |"]
+    lines += [f"| {', '.join(keys)} | {what} | {key_id} |" for (what, _, key_id), keys in rows.items()]
+    return "\n".join(lines) + "\n\nPress **Esc** to close."

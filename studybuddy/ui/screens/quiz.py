@@ -1,7 +1,7 @@
 """A lesson's exercises: answer box with a live pretty preview, verdict and diagnosis, hints, solution.
 
-Parsing for the preview and grading both run in thread workers (grading itself in the grading service's
-worker process), so typing and the timer never wait for SymPy.
+The preview and the grading both run in the grading service's worker process, asked from thread
+workers, so typing and the timer never wait for SymPy (which this process never imports).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.widgets import Button, Input, Markdown, Static
 
 from studybuddy.core.errors import StudybuddyError
-from studybuddy.ui.mathview import Preview, preview_answer
+from studybuddy.ui.mathview import ENGINE_LOADING, Preview, engine_ready, plain_variables, preview_answer
 from studybuddy.ui.screens.base import SectionScreen
 from studybuddy.ui.services import service
 from studybuddy.ui.widgets.expression_preview import ExpressionPreview
@@ -125,17 +125,27 @@ class QuizScreen(SectionScreen):
 
     @work(thread=True, exclusive=True, group="preview")
     def compute_preview(self, text: str) -> None:
-        self.post_message(self.PreviewReady(preview_answer(text, self.lesson.table_for(self.exercise))))
+        app: Any = self.app
+        try:
+            grading = service(app, "grading")
+            if text.strip() and not engine_ready(grading):
+                self.post_message(self.PreviewReady(Preview(text, loading=True)))
+            preview = preview_answer(grading, text, plain_variables(self.lesson, self.exercise))
+        except StudybuddyError as error:  # the engine is missing or timed out: say so under the box
+            preview = Preview(text, message=f"No preview: {error}")
+        self.post_message(self.PreviewReady(preview))
 
     def on_quiz_screen_preview_ready(self, message: PreviewReady) -> None:
         preview = message.preview
         if preview.text != self.query_one("#answer", Input).value:
             return  # typing moved on; a newer preview is coming
         widget = self.query_one("#answer-preview", ExpressionPreview)
-        if preview.pretty is not None:
+        if preview.loading:
+            widget.show_empty(f"{ENGINE_LOADING} The preview appears when it is ready.")
+        elif preview.pretty is not None:
             widget.show_pretty(preview.pretty)
-        elif preview.pointer is not None:
-            widget.show_error(preview.pointer, preview.message or "")
+        elif preview.pointer is not None or preview.message is not None:
+            widget.show_error(preview.pointer or preview.text, preview.message or "")
         else:
             widget.show_empty()
 
