@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -85,6 +86,11 @@ def _service(args: argparse.Namespace) -> DiaryService:
     return StudyContext.open(args.home).diary
 
 
+def _entries(count: int, kind: str = "") -> str:
+    """``1 entry``, ``3 new entries``."""
+    return f"{count} {kind}{'entry' if count == 1 else 'entries'}"
+
+
 def _print_json(value: Any) -> None:
     print(json.dumps(value, indent=2, ensure_ascii=False, default=str))
 
@@ -137,7 +143,7 @@ def _list(args: argparse.Namespace) -> int:
     for summary in summaries:
         minutes = "" if summary.minutes is None else f"  {summary.minutes:>4} min"
         print(f"{summary.day.isoformat()}  {summary.day:%a}{minutes}")
-    print(f"{len(summaries)} {'entry' if len(summaries) == 1 else 'entries'}")
+    print(_entries(len(summaries)))
     return 0
 
 
@@ -149,7 +155,7 @@ def _search(args: argparse.Namespace) -> int:
     else:
         for hit in hits:
             print(f"{hit.day.isoformat()}  {hit.snippet}")
-        print(f"{len(hits)} {'entry' if len(hits) == 1 else 'entries'} found")
+        print(f"{_entries(len(hits))} found")
     for day, reason in sorted(service.unreadable().items()):
         print(f"studybuddy: warning: skipped {day.isoformat()}: {reason}", file=sys.stderr)
     return 0
@@ -184,24 +190,24 @@ def _import(args: argparse.Namespace) -> int:
 def _print_import_report(report: ImportReport) -> None:
     plan = report.plan
     verb = "would write" if report.dry_run else "wrote"
-    print(f"{report.source}: {len(plan.entries)} {'entry' if len(plan.entries) == 1 else 'entries'} found")
+    print(f"{report.source}: {_entries(len(plan.entries))} found")
     if plan.date_range:
         first, last = plan.date_range
         print(f"  dates: {first.isoformat()} to {last.isoformat()}")
-    actions = list(report.written.values())
-    for action, label in (
-        ("new", f"{verb} {{}} new entries"),
-        ("merged", f"{verb} {{}} entries below an existing one (the existing text is kept)"),
-        ("already there", "skipped {} entries already in the diary"),
-    ):
-        if actions.count(action):
-            print("  " + label.format(actions.count(action)))
+    counts = Counter(report.written.values())
+    if counts["new"]:
+        print(f"  {verb} {_entries(counts['new'], 'new ')}")
+    if counts["merged"]:
+        print(f"  {verb} {_entries(counts['merged'])} below an existing one (the existing text is kept)")
+    if counts["already there"]:
+        print(f"  skipped {_entries(counts['already there'])} already in the diary")
     merged = [day.isoformat() for day, action in sorted(report.written.items()) if action == "merged"]
     if merged:
         print(f"    merged: {', '.join(merged)}")
     if plan.repairs:
         examples = ", ".join(f"{r.wrong} -> {r.right}" for r in list(dict.fromkeys(plan.repairs))[:5])
-        print(f"  repaired {len(plan.repairs)} mis-encoded characters (e.g. {examples})")
+        characters = "character" if len(plan.repairs) == 1 else "characters"
+        print(f"  repaired {len(plan.repairs)} mis-encoded {characters} (e.g. {examples})")
     for note in report.notes:
         print(f"  note: {note}")
     for piece in plan.unplaced:

@@ -66,7 +66,13 @@ class ImportPlan:
 
 
 def decode_diary(data: bytes) -> tuple[str, list[str]]:
-    """Text from a file's bytes: UTF-8 (with or without a BOM), else Windows-1252, said in a note."""
+    """Text from a file's bytes: UTF-8 (with or without a BOM), else Windows-1252, said in a note.
+    Bytes with a NUL are refused: read as Windows-1252 they would be imported as pages of gibberish."""
+    if b"\x00" in data:
+        raise DiaryImportError(
+            "this is not a text file (it holds NUL bytes: an image, a PDF, or text saved as UTF-16?); "
+            "import a Markdown file saved as UTF-8"
+        )
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as error:

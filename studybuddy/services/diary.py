@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from studybuddy.core.clock import Clock
 from studybuddy.core.dates import parse_date
 from studybuddy.core.diary import append_line, merge_below
-from studybuddy.core.diary_import import ImportPlan, decode_diary, plan_import
+from studybuddy.core.diary_import import DiaryImportError, ImportPlan, decode_diary, plan_import
 from studybuddy.core.diary_search import parse_query, snippet
 from studybuddy.core.errors import StudybuddyError
 from studybuddy.storage.diary_cache import CACHE_NAME as DIARY_INDEX_NAME
@@ -214,7 +214,10 @@ def _read_source(source: Path) -> tuple[str, list[str]]:
         raise StudybuddyError(f"{source} is a folder; give the Markdown file to import") from None
     except OSError as error:
         raise StudybuddyError(f"cannot read {source}: {error.strerror}") from error
-    return decode_diary(data)
+    try:
+        return decode_diary(data)
+    except DiaryImportError as error:
+        raise DiaryImportError(f"{source}: {error}") from None
 
 
 def _hours(minutes: int) -> str:

@@ -84,7 +84,7 @@ def test_import_dry_run_reports_and_writes_nothing(
     out = capsys.readouterr().out
     assert "2 entries found" in out and "dates: 2025-07-06 to 2025-07-08" in out
     assert "would write 2 new entries" in out
-    assert "repaired 1 mis-encoded characters (e.g. âœ… -> ✅)" in out
+    assert "repaired 1 mis-encoded character (e.g. âœ… -> ✅)" in out
     assert "not placed: lines 1-2" in out
     assert not (home / "diary").exists()
     assert run(home, "import", str(source), "--date", "2025-07-05") == 0
@@ -188,3 +188,24 @@ def test_list_and_export_show_the_minutes_studied_each_day(
     assert "## 2025-07-06 (Sunday) · 45 min studied" in exported
     assert "## 2025-07-04 (Friday) · 0 min studied" in exported
     assert "2 entries · 2025-07-04 to 2025-07-06 · 45 min of study" in exported
+
+
+def test_import_refuses_a_binary_file_and_writes_nothing(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    picture = tmp_path / "photo.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    assert run(home, "import", str(picture), "--date", "today") == 1
+    error = capsys.readouterr().err
+    assert f"{picture}: this is not a text file" in error
+    assert not (home / "diary").exists()
+
+
+def test_import_report_counts_one_entry_in_the_singular(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "one.md"
+    source.write_text("## 2025-07-06\nsoftmax\n")
+    assert run(home, "import", str(source)) == 0
+    out = capsys.readouterr().out
+    assert "1 entry found" in out and "wrote 1 new entry" in out
