@@ -130,10 +130,15 @@ def _entry_json(stored: Any) -> dict[str, Any]:
 
 
 def _list(args: argparse.Namespace) -> int:
-    service = _service(args)
+    from studybuddy.cli.database_notice import tell_if_database_set_aside
+    from studybuddy.services.context import StudyContext
+
+    context = StudyContext.open(args.home)
+    service = context.diary
     start = service.parse_day(args.start) if args.start else None
     end = service.parse_day(args.end) if args.end else None
     summaries = service.list(start, end)
+    tell_if_database_set_aside(context)  # opened for the study minutes
     if args.json:
         _print_json([{"date": s.day.isoformat(), "study_minutes": s.minutes} for s in summaries])
         return 0
@@ -162,7 +167,12 @@ def _search(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    document = _service(args).export()
+    from studybuddy.cli.database_notice import tell_if_database_set_aside
+    from studybuddy.services.context import StudyContext
+
+    context = StudyContext.open(args.home)
+    document = context.diary.export()
+    tell_if_database_set_aside(context)  # opened for the study minutes
     if args.output is None:
         sys.stdout.write(document)
         return 0

@@ -209,3 +209,25 @@ def test_import_report_counts_one_entry_in_the_singular(
     assert run(home, "import", str(source)) == 0
     out = capsys.readouterr().out
     assert "1 entry found" in out and "wrote 1 new entry" in out
+
+
+@pytest.mark.parametrize("command", [("list",), ("export",)])
+def test_list_and_export_tell_when_a_damaged_database_was_set_aside(
+    home: Path, command: tuple[str, ...], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(home, "add", "kept") == 0
+    (home / "studybuddy.sqlite3").write_bytes(b"this is no SQLite database, just damaged bytes" * 100)
+    capsys.readouterr()
+
+    assert run(home, *command) == 0
+
+    captured = capsys.readouterr()
+    assert "could not be used" in captured.err and "your diary is untouched" in captured.err
+    assert "2025-07-09" in captured.out
+    assert [p.name for p in home.glob("studybuddy.sqlite3.corrupt-*")] != []
+
+
+def test_adding_a_line_never_creates_the_database(home: Path) -> None:
+    assert run(home, "add", "no database needed") == 0
+    assert run(home, "list") == 0
+    assert not (home / "studybuddy.sqlite3").exists()
