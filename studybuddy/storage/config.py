@@ -66,10 +66,14 @@ def load_config(path: Path) -> Config:
     return _config_from_table(data, path)
 
 
+# What each TOML type is called in an error message (the file's words, not Python's).
+_KIND_NAMES = {str: "text in quotes", int: "a whole number", list: "a list [...]", dict: "a table"}
+
+
 def _config_from_table(data: Mapping[str, Any], path: Path) -> Config:
     def expect(value: Any, kind: type, where: str) -> Any:
         if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
-            raise ConfigError(f"{path}: {where} must be a {kind.__name__}, not {value!r}")
+            raise ConfigError(f"{path}: {where} must be {_KIND_NAMES[kind]}, not {value!r}")
         return value
 
     home = data.get("home")
