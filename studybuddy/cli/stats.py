@@ -50,11 +50,13 @@ def _stats(args: argparse.Namespace) -> int:
 
 
 def render_report(report: StatsReport, *, colour: bool = False, width: int = 80) -> list[str]:
+    from studybuddy.core.stats import study_time
+
     days = (report.end - report.start).days + 1
     streak = report.streaks
     lines = [
         f"Last {days} days ({report.start.isoformat()} to {report.end.isoformat()}): "
-        f"{duration(report.total_minutes)} on {report.days_studied} day{_s(report.days_studied)}",
+        f"{study_time(report.total_minutes)} on {report.days_studied} day{_s(report.days_studied)}",
         f"Streak: {streak.current} day{_s(streak.current)} (longest {streak.longest})",
         "",
     ]
@@ -64,14 +66,14 @@ def render_report(report: StatsReport, *, colour: bool = False, width: int = 80)
         most = max(report.minutes_by_subject.values())
         for subject, minutes in report.minutes_by_subject.items():
             bar = "█" * max(1, round(SUBJECT_BAR_WIDTH * minutes / most))
-            lines.append(f"  {subject:<{longest_name}}  {duration(minutes):>11}  {bar}")
+            lines.append(f"  {subject:<{longest_name}}  {study_time(minutes):>11}  {bar}")
         lines.append("")
     else:
         lines += ["No study time recorded in this window.", ""]
     if days <= 7:
         lines.append("By day")
         for day, minutes in report.minutes_by_day.items():
-            lines.append(f"  {day:%a %d %b}  {duration(minutes):>11}  {_cell(minutes, colour)}")
+            lines.append(f"  {day:%a %d %b}  {study_time(minutes):>11}  {_cell(minutes, colour)}")
         lines.append("")
     lines += render_heatmap(report.heatmap, colour=colour, width=width)
     return lines
@@ -79,7 +81,7 @@ def render_report(report: StatsReport, *, colour: bool = False, width: int = 80)
 
 def render_heatmap(heatmap: Heatmap, *, colour: bool = False, width: int = 80) -> list[str]:
     """Weekdays as rows, weeks as columns (oldest left), month names above the week they start in."""
-    from studybuddy.core.stats import LEVEL_MINUTES
+    from studybuddy.core.stats import LEVEL_MINUTES, study_time
 
     cell_width = 2 if 5 + 2 * heatmap.weeks <= width else 1
     mondays = heatmap.column_starts()
@@ -100,18 +102,11 @@ def render_heatmap(heatmap: Heatmap, *, colour: bool = False, width: int = 80) -
         cells = (" " + pad if cell is None else _shade(cell.level, colour) + pad for cell in row)
         lines.append(f"{WEEKDAYS[weekday]}  " + "".join(cells).rstrip())
     legend = (
-        f"{_shade(0, colour)} none  {_shade(1, colour)} under {duration(LEVEL_MINUTES[1])}  "
-        f"{_shade(2, colour)} under {duration(LEVEL_MINUTES[2])}  "
-        f"{_shade(3, colour)} under {duration(LEVEL_MINUTES[3])}  {_shade(4, colour)} more"
+        f"{_shade(0, colour)} none  {_shade(1, colour)} under {study_time(LEVEL_MINUTES[1])}  "
+        f"{_shade(2, colour)} under {study_time(LEVEL_MINUTES[2])}  "
+        f"{_shade(3, colour)} under {study_time(LEVEL_MINUTES[3])}  {_shade(4, colour)} more"
     )
     return [*lines, "", "     " + legend]
-
-
-def duration(minutes: int) -> str:
-    hours, rest = divmod(minutes, 60)
-    if not hours:
-        return f"{rest} min"
-    return f"{hours} h" if not rest else f"{hours} h {rest:02} min"
 
 
 def _cell(minutes: int, colour: bool) -> str:

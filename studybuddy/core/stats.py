@@ -25,6 +25,14 @@ class Window(StrEnum):
         return {Window.WEEK: 7, Window.MONTH: 30, Window.YEAR: 365}[self]
 
 
+def study_time(minutes: int) -> str:
+    """Minutes as people say them: ``45 min``, ``1 h``, ``2 h 05 min``."""
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h {rest:02} min" if rest else f"{hours} h"
+
+
 def window_range(window: Window, today: date) -> tuple[date, date]:
     """The last 7, 30 or 365 days, today included (rolling, so every window is full)."""
     return today - timedelta(days=window.days - 1), today

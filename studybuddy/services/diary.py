@@ -122,6 +122,8 @@ class DiaryService:
 
     def export(self) -> str:
         """All entries as one Markdown document, oldest first, each with that day's study minutes."""
+        from studybuddy.core.stats import study_time
+
         days = self.files.days()
         minutes = self._minutes(days)
         entries = [stored.entry for day in days if (stored := self.files.read(day)) is not None]
@@ -134,12 +136,12 @@ class DiaryService:
         if entries:
             summary.append(f"{entries[0].day.isoformat()} to {entries[-1].day.isoformat()}")
         if total is not None:
-            summary.append(f"{_hours(total)} of study")
+            summary.append(f"{study_time(total)} of study")
         lines += [" · ".join(summary), ""]
         for entry in entries:
             heading = f"## {entry.day.isoformat()} ({entry.day:%A})"
             if minutes is not None:
-                heading += f" · {_hours(minutes.get(entry.day, 0))} studied"
+                heading += f" · {study_time(minutes.get(entry.day, 0))} studied"
             lines += [heading, ""]
             if entry.front_matter.get("tags"):
                 lines += ["Tags: " + " ".join(f"#{tag}" for tag in entry.tags), ""]
@@ -218,10 +220,3 @@ def _read_source(source: Path) -> tuple[str, list[str]]:
         return decode_diary(data)
     except DiaryImportError as error:
         raise DiaryImportError(f"{source}: {error}") from None
-
-
-def _hours(minutes: int) -> str:
-    hours, rest = divmod(minutes, 60)
-    if not hours:
-        return f"{rest} min"
-    return f"{hours} h {rest:02d} min" if rest else f"{hours} h"

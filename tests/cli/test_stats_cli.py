@@ -6,7 +6,6 @@ from pathlib import Path
 import pytest
 
 from studybuddy.cli import main
-from studybuddy.cli.stats import duration
 
 
 @pytest.fixture(autouse=True)
@@ -67,10 +66,3 @@ def test_an_empty_home_says_so(tmp_path: Path, monkeypatch, capsys) -> None:
     assert main(["stats"]) == 0
     out = capsys.readouterr().out
     assert "0 min on 0 days" in out and "No study time recorded in this window." in out
-
-
-@pytest.mark.parametrize(
-    ("minutes", "text"), [(0, "0 min"), (45, "45 min"), (60, "1 h"), (125, "2 h 05 min")]
-)
-def test_durations_read_as_people_say_them(minutes: int, text: str) -> None:
-    assert duration(minutes) == text

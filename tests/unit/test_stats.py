@@ -12,6 +12,7 @@ from studybuddy.core.stats import (
     mastery,
     minutes_by_day,
     streaks,
+    study_time,
     whole_minutes,
     window_range,
 )
@@ -109,3 +110,10 @@ def test_mastery_counts_an_exercise_when_its_latest_answer_was_right() -> None:
     assert sigmoid.fraction() == 0.5
     assert sigmoid.fraction(exercises_in_lesson=4) == 0.25
     assert result["softmax"].fraction() == 1.0
+
+
+@pytest.mark.parametrize(
+    ("minutes", "text"), [(0, "0 min"), (45, "45 min"), (60, "1 h"), (125, "2 h 05 min")]
+)
+def test_study_time_reads_as_people_say_it(minutes: int, text: str) -> None:
+    assert study_time(minutes) == text
