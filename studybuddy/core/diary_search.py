@@ -34,9 +34,6 @@ class DiaryQuery:
     start: date | None = None
     end: date | None = None
 
-    def in_range(self, day: date) -> bool:
-        return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
-
 
 @dataclass
 class DiaryIndex:

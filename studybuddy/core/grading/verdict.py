@@ -41,10 +41,6 @@ class Verdict:
     error: ExprError | None = None
     ms: float = 0.0
 
-    @property
-    def is_correct(self) -> bool:
-        return self.kind == "equivalent"
-
     def with_ms(self, ms: float) -> Verdict:
         return replace(self, ms=ms)
 
