@@ -20,7 +20,8 @@ from typing import TextIO
 
 from studybuddy.core.clock import Clock
 from studybuddy.core.errors import StudybuddyError
-from studybuddy.services.timer import SessionView, TimerService
+from studybuddy.services.session_view import SessionView
+from studybuddy.services.timer import TimerService
 
 TICK_SECONDS = 0.2  # how soon a pause/stop from another shell shows, and the redraw rate
 BEAT_EVERY = timedelta(seconds=1)  # well inside the service's 5 s promise

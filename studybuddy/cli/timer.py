@@ -13,7 +13,8 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from studybuddy.services.context import StudyContext
-    from studybuddy.services.timer import SessionView, TimerService
+    from studybuddy.services.session_view import SessionView
+    from studybuddy.services.timer import TimerService
 
 # `--recover` and `timer recover` choices -> TimerService.recover's keep_until
 RECOVER_CHOICES = {"keep": "heartbeat", "planned-end": "planned_end", "discard": "discard"}

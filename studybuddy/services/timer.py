@@ -15,13 +15,12 @@ import os
 import socket
 import sqlite3
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from studybuddy.core.clock import Clock
 from studybuddy.core.rotation import next_subject
 from studybuddy.core.timer import KeepUntil, TimerError, TimerSession, TimerState
+from studybuddy.services.session_view import SessionView, TimerStatus
 from studybuddy.storage import sessions as rows
 from studybuddy.storage.database import Database
 from studybuddy.storage.sessions import Owner, SessionRecord
@@ -55,116 +54,6 @@ def this_process() -> Owner:
     return Owner(os.getpid(), socket.gethostname())
 
 
-@dataclass(frozen=True)
-class SessionView:
-    """A session as of one moment: what the countdown, `timer status` and the dashboard show."""
-
-    id: int
-    subject: str
-    lesson_id: str | None
-    day: date
-    state: str
-    planned_seconds: int
-    studied_seconds: float
-    remaining_seconds: float
-    progress: float
-    started_at: datetime
-    ended_at: datetime | None
-    last_heartbeat_at: datetime
-    owner_pid: int | None
-    interrupted: bool
-    exercises_tried: int
-    exercises_right: int
-    exercises_wrong: int
-    timer: TimerSession
-
-    @classmethod
-    def of(cls, record: SessionRecord, now: datetime, interrupted: bool = False) -> SessionView:
-        timer = record.timer
-        # An interrupted session's time is what its last heartbeat recorded, not "until now".
-        studied = record.studied_seconds if interrupted else timer.elapsed(now).total_seconds()
-        planned = int(timer.planned.total_seconds())
-        return cls(
-            id=record.id,
-            subject=record.subject,
-            lesson_id=record.lesson_id,
-            day=record.day,
-            state=record.state.value,
-            planned_seconds=planned,
-            studied_seconds=studied,
-            remaining_seconds=max(0.0, planned - studied),
-            progress=min(1.0, studied / planned),
-            started_at=record.started_at,
-            ended_at=timer.ended_at,
-            last_heartbeat_at=record.last_heartbeat_at,
-            owner_pid=record.owner.pid if record.owner else None,
-            interrupted=interrupted,
-            exercises_tried=record.exercises_tried,
-            exercises_right=record.exercises_right,
-            exercises_wrong=record.exercises_wrong,
-            timer=timer,
-        )
-
-    @property
-    def is_open(self) -> bool:
-        return TimerState(self.state).is_open
-
-    def remaining_at(self, now: datetime) -> float:
-        """Seconds left at ``now`` (for a countdown redrawn between reads)."""
-        return self.timer.remaining(now).total_seconds()
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "subject": self.subject,
-            "lesson_id": self.lesson_id,
-            "day": self.day.isoformat(),
-            "state": self.state,
-            "interrupted": self.interrupted,
-            "planned_seconds": self.planned_seconds,
-            "studied_seconds": round(self.studied_seconds, 3),
-            "remaining_seconds": round(self.remaining_seconds, 3),
-            "progress": round(self.progress, 4),
-            "started_at": self.started_at.isoformat(),
-            "ended_at": None if self.ended_at is None else self.ended_at.isoformat(),
-            "last_heartbeat_at": self.last_heartbeat_at.isoformat(),
-            "owner_pid": self.owner_pid,
-            "exercises": {
-                "tried": self.exercises_tried,
-                "right": self.exercises_right,
-                "wrong": self.exercises_wrong,
-            },
-        }
-
-
-@dataclass(frozen=True)
-class TimerStatus:
-    session: SessionView | None  # the live (running or paused) session, if any
-    interrupted: tuple[SessionView, ...]
-
-    @property
-    def state(self) -> str:
-        return "idle" if self.session is None else self.session.state
-
-    @property
-    def subject(self) -> str | None:
-        return None if self.session is None else self.session.subject
-
-    @property
-    def planned_seconds(self) -> int:
-        return 0 if self.session is None else self.session.planned_seconds
-
-    def remaining_at(self, now: datetime) -> float:
-        return 0.0 if self.session is None else self.session.remaining_at(now)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "state": self.state,
-            "session": None if self.session is None else self.session.to_json(),
-            "interrupted": [view.to_json() for view in self.interrupted],
-        }
-
-
 class TimerService:
     def __init__(
         self,
@@ -187,12 +76,8 @@ class TimerService:
 
     def start(self, *, subject: str, minutes: int | None = None, lesson_id: str | None = None) -> SessionView:
         """Start a session; the row is committed before this returns."""
-        subject = " ".join(subject.split())
-        if not subject:
-            raise TimerError("name the subject you are studying (--subject)")
-        minutes = self.default_minutes if minutes is None else minutes
-        if not 1 <= minutes <= MAX_MINUTES:
-            raise TimerError(f"a session lasts 1 to {MAX_MINUTES} minutes, not {minutes}")
+        subject = _named(subject, "name the subject you are studying (--subject)")
+        length = _length(self.default_minutes if minutes is None else minutes)
         now = self.clock.now()
         with self.database.write() as conn:
             live, stuck = self._open_sessions(conn, now)
@@ -207,7 +92,7 @@ class TimerService:
                     "must be kept or discarded first (studybuddy timer recover keep|discard)",
                     stuck,
                 )
-            timer = TimerSession(timedelta(minutes=minutes)).start(now)
+            timer = TimerSession(length).start(now)
             session_id = rows.insert_session(
                 conn,
                 subject=subject,
@@ -254,13 +139,9 @@ class TimerService:
     ) -> SessionView:
         """Record a session studied away from the timer (on paper, on a walk): finished, ``minutes`` long,
         ending now when ``day`` is today, else starting at noon that day."""
-        if not 1 <= minutes <= MAX_MINUTES:
-            raise TimerError(f"a session lasts 1 to {MAX_MINUTES} minutes, not {minutes}")
-        subject = " ".join(subject.split())
-        if not subject:
-            raise TimerError("name the subject you studied (--subject)")
+        length = _length(minutes)
+        subject = _named(subject, "name the subject you studied (--subject)")
         now = self.clock.now()
-        length = timedelta(minutes=minutes)
         day = day or now.date()
         if day > now.date():
             raise TimerError(f"{day} is in the future; log time you have already studied")
@@ -430,6 +311,20 @@ class TimerService:
                 "discarded with `studybuddy timer recover keep|discard`"
             )
         return "no session is running (start one with `studybuddy timer start`)"
+
+
+def _named(subject: str, missing: str) -> str:
+    """The subject with its whitespace tidied; ``missing`` is the error when nothing is left."""
+    subject = " ".join(subject.split())
+    if not subject:
+        raise TimerError(missing)
+    return subject
+
+
+def _length(minutes: int) -> timedelta:
+    if not 1 <= minutes <= MAX_MINUTES:
+        raise TimerError(f"a session lasts 1 to {MAX_MINUTES} minutes, not {minutes}")
+    return timedelta(minutes=minutes)
 
 
 def _when(moment: datetime) -> str:
