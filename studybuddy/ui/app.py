@@ -128,7 +128,8 @@ class StudyBuddyApp(App[None]):
     # ---- mode switches ----------------------------------------------------------------------------
 
     def switch_mode(self, mode: str) -> AwaitMount:
-        self._switching_to_built_mode = mode in self._built_modes
+        # The first section shown replaces a blank screen: nothing to hide there either.
+        self._switching_to_built_mode = mode in self._built_modes or not self._built_modes
         try:
             return super().switch_mode(mode)
         finally:
@@ -137,7 +138,8 @@ class StudyBuddyApp(App[None]):
 
     def delay_update(self, delay: float = 0.05) -> None:
         """Textual holds every mode switch back 50 ms to hide a screen being composed; a section that
-        is already built has nothing to hide, so its key repaints at the next frame."""
+        is already built has nothing to hide, so its key repaints at the next frame (and the first
+        section paints 50 ms sooner)."""
         if not self._switching_to_built_mode:
             super().delay_update(delay)
 
@@ -168,6 +170,7 @@ class StudyBuddyApp(App[None]):
 
     def on_unmount(self) -> None:
         self.timer.final_heartbeat()
+        self.io.close()
         grading = self.services.opened("grading")
         if grading is not None:
             grading.close()

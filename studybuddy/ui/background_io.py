@@ -47,6 +47,14 @@ class BackgroundIO:
         self.app.run_worker(job, group=group, name=f"{group}-call")
 
     def run_now(self, call: Callable[[], Any]) -> Any:
-        """At exit, when no worker can run any more: ``call()`` after the queued writes, on this thread."""
+        """``call()`` after the queued writes, waiting for it here: for the app's exit, and for the diary
+        before ``$EDITOR`` opens the file. Once the writer is closed, it simply runs on this thread."""
+        try:
+            future = self._writer.submit(call)
+        except RuntimeError:  # closed: the app is going away
+            return call()
+        return future.result()
+
+    def close(self) -> None:
+        """Finish the queued writes (at exit)."""
         self._writer.shutdown(wait=True)
-        return call()

@@ -147,8 +147,6 @@ class TimerControl:
             # offered for recovery at the next start, with the time of the previous beat.
             with contextlib.suppress(StudybuddyError):
                 self.app.io.run_now(self.service.heartbeat)
-        else:
-            self.app.io.run_now(lambda: None)  # the queued writes finish before the app goes
 
     # ---- plumbing ---------------------------------------------------------------------------------
 

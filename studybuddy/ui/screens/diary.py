@@ -40,7 +40,8 @@ class DayPage:
 
 class DiaryScreen(SectionScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+e", "external_editor", "$EDITOR", id="diary.editor"),
+        # ctrl+o, not ctrl+e: the editor and the search box take ctrl+e (end of line) for themselves.
+        Binding("ctrl+o", "external_editor", "$EDITOR", id="diary.editor"),
         Binding("ctrl+r", "toggle_preview", "Preview", id="diary.preview"),
         Binding("ctrl+f", "search", "Search", id="diary.search"),
         Binding("ctrl+s", "save_now", "Save", id="diary.save"),
@@ -164,30 +165,51 @@ class DiaryScreen(SectionScreen):
             self._save_timer.stop()
         self._save_timer = self.set_timer(AUTOSAVE_SECONDS, self.save_now)
 
-    def save_now(self) -> None:
-        """Write the entry if it changed. The service refuses to overwrite an edit made elsewhere."""
+    def save_now(self, *, closing: bool = False, then: Any = None) -> None:
+        """Write the entry if it changed, on the app's writer thread (in order with every other write);
+        when the app is ``closing``, here and now. The service refuses to overwrite an edit made
+        elsewhere."""
         if not self._dirty or self.page is None:
             return
+        page = self.page
         text = self._editor.text  # a kept reference: this also runs while the screen is unmounting
-        try:
-            diary = service(self._app, "diary")
-            diary.save_draft(self.page.draft, text)
-            self.page = DayPage(self.page.day, diary.open_draft(self.page.day), self.page.sessions)
-        except StudybuddyError as error:  # DiaryConflict: the newer text was kept, ours saved aside
+        app = self._app
+
+        def write() -> Any:
+            diary = service(app, "diary")
+            diary.save_draft(page.draft, text)
+            return diary.open_draft(page.day)
+
+        def saved(draft: Any) -> None:
+            if self.page is not None and self.page.day == page.day:
+                self.page = DayPage(page.day, draft, page.sessions)
+                self._dirty = self._editor.text != text  # typed on while it was saved: save again
+            if then is not None:
+                then()
+            if self.is_attached:
+                self.load_days()
+
+        def failed(error: StudybuddyError) -> None:  # DiaryConflict: the newer text kept, ours aside
             self.notify(str(error), title="Not saved", severity="error", timeout=10)
+
+        if closing:
+            try:
+                draft = app.io.run_now(write)
+            except StudybuddyError as error:
+                failed(error)
+                return
+            self.page, self._dirty = DayPage(page.day, draft, page.sessions), False
             return
-        self._dirty = False
-        self.load_days()
+        app.io.run(write, saved, failed=failed, group="diary-save")
 
     def action_save_now(self) -> None:
-        self.save_now()
-        self.notify("Saved.", timeout=2)
+        self.save_now(then=lambda: self.notify("Saved.", timeout=2))
 
     def on_screen_suspend(self) -> None:
         self.save_now()
 
     def on_unmount(self) -> None:
-        self.save_now()
+        self.save_now(closing=True)
 
     # ---- preview, $EDITOR, search, day list -------------------------------------------------------
 
@@ -205,7 +227,7 @@ class DiaryScreen(SectionScreen):
     def action_external_editor(self) -> None:
         if self.page is None:
             return
-        self.save_now()
+        self.save_now(closing=True)  # the file must hold the text before the editor opens it
         try:
             path = service(self._app, "diary").files.path_for(self.page.day)
         except StudybuddyError as error:

@@ -76,6 +76,8 @@ class QuizScreen(SectionScreen):
         self.lesson = lesson
         self.index = index
         self.hints_shown = 0
+        self._wanted_preview = ""
+        self._previewing = False
 
     @property
     def exercise(self) -> Any:
@@ -121,9 +123,14 @@ class QuizScreen(SectionScreen):
 
     @on(Input.Changed, "#answer")
     def _typed(self, event: Input.Changed) -> None:
-        self.compute_preview(event.value)
+        # One preview request at a time, for the latest text: a request per keystroke would queue up
+        # in the worker in front of a grading.
+        self._wanted_preview = event.value
+        if not self._previewing:
+            self._previewing = True
+            self.compute_preview(event.value)
 
-    @work(thread=True, exclusive=True, group="preview")
+    @work(thread=True, group="preview")  # not exclusive: _typed keeps it to one at a time
     def compute_preview(self, text: str) -> None:
         app: Any = self.app
         try:
@@ -137,6 +144,11 @@ class QuizScreen(SectionScreen):
 
     def on_quiz_screen_preview_ready(self, message: PreviewReady) -> None:
         preview = message.preview
+        if not preview.loading:  # this request is done: ask for the newest text if typing moved on
+            self._previewing = False
+            if self._wanted_preview != preview.text:
+                self._previewing = True
+                self.compute_preview(self._wanted_preview)
         if preview.text != self.query_one("#answer", Input).value:
             return  # typing moved on; a newer preview is coming
         widget = self.query_one("#answer-preview", ExpressionPreview)
