@@ -29,7 +29,7 @@ from studybuddy.storage.schema import MIGRATIONS, SCHEMA_VERSION
 
 APPLICATION_ID = 0x53747564  # "Stud" in the file header (PRAGMA application_id): marks the file as ours
 BUSY_TIMEOUT_SECONDS = 10.0
-BEGIN_ATTEMPTS = 5
+BUSY_ATTEMPTS = 5
 SIDE_FILES = ("-wal", "-shm", "-journal", ".needs-check")
 
 _SQLITE_BUSY, _SQLITE_READONLY, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_NOTADB = 5, 8, 11, 13, 26
@@ -145,7 +145,7 @@ class Database:
         """A ``BEGIN IMMEDIATE`` transaction: committed when the block ends, rolled back on error."""
         with self._lock:
             try:
-                self._begin("BEGIN IMMEDIATE")
+                self._execute_when_free("BEGIN IMMEDIATE")
             except sqlite3.Error as error:
                 raise self._failed(error) from error
             try:
@@ -162,7 +162,7 @@ class Database:
         """One consistent snapshot for several queries (WAL readers never wait for the writer)."""
         with self._lock:
             try:
-                self._begin("BEGIN")
+                self._execute_when_free("BEGIN")
                 yield self._conn
             except sqlite3.Error as error:
                 self._end_quietly()
@@ -176,14 +176,16 @@ class Database:
             with contextlib.suppress(sqlite3.Error):
                 self._conn.execute("ROLLBACK")
 
-    def _begin(self, statement: str) -> None:
+    def _execute_when_free(self, statement: str) -> None:
+        """Run a statement that needs a lock (BEGIN, a journal mode switch), retrying a few times
+        when SQLite reports SQLITE_BUSY without waiting for the busy timeout."""
         delay = 0.02
-        for attempt in range(BEGIN_ATTEMPTS):
+        for attempt in range(BUSY_ATTEMPTS):
             try:
                 self._conn.execute(statement)
                 return
             except sqlite3.OperationalError as error:
-                if _error_code(error) != _SQLITE_BUSY or attempt == BEGIN_ATTEMPTS - 1:
+                if _error_code(error) != _SQLITE_BUSY or attempt == BUSY_ATTEMPTS - 1:
                     raise
             self._sleep(delay)
             delay *= 2
@@ -230,21 +232,14 @@ class Database:
         self._conn.execute("PRAGMA foreign_keys = ON")
         self._conn.execute("PRAGMA synchronous = NORMAL")
         mode = self._conn.execute("PRAGMA journal_mode").fetchone()[0]
-        if mode != "wal":  # switching needs a moment of exclusive access: retry if another is in
-            for attempt in range(BEGIN_ATTEMPTS):
-                try:
-                    self._conn.execute("PRAGMA journal_mode = WAL")
-                    break
-                except sqlite3.OperationalError as error:
-                    if _error_code(error) != _SQLITE_BUSY or attempt == BEGIN_ATTEMPTS - 1:
-                        raise
-                self._sleep(0.02 * 2**attempt)
+        if mode != "wal":  # switching needs a moment of exclusive access
+            self._execute_when_free("PRAGMA journal_mode = WAL")
 
     def _verify(self, inode: int | None) -> None:
         """Judge the file while holding the write lock, so a database another process is creating
         right now is never mistaken for a damaged or foreign one."""
         try:
-            self._begin("BEGIN IMMEDIATE")  # a file that is not SQLite at all fails here
+            self._execute_when_free("BEGIN IMMEDIATE")  # a file that is not SQLite at all fails here
             self._check_ownership(inode)
             # A full check costs ~1 ms per 1,000 sessions, too much for every command: it runs when a
             # past operation met a damaged page (or the schema page itself is unreadable, just above).
