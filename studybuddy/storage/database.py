@@ -98,6 +98,8 @@ class Database:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise DatabaseError(f"cannot create the folder {path.parent}: {error.strerror}") from error
+        if path.is_dir():  # SQLite would only say "unable to open database file"
+            raise DatabaseError(f"{path} is a folder, not a database file; move it out of the way")
         try:
             return cls._open_checked(path, busy_timeout, sleep)
         except _Unusable as problem:

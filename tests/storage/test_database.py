@@ -209,3 +209,10 @@ def test_damage_found_while_working_is_reported_and_the_file_set_aside_at_the_ne
     again = Database.open(path, now=NOW)
     assert again.set_aside is not None and again.set_aside.kept_as.read_bytes() == bytes(data)
     again.close()
+
+
+def test_a_folder_where_the_database_should_be_is_named_and_left_alone(home: Path) -> None:
+    (home / "studybuddy.sqlite3").mkdir()
+    with pytest.raises(DatabaseError, match="is a folder, not a database file"):
+        Database.open(home / "studybuddy.sqlite3", now=NOW)
+    assert (home / "studybuddy.sqlite3").is_dir()
