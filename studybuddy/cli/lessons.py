@@ -76,6 +76,9 @@ def run_check(args: argparse.Namespace) -> int:
                     print(f"       {_indent(result.detail, 7)}")
         sys.stdout.flush()
     total = sum(counts.values())
+    if not total:
+        where = ", ".join(str(path) for path in args.paths) or "the lesson library"
+        print(f"no lesson files (.yaml, .yml) found in {where}", file=sys.stderr)
     elapsed = time.perf_counter() - started
     print(
         f"{total} lesson{'s' if total != 1 else ''}: {counts['passed']} passed, {counts['failed']} failed, "

@@ -66,3 +66,11 @@ def test_check_refuses_a_time_limit_or_worker_count_that_makes_no_sense(
     assert exited.value.code == 2
     error = capsys.readouterr().err
     assert option in error and says in error
+
+
+def test_check_of_a_folder_without_lessons_says_so_and_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "notes.md").write_text("not a lesson\n")
+    assert main(["lessons", "check", str(tmp_path)]) == 1
+    assert f"no lesson files (.yaml, .yml) found in {tmp_path}" in capsys.readouterr().err
