@@ -351,15 +351,10 @@ class DiaryFiles:
         """Every entry's stamp, from one listing and one stat per entry (the cheapest way: a stat
         relative to the open folder skips resolving the path again for each of thousands of files)."""
         stamps: dict[date, Stamp] = {}
+        descriptor: int | None = None
         try:
-            descriptor = os.open(self.folder, os.O_RDONLY) if _STAT_IN_FOLDER else None
-        except FileNotFoundError:
-            return stamps
-        except OSError as error:
-            raise DiaryStorageError(
-                f"cannot list the diary folder {self.folder}: {_explain(error)}"
-            ) from error
-        try:
+            if _STAT_IN_FOLDER:
+                descriptor = os.open(self.folder, os.O_RDONLY)
             for name in os.listdir(self.folder if descriptor is None else descriptor):
                 day = self._day_of_name(name)
                 if day is None:
