@@ -23,7 +23,8 @@ def test_an_overrunning_request_is_unknown_within_the_limit_and_the_worker_is_re
 
         assert verdict.kind == "unknown"
         assert "0.5 s" in verdict.detail
-        assert elapsed < 0.5 + MARGIN + 0.5
+        # A hang guard, not a speed figure: the stalled worker would hold the caller for minutes.
+        assert elapsed < 0.5 + MARGIN + 3.0
         assert service.restarts == 1
         after = service.grade("2x", "x", X)  # the replacement worker answers the next request
         assert after.kind == "different"

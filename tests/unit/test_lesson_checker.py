@@ -90,10 +90,3 @@ def test_an_answer_using_a_name_the_exercise_does_not_allow_fails() -> None:
     assert found["exercise one-minus-s"].startswith(
         "my.yaml:60:17: exercise one-minus-s: exercises[2].answer: unknown name 's'"
     )
-
-
-def test_a_reserved_symbol_name_from_the_math_engine_fails_the_lesson_clearly() -> None:
-    # `re` passes the loader's quick name check; the math engine's symbol table refuses it.
-    found = failures(GOOD.replace("  s: probability\n", "  s: probability\n  re: real\n", 1))
-    assert list(found) == ["symbols"]
-    assert found["symbols"].startswith("my.yaml:10:3: symbols: symbols.re: ")

@@ -25,6 +25,7 @@ from studybuddy.core.lessons.model import (
     SymbolSpec,
 )
 from studybuddy.core.lessons.tree import Mark, MarkedList, MarkedMap, Node
+from studybuddy.core.mathexpr.names import RESERVED_NAMES as MATH_NAMES
 
 T = TypeVar("T")
 
@@ -32,50 +33,9 @@ LESSON_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 EXERCISE_ID = re.compile(r"[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*\Z")
 SYMBOL_NAME = re.compile(r"[^\W\d_]\w*\Z")  # a letter (any script), then letters, digits or _
 NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\Z")
-# Names the math parser gives a meaning of its own; the symbol table makes the final call on use.
-RESERVED_NAMES = frozenset(
-    {
-        "e",
-        "E",
-        "pi",
-        "I",
-        "oo",
-        "nan",
-        "zoo",
-        "exp",
-        "log",
-        "ln",
-        "sqrt",
-        "sin",
-        "cos",
-        "tan",
-        "tanh",
-        "sinh",
-        "cosh",
-        "sech",
-        "Abs",
-        "abs",
-        "sign",
-        "Max",
-        "max",
-        "Min",
-        "min",
-        "Heaviside",
-        "floor",
-        "ceiling",
-        "factorial",
-        "transpose",
-        "trace",
-        "diag",
-        "dot",
-        "outer",
-        "kron",
-        "hadamard",
-        "sum",
-        "norm",
-        "T",
-    }
-)
+# Names the math parser gives a meaning of its own (its own list, so the two never drift apart), plus
+# the transpose marker and SymPy's names for undefined results; the symbol table has the final say.
+RESERVED_NAMES = MATH_NAMES | {"T", "nan", "zoo"}
 
 LESSON_FIELDS = (
     "id",
