@@ -84,7 +84,8 @@ def _config_from_table(data: Mapping[str, Any], path: Path) -> Config:
     rotation = expect(timer.get("rotation", []), list, "timer.rotation")
     keys = expect(data.get("keys", {}), dict, "[keys]")
     return Config(
-        home=Path(expect(home, str, "home")).expanduser() if home is not None else None,
+        # A relative home is relative to the config file, wherever the app is started from.
+        home=path.parent / Path(expect(home, str, "home")).expanduser() if home is not None else None,
         theme=expect(data["theme"], str, "theme") if "theme" in data else None,
         timer_minutes=minutes,
         rotation=tuple(expect(s, str, "each timer.rotation entry") for s in rotation),

@@ -85,3 +85,18 @@ def test_a_time_limit_that_cannot_be_met_is_a_usage_error(
         main(["equiv", "x", "x", "--timeout", limit])
     assert exited.value.code == 2
     assert "--timeout" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        ("x:", "--var 'x:' names no domain after ':' (write 'x' for a real variable)"),
+        ("x:posit", "unknown domain 'posit' for 'x': did you mean positive?"),
+        ("x:banana", "unknown domain 'banana' for 'x' (one of: real, positive, nonnegative"),
+    ],
+)
+def test_a_bad_var_option_says_what_is_wrong(
+    option: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["equiv", "x", "x", "--var", option]) == 2
+    assert message in capsys.readouterr().out

@@ -54,3 +54,13 @@ def test_a_file_that_is_not_utf8_or_is_a_folder_is_a_clear_error(tmp_path: Path)
         load_config(path)
     with pytest.raises(ConfigError, match="cannot read the config file"):
         load_config(tmp_path)
+
+
+def test_a_relative_home_is_relative_to_the_config_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "dotfiles"
+    folder.mkdir()
+    (folder / "config.toml").write_text('home = "study"\n')
+    monkeypatch.chdir(tmp_path)  # started from elsewhere: the home must not follow the working folder
+    assert load_config(folder / "config.toml").home == folder / "study"

@@ -7,6 +7,7 @@ uses that is not a known function or constant is a (real) variable, and a name o
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -55,7 +56,10 @@ def case_from_json(data: object, *, fallback_id: Any = None) -> GradingCase:
 
 def parse_variable_option(option: str) -> Variable:
     """``NAME`` or ``NAME:DOMAIN`` as given to ``--var``."""
-    name, _, domain = option.partition(":")
+    name, colon, domain = option.partition(":")
+    if colon and not domain.strip():
+        plain = name.strip()
+        raise ExprError(f"--var {option!r} names no domain after ':' (write {plain!r} for a real variable)")
     return Variable(name.strip(), _domain(name.strip(), domain.strip() or "real"))
 
 
@@ -63,8 +67,10 @@ def _domain(name: str, value: object) -> Domain:
     try:
         return Domain(str(value))
     except ValueError:
-        choices = ", ".join(d.value for d in Domain)
-        raise ExprError(f"unknown domain {value!r} for {name!r} (one of: {choices})") from None
+        names = [d.value for d in Domain]
+        nearest = difflib.get_close_matches(str(value), names, n=1)
+        hint = f": did you mean {nearest[0]}?" if nearest else f" (one of: {', '.join(names)})"
+        raise ExprError(f"unknown domain {value!r} for {name!r}{hint}") from None
 
 
 def _unique(names: list[str]) -> list[str]:
