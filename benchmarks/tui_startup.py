@@ -95,6 +95,13 @@ class Terminal:
             os.killpg(self.process.pid, signal.SIGKILL)
         os.close(self.fd)
 
+    def __enter__(self) -> Terminal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Quit the program even when a wait failed: no app is left running without its terminal."""
+        self.close()
+
 
 def environment(home: Path) -> dict[str, str]:
     return {
@@ -108,10 +115,8 @@ def environment(home: Path) -> dict[str, str]:
 
 
 def first_paint(argv: list[str], home: Path) -> float:
-    terminal = Terminal(argv, environment(home))
-    painted = terminal.wait_for(DASHBOARD_MARKER) - terminal.started
-    terminal.close()
-    return painted
+    with Terminal(argv, environment(home)) as terminal:
+        return terminal.wait_for(DASHBOARD_MARKER) - terminal.started
 
 
 F2, F3 = b"\x1bOQ", b"\x1b[13~"  # mode switches: a repaint of a whole screen, no escape-key wait
@@ -122,35 +127,36 @@ LESSONS_MARKER, DASHBOARD_AGAIN = b"ilter lessons", b"Browse lessons"
 
 def latency_while_loading(home: Path) -> tuple[list[float], list[float]]:
     """(key latencies just after the first paint, cold library; the same keys once idle)."""
-    terminal = Terminal([str(COMMAND)], environment(home))
-    terminal.wait_for(DASHBOARD_MARKER)
-    busy = [terminal.key_latency(F3, LESSONS_MARKER), terminal.key_latency(F2, DASHBOARD_AGAIN)]
-    time.sleep(8)  # benchmark only: let the library load and the grader start
-    idle = []
-    for _ in range(3):
-        idle += [terminal.key_latency(F3, LESSONS_MARKER), terminal.key_latency(F2, DASHBOARD_AGAIN)]
-    terminal.close()
+    with Terminal([str(COMMAND)], environment(home)) as terminal:
+        terminal.wait_for(DASHBOARD_MARKER)
+        busy = [terminal.key_latency(F3, LESSONS_MARKER), terminal.key_latency(F2, DASHBOARD_AGAIN)]
+        time.sleep(8)  # benchmark only: let the library load and the grader start
+        idle = []
+        for _ in range(3):
+            idle += [terminal.key_latency(F3, LESSONS_MARKER), terminal.key_latency(F2, DASHBOARD_AGAIN)]
     return busy, idle
 
 
 def latency_while_grading(home: Path) -> float:
     """F8 (hint) pressed right after submitting an answer on the quiz screen."""
-    terminal = Terminal([str(COMMAND)], environment(home))
-    terminal.wait_for(DASHBOARD_MARKER)
-    time.sleep(8)  # benchmark only: a warm grader, so the grading itself is what runs
-    os.write(terminal.fd, b"\x1b[13~")  # F3
-    terminal.wait_for(LESSONS_MARKER)
-    os.write(terminal.fd, b"sigmoid")
-    terminal.wait_for(b"lessons")  # the filtered count: "2 of 29 lessons"
-    os.write(terminal.fd, b"\r")
-    time.sleep(0.3)
-    os.write(terminal.fd, b"\r")
-    terminal.wait_for(b"Step 1")
-    os.write(terminal.fd, b"x")
-    terminal.wait_for(b"exercise 1 of")
-    os.write(terminal.fd, b"exp(-z)/(1+exp(-z))^2*(1+z-z)\r")
-    latency = terminal.key_latency(b"\x1b[19~", b"Hint 1")  # F8
-    terminal.close()
+    with Terminal([str(COMMAND)], environment(home)) as terminal:
+        terminal.wait_for(DASHBOARD_MARKER)
+        time.sleep(8)  # benchmark only: a warm grader, so the grading itself is what runs
+        os.write(terminal.fd, b"\x1b[13~")  # F3
+        terminal.wait_for(LESSONS_MARKER)
+        os.write(terminal.fd, b"sigmoid")
+        terminal.wait_for(b"lessons")  # the filtered count: "2 of 29 lessons"
+        os.write(terminal.fd, b"\r")
+        time.sleep(0.3)
+        os.write(terminal.fd, b"\r")
+        terminal.wait_for("  ·  ".encode())  # the lesson's title line: "<title>  ·  <subject> / <topic>"
+        os.write(terminal.fd, b"x")
+        terminal.wait_for(b"exercise 1 of")
+        os.write(terminal.fd, b"exp(-z)/(1+exp(-z))^2*(1+z-z)\r")
+        # Timed from the moment the answer is submitted and being graded (the typing is painted),
+        # so the figure is the hint key's repaint during a grading, not the backlog of 30 keystrokes.
+        terminal.wait_for("Checking…".encode())
+        latency = terminal.key_latency(b"\x1b[19~", b"Hint 1")  # F8
     return latency
 
 

@@ -36,6 +36,9 @@ SECTIONS = {"dashboard": "Dashboard", "lessons": "Lessons", "diary": "Diary", "p
 class StudyBuddyApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "studybuddy"
+    # The dashboard is the app's first screen itself (not a blank default screen switched away from):
+    # one screen composed and painted at start-up instead of two.
+    DEFAULT_MODE = "dashboard"
     # Sections other than the dashboard are imported when first opened: off the start-up path.
     MODES: ClassVar[dict[str, Any]] = {
         "dashboard": DashboardScreen,
@@ -51,8 +54,10 @@ class StudyBuddyApp(App[None]):
         Binding("f3", "switch_mode('lessons')", "Lessons", id="mode.lessons"),
         Binding("f4", "switch_mode('diary')", "Diary", id="mode.diary"),
         Binding("f5", "switch_mode('progress')", "Progress", id="mode.progress"),
-        Binding("f6,ctrl+t", "timer_toggle", "Timer", id="timer.toggle"),
-        Binding("f7", "timer_stop", "Stop", id="timer.stop", show=False),
+        # Priority: the timer keys work on every screen, even where a widget has its own f6/f7
+        # (the diary editor's TextArea selects a line / all on them).
+        Binding("f6,ctrl+t", "timer_toggle", "Timer", id="timer.toggle", priority=True),
+        Binding("f7", "timer_stop", "Stop", id="timer.stop", show=False, priority=True),
     ]
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
     COMMANDS = App.COMMANDS | {LessonCommands, DiaryDayCommands}
@@ -78,14 +83,13 @@ class StudyBuddyApp(App[None]):
         self.timer = TimerControl(self, self.services, self.clock)
         self.lesson_figures = LessonFiguresCache()
         self._background = background
-        self._built_modes: set[str] = set()
+        self._built_modes: set[str] = {self.DEFAULT_MODE}
         self._switching_to_built_mode = False
         if context.config.keys:
             self.set_keymap(dict(context.config.keys))
 
     def on_mount(self) -> None:
         self._apply_configured_theme()
-        self.switch_mode("dashboard")
         # After the first paint: the timer (a small database read), then the slow loads.
         self.call_after_refresh(self._after_first_paint)
 
@@ -127,9 +131,26 @@ class StudyBuddyApp(App[None]):
 
     # ---- mode switches ----------------------------------------------------------------------------
 
+    def _init_mode(self, mode: str) -> AwaitMount:
+        """Textual re-parses every stylesheet (~20 ms) when a section's screen is first shown, because
+        a new screen has not seen the app's CSS yet; but nothing of it has been styled either, and its
+        widgets are styled from the current sheet as they mount. So a new screen counts as current."""
+        screen_stack = self._screen_stacks.get(mode)
+        if not screen_stack and mode in self._modes and self.is_running and mode != self.DEFAULT_MODE:
+            factory = self._modes[mode]
+            self._modes[mode] = lambda: self._current_css(factory())
+            try:
+                return super()._init_mode(mode)
+            finally:
+                self._modes[mode] = factory
+        return super()._init_mode(mode)
+
+    def _current_css(self, screen: Screen[Any]) -> Screen[Any]:
+        screen._css_update_count = self._css_update_count
+        return screen
+
     def switch_mode(self, mode: str) -> AwaitMount:
-        # The first section shown replaces a blank screen: nothing to hide there either.
-        self._switching_to_built_mode = mode in self._built_modes or not self._built_modes
+        self._switching_to_built_mode = mode in self._built_modes
         try:
             return super().switch_mode(mode)
         finally:
@@ -138,8 +159,7 @@ class StudyBuddyApp(App[None]):
 
     def delay_update(self, delay: float = 0.05) -> None:
         """Textual holds every mode switch back 50 ms to hide a screen being composed; a section that
-        is already built has nothing to hide, so its key repaints at the next frame (and the first
-        section paints 50 ms sooner)."""
+        is already built has nothing to hide, so its key repaints at the next frame."""
         if not self._switching_to_built_mode:
             super().delay_update(delay)
 

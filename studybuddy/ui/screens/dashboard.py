@@ -1,7 +1,8 @@
 """The first screen: the session and timer, today's diary entry, recent lessons, streak and the week.
 
-It is on the start-up path, so it imports little: the diary excerpt is a Markdown widget mounted when
-the entry arrives (the worker thread imports it), and its data are read after the first paint.
+It is on the start-up path, so it imports and composes little: the buttons are mounted after the first
+paint, the diary excerpt is a Markdown widget mounted when the entry arrives (the worker thread imports
+it), and its data are read after the first paint.
 """
 
 from __future__ import annotations
@@ -93,19 +94,25 @@ class DashboardScreen(SectionScreen):
             with Vertical(classes="card", id="card-diary"):
                 yield Label("Today's diary", classes="card-title")
                 yield Static("Loading…", id="diary-excerpt")
-                yield Button("Write", id="write-diary", compact=True)
             with Vertical(classes="card", id="card-recent"):
                 yield Label("Recent lessons", classes="card-title")
                 yield Static("Loading…", id="recent-text")
-                yield Button("Browse lessons", id="browse", compact=True)
 
     def __init__(self) -> None:
         super().__init__()
         self.data: DashboardData | None = None
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self.load)  # the first paint first
+        self.call_after_refresh(self._after_first_paint)
         self.watch(self.app, "library", lambda _: self._show_recent(), init=False)
+
+    async def _after_first_paint(self) -> None:
+        """The buttons (for the mouse; Button's styles are costly to parse), then the data."""
+        await self.query_one("#card-diary").mount(Button("Write", id="write-diary", compact=True))
+        await self.query_one("#card-recent").mount(Button("Browse lessons", id="browse", compact=True))
+        if self.focused is None:  # as when composed with the screen: Enter writes today's entry
+            self.query_one("#write-diary", Button).focus()
+        self.load()
 
     def on_screen_resume(self) -> None:
         if self.data is not None:  # back from another section: the diary or the timer may have changed
