@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pilot_support import settle, synchronously
-from textual.widgets import Static, TextArea
+from textual.widgets import Input, Static, TextArea
 
 from studybuddy.ui.screens.dashboard import DashboardScreen
 from studybuddy.ui.screens.diary import DiaryScreen
@@ -82,3 +82,26 @@ async def test_help_lists_remappable_keys_and_closes_with_escape(make_app) -> No
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)
+
+
+@synchronously
+async def test_timer_keys_and_search_key_work_while_typing_in_the_diary(make_app) -> None:
+    """The editor's own f6/f7 (select line / all) and an Input's keys never shadow the app's keys."""
+    from studybuddy.ui.screens.dialogs import StartTimerDialog
+
+    app = make_app(background=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f4")
+        await settle(app, pilot)
+        await pilot.click("#diary-editor")
+        await pilot.press(*"Chain rule", "f6")
+        await settle(app, pilot)
+        assert isinstance(app.screen, StartTimerDialog)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        editor = app.screen.query_one("#diary-editor", TextArea)
+        assert editor.text == "Chain rule" and editor.selected_text == ""
+        await pilot.press("ctrl+f", *"rule", "home", "ctrl+f")
+        await settle(app, pilot)
+        search = app.screen.query_one("#diary-search", Input)
+        assert app.focused is search and search.value == "rule"

@@ -43,7 +43,9 @@ class DiaryScreen(SectionScreen):
         # ctrl+o, not ctrl+e: the editor and the search box take ctrl+e (end of line) for themselves.
         Binding("ctrl+o", "external_editor", "$EDITOR", id="diary.editor"),
         Binding("ctrl+r", "toggle_preview", "Preview", id="diary.preview"),
-        Binding("ctrl+f", "search", "Search", id="diary.search"),
+        # Priority, so no focused widget's own ctrl+f (some Textual versions delete a word with it in
+        # an Input) can take it: from the editor or the box itself it always means "search".
+        Binding("ctrl+f", "search", "Search", id="diary.search", priority=True),
         Binding("ctrl+s", "save_now", "Save", id="diary.save"),
     ]
 
