@@ -51,6 +51,10 @@ def after(*keys: str):
             await pilot.press(key)
             await settle(pilot)
         pilot.app.clear_notifications()
+        # A blinking cursor is caught on or off at random: hold it steady so the picture is the same
+        # on every run (and on a loaded CI machine).
+        for widget in pilot.app.screen.query("Input, TextArea"):
+            widget.cursor_blink = False
         await pilot.pause()
 
     return run_before
