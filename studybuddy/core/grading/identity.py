@@ -14,24 +14,31 @@ polynomial fields, no expression rewriting), where the generators are
 Each generator is a function of the variables, and the rebuild is a ring homomorphism, so if the result
 is the zero element, the expression is 0 wherever it is defined (and continuous): a proof. A nonzero
 result proves nothing (``log(x*y) - log(x) - log(y)`` has opaque logs), and the caller moves on.
+
+Only "is it 0?" is asked, so fractions are never reduced: a value is a numerator polynomial over a
+product of monic denominator factors (``_Fraction``), sums bring factors to their common multiple by
+equality, and the answer is whether the final numerator is 0. SymPy's field would cancel a gcd at every
+step, which was most of the cost of ``2 sin(x) cos(x) = sin(2x)`` (whose half-angle tangents pile up
+powers of ``1 + t^2``).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 import sympy
 from sympy.polys.domains import QQ
-from sympy.polys.fields import field
 from sympy.polys.orderings import lex
+from sympy.polys.rings import PolyElement, PolyRing, ring
 
 _EXP_FAMILY = (sympy.exp, sympy.sinh, sympy.cosh, sympy.tanh, sympy.coth, sympy.sech, sympy.csch)
 _TRIG_FAMILY = (sympy.sin, sympy.cos, sympy.tan, sympy.cot, sympy.sec, sympy.csc)
 MAX_POWER = 64  # |integer exponent| rebuilt in the field (a larger one: not attempted)
 
-Element = Any  # a FracElement of the field being built
+Element = Any  # a _Fraction, or an int or rational that arithmetic with one turns into one
 
 
 class _NotRational(Exception):
@@ -41,7 +48,7 @@ class _NotRational(Exception):
 def is_identically_zero(expr: sympy.Basic) -> bool:
     """True when ``expr`` is the zero rational function of its generators (see the module docstring)."""
     try:
-        return _Rebuild(expr).result() == 0
+        return _Rebuild(expr).result().is_zero()
     except (_NotRational, ZeroDivisionError):
         return False
 
@@ -64,11 +71,9 @@ class _Rebuild:
         self.opaque: dict[sympy.Basic, None] = {}
         self._collect(expr)
         names = [*self.exp_bases, *self.trig_bases, *self.opaque]
-        if not names:
-            names = [sympy.Dummy("one")]  # a field needs a generator; a constant expression has none
-        gens = [sympy.Dummy(f"g{index}") for index in range(len(names))]
-        self.field, *elements = field(gens, QQ, lex)
-        self.generator = dict(zip(names, elements, strict=True))
+        polynomials = _ring(max(1, len(names))).gens  # a ring needs a generator; a constant has none
+        self.field = _Fractions(polynomials[0].ring)
+        self.generator = {name: _Fraction(gen, {}) for name, gen in zip(names, polynomials, strict=False)}
         self.exp_gen = {base: self.generator[base] for base in self.exp_bases}
         self.trig_gen = {base: self.generator[base] for base in self.trig_bases}
 
@@ -105,7 +110,7 @@ class _Rebuild:
         if expr in self.opaque:
             return self.generator[expr]
         if expr.is_Rational:
-            return self.field(QQ(int(expr.p), int(expr.q)))
+            return self.field.constant(QQ(int(expr.p), int(expr.q)))
         if expr.is_Add:
             total = self.field.zero
             for arg in expr.args:
@@ -117,7 +122,9 @@ class _Rebuild:
                 product *= self._value(arg)
             return product
         if expr.is_Pow and expr.exp.is_Integer:
-            return self._value(expr.base) ** int(expr.exp)
+            power = int(expr.exp)
+            base = self._value(expr.base)  # (1/base)^n, not 1/base^n: the base's own factors stay apart
+            return (base if power >= 0 else 1 / base) ** abs(power)
         if isinstance(expr, _EXP_FAMILY):
             return self._hyperbolic(expr)
         if isinstance(expr, _TRIG_FAMILY):
@@ -173,3 +180,108 @@ class _Rebuild:
     def _check_power(power: int) -> None:
         if abs(power) > MAX_POWER:
             raise _NotRational
+
+
+@lru_cache(maxsize=16)
+def _ring(size: int) -> PolyRing:
+    """QQ[g0, ..., g(size-1)]: the generators only stand for what _Rebuild maps to them."""
+    return ring([sympy.Symbol(f"g{index}") for index in range(size)], QQ, lex)[0]
+
+
+class _Fractions:
+    """Makes the constants of one rebuild (the ring its fractions live over)."""
+
+    def __init__(self, polynomials: PolyRing) -> None:
+        self.ring = polynomials
+        self.zero = _Fraction(polynomials.zero, {})
+        self.one = _Fraction(polynomials.one, {})
+
+    def constant(self, value: Any) -> _Fraction:
+        return _Fraction(self.ring(value), {})
+
+
+class _Fraction:
+    """``numerator / prod(factor ** power)``, never reduced (see the module docstring); factors are monic."""
+
+    __slots__ = ("denominator", "numerator")
+
+    def __init__(self, numerator: PolyElement, denominator: dict[PolyElement, int]) -> None:
+        self.numerator = numerator
+        self.denominator = denominator
+
+    def is_zero(self) -> bool:
+        return not self.numerator
+
+    def _lift(self, other: Any) -> _Fraction:
+        return other if isinstance(other, _Fraction) else _Fraction(self.numerator.ring(other), {})
+
+    def _scaled_to(self, common: dict[PolyElement, int]) -> PolyElement:
+        numerator = self.numerator
+        for factor, power in common.items():
+            missing = power - self.denominator.get(factor, 0)
+            if missing:
+                numerator = numerator * factor**missing
+        return numerator
+
+    def __add__(self, other: Any) -> _Fraction:
+        other = self._lift(other)
+        if not other.numerator:
+            return self
+        if not self.numerator:
+            return other
+        common = dict(self.denominator)
+        for factor, power in other.denominator.items():
+            common[factor] = max(power, common.get(factor, 0))
+        return _Fraction(self._scaled_to(common) + other._scaled_to(common), common)
+
+    __radd__ = __add__
+
+    def __neg__(self) -> _Fraction:
+        return _Fraction(-self.numerator, self.denominator)
+
+    def __sub__(self, other: Any) -> _Fraction:
+        return self + -self._lift(other)
+
+    def __rsub__(self, other: Any) -> _Fraction:
+        return self._lift(other) + -self
+
+    def __mul__(self, other: Any) -> _Fraction:
+        other = self._lift(other)
+        denominator = dict(self.denominator)
+        for factor, power in other.denominator.items():
+            denominator[factor] = denominator.get(factor, 0) + power
+        return _Fraction(self.numerator * other.numerator, denominator)
+
+    __rmul__ = __mul__
+
+    def reciprocal(self) -> _Fraction:
+        numerator = self.numerator
+        if not numerator:
+            raise ZeroDivisionError
+        ring_ = numerator.ring
+        top = ring_.one
+        for factor, power in self.denominator.items():
+            top = top * factor**power
+        leading = numerator.LC
+        denominator: dict[PolyElement, int] = {}
+        if len(numerator) == 1:  # a monomial: one factor per generator, so g^2 and g share g
+            ((monomial, _),) = numerator.items()
+            for gen, power in zip(ring_.gens, monomial, strict=True):
+                if power:
+                    denominator[gen] = power
+        elif not numerator.is_ground:
+            denominator[numerator.quo_ground(leading)] = 1
+        return _Fraction(top.quo_ground(leading), denominator)
+
+    def __truediv__(self, other: Any) -> _Fraction:
+        return self * self._lift(other).reciprocal()
+
+    def __rtruediv__(self, other: Any) -> _Fraction:
+        return self._lift(other) * self.reciprocal()
+
+    def __pow__(self, power: int) -> _Fraction:
+        if power < 0:
+            return self.reciprocal() ** -power
+        return _Fraction(
+            self.numerator**power, {factor: count * power for factor, count in self.denominator.items()}
+        )

@@ -51,7 +51,6 @@ class Limits:
     max_factorial: int = 200
 
 
-
 def _log(arg: sympy.Basic, base: sympy.Basic | None = None) -> sympy.Basic:
     """``log(arg)``, without SymPy's automatic evaluation when ``arg`` has variables.
 
