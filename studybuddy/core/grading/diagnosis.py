@@ -138,14 +138,26 @@ def _candidates(expected: sympy.Basic, answer: sympy.Basic) -> list[sympy.Basic]
 
 
 def _is_inner_derivative(candidate: sympy.Basic, expected: sympy.Basic) -> bool:
-    """Whether ``candidate`` is (up to sign) the derivative of an inner expression of ``expected``."""
-    for node in sympy.preorder_traversal(expected):
-        if node.is_Atom or node is expected or not node.free_symbols:
+    """Whether ``candidate`` is (up to sign) the derivative of an inner expression of ``expected``.
+
+    Inner expressions are what the chain rule differentiates: a function's argument or a power's base
+    or exponent. Terms and factors of a sum or product are not inner, and skipping them saves a
+    ``diff`` per node (most of the diagnosis of ``p - y`` against ``(p - y)/N``).
+    """
+    for parent in sympy.preorder_traversal(expected):
+        if parent.is_Atom or parent.is_Add or parent.is_Mul:
             continue
-        for symbol in node.free_symbols:
-            derivative = sympy.diff(node, symbol)
-            if derivative != 0 and (derivative == candidate or -derivative == candidate):
+        for node in parent.args:
+            if not node.is_Atom and node.free_symbols and _is_derivative_of(candidate, node):
                 return True
+    return False
+
+
+def _is_derivative_of(candidate: sympy.Basic, node: sympy.Basic) -> bool:
+    for symbol in node.free_symbols:
+        derivative = sympy.diff(node, symbol)
+        if derivative != 0 and (derivative == candidate or -derivative == candidate):
+            return True
     return False
 
 
