@@ -159,6 +159,7 @@ def _compare_batch(
     return SampledComparison(agreed, samples.size, None, samples, None)
 
 
+@lru_cache(maxsize=1024)
 def values_at(
     expr: sympy.Basic,
     domains: tuple[tuple[sympy.Symbol, Domain], ...],
@@ -167,19 +168,8 @@ def values_at(
     size: int,
     complex_mode: bool,
 ) -> np.ndarray:
-    """Values of ``expr`` at a batch of points (cached: a question's expected answer is evaluated once)."""
-    return _cached_values(expr, domains, seed, batch, size, complex_mode)
-
-
-@lru_cache(maxsize=1024)
-def _cached_values(
-    expr: sympy.Basic,
-    domains: tuple[tuple[sympy.Symbol, Domain], ...],
-    seed: int,
-    batch: int,
-    size: int,
-    complex_mode: bool,
-) -> np.ndarray:
+    """Values of ``expr`` at a batch of points (cached: a question's expected answer is evaluated once;
+    read-only, since every caller shares the array)."""
     samples = sampling.draw([s for s, _ in domains], dict(domains), seed, batch, size)
     values = np.array(Evaluator(samples.arrays(complex_mode), size, complex_mode)(expr))
     values.setflags(write=False)
