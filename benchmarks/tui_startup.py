@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import compileall
 import os
 import pty
 import re
@@ -252,6 +253,9 @@ def main() -> None:
     args = parser.parse_args()
     if not COMMAND.exists():
         raise SystemExit(f"{COMMAND} is not installed (pip install -e .)")
+    # Bytecode for studybuddy, as an installed wheel has (and Textual has in site-packages): with
+    # PYTHONDONTWRITEBYTECODE set, an editable checkout would otherwise be compiled on every launch.
+    compileall.compile_dir(Path(__file__).resolve().parents[1] / "studybuddy", quiet=1)
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
         minimal_file = root / "minimal.py"

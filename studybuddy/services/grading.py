@@ -10,6 +10,7 @@ The parent process never imports SymPy for a grade that comes back as a plain ve
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import threading
 import time
@@ -270,7 +271,13 @@ def _plain_variable(variable: Any) -> tuple[str, str, tuple[int, ...] | None]:
 
 
 def _worker_main(connection: Connection, proof_budget: float, stall_on: str | None) -> None:
+    import os
     import signal
+
+    # Below the app's priority: on a two-core machine, the worker importing SymPy (about a second of
+    # CPU) must not slow the key presses of the UI it serves. Grades still take milliseconds.
+    with contextlib.suppress(OSError, AttributeError):  # AttributeError: no os.nice (Windows)
+        os.nice(10)
 
     from studybuddy.core.grading import ProofInterrupted, grade
     from studybuddy.core.grading.grader import warm_up

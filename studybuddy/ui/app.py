@@ -87,9 +87,10 @@ class StudyBuddyApp(App[None]):
         self._switching_to_built_mode = False
         if context.config.keys:
             self.set_keymap(dict(context.config.keys))
+        self._preset_theme(context.config.theme)
 
     def on_mount(self) -> None:
-        self._apply_configured_theme()
+        self._warn_unknown_theme()
         # After the first paint: the timer (a small database read), then the slow loads.
         self.call_after_refresh(self._after_first_paint)
 
@@ -100,13 +101,22 @@ class StudyBuddyApp(App[None]):
             self.load_library()
             self.start_grading()
 
-    def _apply_configured_theme(self) -> None:
-        wanted = self.context.config.theme
-        if wanted is None:
+    def _preset_theme(self, wanted: str | None) -> None:
+        """The configured theme, set before the stylesheet is first parsed. Setting ``self.theme``
+        once running re-parses every sheet (~20 ms) after the dashboard was styled with the default."""
+        if wanted is None or wanted not in self.available_themes or wanted == self.theme:
             return
-        if wanted in self.available_themes:
-            self.theme = wanted
-        else:
+        self.set_reactive(App.theme, wanted)  # what the theme watcher does, minus its re-parse:
+        theme = self.current_theme
+        self.set_class(True, f"-theme-{theme.name}", update=False)
+        self.set_class(theme.dark, "-dark-mode", update=False)
+        self.set_class(not theme.dark, "-light-mode", update=False)
+        self._refresh_truecolor_filter(self.ansi_theme)
+        self.stylesheet.set_variables(self.get_css_variables())
+
+    def _warn_unknown_theme(self) -> None:
+        wanted = self.context.config.theme
+        if wanted is not None and wanted not in self.available_themes:
             names = ", ".join(sorted(self.available_themes))
             self.notify(
                 f"Unknown theme {wanted!r} in the config file; available: {names}", severity="warning"
@@ -134,9 +144,10 @@ class StudyBuddyApp(App[None]):
     def _init_mode(self, mode: str) -> AwaitMount:
         """Textual re-parses every stylesheet (~20 ms) when a section's screen is first shown, because
         a new screen has not seen the app's CSS yet; but nothing of it has been styled either, and its
-        widgets are styled from the current sheet as they mount. So a new screen counts as current."""
+        widgets are styled from the current sheet as they mount. So a new screen counts as current.
+        (Not the dashboard at start-up: without that first full parse its settled look changes.)"""
         screen_stack = self._screen_stacks.get(mode)
-        if not screen_stack and mode in self._modes and self.is_running and mode != self.DEFAULT_MODE:
+        if not screen_stack and mode in self._modes and mode != self.DEFAULT_MODE:
             factory = self._modes[mode]
             self._modes[mode] = lambda: self._current_css(factory())
             try:
