@@ -239,9 +239,7 @@ def _edit(args: argparse.Namespace) -> int:
     # The copy for the editor lives in the study home, not the system's temp folder: if the save
     # fails it is kept for the user, and a reboot must not wipe it.
     make_cache_dir(context.home.drafts_dir)
-    handle, name = tempfile.mkstemp(
-        prefix=f"{day.isoformat()}-", suffix=".md", dir=context.home.drafts_dir
-    )
+    handle, name = tempfile.mkstemp(prefix=f"{day.isoformat()}-", suffix=".md", dir=context.home.drafts_dir)
     scratch = Path(name)
     with os.fdopen(handle, "w", encoding="utf-8") as out:
         out.write(draft.text)

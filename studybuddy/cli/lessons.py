@@ -39,9 +39,7 @@ def register(subparsers: Any) -> None:
         metavar="N",
         help="lessons checked in parallel (default: the number of CPUs, at most 4)",
     )
-    check.add_argument(
-        "-v", "--verbose", action="store_true", help="show every item, not only failures"
-    )
+    check.add_argument("-v", "--verbose", action="store_true", help="show every item, not only failures")
     check.set_defaults(handler=run_check)
 
     listing = commands.add_parser(
@@ -65,9 +63,7 @@ def run_check(args: argparse.Namespace) -> int:
             continue
         counts["passed" if report.passed else "failed"] += 1
         status = "PASS" if report.passed else "FAIL"
-        print(
-            f"{status:6} {name}  {report.source}  ({len(report.results)} items, {report.seconds:.1f} s)"
-        )
+        print(f"{status:6} {name}  {report.source}  ({len(report.results)} items, {report.seconds:.1f} s)")
         for result in report.results:
             if args.verbose or not result.passed:
                 mark = "ok  " if result.passed else "FAIL"
@@ -110,14 +106,10 @@ def run_list(args: argparse.Namespace) -> int:
         return 0
     widths = [max([len(header)] + [len(getter(e)) for e in entries]) for header, getter in _COLUMNS]
     print(
-        "  ".join(
-            header.ljust(width) for (header, _), width in zip(_COLUMNS, widths, strict=True)
-        ).rstrip()
+        "  ".join(header.ljust(width) for (header, _), width in zip(_COLUMNS, widths, strict=True)).rstrip()
     )
     for entry in entries:
-        cells = [
-            getter(entry).ljust(width) for (_, getter), width in zip(_COLUMNS, widths, strict=True)
-        ]
+        cells = [getter(entry).ljust(width) for (_, getter), width in zip(_COLUMNS, widths, strict=True)]
         print("  ".join(cells).rstrip())
         if entry.error is not None:
             print(f"    {_indent(str(entry.error), 4)}")
