@@ -2,7 +2,8 @@
 
 The app stays small on purpose: each section is a screen in ``screens/``, the countdown logic lives in
 ``timer_control``, palette commands in ``commands``. Nothing heavy (SymPy, NumPy, the lesson library)
-is touched before the first paint: ``on_mount`` schedules the loads after the first refresh.
+is touched before the first paint: the loads start on Textual's ``Ready`` event (the first frame is
+on the screen), and widgets defer their own extras with ``after_first_paint``.
 """
 
 from __future__ import annotations
@@ -59,7 +60,6 @@ class StudyBuddyApp(App[None]):
         Binding("f6,ctrl+t", "timer_toggle", "Timer", id="timer.toggle", priority=True),
         Binding("f7", "timer_stop", "Stop", id="timer.stop", show=False, priority=True),
     ]
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
     COMMANDS = App.COMMANDS | {LessonCommands, DiaryDayCommands}
 
     timer_view: reactive[TimerView] = reactive(IDLE, always_update=True)
@@ -83,6 +83,8 @@ class StudyBuddyApp(App[None]):
         self.timer = TimerControl(self, self.services, self.clock)
         self.lesson_figures = LessonFiguresCache()
         self._background = background
+        self._painted = False
+        self._waiting_for_first_paint: list[Callable[[], object]] = []
         self._built_modes: set[str] = {self.DEFAULT_MODE}
         self._switching_to_built_mode = False
         if context.config.keys:
@@ -91,8 +93,25 @@ class StudyBuddyApp(App[None]):
 
     def on_mount(self) -> None:
         self._warn_unknown_theme()
-        # After the first paint: the timer (a small database read), then the slow loads.
-        self.call_after_refresh(self._after_first_paint)
+
+    def after_first_paint(self, callback: Callable[[], object]) -> None:
+        """Run ``callback`` once the first frame is on the screen (soon after a refresh, if it is).
+
+        ``call_after_refresh`` is not enough at start-up: it runs when the first layout is done,
+        before that frame is rendered and written."""
+        if self._painted:
+            self.call_after_refresh(callback)
+        else:
+            self._waiting_for_first_paint.append(callback)
+
+    def on_ready(self) -> None:
+        """Textual's event for "the first frame has been displayed"."""
+        self._painted = True
+        waiting, self._waiting_for_first_paint = self._waiting_for_first_paint, []
+        for callback in waiting:
+            self.call_later(callback)
+        # Then the timer (a small database read), then the slow loads.
+        self.call_later(self._after_first_paint)
 
     def _after_first_paint(self) -> None:
         self.timer.resume_on_start()
@@ -147,13 +166,15 @@ class StudyBuddyApp(App[None]):
         widgets are styled from the current sheet as they mount. So a new screen counts as current.
         (Not the dashboard at start-up: without that first full parse its settled look changes.)"""
         screen_stack = self._screen_stacks.get(mode)
-        if not screen_stack and mode in self._modes and mode != self.DEFAULT_MODE:
+        if not screen_stack and mode in self._modes:
             factory = self._modes[mode]
             self._modes[mode] = lambda: self._current_css(factory())
             try:
                 return super()._init_mode(mode)
             finally:
                 self._modes[mode] = factory
+                if mode == self.DEFAULT_MODE:
+                    self.stylesheet.update(self, animate=False)
         return super()._init_mode(mode)
 
     def _current_css(self, screen: Screen[Any]) -> Screen[Any]:

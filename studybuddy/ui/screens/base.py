@@ -7,6 +7,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Header
+from textual.widgets._footer import FooterKey
 
 from studybuddy.ui.widgets.timer_bar import TimerBar
 
@@ -38,7 +39,14 @@ class KeysFooter(Footer):
     def compose(self) -> ComposeResult:
         if self._bindings_ready:
             self._shown = _keys_shown(self.screen)
-        yield from super().compose()
+        for widget in super().compose():
+            if isinstance(widget, FooterKey) and not widget.has_class("-command-palette"):
+                # A key is created compact and bound to the footer's (not compact) style: its class
+                # flips twice as it mounts, each flip restyling it. It starts as it will end. (The
+                # palette key is not bound: it stays compact.)
+                widget.set_reactive(FooterKey.compact, self.compact)
+                widget.set_class(self.compact, "-compact", update=False)
+            yield widget
 
     def bindings_changed(self, screen: Screen[Any]) -> None:
         if self._shown is not None and self._shown == _keys_shown(screen):

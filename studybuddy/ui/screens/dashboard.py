@@ -103,11 +103,13 @@ class DashboardScreen(SectionScreen):
         self.data: DashboardData | None = None
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self._after_first_paint)
+        self.app.after_first_paint(self._after_first_paint)  # type: ignore[attr-defined]
         self.watch(self.app, "library", lambda _: self._show_recent(), init=False)
 
     async def _after_first_paint(self) -> None:
         """The buttons (for the mouse; Button's styles are costly to parse), then the data."""
+        if not self.is_attached:
+            return
         await self.query_one("#card-diary").mount(Button("Write", id="write-diary", compact=True))
         await self.query_one("#card-recent").mount(Button("Browse lessons", id="browse", compact=True))
         if self.focused is None:  # as when composed with the screen: Enter writes today's entry

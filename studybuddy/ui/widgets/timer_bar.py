@@ -40,7 +40,7 @@ class TimerBar(Horizontal):
 
     def on_mount(self) -> None:
         self.watch(self.app, "timer_view", self._show, init=True)
-        self.call_after_refresh(self._mount_buttons)
+        self.app.after_first_paint(self._mount_buttons)  # type: ignore[attr-defined]
 
     async def _mount_buttons(self) -> None:
         if not self.is_attached:
