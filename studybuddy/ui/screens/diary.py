@@ -28,7 +28,10 @@ def open_diary_day(app: App[Any], day: date) -> None:
     app.switch_mode("diary")
     screen = app.screen
     if isinstance(screen, DiaryScreen):
-        screen.open_day(day)
+        if screen.is_mounted:
+            screen.open_day(day)
+        else:  # the section's first showing: its on_mount opens this day instead of today
+            screen.first_day = day
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,7 @@ class DiaryScreen(SectionScreen):
         self._dirty = False
         self._loading_text = False
         self._save_timer: Any = None
+        self.first_day: date | None = None  # the day shown first (None: today)
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="diary"):
@@ -93,7 +97,7 @@ class DiaryScreen(SectionScreen):
         self.query_one("#diary-preview").display = False
         self.query_one("#diary-editor", TextArea).read_only = True  # until the entry is loaded
         self.load_days()
-        self.open_day(self._app.clock.now().date())
+        self.open_day(self.first_day or self._app.clock.now().date())
 
     # ---- loading ----------------------------------------------------------------------------------
 
