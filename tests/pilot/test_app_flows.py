@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pilot_support import settle, synchronously
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import Input, TextArea
 
 from studybuddy.ui.screens.dashboard import DashboardScreen
 from studybuddy.ui.screens.diary import DiaryScreen
@@ -16,9 +16,9 @@ async def test_dashboard_shows_an_empty_home_invitingly(make_app) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         assert isinstance(app.screen, DashboardScreen)
-        session = str(app.screen.query_one("#session-text", Static).render())
+        session = str(app.screen.query_one("#card-session").render())
         assert "No session yet" in session
-        assert "0 days in a row" in str(app.screen.query_one("#streak-text", Static).render())
+        assert "0 days in a row" in str(app.screen.query_one("#card-streak").render())
 
 
 @synchronously

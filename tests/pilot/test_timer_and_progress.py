@@ -33,12 +33,12 @@ async def test_a_session_runs_to_its_end_rings_and_is_recorded(make_app, context
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         await start_session(app, pilot, "linear algebra", 2)
-        assert "Studying  linear algebra  2:00 left" in shown(app, "#timer-text")
+        assert "Studying  linear algebra  2:00 left" in shown(app, "TimerBar")
         assert context.timer.status().state == "running", "the session row exists before the countdown"
 
         await pilot.press("f3")  # the countdown follows the learner to any screen
         await let_time_pass(app, pilot, clock, 45)
-        assert "1:15 left" in shown(app, "#timer-text")
+        assert "1:15 left" in shown(app, "TimerBar")
         session = context.timer.status().session
         studied = session.last_heartbeat_at - session.started_at
         assert timedelta(seconds=40) <= studied <= timedelta(seconds=45), "heartbeats keep the time on disk"
@@ -67,12 +67,12 @@ async def test_pause_and_stop_from_the_keyboard_keep_the_time_studied(make_app, 
         await let_time_pass(app, pilot, clock, 90)
         await pilot.press("f6")  # pause
         await settle(app, pilot)
-        assert shown(app, "#timer-text").startswith("Paused")
+        assert shown(app, "TimerBar").startswith("Paused")
         await let_time_pass(app, pilot, clock, 600)  # a paused session does not count down
-        assert "58:30 left" in shown(app, "#timer-text")
+        assert "58:30 left" in shown(app, "TimerBar")
         await pilot.press("f7")
         await settle(app, pilot)
-        assert "No session running" in shown(app, "#timer-text")
+        assert "No session running" in shown(app, "TimerBar")
     last = context.timer.last_session()
     assert (last.state, round(last.studied_seconds)) == ("stopped", 90)
 

@@ -1,4 +1,4 @@
-"""The frame every section screen shares: header, the always-visible timer bar, body, footer."""
+"""The frame every section screen shares: title, the always-visible timer bar, body, footer."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
 from studybuddy.ui.widgets.timer_bar import TimerBar
+from studybuddy.ui.widgets.title_bar import TitleBar
 
 
 class SectionScreen(Screen[None]):
@@ -20,7 +21,7 @@ class SectionScreen(Screen[None]):
     """
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False, icon="∂")
+        yield TitleBar()
         yield TimerBar()
         yield from self.compose_body()
         yield KeysFooter()

@@ -1,25 +1,29 @@
 """The first screen: the session and timer, today's diary entry, recent lessons, streak and the week.
 
-It is on the start-up path, so it imports and composes little: the buttons are mounted after the first
-paint, the diary excerpt is a Markdown widget mounted when the entry arrives (the worker thread imports
-it), and its data are read after the first paint.
+It is on the start-up path, so it imports and composes little: a card is one widget (title, clickable
+action and text), the diary excerpt is a Markdown widget mounted when the entry arrives (the worker
+thread imports it), and its data are read after the first paint.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Grid, Vertical
+from textual.content import Content
 from textual.message import Message
-from textual.widgets import Button, Label, Static
+from textual.widget import Widget
+from textual.widgets import Static
 
 from studybuddy.core.errors import StudybuddyError
 from studybuddy.ui.screens.base import SectionScreen
 from studybuddy.ui.services import ServiceMissing, service
+from studybuddy.ui.widgets.spread import link, spread
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,48 @@ def describe_session(session: Any) -> str:
     return f"Last: {session.subject or 'no subject'}, {minutes} min, {session.started_at:%a %d %b %H:%M}"
 
 
+class Card(Widget):
+    """A dashboard card's text: its title in bold, a clickable action at the right end, then the text.
+
+    One widget (not a title label, a text and a button): the dashboard is the first screen painted,
+    and each widget on it adds to the time before that first frame.
+    """
+
+    def __init__(
+        self,
+        title: str,
+        text: str = "",
+        *,
+        action: tuple[str, str] | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        """``action``: (label, action string) of the clickable word, e.g. ``(" Write ", "screen.write")``."""
+        super().__init__(id=id, classes=classes)
+        self.title = title
+        self.text = text
+        self.action = action
+
+    def show(self, text: str) -> None:
+        if text != self.text:
+            self.text = text
+            self.refresh(layout=True)
+
+    def render(self) -> Content:
+        title = Content.styled(self.title, "bold $accent")
+        if self.action is not None:
+            title = spread(title, link(*self.action), self.content_size.width)
+        return Content.assemble(title, "\n", self.text) if self.text else title
+
+
 class DashboardScreen(SectionScreen):
+    # Letters are safe here: the dashboard has no text box. Enter writes today's entry, the first
+    # thing a learner comes back to do.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter,w", "write_diary", "Write today's entry", show=False, id="dashboard.write"),
+        Binding("l", "browse", "Browse lessons", show=False, id="dashboard.browse"),
+    ]
+
     class Loaded(Message):
         def __init__(self, data: DashboardData) -> None:
             super().__init__()
@@ -85,36 +130,26 @@ class DashboardScreen(SectionScreen):
 
     def compose_body(self) -> ComposeResult:
         with Grid(id="dashboard"):
-            with Vertical(classes="card", id="card-session"):
-                yield Label("Session", classes="card-title")
-                yield Static("Loading…", id="session-text")
-            with Vertical(classes="card", id="card-streak"):
-                yield Label("Streak", classes="card-title")
-                yield Static("Loading…", id="streak-text")
+            yield Card("Session", "Loading…", id="card-session", classes="card")
+            yield Card("Streak", "Loading…", id="card-streak", classes="card")
             with Vertical(classes="card", id="card-diary"):
-                yield Label("Today's diary", classes="card-title")
+                yield Card("Today's diary", action=(" Write ", "screen.write_diary"))
                 yield Static("Loading…", id="diary-excerpt")
-            with Vertical(classes="card", id="card-recent"):
-                yield Label("Recent lessons", classes="card-title")
-                yield Static("Loading…", id="recent-text")
+            yield Card(
+                "Recent lessons",
+                "Loading…",
+                action=(" Browse ", "screen.browse"),
+                id="card-recent",
+                classes="card",
+            )
 
     def __init__(self) -> None:
         super().__init__()
         self.data: DashboardData | None = None
 
     def on_mount(self) -> None:
-        self.app.after_first_paint(self._after_first_paint)  # type: ignore[attr-defined]
+        self.app.after_first_paint(self.load)  # type: ignore[attr-defined]
         self.watch(self.app, "library", lambda _: self._show_recent(), init=False)
-
-    async def _after_first_paint(self) -> None:
-        """The buttons (for the mouse; Button's styles are costly to parse), then the data."""
-        if not self.is_attached:
-            return
-        await self.query_one("#card-diary").mount(Button("Write", id="write-diary", compact=True))
-        await self.query_one("#card-recent").mount(Button("Browse lessons", id="browse", compact=True))
-        if self.focused is None:  # as when composed with the screen: Enter writes today's entry
-            self.query_one("#write-diary", Button).focus()
-        self.load()
 
     def on_screen_resume(self) -> None:
         if self.data is not None:  # back from another section: the diary or the timer may have changed
@@ -132,8 +167,8 @@ class DashboardScreen(SectionScreen):
             self.notify(problem, severity="error")
         if data == before:
             return  # nothing changed: no repaint, and no Markdown parse on the UI thread
-        self.query_one("#session-text", Static).update(data.last_session)
-        self.query_one("#streak-text", Static).update(
+        self.query_one("#card-session", Card).show(data.last_session)
+        self.query_one("#card-streak", Card).show(
             f"{data.streak_days} day{'s' if data.streak_days != 1 else ''} in a row\n"
             f"{data.week_minutes} min this week"
         )
@@ -153,21 +188,19 @@ class DashboardScreen(SectionScreen):
             if not card.is_attached:  # the app is closing
                 return
             await shown.remove()
-            await card.mount(Markdown(text, id="diary-excerpt"), before=1)
+            await card.mount(Markdown(text, id="diary-excerpt"))
 
     def _show_recent(self) -> None:
         if self.data is None:
             return
         library: Any = self.app.library  # type: ignore[attr-defined]
         lines = [describe_recent(library, lesson_id, steps) for lesson_id, steps in self.data.recent]
-        self.query_one("#recent-text", Static).update(
+        self.query_one("#card-recent", Card).show(
             "\n".join(lines) or "No lesson opened yet. Pick one in Lessons (F3)."
         )
 
-    @on(Button.Pressed, "#write-diary")
-    def write_diary(self) -> None:
+    def action_write_diary(self) -> None:
         self.app.switch_mode("diary")
 
-    @on(Button.Pressed, "#browse")
-    def browse(self) -> None:
+    def action_browse(self) -> None:
         self.app.switch_mode("lessons")

@@ -1,16 +1,16 @@
-"""The countdown strip under the header of every screen, clickable as well as keyboard-driven."""
+"""The countdown strip under the title of every screen, clickable as well as keyboard-driven."""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.content import Content
-from textual.widgets import Button, Static
+from textual.widget import Widget
 
 from studybuddy.ui.timer_view import IDLE, TimerView
+from studybuddy.ui.widgets.spread import link, spread
 
 _BAR_CELLS = 20
 _STATE_LABEL = {"idle": "No session", "running": "Studying", "paused": "Paused", "finished": "Time's up"}
+_TOGGLE_LABEL = {"running": "Pause", "paused": "Resume"}
 
 
 def render_timer(view: TimerView) -> Content:
@@ -28,41 +28,33 @@ def render_timer(view: TimerView) -> Content:
     )
 
 
-class TimerBar(Horizontal):
+def timer_actions(view: TimerView) -> Content:
+    """The clickable words at the right end: for the mouse, as F6 and F7 work on every screen."""
+    toggle = link(f" {_TOGGLE_LABEL.get(view.state, 'Start')} ", "app.timer_toggle")
+    if view.state in ("running", "paused"):
+        return Content.assemble(toggle, " ", link(" Stop ", "app.timer_stop"))
+    return toggle
+
+
+class TimerBar(Widget):
     """Follows the app's ``timer_view`` reactive, so every screen shows the same countdown.
 
-    The buttons (for the mouse) are mounted after the screen's first paint: Button's styles are
-    among the costliest to parse, and the countdown text is what must show at once.
+    One widget draws the countdown and its clickable Start/Pause/Stop (not a row of Buttons): it is
+    on every screen's first paint, where each widget and each widget type's styles cost time.
     """
 
-    def compose(self) -> ComposeResult:
-        yield Static(render_timer(IDLE), id="timer-text")
+    def __init__(self) -> None:
+        super().__init__()
+        self.view = IDLE
 
     def on_mount(self) -> None:
         self.watch(self.app, "timer_view", self._show, init=True)
-        self.app.after_first_paint(self._mount_buttons)  # type: ignore[attr-defined]
-
-    async def _mount_buttons(self) -> None:
-        if not self.is_attached:
-            return
-        # For the mouse only: F6/F7 work everywhere, and a focusable bar would take the first focus
-        # (and the first Tab) away from each screen's own content.
-        buttons = []
-        for label, button_id, action in (
-            ("Start", "timer-toggle", "timer_toggle"),
-            ("Stop", "timer-stop", "timer_stop"),
-        ):
-            button = Button(label, id=button_id, compact=True, action=f"app.{action}")
-            button.can_focus = False
-            buttons.append(button)
-        await self.mount_all(buttons)
-        self._show(self.app.timer_view)  # type: ignore[attr-defined]
 
     def _show(self, view: TimerView) -> None:
-        self.query_one("#timer-text", Static).update(render_timer(view))
+        self.view = view
         self.set_class(view.state != "idle", "-active")
         self.set_class(view.state == "paused", "-paused")
-        for toggle in self.query("#timer-toggle").results(Button):
-            toggle.label = {"running": "Pause", "paused": "Resume"}.get(view.state, "Start")
-        for stop in self.query("#timer-stop").results(Button):
-            stop.display = view.state in ("running", "paused")
+        self.refresh()
+
+    def render(self) -> Content:
+        return spread(render_timer(self.view), timer_actions(self.view), self.content_size.width)
