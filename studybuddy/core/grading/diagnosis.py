@@ -45,7 +45,9 @@ def diagnose(
     if ratio is not None and abs(ratio - 1) > RATIO_RTOL:
         return _constant_factor(answer, expected, ratio)
     offset = values.constant(values.a - values.b)
-    if offset is not None:
+    # An offset of 0: the two agree wherever both are nonzero (floor(sqrt(z^2 + 1)) and Abs(z) differ
+    # only at z = 0), and "plus 0" would explain nothing.
+    if offset is not None and abs(offset) > RATIO_RTOL * float(np.max(np.abs(values.b))):
         return _additive(answer, expected, offset)
     return _factor_of(answer, expected, values)
 
@@ -58,7 +60,9 @@ class _Values:
         domains = {s: _domain(table, s) for s in symbols}
         complex_mode = answer.has(sympy.I) or expected.has(sympy.I) or Domain.COMPLEX in domains.values()
         samples = sampling.draw(symbols, domains, seed, 0)
-        self.evaluate = Evaluator(samples.arrays(complex_mode), samples.size, complex_mode)
+        self.evaluate = Evaluator(
+            samples.arrays(complex_mode), samples.size, complex_mode, samples.fractions()
+        )
         a, b = self.evaluate(answer), self.evaluate(expected)
         self.mask = np.isfinite(a) & np.isfinite(b) & (b != 0) & (a != 0)
         self.a, self.b = a[self.mask], b[self.mask]

@@ -171,7 +171,7 @@ def values_at(
     """Values of ``expr`` at a batch of points (cached: a question's expected answer is evaluated once;
     read-only, since every caller shares the array)."""
     samples = sampling.draw([s for s, _ in domains], dict(domains), seed, batch, size)
-    values = np.array(Evaluator(samples.arrays(complex_mode), size, complex_mode)(expr))
+    values = np.array(Evaluator(samples.arrays(complex_mode), size, complex_mode, samples.fractions())(expr))
     values.setflags(write=False)
     return values
 

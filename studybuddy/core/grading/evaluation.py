@@ -9,6 +9,11 @@ Two modes. Real mode (float64) gives NaN wherever a real-valued step is undefine
 Complex mode (complex128, principal branches as in SymPy) is used when an expression mentions `I` or a
 complex variable. Nodes NumPy cannot do (sums, derivatives, rare functions) fall back to SymPy's
 ``evalf`` one point at a time.
+
+floor and ceiling jump at integers, where a float64 rounding of their argument can put the value off
+by one. Their arguments are computed exactly when they are rational functions of the variables
+(exact.py); otherwise the points where the float argument is within noise of an integer are redone at
+high precision (precise.py), and by SymPy when that cannot decide.
 """
 
 from __future__ import annotations
@@ -22,8 +27,16 @@ import numpy as np
 import sympy
 from sympy.core.function import AppliedUndef
 
+from studybuddy.core.grading.exact import Fractions, integer_parts
+from studybuddy.core.grading.precise import NEAR_INTEGER_RTOL, value_by_intervals
+
 Values = np.ndarray
 _Unary = Callable[[np.ndarray], np.ndarray]
+
+# A floor whose argument is within noise of an integer, where interval arithmetic cannot tell on which
+# side (log(y^3)/log(y) is exactly 3), is asked of SymPy at this many points of a batch at most; the
+# others are skipped like undefined points (each costs SymPy milliseconds).
+MAX_EVALF_INTEGER_PARTS = 4
 
 
 def _gamma(values: np.ndarray) -> np.ndarray:
@@ -89,8 +102,6 @@ _UNARY: dict[type, _Unary] = {
     sympy.im: np.imag,
     sympy.arg: np.angle,
     sympy.conjugate: np.conj,
-    sympy.floor: _real_only(np.floor),
-    sympy.ceiling: _real_only(np.ceil),
     sympy.factorial: lambda v: _gamma(v + 1),
     sympy.gamma: _gamma,
 }
@@ -121,12 +132,23 @@ def _stand_in(name: str, args: tuple[sympy.Basic, ...]) -> sympy.Basic:
 
 
 class Evaluator:
-    """Values of an expression and all its sub-expressions at one set of points."""
+    """Values of an expression and all its sub-expressions at one set of points.
 
-    def __init__(self, env: Mapping[sympy.Symbol, np.ndarray], size: int, complex_mode: bool) -> None:
+    ``exact``: the same points as exact fractions (sampling.Samples.fractions), which floor and
+    ceiling need to be right at integers; without them those points are left to SymPy's evalf.
+    """
+
+    def __init__(
+        self,
+        env: Mapping[sympy.Symbol, np.ndarray],
+        size: int,
+        complex_mode: bool,
+        exact: Mapping[sympy.Symbol, Fractions] | None = None,
+    ) -> None:
         self.env = env
         self.size = size
         self.complex_mode = complex_mode
+        self.exact = exact or {}
         self.memo: dict[sympy.Basic, np.ndarray] = {}
         self._dtype = complex if complex_mode else float
 
@@ -170,6 +192,8 @@ class Evaluator:
         function = _UNARY.get(type(expr))
         if function is not None and len(expr.args) == 1:
             return function(np.asarray(self._value(expr.args[0]), dtype=self._dtype))
+        if isinstance(expr, sympy.floor | sympy.ceiling):
+            return self._integer_part(expr)
         if isinstance(expr, sympy.Max | sympy.Min):
             reduce = np.maximum if isinstance(expr, sympy.Max) else np.minimum
             values = [np.asarray(self._value(arg), dtype=self._dtype) for arg in expr.args]
@@ -187,6 +211,47 @@ class Evaluator:
         if isinstance(expr, sympy.atan2) and not self.complex_mode:
             return np.arctan2(self._value(expr.args[0]), self._value(expr.args[1]))
         raise _Unsupported
+
+    def _integer_part(self, expr: sympy.Basic) -> np.ndarray:
+        exact = integer_parts(expr, self.exact)
+        if exact is not None:
+            whole, defined = exact
+            try:
+                return np.where(defined, whole, np.nan).astype(self._dtype)
+            except OverflowError:  # beyond float64's range
+                raise _Unsupported from None
+        argument = np.broadcast_to(np.asarray(self._value(expr.args[0]), dtype=self._dtype), (self.size,))
+        values = np.array(_real_only(np.ceil if isinstance(expr, sympy.ceiling) else np.floor)(argument))
+        real = argument.real
+        near = np.abs(real - np.rint(real)) <= NEAR_INTEGER_RTOL * np.maximum(1.0, np.abs(real))
+        if self.complex_mode:
+            near &= argument.imag == 0  # floor of a value off the real line is undefined here anyway
+        asked = 0
+        for index in np.flatnonzero(near):
+            value: complex | float | None = self._by_intervals_at(expr, int(index))
+            if value is None and asked < MAX_EVALF_INTEGER_PARTS:
+                asked += 1
+                value = self._evalf_at(expr, int(index))
+            values[index] = math.nan if value is None else value
+        return values
+
+    def _by_intervals_at(self, expr: sympy.Basic, index: int) -> float | None:
+        symbols = expr.free_symbols
+        if not symbols <= self.exact.keys():
+            return None
+        point = tuple((s, self._exact_value(s, index)) for s in sorted(symbols, key=lambda s: s.name))
+        return value_by_intervals(expr, point)
+
+    def _evalf_at(self, expr: sympy.Basic, index: int) -> complex | float:
+        point = {
+            s: self._exact_value(s, index) if s in self.exact else _to_sympy(self.env[s][index])
+            for s in expr.free_symbols
+        }
+        return _evalf_number(expr, point, self.complex_mode)
+
+    def _exact_value(self, symbol: sympy.Symbol, index: int) -> sympy.Rational:
+        numerators, denominators = (np.broadcast_to(part, (self.size,)) for part in self.exact[symbol])
+        return sympy.Rational(int(numerators[index]), int(denominators[index]))
 
     def _constant(self, expr: sympy.Basic) -> np.ndarray:
         try:
@@ -232,7 +297,7 @@ def _evalf_number(expr: sympy.Basic, subs: Mapping[sympy.Symbol, sympy.Expr], co
     try:
         value = expr.evalf(15, subs=dict(subs))
         number = complex(value)
-    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+    except (TypeError, ValueError, ArithmeticError):  # ArithmeticError: SymPy's PrecisionExhausted too
         return math.nan
     if not complex_mode:
         return number.real if abs(number.imag) <= 1e-12 * max(1.0, abs(number.real)) else math.nan

@@ -5,9 +5,13 @@ The fast route walks the expression tree with mpmath's interval arithmetic: ever
 guaranteed enclosure, so digits lost to cancellation (``log(exp(200) + 1) - 200``) widen the interval
 instead of faking a difference. An enclosure too wide to decide is retried at more digits (up to 600;
 a point still undecided then is skipped, like one where a side is undefined). Values that turn complex
-and nodes the walk does not know (sums, inverse trigonometric functions, floor) fall back to SymPy's
+and nodes the walk does not know (sums, inverse trigonometric functions) fall back to SymPy's
 ``evalf``, whose own accuracy tracking gives the error bound; it costs milliseconds where the walk
 costs tens of microseconds.
+
+floor and ceiling are exact when their argument is a rational function of the point (exact.py: the
+usual case, and the one where the argument is often exactly an integer); otherwise they are known when
+the argument's enclosure lies between two integers, and left to evalf when it straddles one.
 """
 
 from __future__ import annotations
@@ -17,14 +21,21 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import mpmath
+import numpy as np
 import sympy
 from mpmath.ctx_iv import ivmpf
+
+from studybuddy.core.grading.exact import Fractions, fractions_of, integer_parts
 
 Precise = tuple[mpmath.mpc, mpmath.mpf]  # a value and a bound on its error
 Point = tuple[tuple[sympy.Symbol, sympy.Expr], ...]  # sorted by name: hashable, order-independent
 
 EVALF_DIGITS = 30
 INTERVAL_DIGITS = (40, 150, 600)  # tried in turn until the enclosure is narrow enough to decide
+# A decimal in a floor's argument is read as the number it spells (exact.py), but beside a root or a
+# logarithm the walk only has its binary value (0.3 is a little less than 3/10): within this (relative)
+# of an integer, such a floor is left to evalf, which rounds decimals as SymPy always has.
+NEAR_INTEGER_RTOL = 1e-9
 
 _iv = mpmath.iv
 
@@ -120,6 +131,20 @@ def _decide(a: Enclosure, b: Enclosure, rtol: float) -> bool | None:
     return None
 
 
+def value_by_intervals(expr: sympy.Basic, point: Point) -> float | None:
+    """``expr`` at ``point`` to float64 accuracy from its enclosure, or None when the walk cannot give
+    a narrow real one (an unknown node, a complex value, a pole, a floor it cannot decide): the caller
+    asks SymPy then."""
+    try:
+        enclosure = interval_at(expr, point, INTERVAL_DIGITS[0])
+    except _Unsupported:
+        return None
+    if enclosure is None:
+        return None
+    middle, radius = enclosure
+    return float(middle) if radius <= 1e-17 * max(1, abs(middle)) else None
+
+
 def interval_at(expr: sympy.Basic, point: Point, digits: int) -> Enclosure:
     """An enclosure of ``expr`` at ``point``; _Unsupported for a complex value or an unknown node."""
     found = _cached_interval(expr, point, digits)
@@ -155,6 +180,7 @@ class _Walk:
     def __init__(self, point: Mapping[sympy.Symbol, sympy.Expr]) -> None:
         self.point = point
         self.memo: dict[sympy.Basic, ivmpf] = {}
+        self._fractions: dict[sympy.Symbol, Fractions] | None = None
 
     def value(self, expr: sympy.Basic) -> ivmpf:
         known = self.memo.get(expr)
@@ -192,7 +218,32 @@ class _Walk:
         function = _UNARY.get(type(expr))
         if function is not None and len(expr.args) == 1:
             return function(self.value(expr.args[0]))
+        if isinstance(expr, sympy.floor | sympy.ceiling):
+            return self._integer_part(expr)
         return self._piecewise(expr)
+
+    def _integer_part(self, expr: sympy.Basic) -> ivmpf:
+        """floor or ceiling: exact for a rational argument, else from an enclosure between integers."""
+        if self._fractions is None:
+            self._fractions = fractions_of(self.point)
+        parts = integer_parts(expr, self._fractions)
+        if parts is not None:
+            whole, defined = (np.ravel(part)[0] for part in parts)
+            if not defined:
+                raise ZeroDivisionError
+            return _iv.mpf(int(whole))
+        argument = self.value(expr.args[0])
+        round_to_integer = mpmath.ceil if isinstance(expr, sympy.ceiling) else mpmath.floor
+        with mpmath.workprec(_iv.prec + 10):  # floor of a _iv.prec-bit number is exact at this precision
+            low, high = (mpmath.mpf(end) for end in argument._mpi_)
+            whole = round_to_integer(low)
+            if not mpmath.isfinite(whole) or round_to_integer(high) != whole:
+                raise _Unsupported  # the enclosure straddles an integer: evalf decides
+            if expr.args[0].has(sympy.Float):
+                nearest = mpmath.nint(low)
+                if abs(low - nearest) <= NEAR_INTEGER_RTOL * max(1, abs(nearest)):
+                    raise _Unsupported
+            return _iv.mpf(whole)
 
     def _power(self, base: sympy.Basic, exponent: sympy.Basic) -> ivmpf:
         number = self.value(base)
@@ -220,7 +271,7 @@ class _Walk:
                 return _iv.mpf(0) if isinstance(expr, sympy.Heaviside) else _iv.mpf(-1)
             if argument == 0:
                 return args[1] if isinstance(expr, sympy.Heaviside) and len(args) > 1 else _iv.mpf(0)
-        raise _Unsupported  # a step straddling 0, floor, inverse trigonometry, sums: SymPy decides
+        raise _Unsupported  # a step straddling 0, inverse trigonometry, sums: SymPy decides
 
 
 def precise_pair(a: sympy.Basic, b: sympy.Basic, point: Point) -> tuple[Precise, Precise] | None:
@@ -252,7 +303,7 @@ def precise_by_evalf(
             sympy.Float(part, digits + 10) if not isinstance(part, sympy.Float) else part
             for part in (real, imag)
         ]
-    except (TypeError, ValueError, ZeroDivisionError, OverflowError, AttributeError):
+    except (TypeError, ValueError, ArithmeticError, AttributeError):  # with SymPy's PrecisionExhausted
         return None
     if not all(part.is_finite for part in parts):
         return None

@@ -49,6 +49,15 @@ class Samples:
             arrays[symbol] = value
         return arrays
 
+    def fractions(self) -> dict[sympy.Symbol, tuple[np.ndarray, np.ndarray]]:
+        """Exact values of the real symbols as numerators and a denominator (Python ints, for exact.py)."""
+        scale = np.array(SCALE, dtype=object)
+        return {
+            symbol: (real.astype(object), scale)
+            for symbol, real in self.hundredths.items()
+            if symbol not in self.imaginary
+        }
+
     def exact_point(self, index: int) -> dict[sympy.Symbol, sympy.Expr]:
         point: dict[sympy.Symbol, sympy.Expr] = {}
         for symbol, real in self.hundredths.items():
