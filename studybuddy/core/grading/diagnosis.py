@@ -22,6 +22,8 @@ RATIO_RTOL = 1e-9
 MAX_CANDIDATES = 60  # sub-expressions tried as a missing or extra factor
 SIMPLIFY_MAX_OPS = 80
 
+SIGN_ERROR = Diagnosis("sign", "Sign error: your answer is the negative of the expected one.")
+
 
 def diagnose(
     answer: sympy.Basic,
@@ -36,7 +38,7 @@ def diagnose(
         if _same(answer, mistake, table, seed):
             return Diagnosis(f"listed:{index}", feedback)
     if _same(answer, -expected, table, seed):
-        return Diagnosis("sign", "Sign error: your answer is the negative of the expected one.")
+        return SIGN_ERROR
     values = _Values(answer, expected, table, seed)
     if values.defined < MIN_POINTS:
         return None
@@ -90,10 +92,18 @@ def _same(left: sympy.Basic, right: sympy.Basic, table: SymbolTable, seed: int) 
 
 def _constant_factor(answer: sympy.Basic, expected: sympy.Basic, value: complex) -> Diagnosis:
     ratio = _exact_constant(answer / expected, value)
+    return factor_diagnosis(ratio, sympy.Mul.make_args(expected), sympy.Mul.make_args(answer))
+
+
+def factor_diagnosis(
+    ratio: sympy.Expr, factors_expected: Sequence[sympy.Basic], factors_answer: Sequence[sympy.Basic]
+) -> Diagnosis:
+    """The diagnosis for answer = ``ratio`` * expected: a missing factor when the expected answer has
+    it (or it is a number below 1 the answer does not show), an extra one otherwise. Matrix answers
+    (matrices.py) use it too, with their scalar coefficients as the factors."""
     sign = ""
     if ratio.could_extract_minus_sign():
         sign, ratio = "Sign error, and ", -ratio
-    factors_expected, factors_answer = sympy.Mul.make_args(expected), sympy.Mul.make_args(answer)
     missing = 1 / ratio
     if missing in factors_expected or (ratio not in factors_answer and ratio.is_number and abs(ratio) < 1):
         what = f"is missing a factor {_show(missing)}"
@@ -171,6 +181,11 @@ def _exact_constant(expr: sympy.Basic, value: complex, *, expand: bool = False) 
         reduced = sympy.expand(expr) if expand else sympy.cancel(expr)
         if not reduced.free_symbols:
             return reduced
+    return guess_constant(value)
+
+
+def guess_constant(value: complex) -> sympy.Expr:
+    """A short exact form for a numeric constant: a rational, or a simple expression in pi and e."""
     number: complex | float = value.real if abs(value.imag) <= 1e-12 * max(1.0, abs(value.real)) else value
     return sympy.nsimplify(number, [sympy.pi, sympy.E], tolerance=1e-10, rational=False)
 

@@ -63,7 +63,7 @@ def _grade(
     except ExprError as error:
         return invalid(error)
     verdict = equivalent_exprs(answer_expr, expected_expr, table, seed=seed, proof_guard=proof_guard)
-    if verdict.kind != "different" or _is_matrix(answer_expr) or _is_matrix(expected_expr):
+    if verdict.kind != "different":
         return verdict
     listed = []
     for mistake in mistakes:
@@ -71,7 +71,12 @@ def _grade(
             listed.append((prepared(mistake.answer, *key), mistake.feedback))
         except ExprError:
             listed.append((sympy.nan, mistake.feedback))  # an unreadable listed mistake matches nothing
-    diagnosis = diagnose(answer_expr, expected_expr, table, mistakes=listed, seed=seed)
+    if _is_matrix(answer_expr) or _is_matrix(expected_expr):
+        from studybuddy.core.grading.matrices import diagnose_matrices
+
+        diagnosis = diagnose_matrices(answer_expr, expected_expr, table, mistakes=listed, seed=seed)
+    else:
+        diagnosis = diagnose(answer_expr, expected_expr, table, mistakes=listed, seed=seed)
     if diagnosis is None:
         return verdict
     return Verdict("different", verdict.strength, diagnosis.message, verdict.counterexample, diagnosis)

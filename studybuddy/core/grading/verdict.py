@@ -16,7 +16,8 @@ VerdictKind = Literal["equivalent", "different", "invalid", "unknown"]
 class Diagnosis:
     """Why a wrong answer is wrong.
 
-    ``code``: sign, factor, missing-factor, extra-factor, additive, or listed:<i> for a lesson's mistake i.
+    ``code``: sign, factor, missing-factor, extra-factor, additive, transpose (matrix answers), or
+    listed:<i> for a lesson's mistake i.
     """
 
     code: str
