@@ -123,7 +123,7 @@ def first_paint(argv: list[str], home: Path) -> float:
 F2, F3 = b"\x1bOQ", b"\x1b[13~"  # mode switches: a repaint of a whole screen, no escape-key wait
 # Markers painted as one run of text: the focused filter box draws its first letter ("F") in the
 # cursor's style, so "Filter lessons" itself only appears when the cursor blinks off (up to 0.5 s).
-LESSONS_MARKER, DASHBOARD_AGAIN = b"ilter lessons", b"Browse lessons"
+LESSONS_MARKER, DASHBOARD_AGAIN = b"ilter lessons", b"Recent lessons"
 
 
 def latency_while_loading(home: Path) -> tuple[list[float], list[float]]:

@@ -85,8 +85,6 @@ class StudyBuddyApp(App[None]):
         self._background = background
         self._painted = False
         self._waiting_for_first_paint: list[Callable[[], object]] = []
-        self._built_modes: set[str] = {self.DEFAULT_MODE}
-        self._switching_to_built_mode = False
         if context.config.keys:
             self.set_keymap(dict(context.config.keys))
         self._preset_theme(context.config.theme)
@@ -181,19 +179,20 @@ class StudyBuddyApp(App[None]):
         screen._css_update_count = self._css_update_count
         return screen
 
-    def switch_mode(self, mode: str) -> AwaitMount:
-        self._switching_to_built_mode = mode in self._built_modes
-        try:
-            return super().switch_mode(mode)
-        finally:
-            self._switching_to_built_mode = False
-            self._built_modes.add(mode)
-
     def delay_update(self, delay: float = 0.05) -> None:
-        """Textual holds every mode switch back 50 ms to hide a screen being composed; a section that
-        is already built has nothing to hide, so its key repaints at the next frame."""
-        if not self._switching_to_built_mode:
-            super().delay_update(delay)
+        """Textual holds every mode switch back 50 ms to hide a screen being composed. Ours compose
+        in one pass before their first layout, so there is nothing to hide: a section key repaints
+        at the next frame (the 50 ms alone was the whole budget for a key press). The screen
+        switched to repaints itself on resume."""
+
+    def _end_batch(self) -> None:
+        """A screen that goes idle while a batch is open (the footer rebuilding its keys, a Markdown
+        update) skips its repaint, and Textual only looks again at the screen's next message, which
+        may come much later (a section switched to stayed blank until a background load ended):
+        when the last batch closes, the screen looks again."""
+        super()._end_batch()
+        if not self._batch_count and self.screen_stack:
+            self.screen.check_idle()
 
     # ---- actions ----------------------------------------------------------------------------------
 

@@ -31,15 +31,23 @@ class SectionScreen(Screen[None]):
 
 
 class KeysFooter(Footer):
-    """Textual's footer rebuilds its keys each time the screen's bindings are refreshed (every focus
-    change, every return to the screen): some 20 ms of a key press. This one rebuilds only when the
-    keys it would show changed."""
+    """Textual's footer, built once per change of the keys it shows.
+
+    Textual's composes empty, then again on the screen's first bindings signal, then again on every
+    signal (every focus change, every return to the screen: some 20 ms of a key press), and signals
+    that come before a rebuild has run each queue another one (a new section's footer rebuilt three
+    times, holding the next screen's repaint back). This one shows its keys from the first compose
+    and rebuilds only when the keys it would show change.
+    """
 
     _shown: tuple[Any, ...] | None = None
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.set_reactive(Footer._bindings_ready, True)
+
     def compose(self) -> ComposeResult:
-        if self._bindings_ready:
-            self._shown = _keys_shown(self.screen)
+        self._shown = _keys_shown(self.screen)
         for widget in super().compose():
             if isinstance(widget, FooterKey) and not widget.has_class("-command-palette"):
                 # A key is created compact and bound to the footer's (not compact) style: its class
@@ -50,8 +58,11 @@ class KeysFooter(Footer):
             yield widget
 
     def bindings_changed(self, screen: Screen[Any]) -> None:
-        if self._shown is not None and self._shown == _keys_shown(screen):
+        keys = _keys_shown(screen)
+        if keys == self._shown:
             return
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self._shown = keys  # what the rebuild queued now shows: later signals with these keys add nothing
         super().bindings_changed(screen)
 
 
