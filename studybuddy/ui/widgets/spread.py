@@ -24,4 +24,9 @@ def spread(left: Content, right: Content, width: int) -> Content:
 
 def link(label: str, action: str) -> Content:
     """``label`` as a clickable span that runs ``action`` (``app.timer_toggle``, ``screen.browse``)."""
-    return Content(label).stylize(Style.from_meta({"@click": action}))
+    return clickable(Content(label), action)
+
+
+def clickable(content: Content, action: str) -> Content:
+    """``content`` whole as one clickable span (its ``link-*`` styles apply, hover included)."""
+    return content.stylize(Style.from_meta({"@click": action}))
