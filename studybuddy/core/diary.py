@@ -16,10 +16,8 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
-
-import yaml
 
 ENTRY_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})\.md")
 
@@ -28,8 +26,6 @@ _FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 _INLINE_CODE = re.compile(r"(`+)(?:.+?)\1")
 # Preceded by start, space or opening punctuation: excludes URL fragments (/#x), entities (&#38;), C#.
 _TAG = re.compile(r"(?:(?<=^)|(?<=[\s(\[{,;]))#([\w/-]*[^\W\d][\w/-]*)", re.M)
-# libyaml's safe loader when installed (ten times faster over a diary of years), else the Python one.
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 
@@ -41,28 +37,39 @@ def entry_file_name(day: date) -> str:
 # crash it (libyaml's composer recurses, and segfaults near 30,000 nested brackets) is not parsed.
 _FRONT_MATTER_MAX_CHARS = 64 * 1024
 _FRONT_MATTER_MAX_DEPTH = 32
-_OPENERS = (
-    yaml.BlockMappingStartToken,
-    yaml.BlockSequenceStartToken,
-    yaml.FlowMappingStartToken,
-    yaml.FlowSequenceStartToken,
-)
-_CLOSERS = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+
+
+@cache
+def _yaml() -> tuple[Any, Any]:
+    """PyYAML and its safe loader (libyaml's when installed: ten times faster over a diary of years),
+    imported on the first entry with front matter: most have none, and the import costs ~20 ms of
+    the app's first dashboard."""
+    import yaml
+
+    return yaml, getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _unsafe_front_matter(text: str) -> str | None:
     """Why this YAML must not be loaded, or None. Scanning tokens does not recurse, so it is safe."""
     if len(text) > _FRONT_MATTER_MAX_CHARS:
         return f"is over {_FRONT_MATTER_MAX_CHARS // 1024} KiB"
+    yaml, loader = _yaml()
+    openers = (
+        yaml.BlockMappingStartToken,
+        yaml.BlockSequenceStartToken,
+        yaml.FlowMappingStartToken,
+        yaml.FlowSequenceStartToken,
+    )
+    closers = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
     depth = 0
-    for token in yaml.scan(text, Loader=_SAFE_LOADER):
+    for token in yaml.scan(text, Loader=loader):
         if isinstance(token, (yaml.AnchorToken, yaml.AliasToken, yaml.TagToken)):
             return "uses YAML anchors, aliases or tags, which a diary never needs"
-        if isinstance(token, _OPENERS):
+        if isinstance(token, openers):
             depth += 1
             if depth > _FRONT_MATTER_MAX_DEPTH:
                 return f"is nested more than {_FRONT_MATTER_MAX_DEPTH} levels deep"
-        elif isinstance(token, _CLOSERS):
+        elif isinstance(token, closers):
             depth -= 1
     return None
 
@@ -88,11 +95,12 @@ class DiaryEntry:
         match = self._front_matter_match
         if not match:
             return {}, None
+        yaml, loader = _yaml()
         try:
             refusal = _unsafe_front_matter(match.group(1))
             if refusal:
                 return {}, f"front matter {refusal}; it is kept as written"
-            loaded = yaml.load(match.group(1), Loader=_SAFE_LOADER)  # safe: a safe loader, vetted above
+            loaded = yaml.load(match.group(1), Loader=loader)  # safe: a safe loader, vetted above
         except yaml.YAMLError as error:
             problem = str(getattr(error, "problem", None) or error)
             return {}, f"front matter is not valid YAML ({problem}); it is kept as written"

@@ -10,15 +10,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from studybuddy.core.clock import Clock
-from studybuddy.core.dates import parse_date
 from studybuddy.core.diary import append_line, merge_below
-from studybuddy.core.diary_import import DiaryImportError, ImportPlan, decode_diary, plan_import
 from studybuddy.core.diary_search import parse_query, snippet
 from studybuddy.core.errors import StudybuddyError
 from studybuddy.storage.diary_cache import CACHE_NAME as DIARY_INDEX_NAME
 from studybuddy.storage.diary_files import ABSENT, DiaryFiles, StoredEntry, Version
 
 if TYPE_CHECKING:
+    from studybuddy.core.diary_import import ImportPlan
     from studybuddy.services.context import StudyContext
 
 MinutesByDay = Callable[[date, date], Mapping[date, int]]
@@ -68,7 +67,11 @@ class DiaryService:
 
     def parse_day(self, text: str | None) -> date:
         """A date as typed (``yesterday``, ``2025-07-06``); none means today."""
-        return self.today() if text is None else parse_date(text, self.today())
+        if text is None:
+            return self.today()
+        from studybuddy.core.dates import parse_date  # the app never parses typed dates: not at start-up
+
+        return parse_date(text, self.today())
 
     # Writing -------------------------------------------------------------------------------------
 
@@ -165,6 +168,8 @@ class DiaryService:
         dry_run: bool = False,
     ) -> ImportReport:
         """Write the entries of ``source``; an existing entry is kept and the import merged below it."""
+        from studybuddy.core.diary_import import plan_import  # the importer loads only to import
+
         text, read_notes = _read_source(source)
         plan = plan_import(text, start_date=start_date, default_date=default_date)
         report = ImportReport(source, plan, dry_run, notes=(*read_notes, *plan.notes))
@@ -216,6 +221,8 @@ def _read_source(source: Path) -> tuple[str, list[str]]:
         raise StudybuddyError(f"{source} is a folder; give the Markdown file to import") from None
     except OSError as error:
         raise StudybuddyError(f"cannot read {source}: {error.strerror}") from error
+    from studybuddy.core.diary_import import DiaryImportError, decode_diary
+
     try:
         return decode_diary(data)
     except DiaryImportError as error:

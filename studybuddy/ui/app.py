@@ -105,6 +105,10 @@ class StudyBuddyApp(App[None]):
     def on_ready(self) -> None:
         """Textual's event for "the first frame has been displayed"."""
         self._painted = True
+        # The lessons section is the usual next key. Its module is imported now, on this thread,
+        # before any background load starts: imported on the key press, it competed with those
+        # loads' imports for the import lock and cost a first F3 ~40 ms (~4 ms here).
+        importlib.import_module("studybuddy.ui.screens.lessons")
         waiting, self._waiting_for_first_paint = self._waiting_for_first_paint, []
         for callback in waiting:
             self.call_later(callback)

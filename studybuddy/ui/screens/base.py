@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.screen import Screen
 
@@ -23,5 +24,15 @@ class SectionScreen(Screen[None]):
         yield from self.compose_body()
         yield KeysBar()
 
+    _shown_before = False
+
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Runs before Textual's own handler (handlers run down the class hierarchy), which restyles
+        every widget of a screen each time it is shown. The first time, each widget was styled as it
+        mounted a moment ago: a section's first key press skips that second pass."""
+        if not self._shown_before:
+            self._shown_before = True
+            event.refresh_styles = False

@@ -25,6 +25,8 @@ from studybuddy.ui.screens.base import SectionScreen
 from studybuddy.ui.services import ServiceMissing, service
 from studybuddy.ui.widgets.spread import link, spread
 
+NO_ENTRY_YET = Content.assemble(("Nothing written today yet.", "italic"), " What did you learn?")
+
 
 @dataclass(frozen=True)
 class DashboardData:
@@ -54,8 +56,10 @@ def gather_dashboard(app: Any, today: date) -> DashboardData:
     entry = attempt("diary", lambda: service(app, "diary").open_draft(today), None)
     summary = attempt("stats", lambda: service(app, "stats").summary(today), None)
     recent = attempt("lessons", lambda: service(app, "progress").recent_lessons(limit=5), [])
-    # Imported here, in this thread, so mounting the excerpt next does not import on the UI thread.
-    from textual.widgets import Markdown  # noqa: F401
+    if entry is not None and entry.text.strip():
+        # Imported here, in this thread, so mounting the excerpt next does not import on the UI
+        # thread (and not at all on a day with nothing written yet).
+        from textual.widgets import Markdown  # noqa: F401
 
     return DashboardData(
         today=today,
@@ -177,18 +181,25 @@ class DashboardScreen(SectionScreen):
             await self._show_excerpt(data.diary_excerpt)
 
     async def _show_excerpt(self, excerpt: str | None) -> None:
+        """Today's entry as Markdown, or an invitation to write it (plain text: no Markdown widget)."""
+        shown = self.query_one("#diary-excerpt")
+        if excerpt is None and isinstance(shown, Static):
+            shown.update(NO_ENTRY_YET)
+            return
+        card = self.query_one("#card-diary")
+        if not card.is_attached:  # the app is closing
+            return
+        if excerpt is None:
+            await shown.remove()
+            await card.mount(Static(NO_ENTRY_YET, id="diary-excerpt"))
+            return
         from textual.widgets import Markdown
 
-        text = excerpt or "*Nothing written today yet.* What did you learn?"
-        shown = self.query_one("#diary-excerpt")
         if isinstance(shown, Markdown):
-            await shown.update(text)
+            await shown.update(excerpt)
         else:
-            card = self.query_one("#card-diary")
-            if not card.is_attached:  # the app is closing
-                return
             await shown.remove()
-            await card.mount(Markdown(text, id="diary-excerpt"))
+            await card.mount(Markdown(excerpt, id="diary-excerpt"))
 
     def _show_recent(self) -> None:
         if self.data is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -36,11 +37,17 @@ class LessonsScreen(SectionScreen):
         with Vertical(id="lessons-pane"):
             yield Input(placeholder="Filter lessons: title, topic, tag…", id="lesson-filter")
             yield Static("Loading the lesson library…", id="library-status")
-            tree: Tree[Any] = Tree("Lessons", id="lesson-tree")
-            tree.show_root = False
-            yield tree
 
     def on_mount(self) -> None:
+        # The list is mounted after the screen's first frame: the section key repaints with the
+        # filter box (typing can start) and the list follows a frame later. A Tree is the costliest
+        # widget here to style and draw, and the key's whole budget is 50 ms.
+        self.call_after_refresh(self._mount_tree)
+
+    async def _mount_tree(self) -> None:
+        tree: Tree[Any] = Tree(Text("Lessons"), id="lesson-tree")
+        tree.show_root = False
+        await self.query_one("#lessons-pane").mount(tree)
         self.watch(self.app, "library", self._show_library, init=True)
 
     def action_focus_filter(self) -> None:
@@ -56,7 +63,9 @@ class LessonsScreen(SectionScreen):
 
     def action_focus_list(self) -> None:
         """Into the tree, with the cursor on the first lesson (not on a subject, where Enter folds)."""
-        tree: Tree[Any] = self.query_one("#lesson-tree", Tree)
+        tree = self._tree()
+        if tree is None:
+            return
         tree.focus()
         cursor = tree.cursor_node
         if cursor is None or cursor.data is None:
@@ -64,10 +73,14 @@ class LessonsScreen(SectionScreen):
             if first is not None:
                 tree.move_cursor(first)
 
+    def _tree(self) -> Tree[Any] | None:
+        """The list, once mounted (a key pressed in the screen's first frame comes before it)."""
+        return next(iter(self.query("#lesson-tree").results(Tree)), None)
+
     def _show_library(self, library: LibraryState) -> None:
         status = self.query_one("#library-status", Static)
-        tree: Tree[Any] = self.query_one("#lesson-tree", Tree)
-        if not library.ready:
+        tree = self._tree()
+        if tree is None or not library.ready:
             return
         if library.error:
             status.update(f"The lesson library could not be loaded: {library.error}")
@@ -83,15 +96,15 @@ class LessonsScreen(SectionScreen):
         for lesson in shown:
             by_subject[lesson.subject][lesson.topic].append(lesson)
         for subject in sorted(by_subject):
-            subject_node = tree.root.add(subject, expand=True)
+            subject_node = tree.root.add(Text(subject), expand=True)
             for topic in sorted(by_subject[subject]):
-                topic_node = subject_node.add(topic, expand=bool(words) or len(shown) <= 40)
+                topic_node = subject_node.add(Text(topic), expand=bool(words) or len(shown) <= 40)
                 for lesson in sorted(by_subject[subject][topic], key=lambda item: item.title):
-                    topic_node.add_leaf(lesson.title, data=("lesson", lesson))
+                    topic_node.add_leaf(Text(lesson.title), data=("lesson", lesson))
         if library.broken:
-            broken_node = tree.root.add("⚠ Broken lesson files", expand=True)
+            broken_node = tree.root.add(Text("⚠ Broken lesson files"), expand=True)
             for item in library.broken:
-                broken_node.add_leaf(f"{item.file.path.name}: {item.error}", data=("broken", item))
+                broken_node.add_leaf(Text(f"{item.file.path.name}: {item.error}"), data=("broken", item))
 
     @on(Tree.NodeSelected, "#lesson-tree")
     def _open(self, event: Tree.NodeSelected[Any]) -> None:

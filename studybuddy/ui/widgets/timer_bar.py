@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from textual.content import Content
 from textual.widget import Widget
 
@@ -13,6 +15,7 @@ _STATE_LABEL = {"idle": "No session", "running": "Studying", "paused": "Paused",
 _TOGGLE_LABEL = {"running": "Pause", "paused": "Resume"}
 
 
+@lru_cache(maxsize=8)  # rendered on every repaint of every screen; the view changes once a second
 def render_timer(view: TimerView) -> Content:
     if view.state == "idle":
         return Content.from_markup("[dim]No session running. Start the hour with [b]F6[/b].[/]")
