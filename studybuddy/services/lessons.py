@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,15 +45,16 @@ class LessonService:
             folders.append((self.home.lessons_dir, "user"))
         return find_lesson_files(folders)
 
-    def library(self, *, refresh: bool = False) -> LessonLibrary:
+    def library(self, *, refresh: bool = False, pace: Callable[[], object] | None = None) -> LessonLibrary:
+        """``pace``: called before each file that must be read (see ``load_library``)."""
         if self._library is None or refresh:
             cache = LessonCache(self.home.cache_dir / CACHE_FILE_NAME) if self.home is not None else None
-            self._library = load_library(self.files(), cache)
+            self._library = load_library(self.files(), cache, pace=pace)
         return self._library
 
-    def list(self) -> list[LibraryEntry]:
+    def list(self, *, pace: Callable[[], object] | None = None) -> list[LibraryEntry]:
         """Every lesson file, loaded or broken, in library order."""
-        return list(self.library().entries)
+        return list(self.library(pace=pace).entries)
 
     def get(self, lesson_id: str) -> Lesson:
         """The full lesson, read fresh from its file (the cache holds summaries only)."""

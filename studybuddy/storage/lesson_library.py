@@ -7,7 +7,7 @@ with one id, or a ``requires`` naming no lesson, are reported the same way.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
@@ -168,16 +168,23 @@ def read_lesson(file: LessonFile) -> Lesson:
 
 
 def load_library(
-    files: Sequence[LessonFile], cache: LessonCache | None = None, *, known_ids: Iterable[str] = ()
+    files: Sequence[LessonFile],
+    cache: LessonCache | None = None,
+    *,
+    known_ids: Iterable[str] = (),
+    pace: Callable[[], object] | None = None,
 ) -> LessonLibrary:
     """Summaries of every file (from the cache when unchanged), then library-wide id checks.
 
     ``known_ids`` are lessons outside ``files`` that ``requires`` may name (checking one file of a library).
+    ``pace`` is called before each file that must be read (the app's loads give way to its keys there).
     """
     entries = []
     for file in files:
         cached = cache.lookup(file) if cache is not None else None
         if cached is None:
+            if pace is not None:
+                pace()
             try:
                 cached = read_lesson(file).summary()
             except LessonError as error:

@@ -12,7 +12,7 @@ import importlib
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
@@ -23,6 +23,7 @@ from studybuddy.core.clock import Clock
 from studybuddy.core.errors import StudybuddyError
 from studybuddy.services.context import StudyContext
 from studybuddy.ui.background_io import BackgroundIO
+from studybuddy.ui.background_loads import BackgroundLoads
 from studybuddy.ui.commands import DiaryDayCommands, LessonCommands
 from studybuddy.ui.lesson_figures import LessonFiguresCache
 from studybuddy.ui.library import LibraryState
@@ -80,6 +81,7 @@ class StudyBuddyApp(App[None]):
         self.clock: Clock = clock or context.clock
         self.services = AppServices(context, self.clock, **(services or {}))
         self.io = BackgroundIO(self)
+        self.loads = BackgroundLoads()
         self.timer = TimerControl(self, self.services, self.clock)
         self.lesson_figures = LessonFiguresCache()
         self._background = background
@@ -92,13 +94,19 @@ class StudyBuddyApp(App[None]):
     def on_mount(self) -> None:
         self._warn_unknown_theme()
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)) and not event.is_forwarded:
+            self.loads.input_arrived()  # the start-up loads pause at their next step
+        await super().on_event(event)
+
     def after_first_paint(self, callback: Callable[[], object]) -> None:
-        """Run ``callback`` once the first frame is on the screen (soon after a refresh, if it is).
+        """Run ``callback`` once the first frame is on the screen (at once, if it is).
 
         ``call_after_refresh`` is not enough at start-up: it runs when the first layout is done,
-        before that frame is rendered and written."""
+        before that frame is rendered and written (and a screen kept busy, by a blinking cursor
+        say, can hold it back much longer)."""
         if self._painted:
-            self.call_after_refresh(callback)
+            self.call_later(callback)
         else:
             self._waiting_for_first_paint.append(callback)
 
@@ -148,15 +156,18 @@ class StudyBuddyApp(App[None]):
     @work(thread=True, exclusive=True, group="library", name="load-library")
     def load_library(self) -> None:
         """Parse (or read from the cache) the whole lesson library; screens watch ``library``."""
-        state = LibraryState.load(self.services)
+        with self.loads.turn():
+            state = LibraryState.load(self.services, pace=self.loads.give_way)
         self.call_from_thread(setattr, self, "library", state)
 
     @work(thread=True, exclusive=True, group="grading", name="start-grading")
     def start_grading(self) -> None:
         """Spawn the grading worker process now, so the first answer is graded warm."""
         try:
-            _start_process_helper()
-            self.services.get("grading").start()
+            with self.loads.turn():
+                _start_process_helper()
+                self.loads.give_way()
+                self.services.get("grading").start()
         except (StudybuddyError, OSError) as error:  # the app still works without grading: say so, once
             self.call_from_thread(self.notify, f"Grading is unavailable: {error}", severity="error")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -23,9 +23,12 @@ class LibraryState:
     loading: ClassVar[LibraryState]
 
     @classmethod
-    def load(cls, services: AppServices) -> LibraryState:
+    def load(cls, services: AppServices, pace: Callable[[], object] | None = None) -> LibraryState:
+        """``pace``: called between steps, where the load gives way to the learner's keys."""
         try:
-            listing = services.get("lessons").list()
+            if pace is not None:
+                pace()
+            listing = services.get("lessons").list(pace=pace)
         except StudybuddyError as error:
             return cls(ready=True, error=str(error))
         lessons = [item for item in listing if item.status == "ok"]

@@ -98,3 +98,18 @@ async def test_the_timer_bar_keeps_its_words_on_a_narrow_terminal(make_app) -> N
         text = shown(app, "TimerBar")
         assert text.rstrip().endswith("Start"), "the clickable word stays at the right end"
         assert len(text) <= bar.content_size.width and "…" in text
+
+
+@synchronously
+async def test_a_filter_typed_and_entered_at_once_opens_the_lesson_it_leaves(make_app) -> None:
+    """Keys queued faster than the list is rebuilt: Enter into the list, Enter opens the one lesson
+    the filter leaves (the list rebuilt under the cursor used to lose it)."""
+    from studybuddy.ui.screens.lesson import LessonScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f3", *"sigmoid", "enter", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, LessonScreen)
+        assert "The sigmoid and its derivative" in shown(app, "TitleBar")

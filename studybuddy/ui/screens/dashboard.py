@@ -7,6 +7,7 @@ thread imports it), and its data are read after the first paint.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar
@@ -39,11 +40,13 @@ class DashboardData:
     problems: list[str]
 
 
-def gather_dashboard(app: Any, today: date) -> DashboardData:
-    """Runs in a worker thread: every read the dashboard needs, each failure kept as a message."""
+def gather_dashboard(app: Any, today: date, pace: Callable[[], object] = lambda: None) -> DashboardData:
+    """Runs in a worker thread: every read the dashboard needs, each failure kept as a message.
+    ``pace`` is called before each read (where the app's loads give way to its keys)."""
     problems: list[str] = []
 
     def attempt(what: str, call: Any, default: Any) -> Any:
+        pace()
         try:
             return call()
         except ServiceMissing:  # not installed in this build: show the empty state, quietly
@@ -162,7 +165,9 @@ class DashboardScreen(SectionScreen):
     @work(thread=True, exclusive=True, group="dashboard")
     def load(self) -> None:
         app: Any = self.app
-        self.post_message(self.Loaded(gather_dashboard(app, app.clock.now().date())))
+        with app.loads.turn():
+            data = gather_dashboard(app, app.clock.now().date(), pace=app.loads.give_way)
+        self.post_message(self.Loaded(data))
 
     async def on_dashboard_screen_loaded(self, message: Loaded) -> None:
         data, before = message.data, self.data

@@ -33,18 +33,24 @@ class LessonsScreen(SectionScreen):
         Binding("down", "focus_list", "List", id="lessons.list", show=False),
     ]
 
+    _listing: tuple[Any, ...] | None = None  # what the list shows: library, lesson ids, expanded
+
     def compose_body(self) -> ComposeResult:
         with Vertical(id="lessons-pane"):
             yield Input(placeholder="Filter lessons: title, topic, tag…", id="lesson-filter")
             yield Static("Loading the lesson library…", id="library-status")
 
-    def on_mount(self) -> None:
-        # The list is mounted after the screen's first frame: the section key repaints with the
-        # filter box (typing can start) and the list follows a frame later. A Tree is the costliest
-        # widget here to style and draw, and the key's whole budget is 50 ms.
-        self.call_after_refresh(self._mount_tree)
+    def on_screen_resume(self) -> None:
+        # The list is mounted after the screen's first frame (drawn while Textual handles this same
+        # event, after this handler): the section key repaints with the filter box, where typing can
+        # start, and the list follows a frame later. A Tree is the costliest widget here to style and
+        # draw, and the key's whole budget is 50 ms.
+        if self._tree() is None:
+            self.call_later(self._mount_tree)
 
     async def _mount_tree(self) -> None:
+        if self._tree() is not None:
+            return
         tree: Tree[Any] = Tree(Text("Lessons"), id="lesson-tree")
         tree.show_root = False
         await self.query_one("#lessons-pane").mount(tree)
@@ -91,6 +97,14 @@ class LessonsScreen(SectionScreen):
             f"{len(shown)} of {len(library.lessons)} lessons"
             + (f", {len(library.broken)} broken" if library.broken else "")
         )
+        expanded = bool(words) or len(shown) <= 40
+        listing = (library, tuple(lesson.id for lesson in shown), expanded)
+        if listing == self._listing:
+            return  # a letter that filters out nothing: the list (and the cursor in it) stays
+        self._listing = listing
+        cursor = tree.cursor_node
+        on_lesson = cursor is not None and cursor.data is not None and cursor.data[0] == "lesson"
+        was_on = cursor.data[1].id if on_lesson else None
         tree.clear()
         by_subject: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
         for lesson in shown:
@@ -98,13 +112,17 @@ class LessonsScreen(SectionScreen):
         for subject in sorted(by_subject):
             subject_node = tree.root.add(Text(subject), expand=True)
             for topic in sorted(by_subject[subject]):
-                topic_node = subject_node.add(Text(topic), expand=bool(words) or len(shown) <= 40)
+                topic_node = subject_node.add(Text(topic), expand=expanded)
                 for lesson in sorted(by_subject[subject][topic], key=lambda item: item.title):
-                    topic_node.add_leaf(Text(lesson.title), data=("lesson", lesson))
+                    leaf = topic_node.add_leaf(Text(lesson.title), data=("lesson", lesson))
+                    if lesson.id == was_on:
+                        tree.move_cursor(leaf)
         if library.broken:
             broken_node = tree.root.add(Text("⚠ Broken lesson files"), expand=True)
             for item in library.broken:
                 broken_node.add_leaf(Text(f"{item.file.path.name}: {item.error}"), data=("broken", item))
+        if tree.has_focus:  # rebuilt while the learner is in the list: the cursor stays on a lesson
+            self.action_focus_list()
 
     @on(Tree.NodeSelected, "#lesson-tree")
     def _open(self, event: Tree.NodeSelected[Any]) -> None:
