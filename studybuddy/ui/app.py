@@ -25,6 +25,7 @@ from studybuddy.services.context import StudyContext
 from studybuddy.ui.background_io import BackgroundIO
 from studybuddy.ui.background_loads import BackgroundLoads
 from studybuddy.ui.commands import DiaryDayCommands, LessonCommands
+from studybuddy.ui.keymap import check_keymap
 from studybuddy.ui.lesson_figures import LessonFiguresCache
 from studybuddy.ui.library import LibraryState
 from studybuddy.ui.screens.dashboard import DashboardScreen
@@ -87,12 +88,17 @@ class StudyBuddyApp(App[None]):
         self._background = background
         self._painted = False
         self._waiting_for_first_paint: list[Callable[[], object]] = []
+        self._keymap_problems: list[str] = []
         if context.config.keys:
-            self.set_keymap(dict(context.config.keys))
+            app_keys = {b.id: b.key for b in self.BINDINGS if isinstance(b, Binding) and b.id}
+            keymap, self._keymap_problems = check_keymap(context.config.keys, app_keys)
+            self.set_keymap(keymap)
         self._preset_theme(context.config.theme)
 
     def on_mount(self) -> None:
         self._warn_unknown_theme()
+        for problem in self._keymap_problems:
+            self.notify(problem, title="Config file", severity="warning", timeout=15)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)) and not event.is_forwarded:

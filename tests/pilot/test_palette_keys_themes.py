@@ -137,12 +137,6 @@ async def test_a_bad_keys_entry_leaves_the_app_running_and_other_keys_working(
         assert isinstance(app.screen, DiaryScreen)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug (ui/app.py): [keys] entries go to set_keymap unchecked: an unknown id is ignored, "
-    "a key Textual never sends ('Ctrl+L') leaves the action on no key, and a key another binding has "
-    "takes it away (handle_bindings_clash is not overridden), all without a word",
-)
 @pytest.mark.parametrize(
     "entry, named",
     [

@@ -1,0 +1,94 @@
+"""The config file's ``[keys]`` table, checked before Textual applies it.
+
+Textual's ``set_keymap`` takes anything: a misspelled binding id is ignored, a key it never sends
+("Ctrl+L") leaves the action on no key at all, and a key another binding has takes it away from
+that binding. Each of those is left out here, with a message that says what is wrong.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+
+# Every binding a learner can remap (the help screen, F1, lists them with their ids). A test checks
+# this against the BINDINGS of the app and its screens, so a new binding cannot be forgotten here.
+BINDING_IDS = frozenset(
+    {
+        "app.help",
+        "mode.dashboard",
+        "mode.lessons",
+        "mode.diary",
+        "mode.progress",
+        "timer.toggle",
+        "timer.stop",
+        "dashboard.write",
+        "dashboard.browse",
+        "lessons.filter",
+        "lessons.list",
+        "lesson.next_step",
+        "lesson.checks",
+        "lesson.exercises",
+        "lesson.back",
+        "quiz.hint",
+        "quiz.solution",
+        "quiz.next",
+        "quiz.back",
+        "diary.editor",
+        "diary.preview",
+        "diary.save",
+        "diary.search",
+        "help.close",
+        "dialog.close",
+    }
+)
+
+
+def check_keymap(keymap: Mapping[str, str], app_keys: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
+    """The entries to apply, and a message for each entry left out.
+
+    ``app_keys``: the app-wide bindings' keys by id ("f2" for "mode.dashboard"): a remapped key must
+    not take one of those from another binding (they work on every screen).
+    """
+    usable: dict[str, str] = {}
+    problems: list[str] = []
+    for binding_id, keys in keymap.items():
+        problem = _unknown_id(binding_id) or _bad_keys(binding_id, keys)
+        if problem:
+            problems.append(problem)
+        else:
+            usable[binding_id] = ",".join(key.strip() for key in keys.split(","))
+    taken = {key: binding_id for binding_id, keys in app_keys.items() for key in keys.split(",")}
+    for binding_id, keys in usable.copy().items():
+        for key in keys.split(","):
+            owner = taken.get(key)
+            if owner is not None and owner != binding_id and owner not in usable:
+                problems.append(
+                    f"[keys] {binding_id} = {keys!r}: {key} is already {owner}; "
+                    f"{binding_id} keeps its own key (remap {owner} too to swap them)"
+                )
+                del usable[binding_id]
+                break
+    return usable, problems
+
+
+def _unknown_id(binding_id: str) -> str | None:
+    if binding_id in BINDING_IDS:
+        return None
+    close = difflib.get_close_matches(binding_id, sorted(BINDING_IDS), n=1)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    return f"[keys] {binding_id!r} is not a binding{hint}; help (F1) lists every binding's id"
+
+
+def _bad_keys(binding_id: str, keys: str) -> str | None:
+    for key in keys.split(","):
+        key = key.strip()
+        if not key:
+            return f"[keys] {binding_id} = {keys!r}: an empty key; separate keys with commas: 'f3,ctrl+l'"
+        if len(key) > 1 and key != key.lower():
+            return (
+                f"[keys] {binding_id} = {keys!r}: {key!r} is never sent; key names are lower case: "
+                f"{key.lower()!r}"
+            )
+        if " " in key:
+            return f"[keys] {binding_id} = {keys!r}: {key!r} has a space; write 'ctrl+l', 'space'"
+    return None

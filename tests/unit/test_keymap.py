@@ -1,0 +1,63 @@
+"""The [keys] table is checked before Textual applies it: every problem is named, nothing is lost."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+
+from textual.binding import Binding
+
+import studybuddy.ui.screens
+from studybuddy.ui.app import StudyBuddyApp
+from studybuddy.ui.keymap import BINDING_IDS, check_keymap
+
+APP_KEYS = {"mode.dashboard": "f2", "mode.lessons": "f3", "timer.toggle": "f6,ctrl+t"}
+
+
+def test_the_list_of_binding_ids_is_every_binding_the_app_and_its_screens_declare() -> None:
+    declared = {b.id for b in StudyBuddyApp.BINDINGS if isinstance(b, Binding) and b.id}
+    for module_info in pkgutil.iter_modules(studybuddy.ui.screens.__path__):
+        module = importlib.import_module(f"studybuddy.ui.screens.{module_info.name}")
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            declared |= {b.id for b in getattr(cls, "BINDINGS", []) if isinstance(b, Binding) and b.id}
+    assert declared == BINDING_IDS
+
+
+def test_good_entries_are_applied_as_written() -> None:
+    usable, problems = check_keymap({"mode.lessons": "ctrl+l", "quiz.hint": "f8, ?"}, APP_KEYS)
+    assert usable == {"mode.lessons": "ctrl+l", "quiz.hint": "f8,?"}
+    assert problems == []
+
+
+def test_a_misspelled_binding_id_is_named_with_the_id_it_probably_meant() -> None:
+    usable, problems = check_keymap({"mode.lesson": "ctrl+l"}, APP_KEYS)
+    assert usable == {}
+    assert problems == [
+        "[keys] 'mode.lesson' is not a binding (did you mean mode.lessons?); "
+        "help (F1) lists every binding's id"
+    ]
+
+
+def test_a_key_textual_never_sends_is_left_out_with_its_lower_case_spelling() -> None:
+    usable, problems = check_keymap({"mode.lessons": "Ctrl+L"}, APP_KEYS)
+    assert usable == {}
+    assert "'ctrl+l'" in problems[0] and "never sent" in problems[0]
+
+
+def test_an_empty_key_is_left_out() -> None:
+    for keys in (",", "", "f3,,f4"):
+        usable, problems = check_keymap({"mode.lessons": keys}, APP_KEYS)
+        assert usable == {} and "empty key" in problems[0], keys
+
+
+def test_a_key_another_app_binding_has_is_not_taken_from_it() -> None:
+    usable, problems = check_keymap({"mode.lessons": "f2"}, APP_KEYS)
+    assert usable == {}
+    assert "f2 is already mode.dashboard" in problems[0]
+
+
+def test_two_bindings_can_swap_keys_when_both_are_remapped() -> None:
+    usable, problems = check_keymap({"mode.lessons": "f2", "mode.dashboard": "f3"}, APP_KEYS)
+    assert usable == {"mode.lessons": "f2", "mode.dashboard": "f3"}
+    assert problems == []
