@@ -18,13 +18,13 @@ class SectionScreen(Screen[None]):
     countdown is visible on every screen.
     """
 
+    _shown_before = False
+
     def compose(self) -> ComposeResult:
         yield TitleBar()
         yield TimerBar()
         yield from self.compose_body()
         yield KeysBar()
-
-    _shown_before = False
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError
