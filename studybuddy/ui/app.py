@@ -183,7 +183,8 @@ class StudyBuddyApp(App[None]):
         """Textual re-parses every stylesheet (~20 ms) when a section's screen is first shown, because
         a new screen has not seen the app's CSS yet; but nothing of it has been styled either, and its
         widgets are styled from the current sheet as they mount. So a new screen counts as current.
-        (Not the dashboard at start-up: without that first full parse its settled look changes.)"""
+        At start-up (the dashboard) the re-parse also restyled the app node itself, which the
+        dashboard's colours depend on: that restyle is kept, the re-parse is not."""
         screen_stack = self._screen_stacks.get(mode)
         if not screen_stack and mode in self._modes:
             factory = self._modes[mode]
@@ -207,8 +208,8 @@ class StudyBuddyApp(App[None]):
         switched to repaints itself on resume."""
 
     def _end_batch(self) -> None:
-        """A screen that goes idle while a batch is open (the footer rebuilding its keys, a Markdown
-        update) skips its repaint, and Textual only looks again at the screen's next message, which
+        """A screen that goes idle while a batch is open (a Markdown update, a recompose) skips its
+        repaint, and Textual only looks again at the screen's next message, which
         may come much later (a section switched to stayed blank until a background load ended):
         when the last batch closes, the screen looks again."""
         super()._end_batch()
