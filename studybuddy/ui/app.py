@@ -8,6 +8,7 @@ on the screen), and widgets defer their own extras with ``after_first_paint``.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
@@ -83,6 +84,7 @@ class StudyBuddyApp(App[None]):
         self.services = AppServices(context, self.clock, **(services or {}))
         self.io = BackgroundIO(self)
         self.loads = BackgroundLoads()
+        self.library_settled = asyncio.Event()  # set once the library is loaded (or will not be)
         self.timer = TimerControl(self, self.services, self.clock)
         self.lesson_figures = LessonFiguresCache()
         self._background = background
@@ -135,6 +137,12 @@ class StudyBuddyApp(App[None]):
         if self._background:
             self.load_library()
             self.start_grading()
+        else:
+            self.library_settled.set()  # nothing will load it: nobody should wait for it
+
+    def watch_library(self, state: LibraryState) -> None:
+        if state.ready:
+            self.library_settled.set()
 
     def _preset_theme(self, wanted: str | None) -> None:
         """The configured theme, set before the stylesheet is first parsed. Setting ``self.theme``

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +14,8 @@ from studybuddy.core.errors import StudybuddyError
 if TYPE_CHECKING:
     from studybuddy.ui.app import StudyBuddyApp
 
+LIBRARY_WAIT_SECONDS = 10.0  # a cold library loads in well under a second; never hold the palette for good
+
 
 class LessonCommands(Provider):
     """Every loaded lesson by title, subject and topic."""
@@ -20,6 +24,13 @@ class LessonCommands(Provider):
     def _app(self) -> StudyBuddyApp:
         return self.app  # type: ignore[return-value]
 
+    async def _library_loaded(self) -> None:
+        """A search made before the library has loaded (the first seconds after launch) waits for it,
+        the palette showing it is busy meanwhile, so a lesson typed then is found. (Not in
+        ``startup``: the palette cancels a search at each key, and that cancelled the startup too.)"""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._app.library_settled.wait(), timeout=LIBRARY_WAIT_SECONDS)
+
     def _entries(self) -> list[tuple[str, str, Any]]:
         return [
             (f"Lesson: {lesson.title}", f"{lesson.subject} / {lesson.topic}", lesson)
@@ -27,6 +38,7 @@ class LessonCommands(Provider):
         ]
 
     async def search(self, query: str) -> Hits:
+        await self._library_loaded()
         matcher = self.matcher(query)
         for title, help_text, lesson in self._entries():
             score = max(matcher.match(title), matcher.match(help_text) * 0.8)
@@ -34,6 +46,7 @@ class LessonCommands(Provider):
                 yield Hit(score, matcher.highlight(title), partial(self._open, lesson.id), help=help_text)
 
     async def discover(self) -> Hits:
+        await self._library_loaded()
         for title, help_text, lesson in self._entries()[:20]:
             yield DiscoveryHit(title, partial(self._open, lesson.id), help=help_text)
 

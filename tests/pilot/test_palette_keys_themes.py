@@ -345,3 +345,22 @@ async def test_the_footer_fits_80_columns_keeping_the_screens_own_keys(make_app,
         assert missing == [], f"the screen's own keys {missing} are missing from {last_row!r}"
         if "f2 Home" not in last_row:
             assert all(f"f{n} " not in last_row for n in (3, 4, 5)), "sections give way together"
+
+
+@synchronously
+async def test_a_lesson_typed_in_the_palette_before_the_library_loads_is_found_once_it_does(make_app) -> None:
+    app = make_app()
+    load_library = app.load_library
+    app.load_library = lambda: None  # the library is held back until the palette is open
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert not app.library.ready
+        await pilot.press("ctrl+p")
+        await pilot.press(*"sigmoid and its")
+        await pilot.pause()
+        load_library()  # arrives while the palette's lesson search waits for it
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, LessonScreen)
+        assert "The sigmoid and its derivative" in str(app.screen.sub_title)
