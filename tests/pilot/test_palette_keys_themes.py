@@ -4,7 +4,7 @@ them. Only keys, clicks on visible text and what the screen shows: no section's 
 from __future__ import annotations
 
 import pytest
-from pilot_support import settle, shown, synchronously
+from pilot_support import click_text, screen_lines, settle, shown, synchronously
 from textual.geometry import Region
 from textual.widgets import Markdown, TextArea
 
@@ -38,21 +38,6 @@ def app_with_config(tmp_path, monkeypatch, clock, grader):
         return StudyBuddyApp(context, clock=clock, services={"grading": grader}, **kwargs)
 
     return build
-
-
-def screen_lines(app) -> list[str]:
-    """The terminal's text, row by row, as the learner sees it (modal screens over the ones below)."""
-    return [strip.text for strip in app.screen._compositor.render_strips()]
-
-
-async def click_text(app, pilot, text: str, *, row: int | None = None) -> None:
-    """Click the first character of ``text`` where it shows on screen (on ``row`` only, if given)."""
-    for y, line in enumerate(screen_lines(app)):
-        if (row is None or y == row) and text in line:
-            await pilot.click(offset=(line.index(text), y))
-            await settle(app, pilot)
-            return
-    raise AssertionError(f"{text!r} is not on the screen:\n" + "\n".join(screen_lines(app)))
 
 
 def warnings(app) -> list[str]:

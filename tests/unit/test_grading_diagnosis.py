@@ -1,5 +1,7 @@
 """Why a wrong answer is wrong: the message a learner reads."""
 
+from grading_support import diagnosed
+
 from studybuddy.core.grading import ListedMistake, grade
 from studybuddy.core.mathexpr import SymbolTable
 
@@ -9,11 +11,7 @@ TABLE = SymbolTable.of(
 
 
 def diagnosis(answer: str, expected: str, **kwargs: object) -> tuple[str, str]:
-    verdict = grade(answer, expected, TABLE, **kwargs)  # type: ignore[arg-type]
-    assert verdict.kind == "different"
-    assert verdict.diagnosis is not None, verdict.detail
-    assert verdict.detail == verdict.diagnosis.message
-    return verdict.diagnosis.code, verdict.diagnosis.message
+    return diagnosed(answer, expected, TABLE, **kwargs)
 
 
 def test_sign_error() -> None:

@@ -1,6 +1,7 @@
 """Matrix answers: right and wrong verdicts, and why a wrong one is wrong (sign, factor, transpose)."""
 
 import pytest
+from grading_support import diagnosed
 
 from studybuddy.core.grading import ListedMistake, grade
 from studybuddy.core.mathexpr import SymbolTable, Variable
@@ -19,11 +20,7 @@ TABLE = SymbolTable(
 
 
 def diagnosis(answer: str, expected: str, **kwargs: object) -> tuple[str, str]:
-    verdict = grade(answer, expected, TABLE, **kwargs)  # type: ignore[arg-type]
-    assert verdict.kind == "different"
-    assert verdict.diagnosis is not None, verdict.detail
-    assert verdict.detail == verdict.diagnosis.message
-    return verdict.diagnosis.code, verdict.diagnosis.message
+    return diagnosed(answer, expected, TABLE, **kwargs)
 
 
 def test_a_rewritten_matrix_answer_is_equivalent() -> None:

@@ -1,4 +1,4 @@
-"""One line with text on the left and text on the right, for widgets that lay out their own line.
+"""Lines that widgets draw themselves: text at both ends of a line, and clickable words in it.
 
 A single widget drawing both ends costs less at start-up than a container with two children: every
 widget on the first screen adds its own mount, styling and layout before the first frame.
