@@ -50,10 +50,24 @@ def _yaml() -> tuple[Any, Any]:
 
 
 def _unsafe_front_matter(text: str) -> str | None:
-    """Why this YAML must not be loaded, or None. Scanning tokens does not recurse, so it is safe."""
+    """Why this YAML must not be loaded, or None. Scanning tokens does not recurse, so it is safe.
+
+    Our limits speak whatever PyYAML's release does: libyaml has a nesting limit of its own (PyYAML
+    6.0.4 stops 1,000 nested ``[`` before handing out a token), so text libyaml's scanner refuses is
+    scanned again by the pure-Python scanner, which reports our limit first when it is what is broken
+    (and raises the syntax error otherwise)."""
     if len(text) > _FRONT_MATTER_MAX_CHARS:
         return f"is over {_FRONT_MATTER_MAX_CHARS // 1024} KiB"
     yaml, loader = _yaml()
+    try:
+        return _refusal_while_scanning(text, yaml, loader)
+    except yaml.YAMLError:
+        if loader is yaml.SafeLoader:
+            raise
+    return _refusal_while_scanning(text, yaml, yaml.SafeLoader)
+
+
+def _refusal_while_scanning(text: str, yaml: Any, loader: Any) -> str | None:
     openers = (
         yaml.BlockMappingStartToken,
         yaml.BlockSequenceStartToken,
@@ -104,6 +118,8 @@ class DiaryEntry:
         except yaml.YAMLError as error:
             problem = str(getattr(error, "problem", None) or error)
             return {}, f"front matter is not valid YAML ({problem}); it is kept as written"
+        except (ValueError, ArithmeticError) as error:  # 2025-13-45, a 5,000-digit integer
+            return {}, f"front matter holds a value that cannot be read ({error}); it is kept as written"
         if loaded is None:
             return {}, None
         if not isinstance(loaded, dict):

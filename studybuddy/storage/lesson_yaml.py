@@ -10,6 +10,12 @@ composer is not faster either: its nodes are Python objects built just as events
 them afterwards cost more than building the tree as the events arrive: 55 ms against 47 ms for
 200 lessons. It also crashes the process on some 30,000 nested ``[``.)
 
+The project's limits are the ones a learner is told about, whatever PyYAML's release does: libyaml
+has limits of its own (PyYAML 6.0.4's stops 1,000 nested ``[`` in its scanner, before the first event
+reaches the depth check here, with its own wording). So when the fast parser refuses a file, the file
+is read again by PyYAML's pure-Python parser, event by event through the same checks: our own limit
+speaks first when it is what the file breaks, and a real syntax error is reported as ours.
+
 A UTF-8 byte order mark is accepted and skipped (Windows editors write one); UTF-16 is refused.
 Every error is a :class:`LessonError` reading ``file:line:column: field.path: message``.
 """
@@ -28,6 +34,8 @@ try:  # libyaml's parser emits the same events several times faster than the pur
     from yaml._yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _Parser  # type: ignore[assignment]
+# Reads again a file the fast parser refused: the same events, no limits but ours (see above).
+_CheckingParser = yaml.SafeLoader
 
 MAX_FILE_BYTES = 256 * 1024
 MAX_DEPTH = 32  # a lesson needs about 6 levels; the cap only stops hostile files
@@ -62,18 +70,33 @@ def load_yaml_text(text: str, source: str) -> Node:
     """Parse already-decoded lesson text (see :func:`load_yaml_bytes`)."""
     if not text.strip():
         raise _error(source, 1, 1, "the file is empty; a lesson starts with a line like 'id: my-lesson'")
-    parser = _Parser(text)
     try:
-        return _build(parser, source)
+        return _parse(_Parser, text, source)
+    except yaml.MarkedYAMLError as error:
+        if _Parser is _CheckingParser:
+            raise _syntax_error(error, source, text) from None
+    # Refused by libyaml: read again through the same checks (see the module docstring). Either a
+    # limit of ours is what the file breaks, or this gives the syntax error, or (a limit of
+    # libyaml's alone) the tree.
+    try:
+        return _parse(_CheckingParser, text, source)
     except yaml.MarkedYAMLError as error:
         raise _syntax_error(error, source, text) from None
+
+
+def _parse(parser_class: Any, text: str, source: str) -> Node:
+    """Build the tree with ``parser_class``; a reader error (a character YAML forbids) is ours."""
+    try:
+        parser = parser_class(text)  # the pure-Python reader checks every character here
+        try:
+            return _build(parser, source)
+        finally:
+            dispose = getattr(parser, "dispose", None)
+            if dispose is not None:
+                dispose()
     except yaml.reader.ReaderError as error:
         line, column = _line_column(text, error.position)
         raise _error(source, line, column, _reader_problem(error)) from None
-    finally:
-        dispose = getattr(parser, "dispose", None)
-        if dispose is not None:
-            dispose()
 
 
 def _decode(data: bytes, source: str) -> str:

@@ -84,10 +84,65 @@ def test_merge_key_bomb_is_refused() -> None:
     assert refuse("c:\n  <<: {x: 1}\n") == "pack/bad.yaml:2:3: c: merge keys (<<) are not allowed"
 
 
-def test_thirty_thousand_nested_brackets_do_not_crash() -> None:
+class _StrictLibyaml:
+    """A fast parser as a PyYAML release may ship it: it stops nesting at ``limit`` levels with an
+    error in words of its own, before handing out the events that reach that depth."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+
+    def __call__(self, text: str):
+        import yaml
+
+        parser = lesson_yaml._CheckingParser(text)
+        events = []
+        depth = 0
+        while parser.check_event():
+            event = parser.get_event()
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > self.limit:
+                    raise yaml.scanner.ScannerError(
+                        "while doing something", None, "some new wording", event.start_mark
+                    )
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+            events.append(event)
+        return _Replay(events)
+
+
+class _Replay:
+    def __init__(self, events):
+        self.events = iter(events)
+
+    def get_event(self):
+        return next(self.events)
+
+
+@pytest.mark.parametrize(
+    "fast_parser",
+    ["installed", "stops at 1,000 levels", "stops at 40 levels", "stops at 3 levels"],
+)
+def test_thirty_thousand_nested_brackets_meet_our_limit_whatever_pyyaml_does(
+    fast_parser: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Our limit and our words, where the file breaks it, whatever limit libyaml has of its own."""
+    if fast_parser != "installed":
+        monkeypatch.setattr(
+            lesson_yaml, "_Parser", _StrictLibyaml(int(fast_parser.split()[2].replace(",", "")))
+        )
+    message = refuse("a: " + "[" * 30_000 + "]" * 30_000 + "\n")
+    # the mapping is level 1, so the 32nd '[' (column 3 + 32) opens level 33
+    assert message.startswith("pack/bad.yaml:1:35: a[0]")
+    assert message.endswith(f"nesting is deeper than {lesson_yaml.MAX_DEPTH} levels")
     message = refuse("a: " + "[" * 30_000)
-    assert message.startswith("pack/bad.yaml:1:")
-    assert f"nesting is deeper than {lesson_yaml.MAX_DEPTH} levels" in message
+    assert message.startswith("pack/bad.yaml:1:35: ")
+
+
+def test_a_limit_of_libyaml_alone_does_not_refuse_a_good_lesson(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lesson_yaml, "_Parser", _StrictLibyaml(3))
+    tree = load_yaml_bytes(b"a:\n  b:\n    c: [[1]]\n", "f.yaml")
+    assert tree == {"a": {"b": {"c": [["1"]]}}}
 
 
 def test_deep_block_nesting_is_refused_too() -> None:

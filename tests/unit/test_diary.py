@@ -190,3 +190,55 @@ def test_hostile_front_matter_is_kept_as_written_and_never_loaded(front_matter: 
     assert entry.front_matter_problem is not None and problem in entry.front_matter_problem
     assert entry.body == "softmax #ml\n" and entry.tags == ("ml",)
     assert not Path("/tmp/sb-pwned").exists()
+
+
+class _StrictLibyamlLoader:
+    """A fast loader as a PyYAML release may ship it: it refuses nesting beyond its own limit, in words
+    of its own, before handing out a single token (as libyaml's scanner does)."""
+
+    limit = 40
+
+    def __new__(cls, text: str):
+        import yaml
+
+        depth = 0
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(token, (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)):
+                depth += 1
+                if depth > cls.limit:
+                    raise yaml.scanner.ScannerError(None, None, "some new wording", token.start_mark)
+            elif isinstance(token, (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)):
+                depth -= 1
+        return yaml.SafeLoader(text)
+
+
+@pytest.mark.parametrize("libyaml_limit", [None, 1000, 40], ids=["installed", "at 1,000", "at 40"])
+def test_front_matter_nesting_meets_our_limit_whatever_pyyaml_does(
+    libyaml_limit: int | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import yaml
+
+    from studybuddy.core import diary
+
+    if libyaml_limit is not None:
+        monkeypatch.setattr(_StrictLibyamlLoader, "limit", libyaml_limit)
+        monkeypatch.setattr(diary, "_yaml", lambda: (yaml, _StrictLibyamlLoader))
+    entry = DiaryEntry(DAY, "---\nx: " + "[" * 30_000 + "]" * 30_000 + "\n---\nsoftmax #ml\n")
+    assert entry.front_matter_problem == (
+        "front matter is nested more than 32 levels deep; it is kept as written"
+    )
+    assert entry.tags == ("ml",)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["2025-13-45", "2025-02-30", "2025-02-03 25:61:61", "2025-02-03T10:00:00+99:00", "9" * 5_000],
+    ids=["month 13", "30 February", "25:61:61", "+99:00", "5,000 digits"],
+)
+def test_front_matter_with_an_impossible_value_is_kept_as_written(value: str) -> None:
+    entry = DiaryEntry(DAY, f"---\ncreated: {value}\ntags: [ml]\n---\nsoftmax #backprop\n")
+    assert entry.front_matter == {}
+    problem = entry.front_matter_problem
+    assert problem is not None and problem.startswith("front matter holds a value that cannot be read")
+    assert problem.endswith("it is kept as written")
+    assert entry.body == "softmax #backprop\n" and entry.tags == ("backprop",)
