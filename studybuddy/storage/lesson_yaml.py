@@ -267,31 +267,39 @@ def _path(stack: list[tuple[Any, ...]], container: Any, key: str | None) -> str:
 
 
 def _syntax_error(error: yaml.MarkedYAMLError, source: str, text: str) -> LessonError:
+    """Our message for a YAML syntax error, told from the characters at PyYAML's marks (what was being
+    read, and where it went wrong), never from the wording of PyYAML's message, which may change."""
     mark = error.problem_mark or error.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    problem = error.problem or ""
-    context = error.context or ""
     at_char = _char_at(text, line, column)
-    if "tab" in problem or at_char == "\t":
+    opened = error.context_mark
+    opener = _char_at(text, opened.line + 1, opened.column + 1) if opened else ""
+    if at_char == "\t":
         message = "a tab is used for indentation; indent with spaces"
-    elif "mapping values are not allowed" in problem:
+    elif opener in _UNCLOSED:
+        message = _UNCLOSED[opener]
+    elif at_char == ":":
         message = (
             "unexpected ':' here: check this line's indentation, "
             "or put the text in quotes if it contains ': '"
         )
-    elif "did not find expected key" in problem or "expected <block end>" in problem:
+    elif opened is not None and mark is not None and opened.line < mark.line:
         message = "this line's indentation does not line up with the lines above it"
-    elif "flow sequence" in context:
-        message = "a list opened with '[' is not closed with ']'"
-    elif "flow mapping" in context:
-        message = "a mapping opened with '{' is not closed with '}'"
-    elif "quoted scalar" in context:
-        message = "a quoted text is not closed; add the closing quote"
-    elif "block scalar" in context:
-        message = "a block text (| or >) is not indented consistently"
+    elif at_char in ("@", "`", "%"):
+        message = f"a value cannot start with '{at_char}'; put the text in quotes"
     else:
-        message = f"YAML syntax error: {problem or context}"
+        message = f"YAML syntax error: {error.problem or error.context}"
     return LessonError(message, location=Location(source, line, column))
+
+
+_UNCLOSED = {
+    "[": "a list opened with '[' is not closed with ']'",
+    "{": "a mapping opened with '{' is not closed with '}'",
+    "'": "a quoted text is not closed; add the closing quote",
+    '"': "a quoted text is not closed; add the closing quote",
+    "|": "a block text (| or >) is not indented consistently",
+    ">": "a block text (| or >) is not indented consistently",
+}
 
 
 def _reader_problem(error: yaml.reader.ReaderError) -> str:

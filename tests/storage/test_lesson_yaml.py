@@ -260,3 +260,23 @@ def test_refusals_deep_inside_name_the_field_path(text: str, message: str) -> No
 
 def test_a_quoted_merge_key_is_plain_text() -> None:
     assert load_yaml_bytes(b"'<<': 1\n", "f.yaml") == {"<<": "1"}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a: [1, 2\nb: 3\n", "2:2: a list opened with '[' is not closed with ']'"),
+        ("a: {b: 1\n", "2:1: a mapping opened with '{' is not closed with '}'"),
+        ('a: "x\n', "2:1: a quoted text is not closed; add the closing quote"),
+        ("a:\n\t- x\n", "2:1: a tab is used for indentation; indent with spaces"),
+        ("a: >\n x\n\ty\n", "3:1: a tab is used for indentation; indent with spaces"),
+        ("a: b: c\n", "1:5: unexpected ':' here: check this line's indentation, or put the text in quotes"),
+        ("a:\n  b: 1\n c: 2\n", "3:2: this line's indentation does not line up with the lines above it"),
+        ("a:\n  - x\n  y: 2\n", "3:3: this line's indentation does not line up with the lines above it"),
+        ("a: b\n- c\n", "2:1: this line's indentation does not line up with the lines above it"),
+        ("a: @x\n", "1:4: a value cannot start with '@'; put the text in quotes"),
+    ],
+)
+def test_syntax_errors_are_told_in_our_words(text: str, message: str) -> None:
+    """Told from what was being read and where (PyYAML's marks), not from PyYAML's wording."""
+    assert refuse(text).startswith(f"pack/bad.yaml:{message}")
