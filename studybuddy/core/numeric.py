@@ -10,7 +10,7 @@ function has kinks), 1e-4 to 1e-2 is uncomfortable, above 1e-2 the gradient is p
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,7 +96,7 @@ def gradient_check(
     gradient: Mapping[str, sympy.Basic],
     table: SymbolTable,
     *,
-    at: Mapping[str, float | list[Any]] | None = None,
+    at: Mapping[str, float | Sequence[Any]] | None = None,
     seed: int = 0,
     tolerance: float = 1e-6,
 ) -> CheckResult:

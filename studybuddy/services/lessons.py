@@ -22,7 +22,6 @@ from studybuddy.storage.lesson_library import (
 )
 
 if TYPE_CHECKING:
-    from studybuddy.core.lessons.checker import ItemResult
     from studybuddy.storage.paths import StudyHome
 
 
@@ -64,27 +63,6 @@ class LessonService:
         return read_lesson(entry.file)
 
     # --- checking ----------------------------------------------------------------------------------
-    def verify_steps(self, lesson: Lesson) -> list[bool | None]:
-        """Per derivation step: True when it follows from the one before, None for a starting point.
-
-        In-process: meant for lessons the library lists (run `studybuddy lessons check` on new files).
-        """
-        from studybuddy.core.lessons.checker import step_follows
-
-        verdicts: list[bool | None] = []
-        for index, step in enumerate(lesson.derivation):
-            if index == 0 or step.by.kind == "given":
-                verdicts.append(None)
-            else:
-                verdicts.append(step_follows(lesson, index).passed)
-        return verdicts
-
-    def run_checks(self, lesson: Lesson) -> list[ItemResult]:
-        """The lesson's numeric checks, in order (each result has ``passed`` and ``summary``)."""
-        from studybuddy.core.lessons.checker import plan_checks
-
-        return [item.run() for item in plan_checks(lesson) if item.key.startswith("check ")]
-
     def check(
         self,
         paths: Sequence[Path] = (),

@@ -10,12 +10,17 @@ Each function answers one request and is bounded by the grading service's time l
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from studybuddy.core.errors import StudybuddyError
 
+if TYPE_CHECKING:
+    from studybuddy.core.lessons import Lesson
+    from studybuddy.core.lessons.compile import LessonMath
+
 _LESSONS_KEPT = 8  # parsed lessons kept in the worker: a learner moves between a few lessons at a time
-_lessons: OrderedDict[Any, Any] = OrderedDict()
+_lessons: OrderedDict[Lesson, LessonMath] = OrderedDict()
 
 
 def pretty(expr: Any) -> str:
@@ -43,19 +48,25 @@ def preview(text: str, variables: tuple[tuple[str, str, tuple[int, ...] | None],
         }
 
 
-def _math(lesson: Any) -> Any:
-    """The lesson's LessonMath, kept for the next request about the same lesson."""
-    if lesson in _lessons:
-        _lessons.move_to_end(lesson)
-        return _lessons[lesson]
-    math = lesson.math  # parses the symbols and definitions; LessonError when they are bad
-    _lessons[lesson] = math
-    while len(_lessons) > _LESSONS_KEPT:
-        _lessons.popitem(last=False)
+def _math(lesson: Lesson) -> LessonMath:
+    """The lesson's parsed mathematics, kept for the next request about the same lesson.
+
+    Keyed by the lesson itself: a Lesson is an immutable value that compares by everything it holds
+    (its fingerprint is its file's SHA-256), so an edited lesson is another key, never stale math.
+    """
+    from studybuddy.core.lessons.compile import LessonMath
+
+    math = _lessons.get(lesson)
+    if math is None:
+        math = LessonMath(lesson)  # parses the symbols and definitions; LessonError when they are bad
+        _lessons[lesson] = math
+        while len(_lessons) > _LESSONS_KEPT:
+            _lessons.popitem(last=False)
+    _lessons.move_to_end(lesson)
     return math
 
 
-def lesson_steps(lesson: Any) -> dict[str, Any]:
+def lesson_steps(lesson: Lesson) -> dict[str, Any]:
     """Each derivation step pretty-printed as the lesson wrote it (not as SymPy simplifies it)."""
     from studybuddy.core.mathexpr import parse_expression
 
@@ -69,56 +80,37 @@ def lesson_steps(lesson: Any) -> dict[str, Any]:
     return {"steps": steps}
 
 
-def verify_step(lesson: Any, index: int) -> dict[str, Any]:
-    """``mark``: "start" (a starting point), "checked" (follows from the step before) or "failed"."""
-    from studybuddy.core.lessons.checker import step_follows
+def verify_step(lesson: Lesson, index: int) -> dict[str, Any]:
+    """``mark``: "start" (a starting point), "checked" (follows from the step before) or "failed";
+    ``message``: what `studybuddy lessons check` says of the step (the same call decides both)."""
+    from studybuddy.core.lessons.checker import is_starting_point, step_result
 
-    step = lesson.derivation[index]
-    if index == 0 or step.by.kind == "given":
-        return {"mark": "start", "message": "a starting point"}
-    _math(lesson)  # the parsed lesson, shared with the other requests
-    result = step_follows(lesson, index)
-    return {"mark": "checked" if result.passed else "failed", "message": result.message}
+    result = step_result(_math(lesson), index)
+    if not result.passed:
+        return {"mark": "failed", "message": result.message}
+    return {"mark": "start" if is_starting_point(lesson, index) else "checked", "message": result.message}
 
 
-def numeric_check(lesson: Any, check_id: str) -> dict[str, Any]:
-    """One of the lesson's numeric checks with its figures: ``rows`` as studybuddy.core.numeric gives
-    them (for a gradient: per variable the analytic and numeric values and the relative error)."""
-    from studybuddy.core.lessons.checker import DEFAULT_TOLERANCE, SEED, example_value
-    from studybuddy.core.numeric import example_check, gradient_check, identity_check
+def numeric_check(lesson: Lesson, check_id: str) -> dict[str, Any]:
+    """One of the lesson's numeric checks, run as `studybuddy lessons check` runs it, with its figures:
+    ``rows`` as studybuddy.core.numeric gives them (for a gradient: per variable the analytic and
+    numeric values and the relative error)."""
+    from studybuddy.core.lessons.checker import numeric_check_result
 
-    math = _math(lesson)
     check = next((check for check in lesson.checks if check.id == check_id), None)
     if check is None:
         raise StudybuddyError(f"the lesson {lesson.id} has no check {check_id!r}")
-    tolerance = DEFAULT_TOLERANCE[check.kind] if check.tolerance is None else check.tolerance
-    at = dict(check.at) or None
-    if check.kind == "gradient":
-        gradient = {name: math.expanded(text) for name, text in check.gradient}
-        function = math.expanded(check.function)
-        result = gradient_check(function, gradient, math.table, at=at, seed=SEED, tolerance=tolerance)
-    elif check.kind == "identity":
-        lhs, rhs = math.expanded(check.lhs), math.expanded(check.rhs)
-        if at is not None:  # one given point: a worked example of the identity, as the checker does
-            table = math.table_of(lhs, rhs)
-            point = {v.name: at[v.name] for v in table.variables if v.name in at}
-            result = example_check(lhs, point, example_value(rhs, point, table), table, tolerance=tolerance)
-        else:
-            result = identity_check(lhs, rhs, math.table, seed=SEED, tolerance=tolerance)
-    else:
-        expr = math.expanded(check.expr)
-        table = math.table_of(expr)
-        result = example_check(expr, dict(check.values), check.expected, table, tolerance=tolerance)
+    result = numeric_check_result(_math(lesson), check)
     return {
         "id": check.id,
         "kind": check.kind,
-        "passed": bool(result.passed),
-        "summary": result.summary,
+        "passed": result.passed,
+        "summary": result.message,
         "rows": _plain_rows(result.rows),
     }
 
 
-def _plain_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _plain_rows(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Rows with plain Python numbers only (no NumPy scalars cross the pipe into the app)."""
 
     def plain(value: Any) -> Any:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from studybuddy.storage.lesson_library import LessonFile
 
 # Bump when what a lesson file loads into changes (fields, validation rules, error wording).
-LESSON_FORMAT_VERSION = 1
+LESSON_FORMAT_VERSION = 2  # 2: a summary holds its file's fingerprint
 CACHE_FILE_NAME = "lesson-index.json"
 
 
@@ -93,7 +93,7 @@ def _encode(result: LessonSummary | LessonError) -> dict[str, Any]:
         "summary": [
             result.id, result.title, result.subject, result.topic, list(result.tags),
             [[name, at.line, at.column] for name, at in result.requires],
-            result.exercise_count, result.location.line, result.location.column,
+            result.exercise_count, result.location.line, result.location.column, result.fingerprint,
         ]
     }  # fmt: skip
 
@@ -103,9 +103,10 @@ def _decode(entry: dict[str, Any], source: str) -> LessonSummary | LessonError:
         message, line, column, path, detail = entry["error"]
         location = Location(source, line, column) if line else None
         return LessonError(str(message), location=location, path=str(path), detail=str(detail))
-    lesson_id, title, subject, topic, tags, requires, exercise_count, line, column = entry["summary"]
+    summary = entry["summary"]
+    lesson_id, title, subject, topic, tags, requires, exercise_count, line, column, fingerprint = summary
     return LessonSummary(
         str(lesson_id), str(title), str(subject), str(topic), tuple(str(tag) for tag in tags),
         tuple((str(name), Location(source, int(row), int(col))) for name, row, col in requires),
-        int(exercise_count), Location(source, int(line), int(column)),
+        int(exercise_count), Location(source, int(line), int(column)), str(fingerprint),
     )  # fmt: skip

@@ -6,6 +6,7 @@ with one id, or a ``requires`` naming no lesson, are reported the same way.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -152,7 +153,8 @@ def _shown(filename: str, prefix: str) -> str:
 
 
 def read_lesson(file: LessonFile) -> Lesson:
-    """Load and validate one lesson file, or raise LessonError with its position."""
+    """Load and validate one lesson file, or raise LessonError with its position. The lesson's
+    ``fingerprint`` is the SHA-256 of the file's bytes: any edit makes it another lesson."""
     name = file.display_name
     if file.size > MAX_FILE_BYTES:  # refuse before reading a huge file into memory
         raise LessonError(
@@ -164,7 +166,8 @@ def read_lesson(file: LessonFile) -> Lesson:
             data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         raise LessonError(f"cannot read the file: {error.strerror}", location=Location(name, 1, 1)) from None
-    return validate_lesson(load_yaml_bytes(data, name), name)
+    lesson = validate_lesson(load_yaml_bytes(data, name), name)
+    return replace(lesson, fingerprint=hashlib.sha256(data).hexdigest())
 
 
 def load_library(

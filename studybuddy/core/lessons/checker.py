@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
+from typing import Any, NamedTuple
 
 import sympy
 
@@ -39,6 +40,7 @@ class ItemResult:
     location: Location | None = None
     detail: str = ""
     ms: float = 0.0
+    rows: tuple[Mapping[str, Any], ...] = field(default=(), compare=False)  # a numeric check's figures
 
     def headline(self) -> str:
         where = f"{self.location}: " if self.location and not self.passed else ""
@@ -60,11 +62,9 @@ def plan_checks(lesson: Lesson) -> list[CheckItem]:
         return [CheckItem("symbols", lambda: failure)]
     items: list[CheckItem] = []
     for index in range(len(lesson.derivation)):
-        key = f"step {index + 1}"
-        items.append(CheckItem(key, _guarded(key, partial(_check_step, math, index))))
+        items.append(CheckItem(f"step {index + 1}", partial(step_result, math, index)))
     for check in lesson.checks:
-        key = f"check {check.id}"
-        items.append(CheckItem(key, _guarded(key, partial(_run_numeric_check, math, check))))
+        items.append(CheckItem(f"check {check.id}", partial(numeric_check_result, math, check)))
     for exercise in lesson.exercises:
         key = f"exercise {exercise.id}"
         items.append(CheckItem(key, _guarded(key, partial(_check_answer, math, exercise))))
@@ -84,9 +84,23 @@ def check_lesson(lesson: Lesson) -> list[ItemResult]:
     return [item.run() for item in plan_checks(lesson)]
 
 
-def step_follows(lesson: Lesson, index: int) -> ItemResult:
+# The app's lesson screen (through the grading worker) and `studybuddy lessons check` both call these
+# two, so a step mark or a numeric check can never say one thing in the app and another in the checker.
+
+
+def step_result(math: LessonMath, index: int) -> ItemResult:
     """Whether derivation step ``index`` (0-based) follows from the one before it."""
-    return _guarded(f"step {index + 1}", lambda: _check_step(lesson.math, index))()
+    return _guarded(f"step {index + 1}", partial(_check_step, math, index))()
+
+
+def numeric_check_result(math: LessonMath, check: Check) -> ItemResult:
+    """A numeric check's verdict, with its figures in ``rows`` (for a gradient, one per variable)."""
+    return _guarded(f"check {check.id}", partial(_run_numeric_check, math, check))()
+
+
+def is_starting_point(lesson: Lesson, index: int) -> bool:
+    """The first step, or one marked ``by: given``: nothing before it to follow from."""
+    return index == 0 or lesson.derivation[index].by.kind == "given"
 
 
 # --- the items ---------------------------------------------------------------------------------------
@@ -96,7 +110,7 @@ def _check_step(math: LessonMath, index: int) -> tuple[bool, str, Location | Non
     steps = math.lesson.derivation
     step = steps[index]
     current = math.expanded(step.expr)
-    if index == 0 or step.by.kind == "given":
+    if is_starting_point(math.lesson, index):
         return True, "a starting point", None, ""
     previous = math.expanded(steps[index - 1].expr)
     target = _apply_rule(math, step, previous)
@@ -159,7 +173,7 @@ def _number(value: complex) -> str:
     return f"{value.real:.6g}" if abs(value.imag) < 1e-12 else f"{value:.4g}"
 
 
-def _run_numeric_check(math: LessonMath, check: Check) -> tuple[bool, str, Location | None, str]:
+def _run_numeric_check(math: LessonMath, check: Check) -> Outcome:
     tolerance = DEFAULT_TOLERANCE[check.kind] if check.tolerance is None else check.tolerance
     at = dict(check.at) or None
     if check.kind == "gradient":
@@ -184,7 +198,9 @@ def _run_numeric_check(math: LessonMath, check: Check) -> tuple[bool, str, Locat
         result = example_check(
             expr, dict(check.values), check.expected, math.table_of(expr), tolerance=tolerance
         )
-    return result.passed, result.summary, None if result.passed else check.location, ""
+    return Outcome(
+        result.passed, result.summary, None if result.passed else check.location, "", tuple(result.rows)
+    )
 
 
 def example_value(expr: sympy.Basic, point: Mapping[str, object], table: SymbolTable) -> object:
@@ -239,18 +255,26 @@ def _grade(math: LessonMath, exercise: Exercise, answer: str) -> Verdict:
 
 # --- plumbing ----------------------------------------------------------------------------------------
 
-Outcome = tuple[bool, str, Location | None, str]
+
+class Outcome(NamedTuple):
+    """What an item found (an item may return a plain 4-tuple when it has no figures)."""
+
+    passed: bool
+    message: str
+    location: Location | None
+    detail: str
+    rows: tuple[Mapping[str, Any], ...] = ()
 
 
 def _guarded(
-    key: str, body: Callable[[], Outcome], fallback: Location | None = None
+    key: str, body: Callable[[], tuple[Any, ...]], fallback: Location | None = None
 ) -> Callable[[], ItemResult]:
     """Run an item, turning a lesson error (a bad expression) into a failed result at its position."""
 
     def run() -> ItemResult:
         started = time.perf_counter()
         try:
-            passed, message, location, detail = body()
+            passed, message, location, detail, rows = Outcome(*body())
         except LessonError as error:
             return _failure(key, error, started)
         except Exception as error:  # a numeric or SymPy failure on this item: report it, check the rest
@@ -263,7 +287,7 @@ def _guarded(
                 _ms(started),
             )
         return ItemResult(
-            key, passed, message, location or (None if passed else fallback), detail, _ms(started)
+            key, passed, message, location or (None if passed else fallback), detail, _ms(started), rows
         )
 
     return run

@@ -1,5 +1,10 @@
 """A lesson as studybuddy uses it: plain frozen dataclasses, with expressions kept as the text the
-author wrote plus where they wrote it (parsing them into SymPy happens on first use, see compile.py)."""
+author wrote plus where they wrote it (parsing them into SymPy happens on first use, see compile.py).
+
+A lesson is a value: immutable all the way down (tuples, never lists), so it hashes and compares by
+everything it holds. The grading worker keys its parsed lessons by that value, so an edited lesson file
+is a different key and never meets the mathematics of the version before.
+"""
 
 from __future__ import annotations
 
@@ -27,8 +32,9 @@ DOMAINS = (
 
 RuleKind = Literal["equal", "differentiate", "substitute", "limit", "given"]
 CheckKind = Literal["gradient", "identity", "example"]
-# A number, or nested lists of numbers, from a numeric check's `at`, `values` or `expected`.
-NumericValue = float | list["NumericValue"]
+# A number, or nested tuples of numbers (a vector, a matrix), from a numeric check's `at`, `values` or
+# `expected`. Tuples, not lists: a list inside would make the whole Lesson unhashable.
+NumericValue = float | tuple["NumericValue", ...]
 
 
 class SourceText(str):
@@ -148,6 +154,7 @@ class LessonSummary:
     requires: tuple[tuple[str, Location], ...]
     exercise_count: int
     location: Location  # where the id is written
+    fingerprint: str = ""  # as Lesson.fingerprint
 
 
 @dataclass(frozen=True)
@@ -165,6 +172,7 @@ class Lesson:
     checks: tuple[Check, ...]
     exercises: tuple[Exercise, ...]
     location: Location  # where the id is written
+    fingerprint: str = ""  # the SHA-256 of the file it was read from ("" when not read from a file)
 
     @cached_property
     def math(self) -> LessonMath:
@@ -197,6 +205,7 @@ class Lesson:
             self.requires,
             len(self.exercises),
             self.location,
+            self.fingerprint,
         )
 
     def exercise(self, exercise_id: str) -> Exercise:

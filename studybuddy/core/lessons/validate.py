@@ -204,7 +204,7 @@ class _Reader:
 
     def numeric_value(self) -> NumericValue:
         if isinstance(self.node, MarkedList):
-            return [item.numeric_value() for item in self.items("numbers", minimum=1)]
+            return tuple(item.numeric_value() for item in self.items("numbers", minimum=1))
         return self.number()
 
 

@@ -1,0 +1,36 @@
+"""Every bundled lesson's math as the app shows it (the grading worker's answers) agrees with what
+`studybuddy lessons check` says of it, item for item (issue 9: ten lessons never ran their math in
+the app)."""
+
+from __future__ import annotations
+
+import pytest
+
+from studybuddy.core.lessons.checker import check_lesson
+from studybuddy.services import math_requests
+from studybuddy.storage.lesson_library import bundled_lessons_dir, find_lesson_files, read_lesson
+
+FILES = find_lesson_files([(bundled_lessons_dir(), "bundled")])
+
+
+@pytest.mark.parametrize("file", FILES, ids=lambda file: file.path.stem)
+def test_the_app_marks_every_step_and_runs_every_check_as_the_checker_does(file) -> None:
+    lesson = read_lesson(file)
+    checker = {result.key: result for result in check_lesson(lesson)}
+
+    steps = math_requests.answer("lesson_steps", (lesson,))
+    assert "math_error" not in steps
+    assert len(steps["math"]["steps"]) == len(lesson.derivation)
+
+    for index in range(len(lesson.derivation)):
+        answer = math_requests.answer("verify_step", (lesson, index))
+        assert "math_error" not in answer, f"step {index + 1}: {answer}"
+        expected = checker[f"step {index + 1}"]
+        assert answer["math"]["message"] == expected.message
+        assert answer["math"]["mark"] in ({"start", "checked"} if expected.passed else {"failed"})
+
+    for check in lesson.checks:
+        answer = math_requests.answer("numeric_check", (lesson, check.id))
+        assert "math_error" not in answer, f"check {check.id}: {answer}"
+        expected = checker[f"check {check.id}"]
+        assert (answer["math"]["passed"], answer["math"]["summary"]) == (expected.passed, expected.message)
