@@ -12,6 +12,26 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 
+class DialogButtons(Horizontal):
+    """A dialog's buttons side by side, or one above the other when their labels do not fit the width
+    (a long subject in "Switch to ...", a narrow terminal): never squeezed, cut off or off the edge."""
+
+    def on_resize(self) -> None:
+        self.set_class(self.width_side_by_side() > self.content_size.width, "-stacked")
+
+    def width_side_by_side(self) -> int:
+        """The columns the buttons take in one row, each as wide as its label asks."""
+        container, viewport = self.content_size, self.app.size
+        total = 0
+        for button in self.query_children(Button):
+            styles = button.styles
+            width = button.get_content_width(container, viewport) + styles.gutter.width
+            if styles.min_width is not None:
+                width = max(width, int(styles.min_width.resolve(container, viewport)))
+            total += width + styles.margin.width
+        return total
+
+
 class _Dialog(ModalScreen[Any]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss_none", "Close", id="dialog.close")]
 
@@ -35,7 +55,7 @@ class StartTimerDialog(_Dialog):
             yield Label("Minutes")
             yield Input(str(self._minutes), type="integer", id="minutes")
             yield Static("", id="start-error", classes="error")
-            with Horizontal(classes="dialog-buttons"):
+            with DialogButtons(classes="dialog-buttons"):
                 yield Button("Start", variant="primary", id="start")
                 yield Button("Cancel", id="cancel")
 
@@ -66,7 +86,7 @@ class RecoverSessionDialog(_Dialog):
         with Vertical(classes="dialog"):
             yield Label("An interrupted session was found", classes="dialog-title")
             yield Static(describe_interrupted(session), id="recover-text")
-            with Horizontal(classes="dialog-buttons"):
+            with DialogButtons(classes="dialog-buttons"):
                 yield Button("Keep it", variant="primary", id="keep")
                 yield Button("Discard", variant="error", id="discard")
 
@@ -101,10 +121,10 @@ class TimerFinishedDialog(_Dialog):
 
     def compose(self) -> ComposeResult:
         switch_label = f"Switch to {self.next_subject}" if self.next_subject else "Start another session"
-        with Vertical(classes="dialog dialog-wide"):  # three buttons side by side, at 80 columns too
+        with Vertical(classes="dialog dialog-wide"):
             yield Label("Time's up!", classes="dialog-title")
             yield Static("Well done. Write down what you learned while it is fresh, or move on.")
-            with Horizontal(classes="dialog-buttons"):
+            with DialogButtons(classes="dialog-buttons"):
                 yield Button("Write the diary", variant="primary", id="diary")
                 yield Button(switch_label, id="switch")
                 yield Button("Later", id="later")
@@ -126,7 +146,7 @@ class LessonErrorDialog(_Dialog):
         with Vertical(classes="dialog dialog-wide"):
             yield Label(self._title, classes="dialog-title")
             yield Static(self._message, id="lesson-error", classes="error", markup=False)
-            with Horizontal(classes="dialog-buttons"):
+            with DialogButtons(classes="dialog-buttons"):
                 yield Button("Close", variant="primary", id="close")
 
     @on(Button.Pressed, "#close")

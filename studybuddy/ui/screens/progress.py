@@ -24,9 +24,9 @@ class LessonRow:
 
     title: str
     steps: str  # "3/5"
-    mastered: str  # "1/5": exercises whose latest answer was right, of the lesson's exercises
+    mastered: str  # "1/5": exercises whose latest answer without the solution was right, of all
     attempts: int
-    accuracy: str  # "50%", or "-" before any attempt
+    accuracy: str  # "50%" (right without the solution, of all answers), or "-" before any attempt
 
 
 @dataclass(frozen=True)
@@ -44,28 +44,18 @@ def gather_progress(app: Any, today: date) -> ProgressData:
     from studybuddy.core.stats import Window
 
     report = service(app, "stats").report(Window.YEAR, today)
-    opened = {item.lesson_id: item for item in service(app, "progress").recent_lessons(limit=500)}
-    mastery = service(app, "stats").mastery()
-    rows = []
-    for lesson_id in [*opened, *(key for key in mastery if key not in opened)]:
-        try:
-            lesson = service(app, "lessons").get(lesson_id)
-            title, steps_total, exercises = lesson.title, len(lesson.derivation), len(lesson.exercises)
-        except StudybuddyError:  # deleted or broken since: keep its history, without totals
-            title, steps_total, exercises = lesson_id, None, None
-        seen = opened[lesson_id].steps_revealed if lesson_id in opened else 0
-        done = mastery.get(lesson_id)
-        rows.append(
-            LessonRow(
-                title=title,
-                steps=f"{seen}/{steps_total}" if steps_total is not None else str(seen),
-                mastered=f"{done.exercises_mastered if done else 0}/{exercises or '?'}",
-                attempts=done.attempts if done else 0,
-                accuracy=f"{100 * done.right_attempts / done.attempts:.0f}%"
-                if done and done.attempts
-                else "-",
-            )
+    rows = [
+        LessonRow(
+            title=standing.title,
+            steps=f"{standing.steps_seen}/{standing.steps_total}"
+            if standing.steps_total is not None
+            else str(standing.steps_seen),
+            mastered=f"{standing.mastered}/{standing.exercises or '?'}",
+            attempts=standing.attempts,
+            accuracy="-" if (accuracy := standing.accuracy()) is None else f"{100 * accuracy:.0f}%",
         )
+        for standing in service(app, "progress").lesson_standings(service(app, "lessons"))
+    ]
     return ProgressData(
         today=today,
         minutes_by_day=dict(report.minutes_by_day),
@@ -74,6 +64,52 @@ def gather_progress(app: Any, today: date) -> ProgressData:
         longest_streak=report.streaks.longest,
         lessons=rows,
     )
+
+
+class LessonTable(DataTable[str | int]):
+    """One row per lesson. The number columns keep their width and the title takes what is left,
+    wrapping a long title over two or three lines: a title as wide as the screen pushed every other
+    column out of sight (the table is rebuilt at each width; it holds a few dozen rows)."""
+
+    NUMBER_COLUMNS = ("Steps", "Mastered", "Attempts", "Right")
+    MIN_TITLE_WIDTH = 16
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self.lessons: list[LessonRow] = []
+        self.title_width = 0
+
+    def show(self, lessons: list[LessonRow]) -> None:
+        self.lessons = lessons
+        self.rebuild()
+
+    def on_resize(self) -> None:
+        if self.fitting_title_width() != self.title_width:
+            self.rebuild()
+
+    def watch_show_vertical_scrollbar(self) -> None:
+        """More rows than fit: the scrollbar takes two columns from the title (no Resize is sent)."""
+        self.on_resize()
+
+    def fitting_title_width(self) -> int:
+        numbers = sum(len(name) + 2 * self.cell_padding for name in self.NUMBER_COLUMNS)
+        return max(
+            self.MIN_TITLE_WIDTH, self.scrollable_content_region.width - numbers - 2 * self.cell_padding
+        )
+
+    def rebuild(self) -> None:
+        row = self.cursor_row
+        self.title_width = self.fitting_title_width()
+        self.clear(columns=True)
+        self.add_column("Lesson", width=self.title_width)
+        self.add_columns(*self.NUMBER_COLUMNS)
+        for lesson in self.lessons:
+            height = None if len(lesson.title) > self.title_width else 1  # None: as many lines as it wraps to
+            self.add_row(
+                lesson.title, lesson.steps, lesson.mastered, lesson.attempts, lesson.accuracy, height=height
+            )
+        if self.lessons:
+            self.move_cursor(row=min(row, len(self.lessons) - 1), animate=False)
 
 
 class ProgressScreen(SectionScreen):
@@ -91,11 +127,9 @@ class ProgressScreen(SectionScreen):
             yield Label("Minutes per subject", classes="card-title")
             yield Static("", id="by-subject", markup=False)
             yield Label("Lessons", classes="card-title")
-            yield DataTable(id="lesson-progress", cursor_type="row", zebra_stripes=True)
+            yield LessonTable(id="lesson-progress")
 
     def on_mount(self) -> None:
-        table = self.query_one("#lesson-progress", DataTable)
-        table.add_columns("Lesson", "Steps", "Mastered", "Attempts", "Right")
         self.load()
 
     def on_screen_resume(self) -> None:
@@ -128,7 +162,4 @@ class ProgressScreen(SectionScreen):
             )
             or "No study time recorded yet."
         )
-        table = self.query_one("#lesson-progress", DataTable)
-        table.clear()
-        for row in data.lessons:
-            table.add_row(row.title, row.steps, row.mastered, row.attempts, row.accuracy)
+        self.query_one("#lesson-progress", LessonTable).show(data.lessons)
