@@ -10,6 +10,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 
+from studybuddy.ui.key_hints import key_name
+
 # Every binding a learner can remap (the help screen, F1, lists them with their ids). A test checks
 # this against the BINDINGS of the app and its screens, so a new binding cannot be forgotten here.
 BINDING_IDS = frozenset(
@@ -51,8 +53,11 @@ def check_keymap(keymap: Mapping[str, str], app_keys: Mapping[str, str]) -> tupl
     """
     usable: dict[str, str] = {}
     problems: list[str] = []
+    unknown = [binding_id for binding_id in keymap if binding_id not in BINDING_IDS]
     for binding_id, keys in keymap.items():
-        problem = _unknown_id(binding_id) or _bad_keys(binding_id, keys)
+        if binding_id in unknown:
+            continue  # named below, with the help key as remapped
+        problem = _bad_keys(binding_id, keys)
         if problem:
             problems.append(problem)
         else:
@@ -68,15 +73,14 @@ def check_keymap(keymap: Mapping[str, str], app_keys: Mapping[str, str]) -> tupl
                 )
                 del usable[binding_id]
                 break
-    return usable, problems
+    help_key = key_name((usable.get("app.help") or app_keys.get("app.help") or "f1").split(",")[0])
+    return usable, [_unknown_id(binding_id, help_key) for binding_id in unknown] + problems
 
 
-def _unknown_id(binding_id: str) -> str | None:
-    if binding_id in BINDING_IDS:
-        return None
+def _unknown_id(binding_id: str, help_key: str) -> str:
     close = difflib.get_close_matches(binding_id, sorted(BINDING_IDS), n=1)
     hint = f" (did you mean {close[0]}?)" if close else ""
-    return f"[keys] {binding_id!r} is not a binding{hint}; help (F1) lists every binding's id"
+    return f"[keys] {binding_id!r} is not a binding{hint}; help ({help_key}) lists every binding's id"
 
 
 def _bad_keys(binding_id: str, keys: str) -> str | None:

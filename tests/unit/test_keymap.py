@@ -61,3 +61,13 @@ def test_two_bindings_can_swap_keys_when_both_are_remapped() -> None:
     usable, problems = check_keymap({"mode.lessons": "f2", "mode.dashboard": "f3"}, APP_KEYS)
     assert usable == {"mode.lessons": "f2", "mode.dashboard": "f3"}
     assert problems == []
+
+
+def test_the_message_names_the_help_key_as_remapped() -> None:
+    _, problems = check_keymap(
+        {"mode.lesson": "ctrl+l", "app.help": "ctrl+h"}, {**APP_KEYS, "app.help": "f1"}
+    )
+    assert problems == [
+        "[keys] 'mode.lesson' is not a binding (did you mean mode.lessons?); "
+        "help (ctrl+h) lists every binding's id"
+    ]

@@ -22,6 +22,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from studybuddy.core.errors import StudybuddyError
+from studybuddy.ui.key_hints import key_hint
 from studybuddy.ui.screens.base import SectionScreen
 from studybuddy.ui.services import ServiceMissing, service
 from studybuddy.ui.widgets.spread import link, spread
@@ -82,8 +83,9 @@ def describe_recent(library: Any, lesson_id: str, steps: int) -> str:
 
 
 def describe_session(session: Any) -> str:
+    """The last session in a line; empty before the first (the screen names the key to start one)."""
     if session is None:
-        return "No session yet. Press F6 to start your first hour."
+        return ""
     minutes = int(session.studied_seconds) // 60
     return f"Last: {session.subject or 'no subject'}, {minutes} min, {session.started_at:%a %d %b %H:%M}"
 
@@ -176,7 +178,10 @@ class DashboardScreen(SectionScreen):
             self.notify(problem, severity="error")
         if data == before:
             return  # nothing changed: no repaint, and no Markdown parse on the UI thread
-        self.query_one("#card-session", Card).show(data.last_session)
+        self.query_one("#card-session", Card).show(
+            data.last_session
+            or f"No session yet. Press {key_hint(self, 'timer.toggle')} to start your first hour."
+        )
         self.query_one("#card-streak", Card).show(
             f"{data.streak_days} day{'s' if data.streak_days != 1 else ''} in a row\n"
             f"{data.week_minutes} min this week"
@@ -212,7 +217,8 @@ class DashboardScreen(SectionScreen):
         library: Any = self.app.library  # type: ignore[attr-defined]
         lines = [describe_recent(library, lesson_id, steps) for lesson_id, steps in self.data.recent]
         self.query_one("#card-recent", Card).show(
-            "\n".join(lines) or "No lesson opened yet. Pick one in Lessons (F3)."
+            "\n".join(lines)
+            or f"No lesson opened yet. Pick one in Lessons ({key_hint(self, 'mode.lessons')})."
         )
 
     def action_write_diary(self) -> None:

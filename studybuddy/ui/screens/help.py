@@ -10,14 +10,16 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Markdown
 
+from studybuddy.ui.key_hints import key_hint, key_name
+
 INTRO = """\
 # studybuddy
 
 Study in one-hour sessions: pick a lesson, step through its derivation, answer its exercises,
 then write down what you learned in the diary.
 
-- **ctrl+p** opens the command palette: every action, every lesson, every diary day.
-- **ctrl+q** quits. A running session keeps counting and is there when you come back.
+- **{palette}** opens the command palette: every action, every lesson, every diary day.
+- **{quit}** quits. A running session keeps counting and is there when you come back.
 - Keys can be changed in the config file's `[keys]` table, by the ids below
   (for example `"timer.toggle" = "ctrl+t"`).
 
@@ -33,8 +35,16 @@ class HelpScreen(ModalScreen[None]):
         self.below = below
 
     def compose(self) -> ComposeResult:
+        palette = key_name(self.app.COMMAND_PALETTE_BINDING)
+        intro = INTRO.format(palette=palette, quit=self._quit_key())
+        close = key_hint(self, "help.close")
         with VerticalScroll(classes="dialog dialog-wide", id="help"):
-            yield Markdown(INTRO + key_table(self.below))
+            yield Markdown(intro + key_table(self.below) + f"\n\nPress **{close}** to close.")
+
+    def _quit_key(self) -> str:
+        """Textual's own quit binding has no id (it cannot be remapped in [keys]), so found by action."""
+        keys = [key for key, active in self.active_bindings.items() if active.binding.action == "quit"]
+        return key_name(keys[0]) if keys else "ctrl+q"
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)
@@ -53,4 +63,4 @@ def key_table(screen: Screen[object]) -> str:
                 keys.append(display)
     lines = ["| key | what | id |", "| --- | --- | --- |"]
     lines += [f"| {', '.join(keys)} | {what} | {key_id} |" for (what, _, key_id), keys in rows.items()]
-    return "\n".join(lines) + "\n\nPress **Esc** to close."
+    return "\n".join(lines)
