@@ -4,6 +4,8 @@ the app)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from studybuddy.core.lessons.checker import check_lesson
@@ -11,6 +13,11 @@ from studybuddy.services import math_requests
 from studybuddy.storage.lesson_library import bundled_lessons_dir, find_lesson_files, read_lesson
 
 FILES = find_lesson_files([(bundled_lessons_dir(), "bundled")])
+ROUND_OFF = re.compile(r"\d\.\de[-+]\d+")  # a relative error's last digits vary with evaluation order
+
+
+def same_words(message: str) -> str:
+    return ROUND_OFF.sub("…", message)
 
 
 @pytest.mark.parametrize("file", FILES, ids=lambda file: file.path.stem)
@@ -33,4 +40,5 @@ def test_the_app_marks_every_step_and_runs_every_check_as_the_checker_does(file)
         answer = math_requests.answer("numeric_check", (lesson, check.id))
         assert "math_error" not in answer, f"check {check.id}: {answer}"
         expected = checker[f"check {check.id}"]
-        assert (answer["math"]["passed"], answer["math"]["summary"]) == (expected.passed, expected.message)
+        assert answer["math"]["passed"] == expected.passed
+        assert same_words(answer["math"]["summary"]) == same_words(expected.message)
