@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from studybuddy.core.stats import Heatmap
+    from studybuddy.services.progress import LessonStanding
     from studybuddy.services.stats import StatsReport
 
 SHADES = "·░▒▓█"  # heatmap levels 0..4; readable without colour
@@ -25,8 +26,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "stats",
         help="study minutes per day and subject, streaks, and a heatmap",
         description="Study time over the last 7, 30 (default) or 365 days. A day counts for the streak "
-        "when it has a minute of study; today not studied yet does not break it. Set NO_COLOR for "
-        "plain output.",
+        "when it has a minute of study; today not studied yet does not break it. Then, for every lesson "
+        "opened or answered, how far and how well it went (all time): an exercise is mastered when its "
+        "latest answer given without the worked solution was right. Set NO_COLOR for plain output.",
     )
     window = stats.add_mutually_exclusive_group()
     for name in ("week", "month", "year"):
@@ -39,14 +41,47 @@ def _stats(args: argparse.Namespace) -> int:
     from studybuddy.cli.database_notice import open_context
     from studybuddy.core.stats import Window
 
-    report = open_context(args).stats.report(Window(args.window))
+    context = open_context(args)
+    report = context.stats.report(Window(args.window))
+    standings = context.progress.lesson_standings(context.lessons)  # as Progress (F5) reads them
     if args.json:
-        print(json.dumps(report.to_json(), indent=2))
+        print(json.dumps({**report.to_json(), "lessons": [_standing_json(s) for s in standings]}, indent=2))
         return 0
     colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     width = shutil.get_terminal_size().columns
-    print("\n".join(render_report(report, colour=colour, width=width)))
+    print("\n".join([*render_report(report, colour=colour, width=width), *render_lessons(standings)]))
     return 0
+
+
+def render_lessons(standings: list[LessonStanding]) -> list[str]:
+    """One line per lesson opened or answered: steps seen, exercises mastered, answers (all time)."""
+    if not standings:
+        return []
+    lines = ["", "Lessons (all time)"]
+    widest = min(40, max(len(standing.title) for standing in standings))
+    for standing in standings:
+        title = standing.title if len(standing.title) <= widest else standing.title[: widest - 1] + "…"
+        steps = f"{standing.steps_seen}/{standing.steps_total if standing.steps_total is not None else '?'}"
+        mastered = f"{standing.mastered}/{standing.exercises if standing.exercises is not None else '?'}"
+        answers = f"{standing.attempts} answer{_s(standing.attempts)}, {standing.right} right"
+        if standing.after_solution:
+            answers += f", {standing.after_solution} after the solution (not counted)"
+        lines.append(f"  {title:<{widest}}  steps {steps:>5}  mastered {mastered:>5}  {answers}")
+    return lines
+
+
+def _standing_json(standing: LessonStanding) -> dict[str, object]:
+    return {
+        "id": standing.lesson_id,
+        "title": standing.title,
+        "steps_seen": standing.steps_seen,
+        "steps_total": standing.steps_total,
+        "exercises": standing.exercises,
+        "mastered": standing.mastered,
+        "attempts": standing.attempts,
+        "right": standing.right,
+        "after_solution": standing.after_solution,
+    }
 
 
 def render_report(report: StatsReport, *, colour: bool = False, width: int = 80) -> list[str]:

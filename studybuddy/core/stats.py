@@ -128,15 +128,23 @@ class AttemptOutcome:
     exercise_id: str
     correct: bool
     at: datetime
+    hints_used: int = 0
+    solution_seen: bool = False  # given after the worked solution was shown: never counts as mastery
+
+    @property
+    def unaided(self) -> bool:
+        """An answer the learner found without the worked solution in front of them (hints allowed)."""
+        return not self.solution_seen
 
 
 @dataclass(frozen=True)
 class LessonMastery:
     lesson_id: str
     exercises_tried: int
-    exercises_mastered: int  # exercises whose latest attempt was right
+    exercises_mastered: int  # exercises whose latest answer given without the solution was right
     attempts: int
-    right_attempts: int
+    right_attempts: int  # right, and given without the solution
+    after_solution: int = 0  # attempts given after the worked solution was shown (kept, not counted)
 
     def fraction(self, exercises_in_lesson: int | None = None) -> float:
         """Mastered exercises over the lesson's exercises (or over those tried, when not known)."""
@@ -145,21 +153,33 @@ class LessonMastery:
 
 
 def mastery(attempts: Iterable[AttemptOutcome]) -> dict[str, LessonMastery]:
+    """Per lesson: an exercise is mastered when its latest answer given without the worked solution
+    was right; an answer given after the solution counts as an attempt, never as right or mastered."""
     latest: dict[tuple[str, str], AttemptOutcome] = {}
+    tried: dict[str, set[str]] = {}
     counts: dict[str, list[int]] = {}
     for attempt in attempts:
+        tried.setdefault(attempt.lesson_id, set()).add(attempt.exercise_id)
+        tally = counts.setdefault(attempt.lesson_id, [0, 0, 0])
+        tally[0] += 1
+        if not attempt.unaided:
+            tally[2] += 1
+            continue
+        tally[1] += attempt.correct
         key = (attempt.lesson_id, attempt.exercise_id)
         if key not in latest or attempt.at >= latest[key].at:
             latest[key] = attempt
-        tally = counts.setdefault(attempt.lesson_id, [0, 0])
-        tally[0] += 1
-        tally[1] += attempt.correct
-    tried: dict[str, int] = {}
     mastered: dict[str, int] = {}
     for (lesson_id, _), outcome in latest.items():
-        tried[lesson_id] = tried.get(lesson_id, 0) + 1
         mastered[lesson_id] = mastered.get(lesson_id, 0) + outcome.correct
     return {
-        lesson_id: LessonMastery(lesson_id, tried[lesson_id], mastered[lesson_id], *counts[lesson_id])
-        for lesson_id in sorted(counts)
+        lesson_id: LessonMastery(
+            lesson_id,
+            exercises_tried=len(tried[lesson_id]),
+            exercises_mastered=mastered.get(lesson_id, 0),
+            attempts=attempts_,
+            right_attempts=right,
+            after_solution=aided,
+        )
+        for lesson_id, (attempts_, right, aided) in sorted(counts.items())
     }

@@ -1,12 +1,53 @@
-"""What the learner did in lessons: exercise attempts, where they stopped, for "recent lessons"."""
+"""What the learner did in lessons: exercise attempts and the help they had, where they stopped.
+
+The hints and worked solutions shown are remembered per exercise for as long as this service lives
+(the app's run, so leaving a quiz and coming back does not forget them) and are recorded with each
+attempt; an answer given after the solution was shown is kept but never counts as mastered.
+"""
 
 from __future__ import annotations
 
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from studybuddy.core import stats
 from studybuddy.core.clock import Clock
+from studybuddy.core.errors import StudybuddyError
 from studybuddy.services.timer import TimerService
 from studybuddy.storage import progress, sessions
 from studybuddy.storage.database import Database
 from studybuddy.storage.progress import LessonProgress
+
+if TYPE_CHECKING:
+    from studybuddy.services.lessons import LessonService
+
+
+@dataclass(frozen=True)
+class AidsShown:
+    """The help shown for one exercise so far: how many hints, and whether the worked solution."""
+
+    hints: int = 0
+    solution: bool = False
+
+
+@dataclass(frozen=True)
+class LessonStanding:
+    """How far and how well one lesson has gone: what F5 and `studybuddy stats` show for it."""
+
+    lesson_id: str
+    title: str
+    steps_seen: int
+    steps_total: int | None  # None: the lesson no longer loads (deleted or broken); its history stays
+    exercises: int | None
+    mastered: int  # exercises whose latest answer given without the worked solution was right
+    attempts: int
+    right: int  # right answers given without the worked solution
+    after_solution: int  # answers given after the worked solution was shown (kept, never counted)
+
+    def accuracy(self) -> float | None:
+        """Right answers over all answers (None before any)."""
+        return self.right / self.attempts if self.attempts else None
 
 
 class ProgressService:
@@ -14,6 +55,23 @@ class ProgressService:
         self.database = database
         self.clock = clock
         self.timer = timer
+        self._aids: dict[tuple[str, str], AidsShown] = {}
+        self._aids_lock = threading.Lock()
+
+    def aids_shown(self, lesson_id: str, exercise_id: str) -> AidsShown:
+        with self._aids_lock:
+            return self._aids.get((lesson_id, exercise_id), AidsShown())
+
+    def show_hint(self, lesson_id: str, exercise_id: str, hints: int) -> None:
+        """Hints 1..``hints`` of the exercise have been shown (the count never goes back)."""
+        with self._aids_lock:
+            shown = self._aids.get((lesson_id, exercise_id), AidsShown())
+            self._aids[(lesson_id, exercise_id)] = AidsShown(max(shown.hints, hints), shown.solution)
+
+    def show_solution(self, lesson_id: str, exercise_id: str) -> None:
+        with self._aids_lock:
+            shown = self._aids.get((lesson_id, exercise_id), AidsShown())
+            self._aids[(lesson_id, exercise_id)] = AidsShown(shown.hints, True)
 
     def record_attempt(
         self,
@@ -24,8 +82,11 @@ class ProgressService:
         correct: bool,
         verdict: str,
         diagnosis: str | None = None,
+        hints_used: int = 0,
+        solution_seen: bool = False,
     ) -> int:
-        """Store an answer and its grade; it also counts in the live study session, if one runs."""
+        """Store an answer, its grade and the help it had; it also counts in the live study session,
+        if one runs (an answer given after the solution counts there as tried, not as right)."""
         session_id = self.timer.live_session_id()
         with self.database.write() as conn:
             attempt_id = progress.insert_attempt(
@@ -38,9 +99,11 @@ class ProgressService:
                 diagnosis=diagnosis,
                 at=self.clock.now(),
                 session_id=session_id,
+                hints_used=hints_used,
+                solution_seen=solution_seen,
             )
             if session_id is not None:
-                sessions.count_exercise(conn, session_id, correct)
+                sessions.count_exercise(conn, session_id, correct and not solution_seen)
         return attempt_id
 
     def lesson_opened(self, lesson_id: str, steps_revealed: int | None = None) -> None:
@@ -51,3 +114,31 @@ class ProgressService:
     def recent_lessons(self, limit: int = 5) -> list[LessonProgress]:
         with self.database.read() as conn:
             return progress.recent_lessons(conn, limit)
+
+    def lesson_standings(self, lessons: LessonService, limit: int = 500) -> list[LessonStanding]:
+        """Every lesson opened or answered, the most recently opened first, then those only answered."""
+        with self.database.read() as conn:
+            opened = {item.lesson_id: item for item in progress.recent_lessons(conn, limit)}
+            mastery = stats.mastery(progress.attempt_outcomes(conn))
+        standings = []
+        for lesson_id in [*opened, *(key for key in mastery if key not in opened)]:
+            try:
+                lesson = lessons.get(lesson_id)
+                title, steps, exercises = lesson.title, len(lesson.derivation), len(lesson.exercises)
+            except StudybuddyError:  # deleted or broken since: keep its history, without totals
+                title, steps, exercises = lesson_id, None, None
+            done = mastery.get(lesson_id)
+            standings.append(
+                LessonStanding(
+                    lesson_id=lesson_id,
+                    title=title,
+                    steps_seen=opened[lesson_id].steps_revealed if lesson_id in opened else 0,
+                    steps_total=steps,
+                    exercises=exercises,
+                    mastered=done.exercises_mastered if done else 0,
+                    attempts=done.attempts if done else 0,
+                    right=done.right_attempts if done else 0,
+                    after_solution=done.after_solution if done else 0,
+                )
+            )
+        return standings

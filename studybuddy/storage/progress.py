@@ -28,22 +28,35 @@ def insert_attempt(
     diagnosis: str | None,
     at: datetime,
     session_id: int | None,
+    hints_used: int = 0,
+    solution_seen: bool = False,
 ) -> int:
     cursor = conn.execute(
-        "INSERT INTO attempts (lesson_id, exercise_id, answer, correct, verdict, diagnosis, at, session_id) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (lesson_id, exercise_id, answer, int(correct), verdict, diagnosis, to_seconds(at), session_id),
+        "INSERT INTO attempts (lesson_id, exercise_id, answer, correct, verdict, diagnosis, at, session_id, "
+        "hints_used, solution_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            lesson_id,
+            exercise_id,
+            answer,
+            int(correct),
+            verdict,
+            diagnosis,
+            to_seconds(at),
+            session_id,
+            hints_used,
+            int(solution_seen),
+        ),
     )
     assert cursor.lastrowid is not None
     return cursor.lastrowid
 
 
 def attempt_outcomes(conn: sqlite3.Connection, lesson_id: str | None = None) -> list[AttemptOutcome]:
-    query = "SELECT lesson_id, exercise_id, correct, at FROM attempts"
+    query = "SELECT lesson_id, exercise_id, correct, at, hints_used, solution_seen FROM attempts"
     rows = conn.execute(query + " WHERE lesson_id = ?", (lesson_id,)) if lesson_id else conn.execute(query)
     return [
-        AttemptOutcome(lesson, exercise, bool(correct), from_seconds(at))
-        for lesson, exercise, correct, at in rows
+        AttemptOutcome(lesson, exercise, bool(correct), from_seconds(at), hints, bool(solution))
+        for lesson, exercise, correct, at, hints, solution in rows
     ]
 
 

@@ -62,6 +62,13 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
         "CREATE INDEX lesson_progress_recent ON lesson_progress (last_opened_at)",
     ),
+    # 2: the help an attempt had: hints shown, and whether the worked solution had been shown (such
+    # an answer is kept but never counts as mastered). Older attempts had neither recorded: 0.
+    (
+        "ALTER TABLE attempts ADD COLUMN hints_used INTEGER NOT NULL DEFAULT 0 CHECK (hints_used >= 0)",
+        "ALTER TABLE attempts ADD COLUMN solution_seen INTEGER NOT NULL DEFAULT 0 "
+        "CHECK (solution_seen IN (0, 1))",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
