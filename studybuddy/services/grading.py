@@ -20,11 +20,13 @@ from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
 from studybuddy.core.errors import StudybuddyError
+from studybuddy.core.grading.terms import GradingTerms, comparison_terms, exercise_terms
 
 if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
 
     from studybuddy.core.grading.verdict import ListedMistake, Verdict
+    from studybuddy.core.lessons.model import Exercise, Lesson
     from studybuddy.services.context import StudyContext
 
 DEFAULT_TIMEOUT = 2.0
@@ -35,14 +37,27 @@ PROOF_SHARE = 0.25  # the symbolic proof may use this share of the limit before 
 
 @dataclass(frozen=True)
 class _Request:
+    """Grade ``answer`` against ``terms`` (plain data: no SymPy in the parent)."""
+
     answer: str
-    expected: str
-    variables: tuple[tuple[str, str, tuple[int, ...] | None], ...]  # plain data: no SymPy in the parent
-    definitions: tuple[tuple[str, str], ...]
-    mistakes: tuple[tuple[str, str], ...]
-    functions: tuple[str, ...]
-    seed: int
-    answer_variables: tuple[str, ...] | None = None
+    terms: GradingTerms
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class _AnswerPreview:
+    """What the answer box shows for ``text``, read as a grade of ``terms`` would read it."""
+
+    text: str
+    terms: GradingTerms
+
+    def run(self) -> dict[str, Any]:  # in the worker process
+        from studybuddy.core.grading.grader import answer_preview
+
+        try:
+            return {"math": answer_preview(self.text, self.terms)}
+        except (RecursionError, MemoryError, ValueError, TypeError, ArithmeticError) as error:
+            return {"math_error": f"SymPy failed on this ({type(error).__name__}: {error})"}
 
 
 @dataclass(frozen=True)
@@ -93,44 +108,44 @@ class GradingService:
         seed: int = 0,
         answer_variables: Iterable[str] | None = None,
     ) -> Verdict:
-        """The verdict for ``answer``; ``unknown`` if the worker overran the time limit (then replaced).
+        """A free comparison (``studybuddy equiv``): ``answer`` against ``expected`` over ``variables``.
 
         ``answer_variables``: the only names the answer may use (see ``grade``); None allows all.
+        An exercise is graded with ``grade_exercise``, never by spelling its terms out here.
         """
-        request = _Request(
-            answer,
+        terms = comparison_terms(
             expected,
-            tuple(_plain_variable(v) for v in variables),
-            tuple(sorted((definitions or {}).items())),
-            tuple((m.answer, m.feedback) for m in mistakes),
-            tuple(functions),
-            seed,
-            None if answer_variables is None else tuple(str(name) for name in answer_variables),
+            variables,
+            definitions=definitions,
+            mistakes=mistakes,
+            functions=functions,
+            answer_variables=answer_variables,
         )
-        with self._lock:
-            data = self._call(request)
-        from studybuddy.core.grading.verdict import Verdict
+        return self.grade_terms(answer, terms, seed=seed)
 
-        return Verdict.from_dict(data)
-
-    def grade_exercise(self, lesson: Any, exercise: Any, answer: str) -> Verdict:
-        """Grade a learner's answer to one of a lesson's exercises (its symbols, definitions, mistakes).
+    def grade_exercise(self, lesson: Lesson, exercise: Exercise, answer: str) -> Verdict:
+        """Grade a learner's answer to one of a lesson's exercises: the app's only way to grade one.
 
         The answer may use only the exercise's ``variables`` when it lists them (another name is an
         "unknown name ... did you mean" error); the expected answer and the listed mistakes read with
-        all the lesson's symbols, and the lesson's definitions apply to both sides.
+        all the lesson's symbols, and the lesson's definitions apply to both sides. The lesson checker
+        grades with the same terms (``exercise_terms``) and the same core call (``grade_terms``).
         """
-        from studybuddy.core.grading.verdict import ListedMistake
+        return self.grade_terms(answer, exercise_terms(lesson, exercise))
 
-        variables = [(s.name, s.domain, tuple(s.shape) if s.shape else None) for s in lesson.symbols]
-        return self.grade(
-            answer,
-            str(exercise.answer),
-            variables,
-            definitions={name: str(text) for name, text in lesson.definitions},
-            mistakes=[ListedMistake(str(m.answer), m.feedback) for m in exercise.mistakes],
-            answer_variables=getattr(exercise, "variables", None),
-        )
+    def preview_exercise_answer(self, lesson: Lesson, exercise: Exercise, text: str) -> dict[str, Any]:
+        """What the answer box shows: ``pretty`` (unicode), or ``message``, ``pointer`` (the text with
+        carets under the error), ``start`` and ``end``. Read exactly as ``grade_exercise`` reads the
+        answer, so the preview shows an error exactly when the grade would call the answer invalid."""
+        return dict(self._math_call(_AnswerPreview(text, exercise_terms(lesson, exercise))))
+
+    def grade_terms(self, answer: str, terms: GradingTerms, *, seed: int = 0) -> Verdict:
+        """The verdict for ``answer``; ``unknown`` if the worker overran the time limit (then replaced)."""
+        with self._lock:
+            data = self._call(_Request(answer, terms, seed))
+        from studybuddy.core.grading.verdict import Verdict
+
+        return Verdict.from_dict(data)
 
     # --- the TUI's math: the app's process never imports SymPy or NumPy ------------------------------
 
@@ -151,11 +166,6 @@ class GradingService:
         finally:
             self._lock.release()
 
-    def preview(self, text: str, variables: Iterable[Any]) -> dict[str, Any]:
-        """What an answer box shows: ``pretty`` (unicode), or ``message``, ``pointer`` (the text with
-        carets under the error), ``start`` and ``end``."""
-        return self._math("preview", text, tuple(_plain_variable(v) for v in variables))
-
     def lesson_steps(self, lesson: Any) -> list[str]:
         """Each derivation step of ``lesson`` pretty-printed as written (not simplified by SymPy)."""
         return list(self._math("lesson_steps", lesson)["steps"])
@@ -170,8 +180,11 @@ class GradingService:
         return self._math("numeric_check", lesson, check_id)
 
     def _math(self, kind: str, *args: Any) -> Any:
+        return self._math_call(_MathRequest(kind, args))
+
+    def _math_call(self, request: _MathRequest | _AnswerPreview) -> Any:
         with self._lock:
-            data = self._call(_MathRequest(kind, args))  # type: ignore[arg-type]
+            data = self._call(request)
         if "math" in data:
             return data["math"]
         if "math_error" in data:
@@ -216,7 +229,7 @@ class GradingService:
             process.kill()
             process.join(timeout=5)
 
-    def _call(self, request: _Request) -> dict[str, Any]:
+    def _call(self, request: _Request | _MathRequest | _AnswerPreview) -> dict[str, Any]:
         self._spawn_if_needed()
         assert self._connection is not None
         connection = self._connection
@@ -257,16 +270,6 @@ def open_grading(context: StudyContext) -> GradingService:
     return GradingService()
 
 
-def _plain_variable(variable: Any) -> tuple[str, str, tuple[int, ...] | None]:
-    if isinstance(variable, tuple):
-        name, domain, shape = variable
-    elif isinstance(variable, str):
-        name, domain, shape = variable, "real", None
-    else:
-        name, domain, shape = variable.name, variable.domain, variable.shape
-    return str(name), str(getattr(domain, "value", domain)), tuple(shape) if shape else None
-
-
 # --- inside the worker process ------------------------------------------------------------------------
 
 
@@ -279,10 +282,9 @@ def _worker_main(connection: Connection, proof_budget: float, stall_on: str | No
     with contextlib.suppress(OSError, AttributeError):  # AttributeError: no os.nice (Windows)
         os.nice(10)
 
-    from studybuddy.core.grading import ProofInterrupted, grade
-    from studybuddy.core.grading.grader import warm_up
-    from studybuddy.core.grading.verdict import ListedMistake, unknown
-    from studybuddy.core.mathexpr import Domain, ExprError, SymbolTable, Variable
+    from studybuddy.core.grading import ProofInterrupted
+    from studybuddy.core.grading.grader import grade_terms, warm_up
+    from studybuddy.core.grading.verdict import unknown
 
     def interrupt(signum: int, frame: object) -> None:
         raise ProofInterrupted
@@ -305,31 +307,14 @@ def _worker_main(connection: Connection, proof_budget: float, stall_on: str | No
             request_id, request = connection.recv()
         except (EOFError, OSError):
             return  # the parent closed the pipe
-        if isinstance(request, _MathRequest):  # the TUI's previews, steps and checks
+        if isinstance(request, _MathRequest | _AnswerPreview):  # the TUI's previews, steps and checks
             connection.send((request_id, request.run()))
             continue
         if stall_on is not None and request.answer == stall_on:
             time.sleep(3600)  # test seam: a request that never finishes (in the worker only)
         started = time.perf_counter()
         try:
-            table = SymbolTable(
-                Variable(name, Domain(domain), shape) for name, domain, shape in request.variables
-            )
-            verdict = grade(
-                request.answer,
-                request.expected,
-                table,
-                definitions=dict(request.definitions),
-                mistakes=[ListedMistake(answer, feedback) for answer, feedback in request.mistakes],
-                functions=request.functions,
-                seed=request.seed,
-                answer_variables=request.answer_variables,
-                proof_guard=AlarmGuard,
-            )
-        except ExprError as error:  # a bad symbol table: the request itself is unusable
-            from studybuddy.core.grading.verdict import invalid
-
-            verdict = invalid(error).with_ms((time.perf_counter() - started) * 1000)
+            verdict = grade_terms(request.answer, request.terms, seed=request.seed, proof_guard=AlarmGuard)
         except (
             ProofInterrupted,
             RecursionError,

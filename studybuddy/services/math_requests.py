@@ -5,12 +5,13 @@ step marks, numeric check figures. SymPy and NumPy are imported here, in the wor
 process stays small and its event loop never waits for an import of SymPy.
 
 Each function answers one request and is bounded by the grading service's time limit per request.
+An exercise answer's preview is not here: it is read as its grade reads it (``core.grading.grader``).
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from studybuddy.core.errors import StudybuddyError
@@ -27,25 +28,6 @@ def pretty(expr: Any) -> str:
     import sympy  # safe: printing only, nothing is parsed here
 
     return str(sympy.pretty(expr, use_unicode=True, wrap_line=False))
-
-
-def preview(text: str, variables: tuple[tuple[str, str, tuple[int, ...] | None], ...]) -> dict[str, Any]:
-    """The answer box's preview: ``pretty`` or ``message``/``pointer``/``start``/``end`` of the error."""
-    from studybuddy.core.mathexpr import Domain, ExprError, SymbolTable, Variable, parse_expression
-
-    if not text.strip():
-        return {"pretty": None}
-    try:
-        table = SymbolTable(Variable(name, Domain(domain), shape) for name, domain, shape in variables)
-        return {"pretty": pretty(parse_expression(text, table))}
-    except ExprError as error:
-        return {
-            "pretty": None,
-            "message": str(error),
-            "pointer": error.pointer(),
-            "start": error.start,
-            "end": error.end,
-        }
 
 
 def _math(lesson: Lesson) -> LessonMath:
@@ -127,8 +109,7 @@ def _plain_rows(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return [plain(row) for row in rows]
 
 
-HANDLERS = {
-    "preview": preview,
+HANDLERS: dict[str, Callable[..., dict[str, Any]]] = {
     "lesson_steps": lesson_steps,
     "verify_step": verify_step,
     "numeric_check": numeric_check,

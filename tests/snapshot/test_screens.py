@@ -16,7 +16,7 @@ class FixedGrader(GradingService):
     """Always the same verdict, with a fixed time, so the quiz screen's look is deterministic; the
     lesson's steps, previews and checks come from the real worker process."""
 
-    def grade(self, *args, **kwargs) -> Verdict:
+    def grade_exercise(self, *args, **kwargs) -> Verdict:
         return Verdict(
             kind="different",
             strength="different, e.g. at z = 0.68",

@@ -1,4 +1,8 @@
-"""grade(): typed answer and expected answer in, verdict out (pure; the service runs it in a worker)."""
+"""grade(): typed answer and expected answer in, verdict out (pure; the service runs it in a worker).
+
+``grade_terms`` and ``answer_preview`` take an exercise's (or a comparison's) GradingTerms: every grade
+and every live preview of an answer goes through them, and both read the answer the same way.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +15,80 @@ import sympy
 
 from studybuddy.core.grading.diagnosis import diagnose
 from studybuddy.core.grading.equivalence import ProofGuard, equivalent_exprs
+from studybuddy.core.grading.terms import GradingTerms
 from studybuddy.core.grading.verdict import ListedMistake, Verdict, invalid
 from studybuddy.core.mathexpr import ExprError, SymbolTable, Variable, parse_expression
 
 _NO_DEFINITIONS: Mapping[str, str] = {}
+UNREADABLE_EXPECTED = "the expected answer is unreadable: "
+
+
+def grade_terms(
+    answer: str, terms: GradingTerms, *, seed: int = 0, proof_guard: ProofGuard = contextlib.nullcontext
+) -> Verdict:
+    """Grade ``answer`` against ``terms``: the one call behind every grade of an exercise (the app's,
+    through the grading worker, and the lesson checker's). Never raises for bad input."""
+    started = time.perf_counter()
+    try:
+        table = terms.symbol_table()
+    except ExprError as error:  # an unusable declared name: nothing can be read with it
+        return invalid(error).with_ms((time.perf_counter() - started) * 1000)
+    return grade(
+        answer,
+        terms.expected,
+        table,
+        definitions=dict(terms.definitions),
+        mistakes=terms.mistakes,
+        seed=seed,
+        functions=terms.functions,
+        answer_variables=terms.answer_variables,
+        proof_guard=proof_guard,
+    )
+
+
+def answer_preview(text: str, terms: GradingTerms) -> dict[str, object]:
+    """What an answer box shows under the answer: ``pretty`` (unicode, as typed), or the ExprError's
+    ``message``, ``pointer`` (the text with carets under the error), ``start`` and ``end``.
+
+    The answer is read exactly as ``grade_terms`` reads it, definitions and all, so the preview calls
+    an answer unreadable exactly when the grade would (a name outside the exercise's variables too).
+    """
+    if not text.strip():
+        return {"pretty": None}
+    try:
+        table = terms.symbol_table()
+        key = _key(table, dict(terms.definitions), terms.functions)
+        allowed = _allowed(terms.answer_variables)
+        try:
+            prepared(terms.expected, *key)  # as grade() reads it first
+        except ExprError as error:
+            return _preview_error(error, prefix=UNREADABLE_EXPECTED)
+        prepared(text, *key, allowed)  # the grade's own reading of the answer: the same errors
+        as_typed = prepared(text, table.variables, (), key[2], allowed)  # before definitions replace names
+    except ExprError as error:
+        return _preview_error(error)
+    return {"pretty": str(sympy.pretty(as_typed, use_unicode=True, wrap_line=False))}
+
+
+def _preview_error(error: ExprError, prefix: str = "") -> dict[str, object]:
+    return {
+        "pretty": None,
+        "message": f"{prefix}{error}",
+        "pointer": error.pointer(),
+        "start": error.start,
+        "end": error.end,
+    }
+
+
+def _key(
+    table: SymbolTable, definitions: Mapping[str, str], functions: Collection[str]
+) -> tuple[tuple[Variable, ...], tuple[tuple[str, str], ...], tuple[str, ...]]:
+    """What ``prepared`` caches a reading by, besides the text and the allowed names."""
+    return table.variables, tuple(sorted(definitions.items())), tuple(sorted(functions))
+
+
+def _allowed(answer_variables: Collection[str] | None) -> tuple[str, ...] | None:
+    return None if answer_variables is None else tuple(sorted(set(answer_variables)))
 
 
 def grade(
@@ -38,8 +112,8 @@ def grade(
     ``invalid`` verdict carrying the ExprError.
     """
     started = time.perf_counter()
-    key = (table.variables, tuple(sorted(definitions.items())), tuple(sorted(functions)))
-    allowed = None if answer_variables is None else tuple(sorted(set(answer_variables)))
+    key = _key(table, definitions, functions)
+    allowed = _allowed(answer_variables)
     verdict = _grade(answer, expected, table, key, allowed, mistakes, seed, proof_guard)
     return verdict.with_ms((time.perf_counter() - started) * 1000)
 
@@ -57,7 +131,7 @@ def _grade(
     try:
         expected_expr = prepared(expected, *key)
     except ExprError as error:
-        return invalid(error, prefix="the expected answer is unreadable: ")
+        return invalid(error, prefix=UNREADABLE_EXPECTED)
     try:
         answer_expr = prepared(answer, *key, allowed)
     except ExprError as error:
@@ -95,11 +169,13 @@ _WARM_UP = (
 
 
 def warm_up() -> None:
-    """Grade a few answers down every path, so that lazy imports and SymPy's first-use set-up are paid
-    for before a learner's first answer (the grading worker calls this before it reports ready)."""
+    """Grade a few answers down every path, and preview one, so that lazy imports and SymPy's first-use
+    set-up (the pretty printer's too) are paid for before a learner's first answer or keystroke (the
+    grading worker calls this before it reports ready)."""
     table = SymbolTable.of({"x": "real"})
     for answer, expected in _WARM_UP:
         grade(answer, expected, table, mistakes=[ListedMistake("2x", "a listed mistake")])
+    answer_preview("exp(-x)/(1 + exp(-x))^2", GradingTerms("x", (("x", "real", None),)))
 
 
 @lru_cache(maxsize=512)

@@ -15,10 +15,12 @@ from typing import Any, NamedTuple
 
 import sympy
 
-from studybuddy.core.grading import ListedMistake, Verdict, equivalent_exprs, grade
-from studybuddy.core.lessons.compile import LessonMath
+from studybuddy.core.grading import Verdict, equivalent_exprs
+from studybuddy.core.grading.grader import UNREADABLE_EXPECTED, grade_terms
+from studybuddy.core.grading.terms import exercise_terms
+from studybuddy.core.lessons.compile import LessonMath, expression_error
 from studybuddy.core.lessons.errors import LessonError, Location
-from studybuddy.core.lessons.model import Check, Exercise, Lesson, Step
+from studybuddy.core.lessons.model import Check, Exercise, Lesson, SourceText, Step
 from studybuddy.core.mathexpr import SymbolTable
 from studybuddy.core.numeric import compile_expression, example_check, gradient_check, identity_check
 
@@ -211,8 +213,7 @@ def example_value(expr: sympy.Basic, point: Mapping[str, object], table: SymbolT
 
 
 def _check_answer(math: LessonMath, exercise: Exercise) -> tuple[bool, str, Location | None, str]:
-    math.parse(exercise.answer, math.table_for(exercise))  # only the names a learner may use
-    verdict = _grade(math, exercise, exercise.answer.text)
+    verdict = _grade(math, exercise, exercise.answer)
     if verdict.kind == "equivalent":
         return True, f"the expected answer is graded correct ({verdict.strength})", None, ""
     return False, f"the expected answer is not graded correct: {verdict.detail}", exercise.answer.location, ""
@@ -222,8 +223,7 @@ def _check_mistake(
     math: LessonMath, exercise: Exercise, number: int
 ) -> tuple[bool, str, Location | None, str]:
     mistake = exercise.mistakes[number - 1]
-    math.parse(mistake.answer, math.table_for(exercise))
-    verdict = _grade(math, exercise, mistake.answer.text)
+    verdict = _grade(math, exercise, mistake.answer)
     where = mistake.answer.location
     if verdict.kind == "equivalent":
         return (
@@ -241,16 +241,15 @@ def _check_mistake(
     return True, "graded wrong with its listed feedback", None, ""
 
 
-def _grade(math: LessonMath, exercise: Exercise, answer: str) -> Verdict:
-    mistakes = [ListedMistake(m.answer.text, m.feedback) for m in exercise.mistakes]
-    return grade(
-        answer,
-        exercise.answer.text,
-        math.table,
-        definitions=math.definition_texts,
-        mistakes=mistakes,
-        seed=SEED,
-    )
+def _grade(math: LessonMath, exercise: Exercise, answer: SourceText) -> Verdict:
+    """Grade as a learner's answer is graded in the app (the same terms, the same core call); an
+    unreadable one is a LessonError at the character that is wrong (a name outside the exercise's
+    ``variables`` included)."""
+    verdict = grade_terms(answer.text, exercise_terms(math.lesson, exercise), seed=SEED)
+    if verdict.kind == "invalid" and verdict.error is not None:
+        unreadable = exercise.answer if verdict.detail.startswith(UNREADABLE_EXPECTED) else answer
+        raise expression_error(unreadable, verdict.error)
+    return verdict
 
 
 # --- plumbing ----------------------------------------------------------------------------------------

@@ -1,0 +1,261 @@
+"""A learner's pass through a lesson's exercises, decided here; the quiz screen only shows it.
+
+``QuizSession`` knows which exercise is on screen, which of its hints and whether its worked solution
+have been shown, what a verdict says, and which results coming back from the grading worker still
+answer the question on screen. Every grade and preview request carries a ``Ticket`` (the exercise it
+answers and a request number never used twice); a result is applied only when its ticket is the latest
+request of its kind for the exercise on screen, so a slow grade of exercise 1 never lands under
+exercise 2 and an older preview never replaces a newer one.
+
+Grading and previews go through ``GradingService.grade_exercise`` and ``preview_exercise_answer``, which
+read an answer with the same terms (``core.grading.terms.exercise_terms``), so they cannot disagree.
+The hints and the solution shown are recorded with each attempt (see ``ProgressService``).
+
+``ask_*`` and the navigation run on the UI thread; ``grade`` and ``preview`` in worker threads (they
+wait for the grading process) and read nothing the UI thread changes: each request carries what it needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import count
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+from studybuddy.core.errors import StudybuddyError
+
+if TYPE_CHECKING:
+    from studybuddy.core.grading.verdict import Verdict
+    from studybuddy.core.lessons.model import Exercise, Lesson
+    from studybuddy.services.progress import ProgressService
+
+EMPTY_ANSWER = "Type an answer first."
+
+Tone = Literal["right", "wrong", "invalid", "unknown"]
+
+
+class ExerciseGrader(Protocol):
+    """What a quiz needs of the grading service (a test hands in a fake with these methods)."""
+
+    def grade_exercise(self, lesson: Lesson, exercise: Exercise, answer: str) -> Verdict: ...
+
+    def preview_exercise_answer(self, lesson: Lesson, exercise: Exercise, text: str) -> dict[str, Any]: ...
+
+    def is_ready(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """What a background result answers: an exercise, and the request's number (unique per session)."""
+
+    lesson_id: str
+    exercise_id: str
+    number: int
+
+
+@dataclass(frozen=True)
+class PreviewRequest:
+    ticket: Ticket
+    exercise: Exercise
+    text: str
+
+
+@dataclass(frozen=True)
+class AnswerPreview:
+    """What the answer box shows under itself: the pretty form, or the error and its caret line."""
+
+    ticket: Ticket
+    text: str
+    pretty: str | None = None
+    pointer: str | None = None
+    message: str | None = None
+    loading: bool = False  # the worker is still starting: the real preview follows
+
+
+@dataclass(frozen=True)
+class GradeRequest:
+    ticket: Ticket
+    exercise: Exercise
+    answer: str
+    hints_used: int  # as shown when the answer was given
+    solution_seen: bool
+
+
+@dataclass(frozen=True)
+class GradeResult:
+    ticket: Ticket
+    tone: Tone
+    text: str
+    not_recorded: str | None = None  # why the attempt could not be saved, when it could not
+    failed: str | None = None  # why grading itself failed (the engine is missing, ...)
+
+
+def describe_verdict(verdict: Verdict, *, solution_seen: bool = False) -> tuple[Tone, str]:
+    """(tone, text) for a verdict: right, wrong with its diagnosis, invalid, or undecided."""
+    if verdict.kind == "equivalent":
+        text = f"✓ Right. ({verdict.strength}, {verdict.ms:.0f} ms)"
+        if solution_seen:
+            text += "\n  Given after the worked solution was shown: kept, but not counted as mastered."
+        return "right", text
+    if verdict.kind == "different":
+        why = verdict.diagnosis.message if verdict.diagnosis else verdict.detail
+        return "wrong", f"✗ Not quite: {why}\n  ({verdict.strength}, {verdict.ms:.0f} ms)"
+    if verdict.kind == "invalid":
+        pointer = verdict.error.pointer() if verdict.error else ""
+        return "invalid", f"{pointer}\n{verdict.detail}".strip()
+    return "unknown", f"? Could not decide in time: {verdict.detail}. Try a simpler form."
+
+
+class QuizSession:
+    """One sitting with a lesson's exercises (see the module docstring)."""
+
+    def __init__(
+        self, lesson: Lesson, grading: ExerciseGrader, progress: ProgressService, index: int = 0
+    ) -> None:
+        self.lesson = lesson
+        self.grading = grading
+        self.progress = progress
+        self.index = index
+        self._numbers = count(1)
+        self._latest_grade: Ticket | None = None
+        self._wanted_preview: PreviewRequest | None = None
+        self._preview_in_flight = False
+
+    # ---- what is on screen ----------------------------------------------------------------------
+
+    @property
+    def exercise(self) -> Exercise:
+        return self.lesson.exercises[self.index]
+
+    def title(self) -> str:
+        return f"{self.lesson.title}: exercise {self.index + 1} of {len(self.lesson.exercises)}"
+
+    def next_exercise(self) -> None:
+        """On to the next exercise (after the last, the first); every result still on its way is stale."""
+        self.index = (self.index + 1) % len(self.lesson.exercises)
+        self._latest_grade = None
+        self._wanted_preview = None
+
+    # ---- hints and the worked solution ----------------------------------------------------------
+
+    def reveal_hint(self) -> None:
+        shown = self.progress.aids_shown(self.lesson.id, self.exercise.id)
+        if shown.hints < len(self.exercise.hints):
+            self.progress.show_hint(self.lesson.id, self.exercise.id, shown.hints + 1)
+
+    def reveal_solution(self) -> None:
+        self.progress.show_solution(self.lesson.id, self.exercise.id)
+
+    def hints_text(self) -> str:
+        """The hints shown so far, one a line ("" before the first)."""
+        hints = self.exercise.hints
+        shown = self.progress.aids_shown(self.lesson.id, self.exercise.id).hints
+        if not shown:
+            return ""
+        lines = [f"Hint {n + 1}: {hint}" for n, hint in enumerate(hints[:shown])]
+        if shown == len(hints):
+            lines.append("(no more hints; F9 shows the worked solution)")
+        return "\n".join(lines)
+
+    def solution_markdown(self) -> str | None:
+        """The worked solution, once it has been shown (None before)."""
+        if not self.progress.aids_shown(self.lesson.id, self.exercise.id).solution:
+            return None
+        return "**Solution**\n\n" + self.exercise.solution
+
+    # ---- live preview: one request on its way at a time, for the newest text ----------------------
+
+    def ask_preview(self, text: str) -> PreviewRequest | None:
+        """A preview of ``text`` to compute now, or None when one is on its way (the newest text is
+        asked for when it comes back): a request per keystroke would queue in front of a grade."""
+        self._wanted_preview = PreviewRequest(self._ticket(), self.exercise, text)
+        if self._preview_in_flight:
+            return None
+        self._preview_in_flight = True
+        return self._wanted_preview
+
+    def preview_done(self, preview: AnswerPreview) -> PreviewRequest | None:
+        """A preview came back: the next one to compute, when typing (or the exercise) moved on."""
+        if preview.loading:
+            return None  # the same request's real preview is still coming
+        self._preview_in_flight = False
+        wanted = self._wanted_preview
+        if wanted is None or wanted.ticket == preview.ticket:
+            return None
+        self._preview_in_flight = True
+        return wanted
+
+    def is_current_preview(self, preview: AnswerPreview) -> bool:
+        wanted = self._wanted_preview
+        return wanted is not None and preview.ticket == wanted.ticket and self._answers_shown(preview.ticket)
+
+    def loading_preview(self, request: PreviewRequest) -> AnswerPreview | None:
+        """Worker thread: what to show while the grading process still starts (None: it is ready)."""
+        if not request.text.strip() or self.grading.is_ready():
+            return None
+        return AnswerPreview(request.ticket, request.text, loading=True)
+
+    def preview(self, request: PreviewRequest) -> AnswerPreview:
+        """Worker thread: the preview, as the grade would read the answer."""
+        text = request.text
+        if not text.strip():
+            return AnswerPreview(request.ticket, text)
+        try:
+            data = self.grading.preview_exercise_answer(self.lesson, request.exercise, text)
+        except StudybuddyError as error:  # the engine is missing or timed out: say so under the box
+            return AnswerPreview(request.ticket, text, message=f"No preview: {error}")
+        if data.get("pretty") is not None:
+            return AnswerPreview(request.ticket, text, pretty=data["pretty"])
+        return AnswerPreview(request.ticket, text, pointer=data.get("pointer"), message=data.get("message"))
+
+    # ---- grading ---------------------------------------------------------------------------------
+
+    def ask_grade(self, answer: str) -> GradeRequest | None:
+        """A grade of ``answer`` to run now (None when nothing was typed: say EMPTY_ANSWER)."""
+        if not answer.strip():
+            return None
+        exercise = self.exercise
+        shown = self.progress.aids_shown(self.lesson.id, exercise.id)
+        request = GradeRequest(self._ticket(), exercise, answer, shown.hints, shown.solution)
+        self._latest_grade = request.ticket
+        return request
+
+    def grade(self, request: GradeRequest) -> GradeResult:
+        """Worker thread: grade in the grading process, then record the attempt (with the hints and
+        solution shown when it was given). An answer that could not be read is no attempt."""
+        try:
+            verdict = self.grading.grade_exercise(self.lesson, request.exercise, request.answer)
+        except StudybuddyError as error:
+            return GradeResult(
+                request.ticket,
+                "unknown",
+                "Grading is unavailable; your answer was not checked.",
+                failed=str(error),
+            )
+        not_recorded = None
+        if verdict.kind in ("equivalent", "different"):
+            try:
+                self.progress.record_attempt(
+                    lesson_id=self.lesson.id,
+                    exercise_id=request.exercise.id,
+                    answer=request.answer,
+                    correct=verdict.kind == "equivalent",
+                    verdict=verdict.kind,
+                    diagnosis=verdict.diagnosis.code if verdict.diagnosis else None,
+                    hints_used=request.hints_used,
+                    solution_seen=request.solution_seen,
+                )
+            except StudybuddyError as error:
+                not_recorded = str(error)
+        tone, text = describe_verdict(verdict, solution_seen=request.solution_seen)
+        return GradeResult(request.ticket, tone, text, not_recorded)
+
+    def is_current_grade(self, result: GradeResult) -> bool:
+        return result.ticket == self._latest_grade and self._answers_shown(result.ticket)
+
+    # ---- plumbing --------------------------------------------------------------------------------
+
+    def _ticket(self) -> Ticket:
+        return Ticket(self.lesson.id, self.exercise.id, next(self._numbers))
+
+    def _answers_shown(self, ticket: Ticket) -> bool:
+        return ticket.lesson_id == self.lesson.id and ticket.exercise_id == self.exercise.id
