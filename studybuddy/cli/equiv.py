@@ -14,10 +14,14 @@ EXIT_EQUIVALENT, EXIT_DIFFERENT, EXIT_UNDECIDED = 0, 1, 2
 EPILOG = """\
 examples:
   studybuddy equiv "s - s^2" "s*(1-s)" --var s:probability
+  studybuddy equiv "exp(-x)/(1+exp(-x))^2" "s*(1-s)" --var x --def "s=1/(1+exp(-x))"
   studybuddy equiv "2 lam w" "lam*w" --var lam --var w --json
   studybuddy equiv --jsonl cases.jsonl        (or - for standard input)
 
 Without --var, every name that is not a known function or constant is a real variable.
+--def NAME=EXPRESSION lets NAME stand for EXPRESSION on both sides (as a lesson's definitions do):
+each side is compared with NAME replaced; NAME needs no --var, the names in EXPRESSION do when --var
+is given.
 Domains: real, positive, nonnegative, negative, nonzero, probability, integer, natural, complex.
 --jsonl reads one JSON object per line: student, teacher, optional id, symbols (list of names) and
 assumptions (name -> domain); it writes one JSON object per line, in order, with id, verdict, detail,
@@ -44,6 +48,14 @@ def register(subparsers: Any) -> None:
         metavar="NAME[:DOMAIN]",
         help="declare a variable (repeatable); default domain real",
     )
+    parser.add_argument(
+        "--def",
+        dest="definitions",
+        action="append",
+        default=[],
+        metavar="NAME=EXPRESSION",
+        help="let NAME stand for EXPRESSION on both sides (repeatable)",
+    )
     parser.add_argument("--json", action="store_true", help="print the verdict as one JSON object")
     parser.add_argument("--jsonl", metavar="FILE", help="grade every JSON line of FILE (- for stdin)")
     parser.add_argument(
@@ -61,9 +73,9 @@ def run(args: argparse.Namespace) -> int:
     from studybuddy.services.grading import GradingService
 
     if args.jsonl is not None:
-        if args.student is not None or args.var:
+        if args.student is not None or args.var or args.definitions:
             raise StudybuddyError(
-                "--jsonl reads the expressions from the file; give no STUDENT/TEACHER/--var"
+                "--jsonl reads the expressions from the file; give no STUDENT/TEACHER/--var/--def"
             )
         with GradingService(timeout=args.timeout) as service:
             if args.jsonl == "-":
@@ -82,20 +94,30 @@ def run(args: argparse.Namespace) -> int:
 
 def grade_one(args: argparse.Namespace) -> int:
     from studybuddy.core.grading.cases import case_from_json, parse_variable_option
-    from studybuddy.core.mathexpr import ExprError
+    from studybuddy.core.mathexpr import ExprError, Variable, infer_names
     from studybuddy.services.grading import GradingService
 
     try:
+        definitions = dict(parse_definition_option(option) for option in args.definitions)
         if args.var:
-            variables = tuple(parse_variable_option(option) for option in args.var)
+            variables = [parse_variable_option(option) for option in args.var]
             functions: tuple[str, ...] = ()
         else:
             case = case_from_json({"student": args.student, "teacher": args.teacher})
-            variables, functions = case.variables, case.functions
+            variables, functions = list(case.variables), case.functions
+            # the names the definitions use are variables too, unless they are defined themselves
+            variables += [Variable(name) for text in definitions.values() for name in infer_names(text)]
+        variables += [Variable(name) for name in definitions]  # a defined name needs no --var
+        first_of_each: dict[str, Variable] = {}  # a --var keeps its domain
+        for variable in variables:
+            first_of_each.setdefault(variable.name, variable)
+        variables = list(first_of_each.values())
     except ExprError as error:
         return _report_invalid(error, args.json)
     with GradingService(timeout=args.timeout) as service:
-        verdict = service.grade(args.student, args.teacher, variables, functions=functions)
+        verdict = service.grade(
+            args.student, args.teacher, variables, functions=functions, definitions=definitions
+        )
     if args.json:
         print(json.dumps(_row(None, verdict.to_dict()), ensure_ascii=False))
     else:
@@ -110,7 +132,20 @@ def grade_one(args: argparse.Namespace) -> int:
         print(verdict.detail)
         if verdict.error is not None and verdict.error.text:
             print(verdict.error.pointer())
+        if verdict.error is not None and verdict.error.message.startswith("unknown name") and args.var:
+            print("Declare each name with --var NAME, or say what it stands for with --def NAME=EXPRESSION.")
     return {"equivalent": EXIT_EQUIVALENT, "different": EXIT_DIFFERENT}.get(verdict.kind, EXIT_UNDECIDED)
+
+
+def parse_definition_option(option: str) -> tuple[str, str]:
+    """``NAME=EXPRESSION`` as given to ``--def``; the expression is read later, with the variables."""
+    from studybuddy.core.mathexpr import ExprError
+
+    name, equals, text = option.partition("=")
+    name, text = name.strip(), text.strip()
+    if not equals or not name or not text:
+        raise ExprError(f"--def {option!r} must be NAME=EXPRESSION, e.g. --def 's=1/(1+exp(-x))'")
+    return name, text
 
 
 def grade_lines(service: Any, lines: IO[bytes], out: IO[str]) -> None:
