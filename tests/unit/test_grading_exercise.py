@@ -21,7 +21,8 @@ def test_a_name_outside_the_exercise_variables_is_an_unknown_name_with_a_suggest
         "exp(-z)", "sigma*(1 - sigma)", table, definitions=definitions, answer_variables=["sigma"]
     )
     assert outside.kind == "invalid"
-    assert outside.error is not None and outside.error.message == "unknown name 'z'"
+    assert outside.error is not None
+    assert outside.error.message == "unknown name 'z' (this exercise asks for the answer in sigma)"
     assert (
         grade("exp(-z)", "sigma*(1 - sigma)", table, definitions=definitions).kind == "different"
     )  # no list
@@ -55,6 +56,7 @@ def test_grade_exercise_uses_the_exercise_variables() -> None:
         right = service.grade_exercise(lesson, exercise, "s - s^2")
         listed = service.grade_exercise(lesson, exercise, "s(1 + s)")
     assert outside.kind == "invalid"
-    assert outside.error is not None and outside.error.message == "unknown name 'z'"
+    assert outside.error is not None
+    assert outside.error.message == "unknown name 'z' (this exercise asks for the answer in s)"
     assert right.kind == "equivalent"
     assert listed.diagnosis is not None and listed.diagnosis.code == "listed:0"

@@ -63,7 +63,7 @@ def answer_preview(text: str, terms: GradingTerms) -> dict[str, object]:
             prepared(terms.expected, *key)  # as grade() reads it first
         except ExprError as error:
             return _preview_error(error, prefix=UNREADABLE_EXPECTED)
-        prepared(text, *key, allowed)  # the grade's own reading of the answer: the same errors
+        read_answer(text, key, allowed)  # the grade's own reading of the answer: the same errors
         as_typed = prepared(text, table.variables, (), key[2], allowed)  # before definitions replace names
     except ExprError as error:
         return _preview_error(error)
@@ -133,7 +133,7 @@ def _grade(
     except ExprError as error:
         return invalid(error, prefix=UNREADABLE_EXPECTED)
     try:
-        answer_expr = prepared(answer, *key, allowed)
+        answer_expr = read_answer(answer, key, allowed)
     except ExprError as error:
         return invalid(error)
     verdict = equivalent_exprs(answer_expr, expected_expr, table, seed=seed, proof_guard=proof_guard)
@@ -194,6 +194,29 @@ def prepared(
     readable = table if allowed is None else _table(tuple(v for v in variables if v.name in allowed))
     expr = parse_expression(text, readable, functions=functions)
     return substitute_definitions(expr, table, definitions) if definitions else expr
+
+
+def read_answer(
+    text: str,
+    key: tuple[tuple[Variable, ...], tuple[tuple[str, str], ...], tuple[str, ...]],
+    allowed: tuple[str, ...] | None,
+) -> sympy.Basic:
+    """A learner's answer as ``prepared`` reads it with only the ``allowed`` names; a name the lesson
+    declares but this exercise does not allow is an unknown name that says which names to use."""
+    try:
+        return prepared(text, *key, allowed)
+    except ExprError as error:
+        typed = error.text[error.start : error.end]
+        if not allowed or error.suggestion or not error.message.startswith("unknown name"):
+            raise
+        if _table(key[0]).resolve(typed) is None:
+            raise
+        raise ExprError(
+            f"unknown name {typed!r} (this exercise asks for the answer in {', '.join(allowed)})",
+            error.text,
+            error.start,
+            error.end,
+        ) from None
 
 
 @lru_cache(maxsize=64)
