@@ -7,12 +7,10 @@ pointing at the file, line and column of the character in the expression that is
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import sympy
 
 from studybuddy.core.lessons.errors import LessonError
-from studybuddy.core.lessons.model import Exercise, Lesson, SourceText
+from studybuddy.core.lessons.model import Lesson, SourceText
 from studybuddy.core.mathexpr import Domain, ExprError, SymbolTable, Variable, parse_expression
 
 
@@ -27,18 +25,6 @@ class LessonMath:
             self.table.symbol(name): self.parse(text) for name, text in lesson.definitions
         }
         self._expand_definitions()
-
-    @property
-    def definition_texts(self) -> Mapping[str, str]:
-        """Name -> expression text, as the grader takes them."""
-        return {name: text.text for name, text in self.lesson.definitions}
-
-    def table_for(self, exercise: Exercise) -> SymbolTable:
-        """The names a learner may use in this exercise (all the lesson's symbols by default)."""
-        if exercise.variables is None:
-            return self.table
-        allowed = set(exercise.variables)
-        return SymbolTable(v for v in self.table.variables if v.name in allowed)
 
     def table_of(self, *exprs: sympy.Basic) -> SymbolTable:
         """Only the variables the expressions use (a worked example need not give a defined name)."""

@@ -184,9 +184,6 @@ class Lesson:
     def symbol_table(self) -> SymbolTable:
         return self.math.table
 
-    def table_for(self, exercise: Exercise) -> SymbolTable:
-        return self.math.table_for(exercise)
-
     def __getstate__(self) -> dict[str, object]:
         # The parsed mathematics is rebuilt on demand rather than pickled (reports cross processes).
         return {key: value for key, value in self.__dict__.items() if key != "math"}
