@@ -92,10 +92,20 @@ def _run(argv: Sequence[str] | None) -> int:
         if handler is None:
             from studybuddy.ui.launch import launch_app
 
-            return launch_app(home=args.home)
+            return launch_app(home=args.home)  # the app shows what the config file got wrong
+        _warn_about_the_config_file()
         return int(handler(args) or 0)
     except StudybuddyError as error:
         print(f"studybuddy: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def _warn_about_the_config_file() -> None:
+    """What the config file got wrong, on stderr before the command's output: the command then runs
+    on the defaults for those settings (a broken config file never stops a command)."""
+    from studybuddy.storage.config import default_config_path, load_config
+
+    for problem in load_config(default_config_path(os.environ)).problems:
+        print(f"studybuddy: warning: {problem}", file=sys.stderr)

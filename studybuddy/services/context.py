@@ -10,6 +10,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from studybuddy.storage.config import Config, default_config_path, load_config
@@ -29,12 +30,22 @@ if TYPE_CHECKING:
 class StudyContext:
     config: Config
     home: StudyHome
+    config_path: Path | None = None  # the config file read (or to create): where the app keeps its theme
 
     @classmethod
     def open(cls, cli_home: str | None = None, environ: Mapping[str, str] | None = None) -> StudyContext:
         environ = os.environ if environ is None else environ
-        config = load_config(default_config_path(environ))
-        return cls(config=config, home=resolve_home(cli_home, config, environ))
+        config_path = default_config_path(environ)
+        config = load_config(config_path)
+        return cls(config=config, home=resolve_home(cli_home, config, environ), config_path=config_path)
+
+    def keep_theme(self, theme: str) -> None:
+        """Write the theme chosen in the app to the config file (ConfigWriteError if it cannot)."""
+        from studybuddy.storage.config import ConfigWriteError, save_theme
+
+        if self.config_path is None:
+            raise ConfigWriteError("no config file is known to keep the theme in")
+        save_theme(self.config_path, theme)
 
     @cached_property
     def clock(self) -> Clock:

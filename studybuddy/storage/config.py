@@ -1,7 +1,16 @@
-"""The user's config file (TOML): where the study home is, timer defaults, theme and key bindings."""
+"""The user's config file (TOML): where the study home is, timer defaults, theme and key bindings.
+
+A mistake in the file never stops studybuddy: each bad entry (or the whole file, when it is not TOML)
+is ignored with a message naming the file, the line where it is known, and what was used instead;
+the app shows those messages and the CLI prints them on stderr.
+"""
 
 from __future__ import annotations
 
+import difflib
+import os
+import re
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,10 +22,11 @@ from studybuddy.core.errors import StudybuddyError
 
 APP_NAME = "studybuddy"
 CONFIG_ENV_VAR = "STUDYBUDDY_CONFIG"
+DEFAULT_MINUTES = 60
 
 
-class ConfigError(StudybuddyError):
-    """The config file exists but cannot be used; the message names the file and the problem."""
+class ConfigWriteError(StudybuddyError):
+    """A setting chosen in the app could not be written to the config file; the file is unchanged."""
 
 
 @dataclass(frozen=True)
@@ -36,10 +46,11 @@ class Config:
 
     home: Path | None = None
     theme: str | None = None
-    timer_minutes: int = 60
+    timer_minutes: int = DEFAULT_MINUTES
     rotation: tuple[str, ...] = ()
     keys: Mapping[str, str] = field(default_factory=dict)
     source: Path | None = None
+    problems: tuple[str, ...] = ()  # what was ignored, and why: shown to the user, never fatal
 
 
 def default_config_path(environ: Mapping[str, str]) -> Path:
@@ -48,48 +59,257 @@ def default_config_path(environ: Mapping[str, str]) -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
 
 
+_WHOLE_FILE_IGNORED = "the whole file is ignored and every setting is at its default"
+
+
 def load_config(path: Path) -> Config:
-    """Read the config file; a missing file means all defaults."""
+    """Read the config file; a missing file means all defaults, a broken one defaults and a problem."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         return Config()
     except OSError as error:
-        raise ConfigError(f"cannot read the config file {path}: {error.strerror}") from error
+        return Config(
+            source=path, problems=(f"{path}: cannot be read ({error.strerror}); {_WHOLE_FILE_IGNORED}",)
+        )
     import tomllib  # here: most people have no config file, and the app's start-up is timed
 
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        data = tomllib.loads(text)
     except UnicodeDecodeError as error:
-        raise ConfigError(f"{path}: not UTF-8 text (byte {error.start})") from error
+        return Config(
+            source=path, problems=(f"{path}: not UTF-8 text (byte {error.start}); {_WHOLE_FILE_IGNORED}",)
+        )
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: {error}") from error
-    return _config_from_table(data, path)
+        return Config(
+            source=path, problems=(f"{_parse_error_place(path, error, text)}; {_WHOLE_FILE_IGNORED}",)
+        )
+    return _ConfigReader(path, text).read(data)
 
 
-# What each TOML type is called in an error message (the file's words, not Python's).
+def _parse_error_place(path: Path, error: Exception, text: str) -> str:
+    """``config.toml:3:7: not valid TOML (Invalid value)``: the position as an editor takes it."""
+    message = str(error)
+    place = str(path)
+    found = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
+    if found:
+        message, place = message[: found.start()], f"{path}:{found[1]}:{found[2]}"
+    elif message.endswith(" (at end of document)"):  # an unclosed [ or string: say where the file ends
+        message, place = (
+            message.removesuffix(" (at end of document)"),
+            f"{path}:{len(text.splitlines()) or 1}",
+        )
+        message += " at the end of the file"
+    return f"{place}: not valid TOML ({message})"
+
+
+# What each TOML type is called in a message (the file's words, not Python's).
 _KIND_NAMES = {str: "text in quotes", int: "a whole number", list: "a list [...]", dict: "a table"}
+_KNOWN = ("home", "theme", "timer", "keys", "timer.minutes", "timer.rotation")
 
 
-def _config_from_table(data: Mapping[str, Any], path: Path) -> Config:
-    def expect(value: Any, kind: type, where: str) -> Any:
-        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
-            raise ConfigError(f"{path}: {where} must be {_KIND_NAMES[kind]}, not {value!r}")
-        return value
+class _ConfigReader:
+    """Turns the parsed table into a Config, keeping every good entry and naming every bad one."""
 
-    home = data.get("home")
-    timer = expect(data.get("timer", {}), dict, "[timer]")
-    minutes = expect(timer.get("minutes", 60), int, "timer.minutes")
-    if not 1 <= minutes <= 24 * 60:
-        raise ConfigError(f"{path}: timer.minutes must be between 1 and 1440, not {minutes}")
-    rotation = expect(timer.get("rotation", []), list, "timer.rotation")
-    keys = expect(data.get("keys", {}), dict, "[keys]")
-    return Config(
-        # A relative home is relative to the config file, wherever the app is started from.
-        home=path.parent / Path(expect(home, str, "home")).expanduser() if home is not None else None,
-        theme=expect(data["theme"], str, "theme") if "theme" in data else None,
-        timer_minutes=minutes,
-        rotation=tuple(expect(s, str, "each timer.rotation entry") for s in rotation),
-        keys={expect(k, str, "a [keys] name"): expect(v, str, f"keys.{k}") for k, v in keys.items()},
-        source=path,
-    )
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.lines = _key_lines(text)
+        self.problems: list[tuple[int, str]] = []  # (line, message): told in the file's order
+
+    def read(self, data: Mapping[str, Any]) -> Config:
+        self._unknown(data, ())
+        timer = self._get(data, ("timer",), dict, {})
+        self._unknown(timer, ("timer",))
+        minutes = self._get(timer, ("timer", "minutes"), int, DEFAULT_MINUTES)
+        if not 1 <= minutes <= 24 * 60:
+            self._problem(
+                ("timer", "minutes"), f"must be from 1 to 1440, not {minutes}; using {DEFAULT_MINUTES}"
+            )
+            minutes = DEFAULT_MINUTES
+        home = self._get(data, ("home",), str, None)
+        return Config(
+            # A relative home is relative to the config file, wherever the app is started from.
+            home=self.path.parent / Path(home).expanduser() if home is not None else None,
+            theme=self._get(data, ("theme",), str, None),
+            timer_minutes=minutes,
+            rotation=self._rotation(self._get(timer, ("timer", "rotation"), list, [])),
+            keys=self._keys(self._get(data, ("keys",), dict, {})),
+            source=self.path,
+            problems=tuple(message for _, message in sorted(self.problems, key=lambda item: item[0])),
+        )
+
+    def _get(self, table: Mapping[str, Any], where: tuple[str, ...], kind: type, default: Any) -> Any:
+        """``table``'s entry ``where[-1]`` if it is of ``kind``; else ``default``, and a problem."""
+        if where[-1] not in table:
+            return default
+        value = table[where[-1]]
+        if _is(value, kind):
+            return value
+        instead = "ignored" if default in (None, {}, []) else f"using {default}"
+        self._problem(where, f"must be {_KIND_NAMES[kind]}, not {_shown(value)}; {instead}")
+        return default
+
+    def _rotation(self, subjects: list[Any]) -> tuple[str, ...]:
+        for subject in subjects:
+            if not _is(subject, str):
+                self._problem(("timer", "rotation"), f"lists {_shown(subject)}, not text in quotes; left out")
+        return tuple(subject for subject in subjects if _is(subject, str))
+
+    def _keys(self, keys: Mapping[str, Any]) -> dict[str, str]:
+        for name, value in keys.items():
+            if isinstance(value, dict):  # timer.toggle = "..." without quotes: a table "timer"
+                self._problem(
+                    ("keys", name), f'is a table; a binding id with a dot needs quotes: "{name}.…" = "…"'
+                )
+            elif not _is(value, str):
+                self._problem(("keys", name), f"must be text in quotes, not {_shown(value)}; not remapped")
+        return {name: value for name, value in keys.items() if _is(value, str)}
+
+    def _unknown(self, table: Mapping[str, Any], under: tuple[str, ...]) -> None:
+        for name in table:
+            dotted = ".".join((*under, name))
+            if dotted not in _KNOWN:
+                self._problem((*under, name), f"is not a setting{_did_you_mean(dotted)}; ignored")
+
+    def _problem(self, where: tuple[str, ...], text: str) -> None:
+        line = self.lines.get(where)
+        place = f"{self.path}:{line}" if line else str(self.path)
+        self.problems.append((line or 0, f"{place}: {'.'.join(where)} {text}"))
+
+
+def _is(value: Any, kind: type) -> bool:
+    return isinstance(value, kind) and not (isinstance(value, bool) and kind is not bool)
+
+
+def _shown(value: Any) -> str:
+    """A value as the file spells it: ``true``, ``"sixty"``, ``3``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return "a table" if isinstance(value, dict) else repr(value)
+
+
+def _did_you_mean(dotted: str) -> str:
+    close = difflib.get_close_matches(dotted, _KNOWN, n=1)
+    if not close:  # a setting outside its table: `minutes = 50` at the top, for timer.minutes
+        last = dotted.rsplit(".", 1)[-1]
+        close = [known for known in _KNOWN if difflib.get_close_matches(last, [known.rsplit(".", 1)[-1]])]
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+_KEY_PART = r'(?:[A-Za-z0-9_-]+|"[^"\n]*"|\'[^\'\n]*\')'
+_KEY_LINE = re.compile(rf"\s*({_KEY_PART}(?:\s*\.\s*{_KEY_PART})*)\s*=")
+_TABLE_LINE = re.compile(rf"\s*\[\[?\s*({_KEY_PART}(?:\s*\.\s*{_KEY_PART})*)\s*\]")
+
+
+def _key_lines(text: str) -> dict[tuple[str, ...], int]:
+    """The line (1-based) where each table and key first appears, for messages: a plain line scan,
+    good for the files people write (it is never used to read a value)."""
+    lines: dict[tuple[str, ...], int] = {}
+    table: tuple[str, ...] = ()
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _TABLE_LINE.match(line)
+        if header:
+            table = _key_path(header[1])
+            lines.setdefault(table, number)
+            continue
+        key = _KEY_LINE.match(line)
+        if key:
+            dotted = _key_path(key[1])
+            for length in range(1, len(dotted) + 1):  # `a.b = 1` defines a (a table) and a.b
+                lines.setdefault((*table, *dotted[:length]), number)
+    return lines
+
+
+def _key_path(dotted: str) -> tuple[str, ...]:
+    return tuple(part.strip().strip("\"'") for part in re.findall(_KEY_PART, dotted))
+
+
+# ---- writing the one setting the app changes -----------------------------------------------------
+
+_THEME_LINE = re.compile(
+    r"""^(?P<key>\s*(?:theme|"theme"|'theme')\s*=\s*)(?P<value>"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^\s#]+)"""
+)
+
+
+def save_theme(path: Path, theme: str) -> None:
+    """Set ``theme = "<theme>"`` in the config file, changing that one line (or adding it) and nothing
+    else: the user's comments, layout and other settings stay as they wrote them.
+
+    The file is read back as TOML before it is replaced: if the edit would change anything but the
+    theme (a file too unusual for a line edit), or the file is not valid TOML now, it is left alone
+    and ConfigWriteError says why. A symlinked file (dotfiles) is written where the link points.
+    """
+    import tomllib
+
+    target = path.resolve()
+    try:
+        old = target.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        old = ""
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigWriteError(f"cannot read {path} to keep the theme: {_reason(error)}") from error
+    try:
+        before = tomllib.loads(old)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigWriteError(
+            f"{_parse_error_place(path, error, old)}; the theme is not kept until it is fixed"
+        ) from error
+    new = _with_theme_line(old, theme)
+    try:
+        after = tomllib.loads(new)
+    except tomllib.TOMLDecodeError:
+        after = None
+    if after != {**before, "theme": theme}:
+        raise ConfigWriteError(
+            f"{path}: could not set theme = {theme!r} by a line edit; set it there by hand"
+        )
+    _replace(target, new, path)
+
+
+def _with_theme_line(text: str, theme: str) -> str:
+    lines = text.splitlines(keepends=True)
+    quoted = '"' + theme.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    index = len(lines)
+    for number, line in enumerate(lines):
+        if _TABLE_LINE.match(line):  # past the top-level keys, and no theme: add it above this table
+            index = number
+            while index > 0 and lines[index - 1].lstrip().startswith("#"):
+                index -= 1  # and above the comment that introduces the table
+            break
+        found = _THEME_LINE.match(line)
+        if found:
+            lines[number] = line[: found.start("value")] + quoted + line[found.end("value") :]
+            return "".join(lines)
+    if index > 0 and not lines[index - 1].endswith("\n"):
+        lines[index - 1] += "\n"
+    lines.insert(index, f"theme = {quoted}\n")
+    return "".join(lines)
+
+
+def _replace(target: Path, text: str, shown: Path) -> None:
+    """Atomically: a temporary file beside it, fsynced, then renamed over it (mode kept)."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
+        descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as error:
+        raise ConfigWriteError(f"cannot write {shown}: {_reason(error)}") from error
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise ConfigWriteError(f"cannot write {shown}: {_reason(error)}; the file is unchanged") from error
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, UnicodeDecodeError):
+        return f"not UTF-8 text (byte {error.start})"
+    return getattr(error, "strerror", None) or str(error)

@@ -91,6 +91,7 @@ class StudyBuddyApp(App[None]):
         self._painted = False
         self._waiting_for_first_paint: list[Callable[[], object]] = []
         self._keymap_problems: list[str] = []
+        self._kept_theme: str | None = None  # the theme the config file has, once the app runs
         if context.config.keys:
             app_keys = {b.id: b.key for b in self.BINDINGS if isinstance(b, Binding) and b.id}
             keymap, self._keymap_problems = check_keymap(context.config.keys, app_keys)
@@ -98,9 +99,12 @@ class StudyBuddyApp(App[None]):
         self._preset_theme(context.config.theme)
 
     def on_mount(self) -> None:
-        self._warn_unknown_theme()
-        for problem in self._keymap_problems:
-            self.notify(problem, title="Config file", severity="warning", timeout=15)
+        """Whatever the config file got wrong was left out (the app runs on the defaults): one warning
+        names each entry. From now on, a theme chosen here is kept (``watch_theme``)."""
+        problems = [*self.context.config.problems, *self._keymap_problems, *self._theme_problems()]
+        if problems:
+            self.notify("\n".join(problems), title="Config file: left out", severity="warning", timeout=30)
+        self._kept_theme = self.theme
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)) and not event.is_forwarded:
@@ -157,13 +161,27 @@ class StudyBuddyApp(App[None]):
         self._refresh_truecolor_filter(self.ansi_theme)
         self.stylesheet.set_variables(self.get_css_variables())
 
-    def _warn_unknown_theme(self) -> None:
+    def _theme_problems(self) -> list[str]:
         wanted = self.context.config.theme
         if wanted is not None and wanted not in self.available_themes:
             names = ", ".join(sorted(self.available_themes))
-            self.notify(
-                f"Unknown theme {wanted!r} in the config file; available: {names}", severity="warning"
-            )
+            return [f"Unknown theme {wanted!r} in the config file; available: {names}"]
+        return []
+
+    def watch_theme(self, theme: str) -> None:
+        """A theme chosen in the app (the palette's "Change theme") is kept for the next start: written
+        to the config file's ``theme =`` line, the rest of the file untouched (``storage.config``)."""
+        if not self.is_running or theme == self._kept_theme:
+            return
+        self._kept_theme = theme
+
+        def kept(_: None) -> None:
+            self.notify(f"Theme {theme!r} kept in {self.context.config_path}", timeout=4)
+
+        def not_kept(error: StudybuddyError) -> None:
+            self.notify(f"Theme {theme!r} is used now but not kept: {error}", severity="warning", timeout=15)
+
+        self.io.run(lambda: self.context.keep_theme(theme), kept, failed=not_kept, group="theme")
 
     # ---- background loads -------------------------------------------------------------------------
 

@@ -1,12 +1,20 @@
-"""The config file: defaults when absent, and every mistake named in the file's own words."""
+"""The config file: defaults when absent; each mistake ignored and named in the file's own words (file,
+line, what was used instead), never fatal; the theme chosen in the app written back by a one-line edit."""
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
 
-from studybuddy.storage.config import Config, ConfigError, load_config
+from studybuddy.storage.config import Config, ConfigWriteError, load_config, save_theme
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def test_a_missing_file_means_every_default(tmp_path: Path) -> None:
@@ -14,8 +22,9 @@ def test_a_missing_file_means_every_default(tmp_path: Path) -> None:
 
 
 def test_settings_are_read(tmp_path: Path) -> None:
-    path = tmp_path / "config.toml"
-    path.write_text('home = "~/study"\n[timer]\nminutes = 50\nrotation = ["calculus", "probability"]\n')
+    path = write(
+        tmp_path, 'home = "~/study"\n[timer]\nminutes = 50\nrotation = ["calculus", "probability"]\n'
+    )
     config = load_config(path)
     assert (config.home, config.timer_minutes, config.rotation) == (
         Path("~/study").expanduser(),
@@ -23,37 +32,82 @@ def test_settings_are_read(tmp_path: Path) -> None:
         ("calculus", "probability"),
     )
     assert config.source == path
+    assert config.problems == ()
 
 
 @pytest.mark.parametrize(
-    ("text", "message"),
+    ("text", "line", "message"),
     [
-        ("home = 5", "home must be text in quotes, not 5"),
-        ('[timer]\nminutes = "x"', "timer.minutes must be a whole number, not 'x'"),
-        ("[timer]\nminutes = true", "timer.minutes must be a whole number, not True"),
-        ("[timer]\nminutes = 0", "timer.minutes must be between 1 and 1440, not 0"),
-        ("timer = 3", "[timer] must be a table, not 3"),
-        ('[timer]\nrotation = "calculus"', "timer.rotation must be a list [...], not 'calculus'"),
-        ('[keys]\n"timer.toggle" = 1', "keys.timer.toggle must be text in quotes, not 1"),
-        ("home = [", "Invalid value"),
+        ("home = 5", 1, "home must be text in quotes, not 5; ignored"),
+        ('\n[timer]\nminutes = "sixty"', 3, 'timer.minutes must be a whole number, not "sixty"; using 60'),
+        ("[timer]\nminutes = true", 2, "timer.minutes must be a whole number, not true; using 60"),
+        ("[timer]\nminutes = 0", 2, "timer.minutes must be from 1 to 1440, not 0; using 60"),
+        ("timer = 3", 1, "timer must be a table, not 3; ignored"),
+        ("[timer]\nrotation = 3", 2, "timer.rotation must be a list [...], not 3; ignored"),
+        ('[timer]\nrotation = ["calculus", 3]', 2, "timer.rotation lists 3, not text in quotes; left out"),
+        ("theme = 1", 1, "theme must be text in quotes, not 1; ignored"),
+        ('[keys]\n"timer.toggle" = 1', 2, "keys.timer.toggle must be text in quotes, not 1; not remapped"),
+        ('[keys]\ntimer.toggle = "ctrl+t"', 2, "keys.timer is a table; a binding id with a dot needs quotes"),
+        ('them = "nord"', 1, "them is not a setting (did you mean theme?); ignored"),
+        ("[timers]\nminutes = 50", 1, "timers is not a setting (did you mean timer?); ignored"),
+        ("[timer]\nminute = 50", 2, "timer.minute is not a setting (did you mean timer.minutes?); ignored"),
+        ("minutes = 50", 1, "minutes is not a setting (did you mean timer.minutes?); ignored"),
     ],
 )
-def test_a_mistake_names_the_file_and_the_setting(tmp_path: Path, text: str, message: str) -> None:
-    path = tmp_path / "config.toml"
-    path.write_text(text + "\n")
-    with pytest.raises(ConfigError) as raised:
-        load_config(path)
-    assert str(raised.value).startswith(f"{path}: ")
-    assert message in str(raised.value)
+def test_a_bad_entry_is_ignored_and_named_with_its_file_and_line(
+    tmp_path: Path, text: str, line: int, message: str
+) -> None:
+    path = write(tmp_path, text + "\n")
+    config = load_config(path)
+    assert len(config.problems) == 1, config.problems
+    assert config.problems[0].startswith(f"{path}:{line}: {message}")
 
 
-def test_a_file_that_is_not_utf8_or_is_a_folder_is_a_clear_error(tmp_path: Path) -> None:
+def test_good_entries_are_kept_beside_bad_ones(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '# my settings\nhome = 5\ntheme = "nord"\n'
+        '[timer]\nminutes = "sixty"\nrotation = ["calculus", 3, "ml"]\n'
+        '[keys]\n"timer.toggle" = "ctrl+t"\n"mode.lessons" = 2\n',
+    )
+    config = load_config(path)
+    assert (config.home, config.theme, config.timer_minutes, config.rotation, dict(config.keys)) == (
+        None,
+        "nord",
+        60,
+        ("calculus", "ml"),
+        {"timer.toggle": "ctrl+t"},
+    )
+    assert [problem.split(": ", 1)[0] for problem in config.problems] == [
+        f"{path}:2",
+        f"{path}:5",
+        f"{path}:6",
+        f"{path}:9",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [("[timer]\nminutes = sixty\n", "3:11"), ("[timer]\nminutes = [\n", "3")],
+    ids=["bad-value", "unclosed-list"],
+)
+def test_a_file_that_is_not_toml_is_ignored_whole_with_where(tmp_path: Path, text: str, place: str) -> None:
+    path = write(tmp_path, 'theme = "nord"\n' + text)
+    config = load_config(path)
+    assert (config.theme, config.timer_minutes, config.source) == (None, 60, path)
+    assert len(config.problems) == 1
+    assert config.problems[0].startswith(f"{path}:{place}: not valid TOML (")
+    assert config.problems[0].endswith("the whole file is ignored and every setting is at its default")
+
+
+def test_a_file_that_is_not_utf8_or_is_a_folder_is_ignored_whole(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.write_bytes(b"home = '\xff'\n")
-    with pytest.raises(ConfigError, match=r"not UTF-8 text \(byte 8\)"):
-        load_config(path)
-    with pytest.raises(ConfigError, match="cannot read the config file"):
-        load_config(tmp_path)
+    assert load_config(path).problems == (
+        f"{path}: not UTF-8 text (byte 8); the whole file is ignored and every setting is at its default",
+    )
+    (problem,) = load_config(tmp_path).problems
+    assert problem.startswith(f"{tmp_path}: cannot be read (")
 
 
 def test_a_relative_home_is_relative_to_the_config_file(
@@ -64,3 +118,75 @@ def test_a_relative_home_is_relative_to_the_config_file(
     (folder / "config.toml").write_text('home = "study"\n')
     monkeypatch.chdir(tmp_path)  # started from elsewhere: the home must not follow the working folder
     assert load_config(folder / "config.toml").home == folder / "study"
+
+
+# ---- the theme chosen in the app, written back -----------------------------------------------------
+
+COMMENTED = """\
+# studybuddy settings, by hand
+home = "~/study"   # synced with git
+theme = 'textual-dark'  # dark at night
+
+# the hour
+[timer]
+minutes = 50
+rotation = ["linear algebra", "calculus"]
+"""
+
+
+def test_choosing_a_theme_changes_only_the_theme_line(tmp_path: Path) -> None:
+    path = write(tmp_path, COMMENTED)
+    save_theme(path, "nord")
+    assert path.read_text(encoding="utf-8") == COMMENTED.replace("'textual-dark'", '"nord"')
+    assert load_config(path).theme == "nord"
+
+
+def test_a_theme_is_added_above_the_first_table_and_its_comment(tmp_path: Path) -> None:
+    text = COMMENTED.replace("theme = 'textual-dark'  # dark at night\n", "")
+    path = write(tmp_path, text)
+    save_theme(path, "gruvbox")
+    assert path.read_text(encoding="utf-8") == text.replace(
+        "\n# the hour\n", '\ntheme = "gruvbox"\n# the hour\n'
+    )
+    assert tomllib.loads(path.read_text(encoding="utf-8"))["timer"] == {
+        "minutes": 50,
+        "rotation": ["linear algebra", "calculus"],
+    }
+
+
+@pytest.mark.parametrize(
+    "text", ["", "# only a comment", 'home = "~/study"'], ids=["empty", "comment", "no-newline"]
+)
+def test_a_theme_is_added_to_a_file_without_tables(tmp_path: Path, text: str) -> None:
+    path = write(tmp_path, text)
+    save_theme(path, "nord")
+    assert path.read_text(encoding="utf-8").startswith(text)
+    assert tomllib.loads(path.read_text(encoding="utf-8")).get("theme") == "nord"
+
+
+def test_a_missing_config_file_is_created_with_the_theme(tmp_path: Path) -> None:
+    path = tmp_path / "config" / "studybuddy" / "config.toml"
+    save_theme(path, "nord")
+    assert path.read_text(encoding="utf-8") == 'theme = "nord"\n'
+
+
+def test_a_symlinked_config_file_stays_a_link_and_its_target_is_edited(tmp_path: Path) -> None:
+    target = write(tmp_path, COMMENTED)
+    link = tmp_path / "link.toml"
+    link.symlink_to(target)
+    save_theme(link, "nord")
+    assert link.is_symlink()
+    assert load_config(target).theme == "nord"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['theme = "nord"\n[timer]\nminutes = [\n', 'theme = """\nnord"""\n'],
+    ids=["not-toml", "multi-line-string"],
+)
+def test_a_file_a_line_edit_cannot_handle_is_left_alone(tmp_path: Path, text: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigWriteError, match=str(path)):
+        save_theme(path, "gruvbox")
+    assert path.read_text(encoding="utf-8") == text
+    assert [p.name for p in tmp_path.iterdir()] == ["config.toml"], "no temporary file left behind"
