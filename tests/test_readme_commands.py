@@ -35,10 +35,6 @@ KNOWN_FAILURES = {
         "issue 9 item 6, the equiv fix: 's' is unknown unless it is defined (studybuddy equiv --def, "
         "commit e80236e); the README line is to use it"
     ),
-    tuple(shlex.split('studybuddy diary search "#backprop last monday"')): (
-        "issue 9 item 6, the diary search fix: a tag with a date phrase finds nothing though that "
-        "day's entry has the tag"
-    ),
 }
 
 

@@ -4,6 +4,11 @@ A query is words (all must appear; a word matches by prefix, so ``backprop`` fin
 ``backpropagation``), ``"exact phrases"``, ``#tags`` (a parent tag finds nested ones: ``#ml`` finds
 ``#ml/backprop``) and dates: ``from:DATE``, ``to:DATE``, ``on:DATE``, ``DATE..DATE``, a month
 ``2025-07`` or a year ``2025``. DATE is anything ``parse_date`` reads (``from:"last monday"``).
+
+A date written as a calendar date (``2025-07-06``, ``July 6, 2025``) means that day. A date written
+relative to today, without quotes or a ``from:`` (``#backprop last monday``, ``today``, ``3 days
+ago``), means since that day: a search looks back from today, and "last monday" then finds what was
+written since. ``on:"last monday"`` is that one day.
 """
 
 from __future__ import annotations
@@ -17,11 +22,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from studybuddy.core.dates import DateError, parse_date
+from studybuddy.core.dates import WEEKDAYS, DateError, parse_date, parse_month_name_date
 from studybuddy.core.diary import DiaryEntry, words
 
 _MONTH = re.compile(r"(\d{4})-(\d{1,2})")
 _YEAR = re.compile(r"\d{4}")
+# Bare words that are a date on their own ("now" is left a word: "now I see why").
+_DAY_WORDS = frozenset(("today", "yesterday", "tomorrow", *WEEKDAYS))
+_LONGEST_DATE_PHRASE = 4  # "sunday, july 6th 2025"
 
 
 @dataclass(frozen=True)
@@ -179,6 +187,13 @@ class DiaryIndex:
         return index
 
 
+def matches(entry: DiaryEntry, query: DiaryQuery) -> bool:
+    """Whether one entry (a conflict copy, say) is found by ``query``, exactly as the index finds it."""
+    index = DiaryIndex()
+    index.put(entry)
+    return bool(index.search(query))
+
+
 def snippet(entry: DiaryEntry, query: DiaryQuery, width: int = 100) -> str:
     """The first line of the body that contains a searched word, phrase or tag (else the first line)."""
     needles = [
@@ -212,8 +227,17 @@ def parse_query(text: str, today: date) -> DiaryQuery:
         start = first if start is None else max(start, first)
         end = last if end is None else min(end, last)
 
-    for token in tokens:
+    position = 0
+    while position < len(tokens):
+        token = tokens[position]
         key, colon, value = token.partition(":")
+        dated = _date_phrase(tokens, position, today)
+        if dated is not None:
+            length, day, relative = dated
+            position += length
+            narrow(day, date.max if relative else day)
+            continue
+        position += 1
         if token.startswith("#") and len(token) > 1:
             tags.append(token[1:].lower())
         elif colon and key.lower() in ("from", "since", "after") and value:
@@ -239,6 +263,30 @@ def parse_query(text: str, today: date) -> DiaryQuery:
             elif found:
                 phrases.append(token)  # punctuation inside (w.r.t, dz[label]): match as typed
     return DiaryQuery(tuple(query_words), tuple(phrases), tuple(tags), start, end)
+
+
+def _date_phrase(tokens: list[str], position: int, today: date) -> tuple[int, date, bool] | None:
+    """A date written in words from ``tokens[position]`` on (``last monday``, ``3 days ago``, ``July 6,
+    2025``): how many tokens it takes, the day, and whether it is relative to today. None if none."""
+    longest = 0
+    for token in tokens[position : position + _LONGEST_DATE_PHRASE]:
+        if not token or " " in token or ":" in token or token.startswith("#") or ".." in token:
+            break
+        longest += 1
+    for length in range(longest, 0, -1):
+        phrase = " ".join(tokens[position : position + length])
+        if length == 1 and phrase.lower() not in _DAY_WORDS:
+            continue  # one word is a date only when it is a day's name; "3" or "may" stay words
+        try:
+            calendar_day = parse_month_name_date(phrase)
+            if calendar_day is not None:
+                return length, calendar_day, False
+            if length == 1 or phrase.split()[0].lower() in ("last", "this") or phrase.lower().endswith("ago"):
+                return length, parse_date(phrase, today), True
+        except DateError:
+            if length == 1:
+                raise
+    return None
 
 
 def _split_query(text: str) -> list[str]:

@@ -104,6 +104,39 @@ def test_date_ranges_months_and_relative_dates() -> None:
     assert index.search(parse_query("on:yesterday", TODAY)) == [date(2025, 7, 8)]
 
 
+def week_of_backprop() -> DiaryIndex:
+    return index_of(
+        d2025_06_30="#backprop an older week",
+        d2025_07_01="last monday I saw the last epoch; may work",
+        d2025_07_07="#backprop sigmoid",
+        d2025_07_08="#backprop softmax",
+        d2025_07_09="#backprop chain rule",
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        # A date in words, outside quotes, is a date: since that day (a search looks back from today).
+        ("#backprop last monday", [date(2025, 7, 9), date(2025, 7, 8), date(2025, 7, 7)]),
+        ("#backprop today", [date(2025, 7, 9)]),
+        ("#backprop yesterday", [date(2025, 7, 9), date(2025, 7, 8)]),
+        ("#backprop 2 days ago", [date(2025, 7, 9), date(2025, 7, 8), date(2025, 7, 7)]),
+        ("#backprop monday", [date(2025, 7, 9), date(2025, 7, 8), date(2025, 7, 7)]),
+        # A calendar date is that day.
+        ("#backprop July 7, 2025", [date(2025, 7, 7)]),
+    ],
+)
+def test_a_date_written_in_words_is_a_date_not_words(query: str, found: list[date]) -> None:
+    assert week_of_backprop().search(parse_query(query, TODAY)) == found
+
+
+@pytest.mark.parametrize("query", ['"last monday"', "last epoch", "may"])
+def test_words_that_only_look_like_dates_are_searched_as_words(query: str) -> None:
+    """Quoted, or not a whole date ("last epoch", "may"): the words are searched for, as before."""
+    assert week_of_backprop().search(parse_query(query, TODAY)) == [date(2025, 7, 1)]
+
+
 def test_a_changed_entry_is_reindexed_and_a_removed_one_forgotten() -> None:
     index = index_of(d2025_07_01="softmax")
     index.put(DiaryEntry(date(2025, 7, 1), "sigmoid"))
