@@ -272,17 +272,23 @@ def save_theme(path: Path, theme: str) -> None:
 def _with_theme_line(text: str, theme: str) -> str:
     lines = text.splitlines(keepends=True)
     quoted = '"' + theme.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    index = len(lines)
-    for number, line in enumerate(lines):
-        if _TABLE_LINE.match(line):  # past the top-level keys, and no theme: add it above this table
-            index = number
-            while index > 0 and lines[index - 1].lstrip().startswith("#"):
-                index -= 1  # and above the comment that introduces the table
-            break
+    first_table = next((number for number, line in enumerate(lines) if _TABLE_LINE.match(line)), len(lines))
+    last_key = None
+    for number, line in enumerate(lines[:first_table]):
         found = _THEME_LINE.match(line)
         if found:
             lines[number] = line[: found.start("value")] + quoted + line[found.end("value") :]
             return "".join(lines)
+        if _KEY_LINE.match(line):
+            last_key = number
+    if last_key is not None:  # beside the other top-level settings
+        index = last_key + 1
+    else:  # above the first table, and above the comment that introduces it (not the file's own)
+        index = first_table
+        while index > 0 and lines[index - 1].lstrip().startswith("#"):
+            index -= 1
+        if index == 0:
+            index = first_table
     if index > 0 and not lines[index - 1].endswith("\n"):
         lines[index - 1] += "\n"
     lines.insert(index, f"theme = {quoted}\n")

@@ -141,17 +141,34 @@ def test_choosing_a_theme_changes_only_the_theme_line(tmp_path: Path) -> None:
     assert load_config(path).theme == "nord"
 
 
-def test_a_theme_is_added_above_the_first_table_and_its_comment(tmp_path: Path) -> None:
+def test_a_theme_is_added_after_the_other_top_level_settings(tmp_path: Path) -> None:
     text = COMMENTED.replace("theme = 'textual-dark'  # dark at night\n", "")
     path = write(tmp_path, text)
     save_theme(path, "gruvbox")
     assert path.read_text(encoding="utf-8") == text.replace(
-        "\n# the hour\n", '\ntheme = "gruvbox"\n# the hour\n'
+        "# synced with git\n", '# synced with git\ntheme = "gruvbox"\n'
     )
     assert tomllib.loads(path.read_text(encoding="utf-8"))["timer"] == {
         "minutes": 50,
         "rotation": ["linear algebra", "calculus"],
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("# my settings\n[timer]\nminutes = 50\n", '# my settings\ntheme = "nord"\n[timer]\nminutes = 50\n'),
+        (
+            "# my settings\n\n# the hour\n[timer]\nminutes = 50\n",
+            '# my settings\n\ntheme = "nord"\n# the hour\n[timer]\nminutes = 50\n',
+        ),
+    ],
+    ids=["under-the-files-comment", "above-the-tables-comment"],
+)
+def test_a_theme_is_added_above_the_first_table(tmp_path: Path, text: str, expected: str) -> None:
+    path = write(tmp_path, text)
+    save_theme(path, "nord")
+    assert path.read_text(encoding="utf-8") == expected
 
 
 @pytest.mark.parametrize(
