@@ -73,20 +73,28 @@ async def test_every_dialogs_buttons_lay_out_cleanly(make_app, dialog: str, size
 LONG_TITLE = "Convolution backward: the kernel gradient correlates, the input gradient is a full convolution"
 
 
-@pytest.mark.parametrize("size", [(80, 24), (100, 30)], ids=["80x24", "100x30"])
+@pytest.mark.parametrize(
+    "sizes",
+    [[(80, 24)], [(100, 30)], [(100, 30), (80, 24)], [(80, 24), (100, 30)]],
+    ids=["80x24", "100x30", "resized-to-80x24", "resized-to-100x30"],
+)
 @synchronously
-async def test_every_column_of_the_lessons_table_shows_with_long_titles(make_app, context, size) -> None:
+async def test_every_column_of_the_lessons_table_shows_with_long_titles(make_app, context, sizes) -> None:
     context.progress.lesson_opened("conv-backward", steps_revealed=2)
     context.progress.lesson_opened("sigmoid-derivative", steps_revealed=3)
     context.progress.record_attempt(
         lesson_id="conv-backward", exercise_id="bias", answer="1", correct=True, verdict="equivalent"
     )
     app = make_app(background=False)
-    async with app.run_test(size=size) as pilot:
+    size = sizes[-1]
+    async with app.run_test(size=sizes[0]) as pilot:
         await settle(app, pilot)
         await pilot.press("f5")
         await settle(app, pilot)
         assert isinstance(app.screen, ProgressScreen)
+        for later in sizes[1:]:  # the terminal resized with the table on the screen
+            await pilot.resize_terminal(*later)
+            await settle(app, pilot)
         app.screen.query_one("#lesson-progress").scroll_visible(animate=False)
         await settle(app, pilot)
         lines = screen_lines(app)
