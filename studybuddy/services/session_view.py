@@ -37,8 +37,9 @@ class SessionView:
 
     @classmethod
     def of(cls, record: SessionRecord, now: datetime, interrupted: bool = False) -> SessionView:
-        timer = record.timer
-        # An interrupted session's time is what its last heartbeat recorded, not "until now".
+        # An interrupted session's time is what its last heartbeat recorded, not "until now"; any other
+        # counts on the clock, and one past its planned end shows as finished there, stored yet or not.
+        timer = record.timer if interrupted else record.timer.settle(now)
         studied = record.studied_seconds if interrupted else timer.elapsed(now).total_seconds()
         planned = int(timer.planned.total_seconds())
         return cls(
@@ -46,7 +47,7 @@ class SessionView:
             subject=record.subject,
             lesson_id=record.lesson_id,
             day=record.day,
-            state=record.state.value,
+            state=timer.state.value,
             planned_seconds=planned,
             studied_seconds=studied,
             remaining_seconds=max(0.0, planned - studied),

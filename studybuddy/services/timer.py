@@ -1,11 +1,20 @@
-"""The study timer as the CLI and the TUI use it: sessions stored as they happen, safe from crashes.
+"""The study timer as the CLI and the TUI use it: a session is a row, not a process.
 
-A session row is committed before ``start`` returns. Its owner (the process showing the countdown)
-calls ``heartbeat`` at least every ``HEARTBEAT_INTERVAL`` while the session is open, paused included;
-that keeps the time studied on disk. A session is *interrupted* when its owner is known to be gone
-(same host, pid no longer alive) or its heartbeat is older than ``STALE_AFTER`` (owner on another
-host, a reboot, a reused pid). An interrupted session is never counted as live: the user keeps it
-(up to its last heartbeat or its planned end) or discards it.
+A session is its stored start, pauses and planned length, so it counts on the clock whether or not a
+process shows it: quitting the app or closing the terminal of `timer start` leaves it running (or
+paused), and any shell or a reopened app sees it as it stands. The row is committed before ``start``
+returns; a running session that reaches its planned end is finished there, by whichever call sees it
+first (a heartbeat, any action, ``status``).
+
+The process showing a session *holds* it (its owner): it calls ``heartbeat`` at least every
+``HEARTBEAT_INTERVAL`` while the session is open, paused included, which keeps the time studied on
+disk, and it ``release``s the session when it exits in any way it lives to see (a quit, SIGTERM,
+SIGHUP, an unhandled exception). A session whose holder vanished without a word (SIGKILL, a power
+cut, a reboot) cannot be known to be still running, since the learner may have gone with it: it is
+*interrupted* once that is known (same host, pid no longer alive) or its heartbeat is older than
+``STALE_AFTER`` (holder on another host, a reused pid), and never counts as live: the user keeps it
+(up to its last heartbeat or its planned end) or discards it. A session nobody holds is never
+interrupted.
 Every action reads, decides (core.timer) and writes in one short transaction.
 """
 
@@ -80,6 +89,7 @@ class TimerService:
         length = _length(self.default_minutes if minutes is None else minutes)
         now = self.clock.now()
         with self.database.write() as conn:
+            self._settle_due(conn, now)
             live, stuck = self._open_sessions(conn, now)
             if live is not None:
                 raise TimerError(
@@ -108,6 +118,7 @@ class TimerService:
 
     def heartbeat(self, session_id: int | None = None) -> SessionView | None:
         """Record that the session is alive and how long has been studied; finishes it when due.
+        This process now holds it (a reopened app takes over a session an earlier one let go of).
         Returns the session as it now stands (another shell may have paused or stopped it)."""
         now = self.clock.now()
         with self.database.write() as conn:
@@ -116,9 +127,25 @@ class TimerService:
                 return None
             record = self._settle(conn, record, now)
             if record.state.is_open:
-                rows.beat(conn, record.id, now, record.timer.elapsed(now).total_seconds())
+                rows.beat(conn, record.id, now, record.timer.elapsed(now).total_seconds(), self.owner)
                 record = rows.get_session(conn, record.id) or record
         return SessionView.of(record, now)
+
+    def release(self) -> SessionView | None:
+        """At this process's exit: let go of the session it holds, storing the time studied so far. The
+        session goes on running (or stays paused) with no process showing it. Returns it as released,
+        or None when this process holds none (none open, or another process took it over)."""
+        now = self.clock.now()
+        released: SessionView | None = None
+        with self.database.write() as conn:
+            for record in rows.open_sessions(conn):
+                if record.owner != self.owner:
+                    continue
+                record = self._settle(conn, record, now)
+                studied = record.timer.elapsed(now).total_seconds()
+                if record.state.is_open and rows.release(conn, record.id, self.owner, now, studied):
+                    released = SessionView.of(rows.get_session(conn, record.id) or record, now)
+        return released
 
     def finish(self, session_id: int | None = None) -> SessionView | None:
         """Close the session if its planned time is up (a no-op before then)."""
@@ -193,6 +220,10 @@ class TimerService:
         now = self.clock.now()
         with self.database.read() as conn:
             live, stuck = self._open_sessions(conn, now)
+            due = self._due(conn, now)
+        if due:  # it ended while no process showed it: store the end, for stats and the next start
+            with self.database.write() as conn:
+                self._settle_due(conn, now)
         return TimerStatus(live, tuple(stuck))
 
     def session(self, session_id: int) -> SessionView:
@@ -234,10 +265,10 @@ class TimerService:
     # ---- internals --------------------------------------------------------------------------------
 
     def _is_interrupted(self, record: SessionRecord, now: datetime) -> bool:
-        if not record.state.is_open:
-            return False
         owner = record.owner
-        if owner is not None and owner.host == self.owner.host:
+        if not record.state.is_open or owner is None:  # nobody holds it: it counts on the clock
+            return False
+        if owner.host == self.owner.host:
             if owner.pid == self.owner.pid:
                 return False
             if not self._is_alive(owner.pid):
@@ -260,6 +291,7 @@ class TimerService:
     def _find(self, conn: sqlite3.Connection, session_id: int | None, now: datetime) -> SessionRecord | None:
         if session_id is not None:
             return rows.get_session(conn, session_id)
+        self._settle_due(conn, now)  # a session that ended unseen is not the one to act on
         for record in rows.open_sessions(conn):
             if not self._is_interrupted(record, now):
                 return record
@@ -271,6 +303,18 @@ class TimerService:
             return record
         rows.save_timer(conn, record.id, settled, settled.elapsed(now).total_seconds())
         return rows.get_session(conn, record.id) or record
+
+    def _due(self, conn: sqlite3.Connection, now: datetime) -> list[SessionRecord]:
+        """Live sessions past their planned end but still stored as running."""
+        return [
+            record
+            for record in rows.open_sessions(conn)
+            if not self._is_interrupted(record, now) and record.timer.settle(now) is not record.timer
+        ]
+
+    def _settle_due(self, conn: sqlite3.Connection, now: datetime) -> None:
+        for record in self._due(conn, now):
+            self._settle(conn, record, now)
 
     def _transition(self, change: Callable[[TimerSession, datetime], TimerSession]) -> SessionView:
         now = self.clock.now()

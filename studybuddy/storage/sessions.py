@@ -21,7 +21,8 @@ _COLUMNS = (
 
 @dataclass(frozen=True)
 class Owner:
-    """The process keeping a session's heartbeat, so others can tell a live session from a dead one."""
+    """The process holding a session (showing its countdown, keeping its heartbeat), so others can tell
+    a session whose process vanished from a live one. A session nobody holds has no owner."""
 
     pid: int
     host: str
@@ -35,8 +36,8 @@ class SessionRecord:
     day: date  # the local date it started
     timer: TimerSession
     last_heartbeat_at: datetime
-    studied_seconds: float  # as of the last write (heartbeat or end)
-    owner: Owner | None
+    studied_seconds: float  # as of the last write (heartbeat, release or end)
+    owner: Owner | None  # None: no process holds it (released at an exit, or logged)
     exercises_tried: int = 0
     exercises_right: int = 0
     exercises_wrong: int = 0
@@ -112,12 +113,41 @@ def save_timer(
     _write_pauses(conn, session_id, timer.pauses)
 
 
-def beat(conn: sqlite3.Connection, session_id: int, at: datetime, studied_seconds: float) -> None:
+def beat(
+    conn: sqlite3.Connection,
+    session_id: int,
+    at: datetime,
+    studied_seconds: float,
+    holder: Owner | None = None,
+) -> None:
+    """The session is alive at ``at``; ``holder``, the process that says so, now holds it (None: the
+    holder stays as it is)."""
     conn.execute(
-        f"UPDATE sessions SET last_heartbeat_at = max(last_heartbeat_at, ?), studied_seconds = ? "
+        f"UPDATE sessions SET last_heartbeat_at = max(last_heartbeat_at, ?), studied_seconds = ?, "
+        f"owner_pid = coalesce(?, owner_pid), owner_host = coalesce(?, owner_host) "
         f"WHERE id = ? AND state IN {OPEN_STATES_SQL}",
-        (to_seconds(at), studied_seconds, session_id),
+        (
+            to_seconds(at),
+            studied_seconds,
+            None if holder is None else holder.pid,
+            None if holder is None else holder.host,
+            session_id,
+        ),
     )
+
+
+def release(
+    conn: sqlite3.Connection, session_id: int, holder: Owner, at: datetime, studied_seconds: float
+) -> bool:
+    """``holder`` lets go of the open session at ``at`` (its exit), storing the time studied; it stays
+    open with no owner. False when ``holder`` no longer holds it (another process took it over)."""
+    cursor = conn.execute(
+        f"UPDATE sessions SET owner_pid = NULL, owner_host = NULL, studied_seconds = ?, "
+        f"last_heartbeat_at = max(last_heartbeat_at, ?) "
+        f"WHERE id = ? AND owner_pid = ? AND owner_host = ? AND state IN {OPEN_STATES_SQL}",
+        (studied_seconds, to_seconds(at), session_id, holder.pid, holder.host),
+    )
+    return cursor.rowcount == 1
 
 
 def count_exercise(conn: sqlite3.Connection, session_id: int, correct: bool) -> None:

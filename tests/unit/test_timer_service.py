@@ -228,3 +228,109 @@ def test_attempts_count_in_the_live_session_and_feed_mastery(database, clock) ->
     assert timer.session(session.id).exercises_right == 1
     assert StatsService(database, clock).mastery()["sigmoid"].exercises_mastered == 1
     assert [item.lesson_id for item in progress.recent_lessons()] == ["sigmoid"]
+
+
+# ---- a session is a row, not a process: what happens when the process showing it exits -----------------
+
+
+def run_for(timer: TimerService, clock: FakeClock, minutes: int) -> None:
+    """The countdown's heartbeat, every 5 s for ``minutes`` of clock time."""
+    for _ in range(minutes * 12):
+        clock.advance(seconds=5)
+        timer.heartbeat()
+
+
+def test_a_session_let_go_of_at_exit_keeps_running_for_every_other_process(database, clock) -> None:
+    app = service(database, clock)
+    app.start(subject="calculus", minutes=60)
+    run_for(app, clock, 10)
+    released = app.release()
+    assert released is not None and released.owner_pid is None and released.studied_seconds == 600
+    clock.advance(minutes=5)
+    shell = service(database, clock, OTHER_SHELL, alive=(1002,))  # the app's process is gone
+    status = shell.status()
+    assert status.interrupted == ()
+    assert (status.state, status.session.studied_seconds) == ("running", 15 * 60)  # type: ignore[union-attr]
+    with pytest.raises(TimerError, match="already running: calculus, 45 min left"):
+        shell.start(subject="algebra")
+    assert shell.pause().studied_seconds == 15 * 60  # any shell acts on it
+    clock.advance(minutes=30)
+    assert (shell.status().state, shell.status().session.studied_seconds) == ("paused", 15 * 60)  # type: ignore[union-attr]
+
+
+def test_a_paused_session_let_go_of_stays_paused_with_its_time(database, clock) -> None:
+    app = service(database, clock)
+    app.start(subject="calculus", minutes=60)
+    run_for(app, clock, 10)
+    app.pause()
+    run_for(app, clock, 3)
+    app.release()
+    clock.advance(hours=5)
+    status = service(database, clock, OTHER_SHELL, alive=(1002,)).status()
+    assert (status.state, status.session.studied_seconds) == ("paused", 600)  # type: ignore[union-attr]
+
+
+def test_a_session_that_runs_out_while_nobody_holds_it_ends_at_its_planned_end(database, clock) -> None:
+    app = service(database, clock)
+    app.start(subject="calculus", minutes=60)
+    run_for(app, clock, 10)
+    app.release()
+    clock.advance(hours=3)
+    shell = service(database, clock, OTHER_SHELL, alive=(1002,))
+    last = shell.last_session()  # shown as it stands before anything stores the end
+    assert last is not None and (last.state, last.studied_seconds) == ("finished", 3600)
+    assert last.ended_at == T0 + timedelta(hours=1)
+    assert shell.status().state == "idle" and shell.interrupted() == []
+    with database.read() as conn:  # stored so, for stats and for the next start
+        assert conn.execute("SELECT state, studied_seconds FROM sessions").fetchall() == [("finished", 3600)]
+    assert StatsService(database, clock).minutes_by_day(T0.date(), T0.date()) == {T0.date(): 60}
+    shell.start(subject="algebra", minutes=30)
+    clock.advance(minutes=10)
+    assert (shell.pause().subject, shell.status().state) == ("algebra", "paused")
+
+
+def test_a_new_start_first_ends_a_session_that_ran_out_unseen(database, clock) -> None:
+    app = service(database, clock)
+    app.start(subject="calculus", minutes=60)
+    app.release()
+    clock.advance(hours=2)
+    service(database, clock, OTHER_SHELL, alive=(1002,)).start(subject="algebra", minutes=30)
+    with database.read() as conn:
+        stored = conn.execute("SELECT subject, state, studied_seconds FROM sessions ORDER BY id").fetchall()
+    assert stored == [("calculus", "finished", 3600), ("algebra", "running", 0)]
+
+
+def test_pausing_a_session_that_ran_out_unseen_says_nothing_is_running(database, clock) -> None:
+    app = service(database, clock)
+    app.start(subject="calculus", minutes=60)
+    app.release()
+    clock.advance(hours=2)
+    with pytest.raises(TimerError, match="no session is running"):
+        service(database, clock, OTHER_SHELL, alive=(1002,)).pause()
+
+
+def test_a_reopened_app_takes_hold_so_a_kill_then_loses_at_most_a_heartbeat(database, clock) -> None:
+    first = service(database, clock, alive=(1002,))
+    session = first.start(subject="calculus", minutes=60)
+    run_for(first, clock, 10)
+    first.release()
+    clock.advance(minutes=5)
+    reopened = service(database, clock, OTHER_SHELL, alive=(1002,))
+    assert reopened.heartbeat() is not None  # its first tick
+    run_for(reopened, clock, 2)
+    clock.advance(seconds=4)  # SIGKILL, between two heartbeats
+    later = service(database, clock, Owner(1003, "laptop"), alive=(1003,))
+    [stuck] = later.interrupted()
+    assert (stuck.id, stuck.studied_seconds) == (session.id, 17 * 60)
+    kept = later.recover(session.id, "heartbeat")
+    assert (kept.state, kept.studied_seconds) == ("stopped", 17 * 60)
+
+
+def test_a_process_lets_go_only_of_the_session_it_holds(database, clock) -> None:
+    first, second = service(database, clock), service(database, clock, OTHER_SHELL)
+    first.start(subject="calculus", minutes=60)
+    clock.advance(seconds=5)
+    second.heartbeat()  # a second app shows it too, and holds it now
+    assert first.release() is None
+    assert service(database, clock, Owner(1003, "laptop")).status().session.owner_pid == 1002  # type: ignore[union-attr]
+    assert second.release() is not None and first.release() is None
