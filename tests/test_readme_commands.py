@@ -28,14 +28,9 @@ README = ROOT / "README.md"
 NOW = datetime(2025, 7, 9, 10, 0, tzinfo=UTC)  # a Wednesday
 WAIT_LIMIT = 120.0  # seconds; only reached when something is broken
 
-# Commands another change is fixing right now: strict, so the test flips (and this entry must go) when
+# Commands another change is fixing right now: strict, so the test flips (and the entry must go) when
 # the fix lands. Keyed by the command's words as the README writes them.
-KNOWN_FAILURES = {
-    tuple(shlex.split('studybuddy equiv "exp(-x)/(1+exp(-x))^2" "s*(1-s)" --var x')): (
-        "issue 9 item 6, the equiv fix: 's' is unknown unless it is defined (studybuddy equiv --def, "
-        "commit e80236e); the README line is to use it"
-    ),
-}
+KNOWN_FAILURES: dict[tuple[str, ...], str] = {}
 
 
 def readme_commands() -> list[list[str]]:
