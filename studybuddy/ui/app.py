@@ -268,7 +268,9 @@ class StudyBuddyApp(App[None]):
         return lambda: self.switch_mode(mode)  # type: ignore[return-value]
 
     def on_unmount(self) -> None:
-        self.timer.final_heartbeat()
+        """Every way out ends here: ctrl+q, the palette's Quit, SIGTERM and SIGHUP (see ``launch``), an
+        unhandled exception. The running session is let go of, not ended."""
+        self.timer.release()
         self.io.close()
         grading = self.services.opened("grading")
         if grading is not None:

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+from typing import Any
 
 from studybuddy.core.errors import StudybuddyError
 from studybuddy.services.context import StudyContext
+
+# A polite kill and a closed terminal. Textual leaves both at Python's default, which ends the process
+# on the spot: the terminal stays on the alternate screen in raw mode, and nothing at exit runs.
+QUITTING_SIGNALS = ("SIGTERM", "SIGHUP")
 
 
 def launch_app(home: str | None) -> int:
@@ -26,11 +36,45 @@ def launch_app(home: str | None) -> int:
         gc.enable()
         raise
     app.after_first_paint(_resume_garbage_collection)
-    app.run()
+    with quit_on_signals(app):
+        app.run()
     gc.enable()  # in case the app ended before its first frame
     if app.return_code and isinstance(app._exception, StudybuddyError):
         print(f"studybuddy: {app._exception}", file=sys.stderr)
     return app.return_code or 0
+
+
+@contextmanager
+def quit_on_signals(app: Any) -> Iterator[None]:
+    """While the app runs, SIGTERM and SIGHUP quit it the way ctrl+q does: the app's own exit runs on
+    its loop (the terminal restored, the running session let go of, still running) and the exit
+    status is 128 + the signal's number, as a shell reports a command a signal ended."""
+
+    def quit_app(signum: int, frame: FrameType | None) -> None:
+        try:
+            loop = asyncio.get_running_loop()  # the app's: a Python signal handler runs on the main thread
+        except RuntimeError:  # the app's loop has not started or has ended: nothing to tidy up
+            raise SystemExit(128 + signum) from None
+        if signum == getattr(signal, "SIGHUP", None):
+            # A hang-up comes with SIGCONT, on which Textual takes the terminal again: on a closed one
+            # that starts a second output thread, and the exit then waited forever for one that died.
+            signal.signal(signal.SIGCONT, _ignore)
+        loop.call_soon_threadsafe(app.exit, None, 128 + signum)
+
+    previous: dict[int, Any] = {}
+    for name in QUITTING_SIGNALS:
+        signum = getattr(signal, name, None)  # Windows has no SIGHUP
+        if signum is not None:
+            previous[signum] = signal.signal(signum, quit_app)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _ignore(signum: int, frame: FrameType | None) -> None:
+    """A Python handler that does nothing (SIG_IGN set while a signal is pending makes Python complain)."""
 
 
 def _resume_garbage_collection() -> None:

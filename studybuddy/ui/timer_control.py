@@ -6,6 +6,9 @@ presses into service calls and service state into the ``timer_view`` the bars sh
 Ticks compute the countdown from the clock alone, on the UI thread, without I/O. Every database call
 (actions, heartbeats, the finish) runs on the app's one writer thread (``BackgroundIO``), so calls keep
 their order and a busy database never freezes a key press.
+
+While the app shows a session it holds it (heartbeats, paused or not); at exit, by any way out, it lets
+go of it (``release``), and the session goes on counting in the database without the app.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ class TimerControl:
         self._last_beat: datetime | None = None
         self._finishing = False
         self._beating = False
+        self._used = False  # a service call was made: this process may hold a session
 
     @property
     def service(self) -> Any:
@@ -46,7 +50,8 @@ class TimerControl:
     # ---- start of the app -------------------------------------------------------------------------
 
     def resume_on_start(self) -> None:
-        """Show a session still running from before, or offer to recover one a crash interrupted."""
+        """Show a session still running (or paused) from before, which the next heartbeat takes hold
+        of, or offer to recover one whose process was killed."""
         if self.service is not None:
             self._call(self.service.interrupted, self._offer_recovery)
 
@@ -105,15 +110,16 @@ class TimerControl:
     # ---- time passing -----------------------------------------------------------------------------
 
     def tick(self) -> None:
-        """Once a second: recompute the countdown; store a heartbeat every few seconds of clock time."""
+        """Once a second: recompute the countdown; store a heartbeat every few seconds of clock time,
+        paused too (a session whose heartbeat stops looks abandoned to every other process)."""
         if self._status is None:
             return
         view = self._view()
         self.app.timer_view = view
-        if view.state != "running":
+        if view.state not in ("running", "paused"):
             return
         now = self.clock.now()
-        if view.remaining <= 0:
+        if view.state == "running" and view.remaining <= 0:
             if not self._finishing:
                 self._finishing = True
                 self._call(self.service.finish, self._finished)
@@ -132,7 +138,9 @@ class TimerControl:
             def after(choice: str | None) -> None:
                 self._finishing = False
                 if choice == "diary":
-                    self.app.switch_mode("diary")
+                    from studybuddy.ui.screens.diary import write_todays_entry
+
+                    write_todays_entry(self.app)  # today's entry, the cursor in the editor
                 elif choice == "switch":
                     self.ask_to_start(subject=next_subject or "")
 
@@ -140,13 +148,15 @@ class TimerControl:
 
         self._call(self.service.suggest_subject, show)
 
-    def final_heartbeat(self) -> None:
-        """At exit (on the UI thread, the loop is going away): the last moment the session was seen."""
-        if self.service is not None and self.app.timer_view.state == "running":
-            # The app is closing and cannot show an error; a missed beat only means the session is
-            # offered for recovery at the next start, with the time of the previous beat.
+    def release(self) -> None:
+        """At exit, whatever the way out (on the UI thread, after the queued writes): the session this
+        app holds goes on running, or stays paused, without it. Asks the database, not the screen: a
+        start still on the writer thread is released too."""
+        if self._used and self.service is not None:
+            # The app is closing and cannot show an error; a failed release leaves the session held by
+            # a process that is gone, so the next start offers it for recovery up to the last beat.
             with contextlib.suppress(StudybuddyError):
-                self.app.io.run_now(self.service.heartbeat)
+                self.app.io.run_now(self.service.release)
 
     # ---- plumbing ---------------------------------------------------------------------------------
 
@@ -155,6 +165,7 @@ class TimerControl:
 
         A user-facing error becomes a toast and the app carries on.
         """
+        self._used = True
 
         def in_writer() -> tuple[Any, Any]:
             result = call()
