@@ -1,8 +1,9 @@
 """The live countdown of `studybuddy timer start`: a progress bar redrawn in place, a heartbeat every
 second, pause/resume/stop from another shell picked up within a tick, and a ring at the end.
 
-A closed terminal (SIGHUP) or a polite kill (SIGTERM) ends this process but not the session: its last
-heartbeat is written and the next `timer start` (or the app) offers to keep it.
+A closed terminal (SIGHUP) or a polite kill (SIGTERM) ends this countdown, not the session: it lets go
+of the session, which goes on running (or stays paused) in the database, as when the app quits;
+`timer status`, `timer stop` and the app find it. Ctrl-C stops the session.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ _DETACHING_SIGNALS = ("SIGHUP", "SIGTERM")
 @dataclass(frozen=True)
 class CountdownResult:
     session: SessionView
-    detached_by: int | None = None  # the signal that ended this process with the session still open
+    detached_by: int | None = None  # the signal that ended this countdown, the session left running
 
 
 def run_countdown(
@@ -70,8 +71,8 @@ def run_countdown(
         view = _stop_if_open(service, view)
     finally:
         _restore_signals(previous)
-        if received:  # the last known moment, for recovery; the terminal may be gone, so no output
-            view = service.heartbeat(view.id) or view
+        if received:  # the session goes on without this countdown; the terminal may be gone: no output
+            view = service.release() or service.session(view.id)
         elif live:
             out.write("\r\x1b[2K")
             out.flush()

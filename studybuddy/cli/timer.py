@@ -24,8 +24,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     timer = subparsers.add_parser(
         "timer",
         help="the study timer: start, pause, resume, stop, status",
-        description="Time-boxed study sessions, stored as they run: a killed process or a closed "
-        "terminal loses nothing, and the next start offers to keep the interrupted session.",
+        description="Time-boxed study sessions, stored as they run. A session keeps counting when its "
+        "countdown or the app ends (a closed terminal, a quit): stop it with `timer stop`. A killed process "
+        "loses at most a few seconds, and the next start offers to keep the interrupted session.",
     )
     commands = timer.add_subparsers(title="timer commands", metavar="COMMAND", required=True)
 
@@ -36,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     start.add_argument(
         "--recover",
         choices=sorted(RECOVER_CHOICES),
-        help="what to do with a session a crash interrupted: keep it up to its last heartbeat, keep it "
+        help="what to do with a session whose process was killed: keep it up to its last heartbeat, keep it "
         "to its planned end, or discard it (default: ask; without a terminal, keep)",
     )
     start.set_defaults(handler=_start)
@@ -49,7 +50,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     status.add_argument("--json", action="store_true", help="machine-readable output")
     status.set_defaults(handler=_status)
 
-    recover = commands.add_parser("recover", help="keep or discard sessions a crash interrupted")
+    recover = commands.add_parser("recover", help="keep or discard sessions whose process was killed")
     recover.add_argument("choice", choices=sorted(RECOVER_CHOICES))
     recover.set_defaults(handler=_recover)
 
@@ -80,7 +81,7 @@ def _start(args: argparse.Namespace) -> int:
     )
     result = run_countdown(service, session, context.clock, sys.stdout, live=live)
     if result.detached_by is not None:
-        return 128 + result.detached_by  # the session stays open, to be recovered
+        return 128 + result.detached_by  # the session runs on without this countdown
     _report_end(context, result.session)
     return 0
 
@@ -162,8 +163,9 @@ def _status(args: argparse.Namespace) -> int:
     if status.session is not None:
         session = status.session
         print(
-            f"{session.state}: {session.subject}, {_left(session)} left of {session.planned_seconds // 60} "
-            f"min (started {_local(session.started_at)}, session {session.id})"
+            f"{session.state}: {session.subject}, {_minutes(session)} studied, {_left(session)} left of "
+            f"{session.planned_seconds // 60} min (started {_local(session.started_at)}, "
+            f"session {session.id})"
         )
     else:
         last = context.timer.last_session()

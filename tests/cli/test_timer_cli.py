@@ -119,24 +119,20 @@ def recover_with_next_start(home: Home, *options: str) -> subprocess.CompletedPr
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("how", ["SIGKILL", "SIGHUP"])
-def test_a_killed_timer_or_closed_terminal_loses_no_study_time(home: Home, how: str) -> None:
+def test_a_killed_timer_loses_at_most_a_heartbeat_and_is_offered_for_recovery(home: Home) -> None:
     step = timedelta(seconds=30)
     process = start_and_heartbeat(home, beats=4, step=step)
-    process.send_signal(getattr(signal, how))
+    process.send_signal(signal.SIGKILL)
     process.communicate(timeout=WAIT_LIMIT)
-    if how == "SIGHUP":  # a closed terminal: it leaves on its own, the session left open for recovery
-        assert process.returncode == 128 + signal.SIGHUP
     assert home.rows("SELECT state FROM sessions") == [("running",)]
+    assert "interrupted: calculus" in home.run("timer", "status").stdout
 
     home.set_time(T0 + timedelta(hours=3))  # the user comes back later
-    options = ("--recover", "keep") if how == "SIGKILL" else ()  # not a terminal: keeps by default
-    result = recover_with_next_start(home, *options)
+    result = recover_with_next_start(home)  # not a terminal: it keeps the session, and says so
 
     assert result.returncode == 0, result.stderr
     assert "Kept 2 min of calculus" in result.stdout
-    if how == "SIGHUP":
-        assert "keeping it up to its last heartbeat" in result.stderr
+    assert "keeping it up to its last heartbeat" in result.stderr
     [(state, studied, ended)] = home.rows(
         "SELECT state, studied_seconds, ended_at FROM sessions WHERE subject = 'calculus'"
     )
@@ -144,6 +140,28 @@ def test_a_killed_timer_or_closed_terminal_loses_no_study_time(home: Home, how: 
     assert abs(studied - 4 * step.total_seconds()) <= 5  # exact here; the promise is one update interval
     assert ended == (T0 + 4 * step).timestamp()
     assert "locked" not in result.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["SIGHUP", "SIGTERM"])
+@pytest.mark.parametrize("state", ["running", "paused"])
+def test_a_closed_terminal_or_a_polite_kill_leaves_the_session_counting(
+    home: Home, how: str, state: str
+) -> None:
+    process = start_and_heartbeat(home, beats=4, step=timedelta(seconds=30))
+    if state == "paused":
+        home.run("timer", "pause")
+        home.set_time_and_wait_for_heartbeat(T0 + timedelta(minutes=3))
+    process.send_signal(getattr(signal, how))
+    process.communicate(timeout=WAIT_LIMIT)
+    assert process.returncode == 128 + getattr(signal, how)
+    home.set_time(T0 + timedelta(minutes=10))
+
+    status = json.loads(home.run("timer", "status", "--json").stdout)
+    assert status["interrupted"] == [] and status["state"] == state
+    assert status["session"]["studied_seconds"] == (600 if state == "running" else 120)
+    stopped = home.run("timer", "stop")
+    assert f"Stopped: calculus, {10 if state == 'running' else 2} min studied" in stopped.stdout
 
 
 @pytest.mark.slow
