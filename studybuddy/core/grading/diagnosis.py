@@ -13,8 +13,9 @@ import numpy as np
 import sympy
 
 from studybuddy.core.grading import sampling
-from studybuddy.core.grading.equivalence import MIN_POINTS, compare_sampled
+from studybuddy.core.grading.equivalence import MIN_POINTS, compare_sampled, second_look
 from studybuddy.core.grading.evaluation import Evaluator
+from studybuddy.core.grading.proof import prove_equal
 from studybuddy.core.grading.verdict import Diagnosis
 from studybuddy.core.mathexpr import Domain, SymbolTable
 
@@ -84,10 +85,16 @@ class _Values:
 
 
 def _same(left: sympy.Basic, right: sympy.Basic, table: SymbolTable, seed: int) -> bool:
-    comparison = compare_sampled(
-        left, right, table, seed=seed, exact=not (left.has(sympy.Float) or right.has(sympy.Float))
-    )
-    return comparison.mismatch is None and comparison.agreed >= MIN_POINTS
+    exact = not (left.has(sympy.Float) or right.has(sympy.Float))
+    comparison = compare_sampled(left, right, table, seed=seed, exact=exact)
+    if comparison.mismatch is not None or comparison.agreed < MIN_POINTS:
+        return False
+    # As for the verdict: agreeing at the sample points is not enough (0 and Heaviside(x - 5000) do,
+    # and 0 = -0 would make that a "sign error"); a cheap proof, or a second look at other points.
+    if left == right or prove_equal(left, right, thorough=False):
+        return True
+    second = second_look(left, right, table, seed=seed, exact=exact, first=comparison)
+    return second.mismatch is None and second.agreed >= MIN_POINTS
 
 
 def _constant_factor(answer: sympy.Basic, expected: sympy.Basic, value: complex) -> Diagnosis:

@@ -4,9 +4,12 @@ Numeric sampling decides almost every case quickly: each variable is drawn from 
 sampling.py), both sides are evaluated at the same points, and points where either side is undefined are
 skipped. A disagreement is re-checked at that exact point at high precision (precise.py) before the
 answer is called different, so floating-point noise never marks a right answer wrong. When every point
-agrees, cheap deterministic steps try to prove it (proof.py); if none does, the verdict is still
-"equivalent", with its strength saying how many points it rests on. Only when too few points are defined
-does the proof decide, and then ``simplify`` may run too.
+agrees, cheap deterministic steps try to prove it (proof.py). If none does, sampling alone must not
+say "equal" where its points could hide a difference, so a second look follows: the same points with
+no 0 = 0 or inf = inf taken on trust (x*exp(-1000) is 0 in float64), then points off every lattice,
+at every scale and beside every breakpoint (probing.py). Only if those agree too is the verdict
+"equivalent", with its strength saying how many points it rests on. Only when too few points are
+defined does the proof decide, and then ``simplify`` may run too.
 
 Tolerance: expressions made of exact numbers are compared tightly (relative 1e-11 in float64, then
 1e-12 at high precision), so an answer that only agrees to ~1e-6 is different; once a decimal such as
@@ -15,16 +18,19 @@ Tolerance: expressions made of exact numbers are compared tightly (relative 1e-1
 
 from __future__ import annotations
 
+import cmath
 import contextlib
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any, Literal
 
 import mpmath
 import numpy as np
 import sympy
 
-from studybuddy.core.grading import sampling
+from studybuddy.core.grading import probing, sampling
 from studybuddy.core.grading.evaluation import Evaluator, numeric_form
 from studybuddy.core.grading.precise import confirm, precise_by_evalf
 from studybuddy.core.grading.proof import ProofGuard, prove_equal
@@ -35,9 +41,17 @@ EXACT_RTOL = 1e-11
 EXACT_CONFIRM_RTOL = 1e-12
 FLOAT_RTOL = 1e-9
 MAX_CONFIRMATIONS = 6  # high-precision re-checks per comparison (see precise.py)
+# A second look confirms more: this many suspects, and this many points where both sides are infinite
+# or both 0 through an underflow (float64 says nothing there).
+SECOND_LOOK_CONFIRMATIONS = 8
+SECOND_LOOK_ZERO_OR_INFINITE = 8
+CLEAR_GAP = 1e-6  # a relative difference float noise rarely reaches
 ENOUGH_POINTS = 12  # agreeing points needed before the fallback batch is skipped
 MIN_POINTS = 3  # fewer agreeing points than this and the verdict is "unknown"
 FALLBACK_BATCH_SIZE = 256  # tried when most of the first batch is undefined (logs of products, ...)
+
+
+Fallback = Literal["evalf", "stable evalf", "none"]  # see precise.confirm
 
 
 @dataclass(frozen=True)
@@ -47,8 +61,9 @@ class SampledComparison:
     agreed: int
     tried: int
     mismatch: int | None  # index of a confirmed disagreement in ``samples``
-    samples: sampling.Samples | None
-    values: tuple[complex, complex] | None  # (answer, expected) at the mismatch
+    samples: sampling.PointSet | None
+    values: tuple[Any, Any] | None  # (answer, expected) at the mismatch: complex or mpmath numbers
+    doubtful: bool = False  # some point had a side infinite, or both 0: float64 may have lost it
 
 
 def equivalent_exprs(
@@ -78,7 +93,11 @@ def equivalent_exprs(
     thorough = comparison.agreed < MIN_POINTS
     if a == b or prove_equal(a, b, proof_guard, thorough=thorough):
         return Verdict("equivalent", "proved equal", "Correct: it equals the expected answer.")
-    if comparison.agreed < MIN_POINTS:
+    # No proof: sampling alone must not say "equal" where the sample lattice or range hides a difference.
+    second = second_look(a, b, table, seed=seed, exact=exact, first=comparison)
+    if second.mismatch is not None:
+        return _different(second)
+    if comparison.agreed < MIN_POINTS or second.agreed < MIN_POINTS:
         return unknown(
             f"Could not decide: both expressions are defined at only {comparison.agreed} of the "
             f"{comparison.tried} points tried, and SymPy could not prove them equal."
@@ -87,76 +106,166 @@ def equivalent_exprs(
     note = f" (at the other {skipped} points tried one side is undefined)" if skipped else ""
     return Verdict(
         "equivalent",
-        f"equal at {comparison.agreed} random points",
-        f"Correct: it agrees with the expected answer at {comparison.agreed} random points{note}.",
+        f"equal at {second.agreed} random points",
+        f"Correct: it agrees with the expected answer at {second.agreed} random points{note}.",
     )
 
 
 def compare_sampled(
-    a: sympy.Basic, b: sympy.Basic, table: SymbolTable, *, seed: int = 0, exact: bool = True
+    a: sympy.Basic,
+    b: sympy.Basic,
+    table: SymbolTable,
+    *,
+    seed: int = 0,
+    exact: bool = True,
+    distrust: bool = False,
 ) -> SampledComparison:
-    """Evaluate both sides at sample points; the first confirmed disagreement, or how many points agree."""
+    """Evaluate both sides at sample points; the first confirmed disagreement, or how many points agree.
+
+    ``distrust``: float values that are no evidence on their own are checked too (see _compare_batch).
+    """
     a, b = numeric_form(a), numeric_form(b)
     symbols = sorted(a.free_symbols | b.free_symbols, key=lambda s: s.name)
     domains = tuple((symbol, _domain(table, symbol)) for symbol in symbols)
     complex_mode = a.has(sympy.I) or b.has(sympy.I) or any(d is Domain.COMPLEX for _, d in domains)
     modes = (complex_mode,) if complex_mode else (False, True)
     result = SampledComparison(0, 0, None, None, None)
+    doubtful = False
     for mode in modes:  # real first; complex only if the reals leave too few defined points
         agreed = tried = 0
         for batch, size in ((0, sampling.POINTS_PER_BATCH), (1, FALLBACK_BATCH_SIZE)):
             samples = sampling.draw(symbols, dict(domains), seed, batch, size)
-            found = _compare_batch(a, b, domains, samples, seed, batch, mode, exact)
+
+            def values(expr: sympy.Basic, mode: bool, batch: int = batch, size: int = size) -> np.ndarray:
+                return values_at(expr, _domains_of(expr, domains), seed, batch, size, mode)
+
+            found = _compare_batch(a, b, samples, values, mode, exact, distrust=distrust)
             agreed, tried = agreed + found.agreed, tried + found.tried
+            doubtful = doubtful or found.doubtful
             if found.mismatch is not None:
                 return found
             if agreed >= ENOUGH_POINTS:
-                return SampledComparison(agreed, tried, None, None, None)
-        result = SampledComparison(agreed, tried, None, None, None)
+                return SampledComparison(agreed, tried, None, None, None, doubtful)
+        result = SampledComparison(agreed, tried, None, None, None, doubtful)
         if agreed >= MIN_POINTS:
             break
     return result
 
 
+def second_look(
+    a: sympy.Basic,
+    b: sympy.Basic,
+    table: SymbolTable,
+    *,
+    seed: int = 0,
+    exact: bool = True,
+    first: SampledComparison | None = None,
+) -> SampledComparison:
+    """For two sides that agree at every sample point but have no proof: the sample points again,
+    trusting no 0 = 0 or inf = inf (an underflow, an overflow) without a check, then probing.py's
+    points off every lattice, at every scale and beside every breakpoint. ``agreed`` counts both.
+    ``first``: compare_sampled's finding, whose points need no second look unless it is doubtful."""
+    again = first
+    if again is None or again.doubtful:
+        again = compare_sampled(a, b, table, seed=seed, exact=exact, distrust=True)
+    if again.mismatch is not None:
+        return again
+    a, b = numeric_form(a), numeric_form(b)
+    symbols = sorted(a.free_symbols | b.free_symbols, key=lambda s: s.name)
+    if not symbols:
+        return again  # two numbers: no lattice or range to hide behind
+    domains = {symbol: _domain(table, symbol) for symbol in symbols}
+    complex_mode = a.has(sympy.I) or b.has(sympy.I) or Domain.COMPLEX in domains.values()
+    probes = probing.probe_points((a, b), domains, seed)
+    evaluators: dict[bool, Evaluator] = {}
+
+    def values(expr: sympy.Basic, mode: bool) -> np.ndarray:
+        if mode not in evaluators:
+            evaluators[mode] = Evaluator(
+                probes.arrays(mode), probes.size, mode, probes.fractions(), points=probes.exact_point
+            )
+        return evaluators[mode](expr)
+
+    found = _compare_batch(a, b, probes, values, complex_mode, exact, distrust=True)
+    if found.mismatch is not None:
+        return found
+    return SampledComparison(again.agreed + found.agreed, again.tried + found.tried, None, None, None)
+
+
 def _compare_batch(
     a: sympy.Basic,
     b: sympy.Basic,
-    domains: tuple[tuple[sympy.Symbol, Domain], ...],
-    samples: sampling.Samples,
-    seed: int,
-    batch: int,
+    samples: sampling.PointSet,
+    values: Callable[[sympy.Basic, bool], np.ndarray],
     complex_mode: bool,
     exact: bool,
+    *,
+    distrust: bool = False,
 ) -> SampledComparison:
-    def values(expr: sympy.Basic, mode: bool) -> np.ndarray:
-        return values_at(expr, _domains_of(expr, domains), seed, batch, samples.size, mode)
+    """Compare at one batch of points; disagreements are confirmed at the exact point (precise.py).
 
+    ``distrust``: a point where one side is infinite and the other finite is a suspect, not skipped
+    (x^oo at x = 2), and points where both sides are infinite, or both 0 through an underflow, count
+    only once confirmed: float64 gives x*exp(-1000) = 0 and exp(1000)*x = inf. Suspects
+    are then confirmed clearest first.
+    """
     va, vb = values(a, complex_mode), values(b, complex_mode)
     rtol = EXACT_RTOL if exact else FLOAT_RTOL
     defined = np.isfinite(va) & np.isfinite(vb)
     close = _close(va, vb, rtol)
-    agreed = int(np.count_nonzero(defined & close))
+    agreeing = defined & close
+    doubtful = bool(np.any(np.isinf(va) | np.isinf(vb) | (agreeing & (va == 0) & (vb == 0))))
     suspects = [(int(i), False) for i in np.flatnonzero(defined & ~close)]
+    weak: list[tuple[int, Fallback]] = []
+    if distrust:
+        # Clear differences in the order of the points (the readable first), then the rest largest
+        # first: float noise at an extreme point must not use up the confirmations.
+        gaps = {index: _gap(va[index], vb[index]) for index, _ in suspects}
+        suspects.sort(key=lambda pair: (0.0, 0.0) if gaps[pair[0]] >= CLEAR_GAP else (1.0, -gaps[pair[0]]))
+        lone = np.isinf(va) ^ np.isinf(vb)
+        suspects = [(int(i), False) for i in np.flatnonzero(lone & ~np.isnan(va) & ~np.isnan(vb))] + suspects
+        infinite = np.isinf(va) & np.isinf(vb)
+        underflow = np.zeros_like(infinite)
+        zeros = np.flatnonzero(agreeing & (va == 0) & (vb == 0))
+        if zeros.size:
+            underflow[zeros] = _underflowed(a, samples, zeros, complex_mode) | _underflowed(
+                b, samples, zeros, complex_mode
+            )
+        agreeing &= ~underflow
+        # An overflow is checked by intervals only (factorial(10^6) by evalf costs milliseconds each);
+        # an underflow by evalf too, where it gives the same value at twice the digits.
+        weak = [(i, "none") for i in _spread(np.flatnonzero(infinite), SECOND_LOOK_ZERO_OR_INFINITE)]
+        weak += [
+            (i, "stable evalf") for i in _spread(np.flatnonzero(underflow), SECOND_LOOK_ZERO_OR_INFINITE)
+        ]
+    agreed = int(np.count_nonzero(agreeing))
     if not complex_mode:
         # Where only one side is defined over the reals, their complex values must still agree, up to
         # the 2*pi*i a logarithm's branch may add: sqrt(x-3)*sqrt(x-5) is not sqrt((x-3)(x-5)) for x < 3,
         # while 2*log(x) + log(y) is log(x^2*y) wherever both make sense.
-        one_sided = np.flatnonzero(np.isfinite(va) ^ np.isfinite(vb))
-        if one_sided.size:
-            ca, cb = values(a, True)[one_sided], values(b, True)[one_sided]
+        one_sided = np.isfinite(va) ^ np.isfinite(vb)
+        if distrust:
+            one_sided &= np.isnan(va) | np.isnan(vb)  # the infinite ones are suspects already
+        indices = np.flatnonzero(one_sided)
+        if indices.size:
+            ca, cb = values(a, True)[indices], values(b, True)[indices]
             both = np.isfinite(ca) & np.isfinite(cb)
             far = ~_close_modulo_branch(ca, cb, rtol)
-            suspects += [(int(i), True) for i in one_sided[both & far]]
-    for index, modulo_branch in suspects[:MAX_CONFIRMATIONS]:
+            suspects += [(int(i), True) for i in indices[both & far]]
+    limit = SECOND_LOOK_CONFIRMATIONS if distrust else MAX_CONFIRMATIONS
+    checks: list[tuple[int, bool, Fallback]] = [(i, branch, "evalf") for i, branch in suspects[:limit]]
+    checks += [(index, False, fallback) for index, fallback in weak]
+    for index, modulo_branch, fallback in checks:
         point = samples.exact_point(index)
-        confirmed = confirm(a, b, point, _confirm_rtol(exact), modulo_branch=modulo_branch)
+        confirmed = confirm(a, b, point, _confirm_rtol(exact), modulo_branch=modulo_branch, fallback=fallback)
         if confirmed is None:
             continue  # one side is undefined there after all
         if confirmed.differs:
-            return SampledComparison(agreed, samples.size, index, samples, confirmed.values)
+            shown = confirmed.precise or confirmed.values
+            return SampledComparison(agreed, samples.size, index, samples, shown)
         if not modulo_branch:
             agreed += 1  # float noise: the point really agrees
-    return SampledComparison(agreed, samples.size, None, samples, None)
+    return SampledComparison(agreed, samples.size, None, samples, None, doubtful)
 
 
 @lru_cache(maxsize=1024)
@@ -246,8 +355,43 @@ def _domains_of(
     return tuple(pair for pair in domains if pair[0] in free)
 
 
-def _show(value: complex | float | mpmath.mpc) -> str:
+def _underflowed(
+    expr: sympy.Basic, samples: sampling.PointSet, indices: np.ndarray, complex_mode: bool
+) -> np.ndarray:
+    """Which of the points ``indices`` get a value of ``expr`` through an underflow (Evaluator)."""
+    arrays = {s: v[indices] if v.ndim else v for s, v in samples.arrays(complex_mode).items()}
+    evaluator = Evaluator(arrays, indices.size, complex_mode, rough=True, watch_underflow=True)
+    evaluator(expr)
+    assert evaluator.underflow is not None
+    return evaluator.underflow
+
+
+def _gap(va: complex, vb: complex) -> float:
+    """How far apart two values are, relative to the larger (0 where that is undefined)."""
+    with np.errstate(all="ignore"):
+        gap = abs(va - vb) / max(abs(va), abs(vb))
+    return float(gap) if math.isfinite(gap) else 0.0
+
+
+def _spread(indices: np.ndarray, count: int) -> list[int]:
+    """At most ``count`` of ``indices``, spread over them (not just the first few)."""
+    if indices.size > count:
+        indices = indices[np.linspace(0, indices.size - 1, count).astype(int)]
+    return [int(i) for i in indices]
+
+
+def _show(value: complex | float | mpmath.mpf | mpmath.mpc) -> str:
+    if isinstance(value, mpmath.mpf | mpmath.mpc):
+        shown = complex(value)
+        if (shown == 0) != (value == 0) or (mpmath.isfinite(value) and not cmath.isfinite(shown)):
+            # complex() would show exp(-1000) as 0 and exp(1000) as infinite
+            if isinstance(value, mpmath.mpc) and value.imag == 0:
+                value = value.real
+            return mpmath.nstr(value, 6)
+        value = shown
     value = complex(value)
+    if math.isinf(value.real) or math.isinf(value.imag):
+        return "infinite"
     if not math.isfinite(value.real) or not math.isfinite(value.imag):
         return "undefined"
     if abs(value.imag) <= 1e-12 * max(1.0, abs(value.real)):

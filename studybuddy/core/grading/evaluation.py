@@ -31,6 +31,7 @@ from studybuddy.core.grading.exact import Fractions, integer_parts
 from studybuddy.core.grading.precise import NEAR_INTEGER_RTOL, value_by_intervals
 
 Values = np.ndarray
+_SMALLEST_NORMAL = np.finfo(float).tiny
 _Unary = Callable[[np.ndarray], np.ndarray]
 
 # A floor whose argument is within noise of an integer, where interval arithmetic cannot tell on which
@@ -135,7 +136,14 @@ class Evaluator:
     """Values of an expression and all its sub-expressions at one set of points.
 
     ``exact``: the same points as exact fractions (sampling.Samples.fractions), which floor and
-    ceiling need to be right at integers; without them those points are left to SymPy's evalf.
+    ceiling need to be right at integers. ``points``: the exact value of every symbol at a point (for
+    points that are not fractions, probing.py's irrational ones), which a floor's argument near an
+    integer is then enclosed at; without either, such points are left to SymPy's evalf.
+    ``rough``: float64 values only, never SymPy (a node NumPy lacks gives NaN and sets
+    ``unsupported``): for scanning many points where a value need only be about right.
+    ``watch_underflow``: ``underflow`` marks the points where an exponential, a power or a product
+    came out 0 (or subnormal) though nothing it was made of was 0: x*exp(-1000) is 0 in float64 but
+    not in fact, while a 0 from cancellation (x - x) is as good as any other value.
     """
 
     def __init__(
@@ -144,11 +152,19 @@ class Evaluator:
         size: int,
         complex_mode: bool,
         exact: Mapping[sympy.Symbol, Fractions] | None = None,
+        *,
+        points: Callable[[int], Mapping[sympy.Symbol, sympy.Expr]] | None = None,
+        rough: bool = False,
+        watch_underflow: bool = False,
     ) -> None:
         self.env = env
         self.size = size
         self.complex_mode = complex_mode
         self.exact = exact or {}
+        self.points = points
+        self.rough = rough
+        self.unsupported = False
+        self.underflow = np.zeros(size, dtype=bool) if watch_underflow else None
         self.memo: dict[sympy.Basic, np.ndarray] = {}
         self._dtype = complex if complex_mode else float
 
@@ -164,9 +180,22 @@ class Evaluator:
         try:
             values = self._compute(expr)
         except _Unsupported:
-            values = self._by_evalf(expr)
+            self.unsupported = True
+            values = np.asarray(math.nan, dtype=self._dtype) if self.rough else self._by_evalf(expr)
+        if self.underflow is not None and (expr.is_Mul or expr.is_Pow or isinstance(expr, sympy.exp)):
+            self._watch(expr, values)
         self.memo[expr] = values
         return values
+
+    def _watch(self, expr: sympy.Basic, values: np.ndarray) -> None:
+        assert self.underflow is not None
+        tiny = np.abs(values) < _SMALLEST_NORMAL
+        if not np.any(tiny):
+            return
+        parts = [expr.args[0]] if expr.is_Pow else [] if isinstance(expr, sympy.exp) else list(expr.args)
+        for part in parts:  # (memoized: each was computed on the way here)
+            tiny = tiny & (self._value(part) != 0)
+        self.underflow |= np.broadcast_to(tiny, (self.size,))
 
     def _compute(self, expr: sympy.Basic) -> np.ndarray:
         if expr.is_Symbol:
@@ -222,6 +251,8 @@ class Evaluator:
                 raise _Unsupported from None
         argument = np.broadcast_to(np.asarray(self._value(expr.args[0]), dtype=self._dtype), (self.size,))
         values = np.array(_real_only(np.ceil if isinstance(expr, sympy.ceiling) else np.floor)(argument))
+        if self.rough:
+            return values
         real = argument.real
         near = np.abs(real - np.rint(real)) <= NEAR_INTEGER_RTOL * np.maximum(1.0, np.abs(real))
         if self.complex_mode:
@@ -237,16 +268,24 @@ class Evaluator:
 
     def _by_intervals_at(self, expr: sympy.Basic, index: int) -> float | None:
         symbols = expr.free_symbols
-        if not symbols <= self.exact.keys():
+        if self.points is not None:
+            exact = self.points(index)
+            point = tuple((s, exact[s]) for s in sorted(symbols, key=lambda s: s.name))
+        elif symbols <= self.exact.keys():
+            point = tuple((s, self._exact_value(s, index)) for s in sorted(symbols, key=lambda s: s.name))
+        else:
             return None
-        point = tuple((s, self._exact_value(s, index)) for s in sorted(symbols, key=lambda s: s.name))
         return value_by_intervals(expr, point)
 
     def _evalf_at(self, expr: sympy.Basic, index: int) -> complex | float:
-        point = {
-            s: self._exact_value(s, index) if s in self.exact else _to_sympy(self.env[s][index])
-            for s in expr.free_symbols
-        }
+        if self.points is not None:
+            exact = self.points(index)
+            point = {s: exact[s] for s in expr.free_symbols}
+        else:
+            point = {
+                s: self._exact_value(s, index) if s in self.exact else _to_sympy(self.env[s][index])
+                for s in expr.free_symbols
+            }
         return _evalf_number(expr, point, self.complex_mode)
 
     def _exact_value(self, symbol: sympy.Symbol, index: int) -> sympy.Rational:

@@ -5,9 +5,8 @@ The fast route walks the expression tree with mpmath's interval arithmetic: ever
 guaranteed enclosure, so digits lost to cancellation (``log(exp(200) + 1) - 200``) widen the interval
 instead of faking a difference. An enclosure too wide to decide is retried at more digits (up to 600;
 a point still undecided then is skipped, like one where a side is undefined). Values that turn complex
-and nodes the walk does not know (sums, inverse trigonometric functions) fall back to SymPy's
-``evalf``, whose own accuracy tracking gives the error bound; it costs milliseconds where the walk
-costs tens of microseconds.
+and nodes the walk does not know (sums, factorials) fall back to SymPy's ``evalf``, whose own accuracy
+tracking gives the error bound; it costs milliseconds where the walk costs tens of microseconds.
 
 floor and ceiling are exact when their argument is a rational function of the point (exact.py: the
 usual case, and the one where the argument is often exactly an integer); otherwise they are known when
@@ -16,9 +15,11 @@ the argument's enclosure lies between two integers, and left to evalf when it st
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any, Literal
 
 import mpmath
 import numpy as np
@@ -56,21 +57,45 @@ def _cosh(x: ivmpf) -> ivmpf:
     return (_iv.exp(x) + _iv.exp(-x)) / 2
 
 
+def _monotone(function: Callable[[mpmath.mpf], mpmath.mpf], *, increasing: bool) -> Callable[[ivmpf], ivmpf]:
+    """An interval version of a monotone ``function`` (mpmath.iv has no atan): its values at the two
+    ends, computed with guard bits and widened outward by more than their rounding."""
+
+    def apply(x: ivmpf) -> ivmpf:
+        with mpmath.workprec(_iv.prec + 20):
+            ends = [function(mpmath.mpf(end)) for end in x._mpi_]
+            if not all(isinstance(end, mpmath.mpf) and mpmath.isfinite(end) for end in ends):
+                raise _Unsupported  # outside the real domain (asin(2) is complex): evalf decides
+            low, high = ends if increasing else ends[::-1]
+            slack = mpmath.ldexp(1, -_iv.prec)
+            return _iv.mpf([low - slack * (1 + abs(low)), high + slack * (1 + abs(high))])
+
+    return apply
+
+
 _UNARY: dict[type, Callable[[ivmpf], ivmpf]] = {
     sympy.exp: _iv.exp, sympy.log: _iv.log, sympy.sin: _iv.sin, sympy.cos: _iv.cos,
     sympy.tan: _iv.tan, sympy.cot: _iv.cot, sympy.sec: _iv.sec, sympy.csc: _iv.csc,
     sympy.tanh: _tanh, sympy.sinh: _sinh, sympy.cosh: _cosh,
     sympy.sech: lambda x: 1 / _cosh(x), sympy.csch: lambda x: 1 / _sinh(x),
     sympy.coth: lambda x: 1 / _tanh(x), sympy.Abs: abs,
+    sympy.atan: _monotone(mpmath.atan, increasing=True),
+    sympy.asinh: _monotone(mpmath.asinh, increasing=True),
+    sympy.asin: _monotone(mpmath.asin, increasing=True),
+    sympy.acos: _monotone(mpmath.acos, increasing=False),
+    sympy.atanh: _monotone(mpmath.atanh, increasing=True),
+    sympy.acosh: _monotone(mpmath.acosh, increasing=True),
 }  # fmt: skip
 
 
 @dataclass(frozen=True)
 class Confirmation:
-    """The verdict at one point, with both values (to show the learner)."""
+    """The verdict at one point, with both values (to show the learner). ``precise``: the same values
+    as mpmath numbers, which keep what complex() loses (exp(-1000) is not 0, exp(1000) not infinite)."""
 
     differs: bool
     values: tuple[complex, complex]
+    precise: tuple[Any, Any] | None = None
 
 
 def confirm(
@@ -80,19 +105,31 @@ def confirm(
     rtol: float,
     *,
     modulo_branch: bool = False,
+    fallback: Literal["evalf", "stable evalf", "none"] = "evalf",
 ) -> Confirmation | None:
     """Whether ``a`` and ``b`` really differ at ``point`` (relative tolerance ``rtol``); None where one
     of them is undefined. ``modulo_branch``: a difference of a multiple of 2*pi*i does not count (the
     branch a complex logarithm may add); such points, and values that turn complex, are left to evalf.
+
+    ``fallback``: what decides where the interval walk cannot. "stable evalf", for points where both
+    sides may be exactly 0: evalf's tiny values there are noise (((x + 3)^3)^(1/3) at x = -3 "is"
+    3.6e-158 at 30 digits and 1.2e-209 at 60), so they count only if twice the digits give them again.
+    "none": nothing (None), for points only worth a cheap check.
     """
     key = tuple(sorted(point.items(), key=lambda item: item[0].name))
     if not modulo_branch:
         try:
             return _confirm_by_intervals(a, b, key, rtol)
         except _Unsupported:
-            pass  # a complex value or a node the walk does not know: evalf decides
+            if fallback == "none":
+                return None
+            # a complex value or a node the walk does not know: evalf decides
     pair = precise_pair(a, b, key)
     if pair is None:
+        return None if modulo_branch else _one_infinite(a, b, key)
+    if fallback == "stable evalf" and not all(
+        _stable(expr, value, key) for expr, value in zip((a, b), pair, strict=True)
+    ):
         return None
     (va, ra), (vb, rb) = pair
     slack = rtol * max(abs(va), abs(vb)) + ra + rb
@@ -100,7 +137,43 @@ def confirm(
     if modulo_branch:
         turns = mpmath.nint(difference.imag / (2 * mpmath.pi))
         difference -= 2j * mpmath.pi * turns
-    return Confirmation(bool(abs(difference) > slack), (complex(va), complex(vb)))
+    return Confirmation(bool(abs(difference) > slack), (complex(va), complex(vb)), (va, vb))
+
+
+def _stable(expr: sympy.Basic, value: Precise, key: Point) -> bool:
+    """Whether evalf gives ``value`` again at twice the digits (within both error bounds)."""
+    finer = precise_by_evalf(expr, 2 * EVALF_DIGITS, {s: v for s, v in key if s in expr.free_symbols})
+    if finer is None:
+        return False
+    (v1, r1), (v2, r2) = value, finer
+    return bool(abs(v1 - v2) <= r1 + r2 + mpmath.mpf(10) ** -EVALF_DIGITS * abs(v2))
+
+
+def _one_infinite(a: sympy.Basic, b: sympy.Basic, key: Point) -> Confirmation | None:
+    """A difference where one side is infinite and the other finite (x^oo at x = 3/2 is oo, 0 is not);
+    None otherwise, as where a side is undefined."""
+    infinite = [_infinity_at(expr, key) for expr in (a, b)]
+    if (infinite[0] is None) == (infinite[1] is None):
+        return None
+    finite = precise_at(b if infinite[0] is not None else a, key)
+    if finite is None:
+        return None
+    value = complex(finite[0])
+    return Confirmation(True, (infinite[0] or value, infinite[1] or value))
+
+
+def _infinity_at(expr: sympy.Basic, key: Point) -> complex | None:
+    """+-inf where evalf says ``expr`` is oo or -oo there, else None. (Not SymPy's zoo, a pole's
+    "complex infinity": 1/x and 0^x are undefined at x = 0 and x < 0, not infinite.)"""
+    try:
+        value = expr.evalf(EVALF_DIGITS, subs={s: v for s, v in key if s in expr.free_symbols})
+    except (TypeError, ValueError, ArithmeticError, AttributeError):
+        return None
+    if value is sympy.oo:
+        return complex(math.inf)
+    if value is sympy.S.NegativeInfinity:
+        return complex(-math.inf)
+    return None
 
 
 def _confirm_by_intervals(a: sympy.Basic, b: sympy.Basic, key: Point, rtol: float) -> Confirmation | None:
@@ -110,7 +183,7 @@ def _confirm_by_intervals(a: sympy.Basic, b: sympy.Basic, key: Point, rtol: floa
         ea, eb = interval_at(a, key, digits), interval_at(b, key, digits)
         decided = _decide(ea, eb, rtol)
         if decided is not None and ea is not None and eb is not None:
-            return Confirmation(decided, (complex(ea[0]), complex(eb[0])))
+            return Confirmation(decided, (complex(ea[0]), complex(eb[0])), (ea[0], eb[0]))
     return None
 
 
@@ -135,14 +208,16 @@ def value_by_intervals(expr: sympy.Basic, point: Point) -> float | None:
     """``expr`` at ``point`` to float64 accuracy from its enclosure, or None when the walk cannot give
     a narrow real one (an unknown node, a complex value, a pole, a floor it cannot decide): the caller
     asks SymPy then."""
-    try:
-        enclosure = interval_at(expr, point, INTERVAL_DIGITS[0])
-    except _Unsupported:
-        return None
-    if enclosure is None:
-        return None
-    middle, radius = enclosure
-    return float(middle) if radius <= 1e-17 * max(1, abs(middle)) else None
+    for digits in INTERVAL_DIGITS[:2]:  # 40 digits, then 150 for a floor of a huge number
+        try:
+            enclosure = interval_at(expr, point, digits)
+        except _Unsupported:
+            return None
+        if enclosure is not None:
+            middle, radius = enclosure
+            if radius <= 1e-17 * max(1, abs(middle)):
+                return float(middle)
+    return None
 
 
 def interval_at(expr: sympy.Basic, point: Point, digits: int) -> Enclosure:
@@ -271,7 +346,7 @@ class _Walk:
                 return _iv.mpf(0) if isinstance(expr, sympy.Heaviside) else _iv.mpf(-1)
             if argument == 0:
                 return args[1] if isinstance(expr, sympy.Heaviside) and len(args) > 1 else _iv.mpf(0)
-        raise _Unsupported  # a step straddling 0, inverse trigonometry, sums: SymPy decides
+        raise _Unsupported  # a step straddling 0, a factorial, sums: SymPy decides
 
 
 def precise_pair(a: sympy.Basic, b: sympy.Basic, point: Point) -> tuple[Precise, Precise] | None:

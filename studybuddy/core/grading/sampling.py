@@ -4,7 +4,9 @@ Every value is a multiple of 1/100, so a point is exact (a person can read "x = 
 and SymPy can re-check it at high precision) and the same (seed, name, domain) always gives the same
 values, whichever other variables an expression has. A batch mixes moderate random values (where most
 mistakes show), simple ones (integers and halves, where power and root conventions show) and a few wide
-ones (|x| up to ~2000, where `Abs(x + 100)` and `x + 1e9` show).
+ones (|x| up to ~2000, where `Abs(x + 100)` and `x + 1e9` show). Hundredths are a lattice and ~2000
+a range that a built answer can hide behind (`floor(100*x)/100`, `Heaviside(x - 5000)`): an answer
+these points cannot refute and no proof covers gets a second look at probing.py's points.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
+from typing import Protocol
 
 import numpy as np
 import sympy
@@ -28,6 +31,19 @@ SIMPLE_PER_BATCH = 16
 _SIMPLE_REAL = (-3.0, -2.5, -2.0, -1.5, -1.0, -0.5, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0)
 _SIMPLE_POSITIVE = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0)
 _SIMPLE_PROBABILITY = (0.1, 0.25, 0.5, 0.75, 0.9, 0.2, 0.8)
+
+
+class PointSet(Protocol):
+    """What a comparison needs of its points: Samples here, probing.ProbePoints for a second look."""
+
+    @property
+    def size(self) -> int: ...
+
+    def arrays(self, complex_mode: bool) -> dict[sympy.Symbol, np.ndarray]: ...
+
+    def exact_point(self, index: int) -> dict[sympy.Symbol, sympy.Expr]: ...
+
+    def readable_point(self, index: int) -> dict[str, float | complex]: ...
 
 
 @dataclass(frozen=True)
@@ -100,10 +116,13 @@ def format_point(point: Mapping[str, float | complex]) -> str:
 
 
 def format_number(value: float | complex) -> str:
+    """6 significant digits, or 10 for a point they would misplace (probing.py's points are irrational
+    and may lie 1e-7 from a breakpoint, where 6 digits would name the breakpoint itself)."""
     if isinstance(value, complex):
         real, imag = format_number(value.real), format_number(abs(value.imag))
         return f"{real} {'-' if value.imag < 0 else '+'} {imag}i"
-    return f"{value:.6g}"
+    short = f"{value:.6g}"
+    return short if float(short) == value else f"{value:.10g}"
 
 
 @lru_cache(maxsize=4096)
