@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import shlex
-import shutil
-import subprocess
 import sys
-import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,7 +37,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     show.add_argument("--json", action="store_true", help="machine-readable output")
     show.set_defaults(handler=_show)
 
-    listing = commands.add_parser("list", help="the days with an entry, with study minutes")
+    listing = commands.add_parser(
+        "list", help="the days with an entry (and any conflict copies), with study minutes"
+    )
     listing.add_argument("--from", dest="start", metavar="DATE", help="first day to list")
     listing.add_argument("--to", dest="end", metavar="DATE", help="last day to list")
     listing.add_argument("--json", action="store_true", help="machine-readable output")
@@ -50,15 +47,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     search = commands.add_parser(
         "search",
-        help="find entries by words, #tags and dates",
+        help="find entries (and conflict copies) by words, #tags and dates",
         description='Words (all must appear; "backprop" finds "backpropagation"), "exact phrases", '
-        "#tags, and dates: from:DATE to:DATE on:DATE DATE..DATE 2025-07 2025.",
+        "#tags, and dates: from:DATE to:DATE on:DATE DATE..DATE 2025-07 2025 2025-07-06. A date in "
+        'words ("#backprop last monday", "today", "3 days ago") means since that day.',
     )
     search.add_argument("query", nargs="+", help="e.g. softmax #calculus from:2025-07-01")
     search.add_argument("--json", action="store_true", help="machine-readable output")
     search.set_defaults(handler=_search)
 
-    export = commands.add_parser("export", help="all entries as one Markdown file, oldest first")
+    export = commands.add_parser(
+        "export",
+        help="all entries and conflict copies as one Markdown file, oldest first "
+        "(diary import reads it back exactly)",
+    )
     export.add_argument("--output", "-o", metavar="FILE", help="write here instead of standard output")
     export.set_defaults(handler=_export)
 
@@ -113,6 +115,10 @@ def _show(args: argparse.Namespace) -> int:
         sys.stdout.write(stored.entry.text if stored.entry.text.endswith("\n") else stored.entry.text + "\n")
     if stored is not None and stored.entry.front_matter_problem:
         print(f"studybuddy: warning: {stored.path}: {stored.entry.front_matter_problem}", file=sys.stderr)
+    copies = service.conflict_copies(day)
+    if copies:
+        names = ", ".join(str(path) for path in copies)
+        print(f"studybuddy: note: {_copies(len(copies))} beside this entry: {names}", file=sys.stderr)
     return 0 if stored is not None or args.json else 1
 
 
@@ -140,29 +146,68 @@ def _list(args: argparse.Namespace) -> int:
     summaries = service.list(start, end)
     tell_if_database_set_aside(context)  # opened for the study minutes
     if args.json:
-        _print_json([{"date": s.day.isoformat(), "study_minutes": s.minutes} for s in summaries])
+        _print_json(
+            [
+                {
+                    "date": s.day.isoformat(),
+                    "study_minutes": s.minutes,
+                    "entry": s.has_entry,
+                    "conflict_copies": [str(path) for path in s.conflict_copies],
+                }
+                for s in summaries
+            ]
+        )
         return 0
     if not summaries:
         print("no diary entries yet; start one with: studybuddy diary add TEXT")
         return 0
     for summary in summaries:
         minutes = "" if summary.minutes is None else f"  {summary.minutes:>4} min"
-        print(f"{summary.day.isoformat()}  {summary.day:%a}{minutes}")
-    print(_entries(len(summaries)))
+        line = f"{summary.day.isoformat()}  {summary.day:%a}{minutes}"
+        if not summary.has_entry:
+            line += "  (no entry)"
+        if summary.conflict_copies:
+            line += f"  + {_copies(len(summary.conflict_copies))}: " + ", ".join(
+                path.name for path in summary.conflict_copies
+            )
+        print(line)
+    entries = sum(summary.has_entry for summary in summaries)
+    copies = sum(len(summary.conflict_copies) for summary in summaries)
+    print(
+        _entries(entries)
+        + (f", {_copies(copies)} (merge each into its entry, then delete it)" if copies else "")
+    )
     return 0
+
+
+def _copies(count: int) -> str:
+    return f"{count} conflict {'copy' if count == 1 else 'copies'}"
 
 
 def _search(args: argparse.Namespace) -> int:
     service = _service(args)
     hits = service.search(" ".join(args.query))
     if args.json:
-        _print_json([{"date": h.day.isoformat(), "snippet": h.snippet, "tags": list(h.tags)} for h in hits])
+        _print_json(
+            [
+                {
+                    "date": h.day.isoformat(),
+                    "snippet": h.snippet,
+                    "tags": list(h.tags),
+                    "conflict_copy": None if h.conflict_copy is None else str(h.conflict_copy),
+                }
+                for h in hits
+            ]
+        )
     else:
         for hit in hits:
-            print(f"{hit.day.isoformat()}  {hit.snippet}")
-        print(f"{_entries(len(hits))} found")
-    for day, reason in sorted(service.unreadable().items()):
-        print(f"studybuddy: warning: skipped {day.isoformat()}: {reason}", file=sys.stderr)
+            where = "" if hit.conflict_copy is None else f"[conflict copy {hit.conflict_copy.name}]  "
+            print(f"{hit.day.isoformat()}  {where}{hit.snippet}")
+        entries = sum(hit.conflict_copy is None for hit in hits)
+        copies = len(hits) - entries
+        print(f"{_entries(entries)}{f' and {_copies(copies)}' if copies else ''} found")
+    for name, reason in sorted(service.unreadable().items()):
+        print(f"studybuddy: warning: skipped {name}: {reason}", file=sys.stderr)
     return 0
 
 
@@ -211,6 +256,11 @@ def _print_import_report(report: ImportReport) -> None:
         print(f"  {verb} {_entries(counts['merged'])} below an existing one (the existing text is kept)")
     if counts["already there"]:
         print(f"  skipped {_entries(counts['already there'])} already in the diary")
+    copies = Counter(report.copies_written.values())
+    if copies["new"]:
+        print(f"  {verb} {_copies(copies['new'])} beside the entries")
+    if copies["already there"]:
+        print(f"  skipped {_copies(copies['already there'])} already in the diary")
     merged = [day.isoformat() for day, action in sorted(report.written.items()) if action == "merged"]
     if merged:
         print(f"    merged: {', '.join(merged)}")
@@ -227,52 +277,11 @@ def _print_import_report(report: ImportReport) -> None:
 
 
 def _edit(args: argparse.Namespace) -> int:
-    from studybuddy.services.context import StudyContext
-    from studybuddy.storage.diary_files import DiaryConflict
-    from studybuddy.storage.paths import make_cache_dir
-
-    context = StudyContext.open(args.home)
-    service = context.diary
+    service = _service(args)
     day = service.parse_day(args.date)
-    draft = service.open_draft(day)
-    editor = _editor_command()
-    # The copy for the editor lives in the study home, not the system's temp folder: if the save
-    # fails it is kept for the user, and a reboot must not wipe it.
-    make_cache_dir(context.home.drafts_dir)
-    handle, name = tempfile.mkstemp(prefix=f"{day.isoformat()}-", suffix=".md", dir=context.home.drafts_dir)
-    scratch = Path(name)
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        out.write(draft.text)
-    try:
-        result = subprocess.run([*editor, str(scratch)], check=False)
-    except OSError as error:
-        scratch.unlink()
-        raise StudybuddyError(
-            f"cannot start the editor {editor[0]!r}: {error.strerror}; set $EDITOR"
-        ) from error
-    if result.returncode != 0:
-        raise StudybuddyError(
-            f"the editor exited with status {result.returncode}; nothing was saved. Your text is in {scratch}"
-        )
-    new_text = scratch.read_text(encoding="utf-8")
-    try:
-        changed = service.save_draft(draft, new_text)
-    except DiaryConflict:
-        scratch.unlink()  # the store saved the user's text beside the entry; the error says where
-        raise
-    except StudybuddyError as error:
-        raise StudybuddyError(f"{error}. Your edited text is kept in {scratch}") from error
-    scratch.unlink()
+    saved = service.edit_externally(day)  # the same call as ctrl+o in the app
     path = service.files.path_for(day)
-    print(f"saved {path}" if changed else f"no change to {path}")
+    if saved.news:
+        print(f"studybuddy: {'warning: ' if saved.conflicts else ''}{saved.news}", file=sys.stderr)
+    print(f"saved {path}" if saved.written else f"no change to {path}")
     return 0
-
-
-def _editor_command() -> list[str]:
-    for variable in ("VISUAL", "EDITOR"):
-        if os.environ.get(variable, "").strip():
-            return shlex.split(os.environ[variable])
-    for fallback in ("nano", "vi"):
-        if shutil.which(fallback):
-            return [fallback]
-    raise StudybuddyError("no editor found: set $EDITOR (for example: export EDITOR=nano)")

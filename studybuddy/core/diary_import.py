@@ -13,6 +13,9 @@ bullets and their indented children render as before). Text before the first dat
 placed, unless ``default_date`` is given; a file with no dates at all becomes one entry on
 ``default_date``. Slash dates are month first (US) unless the file has a first number above 12 and
 none in the second place, which shows it writes day first.
+
+A file ``diary export`` wrote is recognised by its format note and read back exactly instead
+(``diary_export``): every entry and conflict copy as it was, headings inside entries included.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from studybuddy.core.dates import (
     make_date,
     month_name_date_pattern,
 )
+from studybuddy.core.diary_export import ExportFormatError, is_export, read_export
 from studybuddy.core.errors import StudybuddyError
 from studybuddy.core.mojibake import Repair, repair_mojibake
 
@@ -41,6 +45,22 @@ class ImportedEntry:
     day: date
     text: str
     lines: tuple[int, ...]  # 1-based first line of each part (a day written twice has two)
+    exact: bool = False  # the file's whole text as exported; else tidied, without its final newline
+
+    @property
+    def file_text(self) -> str:
+        """The text to write as the day's file."""
+        return self.text if self.exact else self.text + "\n"
+
+
+@dataclass(frozen=True)
+class ImportedCopy:
+    """A conflict copy from a studybuddy export, given back beside its entry."""
+
+    day: date
+    name: str  # its file name in the exported diary (YYYY-MM-DD.conflict-N.md)
+    text: str
+    line: int
 
 
 @dataclass(frozen=True)
@@ -57,6 +77,7 @@ class ImportPlan:
     unplaced: tuple[Unplaced, ...] = ()
     repairs: tuple[Repair, ...] = ()
     notes: tuple[str, ...] = ()
+    copies: tuple[ImportedCopy, ...] = ()  # conflict copies (only a studybuddy export has them)
 
     @property
     def date_range(self) -> tuple[date, date] | None:
@@ -108,6 +129,8 @@ _AFTER_DATE = re.compile(r"$|[\s:.,;)\]*_\-–—]")
 
 def plan_import(text: str, *, start_date: date | None = None, default_date: date | None = None) -> ImportPlan:
     """Split ``text`` into entries; see the module docstring for the rules."""
+    if is_export(text):
+        return _plan_from_export(text)
     text, repairs = repair_mojibake(text)
     lines = text.splitlines()
     scan = _scan(lines)
@@ -155,6 +178,24 @@ def plan_import(text: str, *, start_date: date | None = None, default_date: date
             ImportedEntry(day, "\n\n".join(part for _, part in day_parts), tuple(ln for ln, _ in day_parts))
         )
     return ImportPlan(tuple(entries), tuple(unplaced), tuple(repairs), tuple(scan.notes))
+
+
+def _plan_from_export(text: str) -> ImportPlan:
+    try:
+        found = read_export(text)
+    except ExportFormatError as error:
+        raise DiaryImportError(f"a studybuddy export, but {error}") from None
+    entries = sorted(
+        (ImportedEntry(day, entry_text, (line,), exact=True) for day, entry_text, line in found.entries),
+        key=lambda entry: entry.day,
+    )
+    copies = tuple(ImportedCopy(day, name, copy_text, line) for day, name, copy_text, line in found.copies)
+    unplaced = tuple(
+        Unplaced(line, line, _preview(stray), "outside every entry of this studybuddy export")
+        for line, stray in found.stray
+    )
+    notes = ("a studybuddy export: every entry and conflict copy read back exactly as exported",)
+    return ImportPlan(tuple(entries), unplaced, (), notes, copies)
 
 
 def _preamble_advice(preamble: str) -> str:

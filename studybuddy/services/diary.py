@@ -1,9 +1,23 @@
-"""The diary as the CLI and the app use it: add a line, show, list, search, edit, export, import."""
+"""The diary as the CLI and the app use it: add a line, show, list, search, edit, export, import.
+
+Editing, wherever it happens (the app's editor and its autosave, ``$EDITOR`` from the app or from
+``diary edit``), goes through ``save_draft``: the editor's text is saved against the version it was
+last loaded or saved at (its base). When the file changed on disk since, nothing is overwritten: the
+newer text is taken in, merged with the learner's unsaved words (``core.diary_edits``), saved, and
+said once; the saved version is the base from then on, so the next keystrokes save normally.
+"""
 
 from __future__ import annotations
 
+import builtins
 import contextlib
+import os
+import shlex
+import shutil
+import subprocess
+import tempfile
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -11,10 +25,11 @@ from typing import TYPE_CHECKING
 
 from studybuddy.core.clock import Clock
 from studybuddy.core.diary import append_line, merge_below
+from studybuddy.core.diary_edits import merge_texts, saved_form
 from studybuddy.core.diary_search import parse_query, snippet
 from studybuddy.core.errors import StudybuddyError
 from studybuddy.storage.diary_cache import CACHE_NAME as DIARY_INDEX_NAME
-from studybuddy.storage.diary_files import ABSENT, DiaryFiles, StoredEntry, Version
+from studybuddy.storage.diary_files import ABSENT, DiaryConflict, DiaryFiles, StoredEntry, Version
 
 if TYPE_CHECKING:
     from studybuddy.core.diary_import import ImportPlan
@@ -23,12 +38,17 @@ if TYPE_CHECKING:
 MinutesByDay = Callable[[date, date], Mapping[date, int]]
 
 MAX_IMPORT_BYTES = 64 * 1024 * 1024  # a diary, not a database dump: refuse something that is clearly not one
+# A save whose file keeps changing between the check and the write (another program writing in a
+# loop) is tried this often, then kept in one conflict copy.
+SAVE_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
 class DaySummary:
     day: date
     minutes: int | None  # None when study minutes are not available
+    has_entry: bool = True  # False: the day has only conflict copies
+    conflict_copies: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -36,15 +56,40 @@ class SearchHit:
     day: date
     snippet: str
     tags: tuple[str, ...]
+    conflict_copy: Path | None = None  # the hit is this conflict copy, not the day's entry
 
 
 @dataclass(frozen=True)
 class Draft:
-    """An entry opened for editing: its text and the version it was read at."""
+    """An entry as an editor last loaded or saved it: its text and the version on disk (the base)."""
 
     day: date
     text: str
     version: Version
+
+    def holds(self, text: str) -> bool:
+        """Whether an editor's ``text`` is what is saved (a save adds only a final newline)."""
+        return text == self.text or saved_form(text) == self.text
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What saving an editor's text did. ``draft`` is the entry on disk now: the next save's base."""
+
+    draft: Draft
+    sent: str  # the editor's text this save was given
+    shown: str  # what that editor shows now: ``sent``, or with the newer text on disk taken in
+    written: bool  # the entry's file was written
+    news: str | None = None  # the file had changed on disk: what was done, to say once
+    conflicts: int = 0  # places both changed: both versions kept in the entry between notes
+
+    def editor_text(self, typed: str) -> str:
+        """What an editor that sent ``sent`` and holds ``typed`` now (typed on meanwhile) should show."""
+        if self.shown == self.sent:
+            return typed
+        if typed == self.sent:
+            return self.shown
+        return merge_texts(self.sent, typed, self.shown).text
 
 
 @dataclass
@@ -54,13 +99,64 @@ class ImportReport:
     dry_run: bool
     notes: tuple[str, ...] = ()  # how the file was read and split (encoding, date order, repeats)
     written: dict[date, str] = field(default_factory=dict)  # day -> "new", "merged" or "already there"
+    copies_written: dict[str, str] = field(default_factory=dict)  # conflict copy -> "new" or "already there"
+
+
+class EditSession:
+    """An editor's hold on one entry: the base each save goes from, made current by every save.
+
+    Its saves run one at a time (the app's writer thread). The editor applies each result with
+    ``taken``; a save made before it did (the app closing, or handing the entry to $EDITOR, while a
+    save was on its way) first brings the editor's text up to that result, so a text the result took
+    in from disk is never saved away again.
+    """
+
+    def __init__(self, service: DiaryService, draft: Draft) -> None:
+        self._service = service
+        self.draft = draft
+        self.last: Saved | None = None  # the latest save's result
+        self._unseen: Saved | None = None  # ... until the editor has applied it
+
+    @property
+    def day(self) -> date:
+        return self.draft.day
+
+    def save(self, text: str) -> Saved:
+        """Save the editor's ``text``: ``save_draft`` from the current base."""
+        unseen = self._unseen
+        current = text if unseen is None else unseen.editor_text(text)
+        saved = self._service.save_draft(self.draft, current)
+        if current != text:  # the editor still shows ``text``: say what it should show, from there
+            saved = Saved(saved.draft, text, saved.shown, saved.written, saved.news, saved.conflicts)
+        self.draft, self.last, self._unseen = saved.draft, saved, saved
+        return saved
+
+    def taken(self, saved: Saved) -> None:
+        """The editor now shows ``saved.editor_text(...)``."""
+        if self._unseen is saved:
+            self._unseen = None
+
+
+def text_after_early_typing(entry_text: str, typed: str) -> str:
+    """An entry that arrived after the learner started typing in an empty editor: their words after it."""
+    return merge_texts("", typed, entry_text).text if typed else entry_text
 
 
 class DiaryService:
-    def __init__(self, files: DiaryFiles, clock: Clock, minutes_by_day: MinutesByDay | None = None) -> None:
+    def __init__(
+        self,
+        files: DiaryFiles,
+        clock: Clock,
+        minutes_by_day: MinutesByDay | None = None,
+        *,
+        drafts_dir: Path | None = None,
+    ) -> None:
+        """``drafts_dir``: where ``$EDITOR`` gets its copy of an entry (the study home's; a service
+        made without one, in tests, uses the system's temporary folder)."""
         self.files = files
         self.clock = clock
         self.minutes_by_day = minutes_by_day
+        self.drafts_dir = drafts_dir
 
     def today(self) -> date:
         return self.clock.now().date()
@@ -96,13 +192,139 @@ class DiaryService:
             return Draft(day, "", ABSENT)
         return Draft(day, stored.entry.text, stored.version)
 
-    def save_draft(self, draft: Draft, new_text: str) -> bool:
-        """Save an edited draft; False if nothing changed. A change on disk since raises DiaryConflict."""
-        if new_text == draft.text:
-            return False
+    def edit(self, day: date) -> EditSession:
+        """``day``'s entry opened in an editor that saves as the learner types (the app's)."""
+        return EditSession(self, self.open_draft(day))
+
+    def conflict_copies(self, day: date) -> list[Path]:
+        """The conflict copies beside ``day``'s entry, in the order they were made."""
+        return self.files.conflict_copies().get(day, [])
+
+    def save_draft(self, draft: Draft, text: str) -> Saved:
+        """Save an editor's ``text`` of ``draft``, the entry as that editor last loaded or saved it.
+
+        - The file is as ``draft`` says: ``text`` is saved (ending with a newline), if it changed.
+        - The file changed on disk since (another program): when ``text`` holds nothing unsaved, the
+          newer text is simply taken in; else the two are merged (``merge_texts``: an outside append
+          and the learner's typing elsewhere merge cleanly; lines both changed keep both versions,
+          between notes) and saved. Deleted meanwhile: ``text`` is saved as a new file.
+        - A file that keeps changing between check and write (``SAVE_ATTEMPTS`` times) is left as it
+          is, ``text`` kept in one conflict copy, and DiaryConflict says where.
+        """
+        day, name = draft.day, self.files.path_for(draft.day).name
         with self.files.locked():
-            self.files.save(draft.day, new_text, expected=draft.version)
-        return True
+            for _ in range(SAVE_ATTEMPTS):
+                stored = self.files.read(day)
+                disk = Draft(day, stored.entry.text, stored.version) if stored else Draft(day, "", ABSENT)
+                if disk.version == draft.version:
+                    if draft.holds(text):
+                        return Saved(draft, text, text, written=False)
+                    written = self._write(day, saved_form(text), disk.version)
+                    if written is not None:
+                        return Saved(written, text, text, written=True)
+                elif draft.holds(text):  # nothing unsaved: the editor takes the newer text in
+                    news = (
+                        f"{name} was deleted by another program; the editor is empty now"
+                        if stored is None
+                        else f"{name} was changed by another program; the editor shows its text now"
+                    )
+                    return Saved(disk, text, disk.text, written=False, news=news)
+                elif stored is None:  # deleted while the learner was writing: their text is kept
+                    written = self._write(day, saved_form(text), ABSENT)
+                    if written is not None:
+                        news = f"{name} was deleted by another program as you wrote; your text is saved again"
+                        return Saved(written, text, text, written=True, news=news)
+                else:
+                    saved = self._merge(draft, text, disk)
+                    if saved is not None:
+                        return saved
+            raise DiaryConflict(day, self.files.path_for(day), self.files.save_conflict_copy(day, text))
+
+    def _write(self, day: date, text: str, expected: Version) -> Draft | None:
+        version = self.files.try_save(day, text, expected=expected)
+        return None if version is None else Draft(day, text, version)
+
+    def _merge(self, draft: Draft, text: str, disk: Draft) -> Saved | None:
+        """The learner's ``text`` (an edit of ``draft``) merged with ``disk`` and saved; None if the file
+        changed again before the write."""
+        name = self.files.path_for(draft.day).name
+        merged = merge_texts(draft.text, text, disk.text)
+        new = saved_form(merged.text)
+        written = disk
+        if new != disk.text:
+            saved = self._write(draft.day, new, disk.version)
+            if saved is None:
+                return None
+            written = saved
+        if merged.conflicts:
+            places = "one place" if merged.conflicts == 1 else f"{merged.conflicts} places"
+            news = (
+                f"{name} was changed by another program in the lines you were writing ({places}): both "
+                "versions are kept in the entry, between <!-- studybuddy: ... --> notes; keep what you "
+                "want and delete the notes"
+            )
+        else:
+            news = f"{name} was changed by another program while you were writing: both changes are kept"
+        return Saved(written, text, merged.text, written is not disk, news, merged.conflicts)
+
+    def edit_externally(
+        self,
+        day: date,
+        *,
+        hand_over_terminal: Callable[[], AbstractContextManager[object]] = contextlib.nullcontext,
+    ) -> Saved:
+        """Edit ``day``'s entry in $VISUAL or $EDITOR: on a copy, then saved through ``save_draft`` (the
+        version check, a merge if the file changed meanwhile). The app hands its terminal over with
+        ``hand_over_terminal`` (App.suspend); ``diary edit`` needs nothing. When the editor fails or
+        the save does, the copy is kept and the error names it."""
+        draft = self.open_draft(day)
+        command = editor_command()
+        copy = self._copy_for_editor(draft)
+        try:
+            with hand_over_terminal():
+                status = subprocess.run([*command, str(copy)], check=False).returncode
+        except OSError as error:
+            copy.unlink(missing_ok=True)
+            raise StudybuddyError(
+                f"cannot start the editor {command[0]!r}: {error.strerror}; set $EDITOR"
+            ) from error
+        if status != 0:
+            raise StudybuddyError(
+                f"the editor exited with status {status}; nothing was saved. Your text is in {copy}"
+            )
+        try:
+            with open(copy, encoding="utf-8", newline="") as edited:  # newline="": \r\n kept as written
+                new_text = edited.read()
+        except (OSError, UnicodeDecodeError) as error:
+            raise StudybuddyError(
+                f"cannot read what the editor saved in {copy} ({error}); nothing was saved"
+            ) from error
+        try:
+            saved = self.save_draft(draft, new_text)
+        except DiaryConflict:
+            copy.unlink(missing_ok=True)  # the text is in the conflict copy, which the error names
+            raise
+        except StudybuddyError as error:
+            raise StudybuddyError(f"{error}. Your edited text is kept in {copy}") from error
+        copy.unlink(missing_ok=True)
+        return saved
+
+    def _copy_for_editor(self, draft: Draft) -> Path:
+        # In the study home, not the system's temp folder: if the save fails it is kept for the
+        # learner, and a reboot must not wipe it.
+        from studybuddy.storage.paths import make_cache_dir
+
+        folder = self.drafts_dir or Path(tempfile.gettempdir())
+        try:
+            make_cache_dir(folder)
+            handle, name = tempfile.mkstemp(prefix=f"{draft.day.isoformat()}-", suffix=".md", dir=folder)
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+                out.write(draft.text)
+        except OSError as error:
+            raise StudybuddyError(
+                f"cannot make a copy of the entry for the editor in {folder}: {error.strerror}"
+            ) from error
+        return Path(name)
 
     # Reading -------------------------------------------------------------------------------------
 
@@ -110,48 +332,65 @@ class DiaryService:
         return self.files.read(day)
 
     def list(self, start: date | None = None, end: date | None = None) -> list[DaySummary]:
-        """Days with an entry, oldest first, with that day's study minutes when they are known."""
-        days = [d for d in self.files.days() if (start is None or d >= start) and (end is None or d <= end)]
+        """Days with an entry or a conflict copy, oldest first, with that day's study minutes when known."""
+        copies = self.files.conflict_copies()
+        entries = set(self.files.days())
+        days = sorted(
+            day
+            for day in entries | copies.keys()
+            if (start is None or day >= start) and (end is None or day <= end)
+        )
         minutes = self._minutes(days)
-        return [DaySummary(day, minutes.get(day, 0) if minutes is not None else None) for day in days]
+        return [
+            DaySummary(
+                day,
+                minutes.get(day, 0) if minutes is not None else None,
+                has_entry=day in entries,
+                conflict_copies=tuple(copies.get(day, ())),
+            )
+            for day in days
+        ]
 
-    def search(self, text: str) -> list[SearchHit]:
+    def search(self, text: str) -> builtins.list[SearchHit]:
+        """Entries and conflict copies found by ``text``, newest first (a day's entry before its copies)."""
         query = parse_query(text, self.today())
-        return [SearchHit(e.day, snippet(e, query), e.tags) for e in self.files.search(query)]
+        hits = [SearchHit(e.day, snippet(e, query), e.tags) for e in self.files.search(query)]
+        hits += [
+            SearchHit(e.day, snippet(e, query), e.tags, path) for path, e in self.files.search_copies(query)
+        ]
+        return sorted(hits, key=lambda hit: (-hit.day.toordinal(), hit.conflict_copy is not None))
 
-    def unreadable(self) -> Mapping[date, str]:
-        """Entries the last search skipped because they could not be read, with the reason."""
-        return self.files.unreadable
+    def unreadable(self) -> dict[str, str]:
+        """What the last search skipped because it could not be read (a day, or a conflict copy's
+        file name), with the reason."""
+        skipped = {day.isoformat(): reason for day, reason in self.files.unreadable.items()}
+        return skipped | self.files.unreadable_copies
 
     def export(self) -> str:
-        """All entries as one Markdown document, oldest first, each with that day's study minutes."""
-        from studybuddy.core.stats import study_time
+        """Every entry and conflict copy as one Markdown document, oldest first, each day with its study
+        minutes; ``diary import`` of it gives every one back exactly (``core.diary_export``)."""
+        from studybuddy.core.diary_export import ExportedDay, export_document
 
-        days = self.files.days()
-        minutes = self._minutes(days)
-        entries = [stored.entry for day in days if (stored := self.files.read(day)) is not None]
+        summaries = self.list()
+        minutes = self._minutes([summary.day for summary in summaries])
+        days = []
+        for summary in summaries:
+            stored = self.files.read(summary.day) if summary.has_entry else None
+            copies = []
+            for path in summary.conflict_copies:
+                copy = self.files.read_copy(path)
+                if copy is not None:
+                    copies.append((path.name, copy.text))
+            if stored is None and not copies:
+                continue  # deleted since the listing
+            day_minutes = None if minutes is None else minutes.get(summary.day, 0)
+            days.append(
+                ExportedDay(summary.day, stored.entry if stored else None, tuple(copies), day_minutes)
+            )
         total = sum(minutes.values()) if minutes is not None else None
-        lines = ["# Study diary", ""]
-        summary = [
-            f"Exported {self.today().isoformat()}",
-            f"{len(entries)} {'entry' if len(entries) == 1 else 'entries'}",
-        ]
-        if entries:
-            summary.append(f"{entries[0].day.isoformat()} to {entries[-1].day.isoformat()}")
-        if total is not None:
-            summary.append(f"{study_time(total)} of study")
-        lines += [" · ".join(summary), ""]
-        for entry in entries:
-            heading = f"## {entry.day.isoformat()} ({entry.day:%A})"
-            if minutes is not None:
-                heading += f" · {study_time(minutes.get(entry.day, 0))} studied"
-            lines += [heading, ""]
-            if entry.front_matter.get("tags"):
-                lines += ["Tags: " + " ".join(f"#{tag}" for tag in entry.tags), ""]
-            lines += [entry.body.strip("\n"), ""]
-        return "\n".join(lines).rstrip("\n") + "\n"
+        return export_document(days, self.today(), total)
 
-    def _minutes(self, days: list[date]) -> Mapping[date, int] | None:
+    def _minutes(self, days: builtins.list[date]) -> Mapping[date, int] | None:
         if self.minutes_by_day is None or not days:
             return None
         first, last = days[0], days[-1]
@@ -168,20 +407,23 @@ class DiaryService:
         dry_run: bool = False,
     ) -> ImportReport:
         """Write the entries of ``source``; an existing entry is kept and the import merged below it."""
-        from studybuddy.core.diary_import import plan_import  # the importer loads only to import
+        from studybuddy.core.diary_import import DiaryImportError, plan_import  # loaded only to import
 
         text, read_notes = _read_source(source)
-        plan = plan_import(text, start_date=start_date, default_date=default_date)
+        try:
+            plan = plan_import(text, start_date=start_date, default_date=default_date)
+        except DiaryImportError as error:
+            raise DiaryImportError(f"{source}: {error}") from None
         report = ImportReport(source, plan, dry_run, notes=(*read_notes, *plan.notes))
         note = f"*Imported from {source.name} on {self.today().isoformat()}*"
         # A dry run takes no lock: it must not even create the diary folder.
         with contextlib.nullcontext() if dry_run else self.files.locked():
             for imported in plan.entries:
                 stored = self.files.read(imported.day)
-                if stored is None or stored.entry.is_blank():
+                if stored is None or (stored.entry.is_blank() and not imported.exact):
                     report.written[imported.day] = "new"
-                    new_text = imported.text + "\n"
-                elif imported.text.strip() in stored.entry.text:
+                    new_text = imported.file_text
+                elif stored.entry.text == imported.file_text or imported.text.strip() in stored.entry.text:
                     report.written[imported.day] = "already there"
                     continue
                 else:
@@ -189,7 +431,25 @@ class DiaryService:
                     new_text = merge_below(stored.entry.text, imported.text, note)
                 if not dry_run:
                     self.files.save(imported.day, new_text, expected=stored.version if stored else ABSENT)
+            self._import_copies(plan, report)
         return report
+
+    def _import_copies(self, plan: ImportPlan, report: ImportReport) -> None:
+        """Conflict copies of an export, given back beside their entries (one already there is skipped)."""
+        if not plan.copies:
+            return
+        from studybuddy.core.diary_edits import parse_conflict_copy_name
+
+        existing = self.files.conflict_copies()
+        for copy in plan.copies:
+            known = [self.files.read_copy(path) for path in existing.get(copy.day, ())]
+            if any(entry is not None and entry.text == copy.text for entry in known):
+                report.copies_written[copy.name] = "already there"
+                continue
+            report.copies_written[copy.name] = "new"
+            if not report.dry_run:
+                parsed = parse_conflict_copy_name(copy.name)
+                self.files.save_conflict_copy(copy.day, copy.text, number=parsed[1] if parsed else None)
 
 
 def open_diary(context: StudyContext) -> DiaryService:
@@ -206,7 +466,18 @@ def open_diary(context: StudyContext) -> DiaryService:
         wall_clock=lambda: context.clock.now().timestamp(),
     )
     files.remove_stale_temporaries()  # left by saves killed mid-write, once clearly abandoned
-    return DiaryService(files, context.clock, minutes_by_day)
+    return DiaryService(files, context.clock, minutes_by_day, drafts_dir=context.home.drafts_dir)
+
+
+def editor_command() -> list[str]:
+    """$VISUAL, else $EDITOR, else nano or vi: the command to edit a file with."""
+    for variable in ("VISUAL", "EDITOR"):
+        if os.environ.get(variable, "").strip():
+            return shlex.split(os.environ[variable])
+    for fallback in ("nano", "vi"):
+        if shutil.which(fallback):
+            return [fallback]
+    raise StudybuddyError("no editor found: set $EDITOR (for example: export EDITOR=nano)")
 
 
 def _read_source(source: Path) -> tuple[str, list[str]]:

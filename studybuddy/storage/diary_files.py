@@ -6,8 +6,10 @@ Safety, because a diary is years of someone's effort:
   and an fsync of the folder. A crash at any moment leaves the whole old text or the whole new text.
 - Optimistic concurrency: every read returns a ``Version`` (mtime, size and a content hash); a save
   names the version it started from, and if the file changed since (another program, another
-  studybuddy), the save is refused with ``DiaryConflict``: the newer text stays, the user's text is
-  written beside it as ``YYYY-MM-DD.conflict-N.md``. Nothing is overwritten, nothing is lost.
+  studybuddy), the save is refused: ``try_save`` writes nothing and says so (the diary service then
+  merges the two texts), ``save`` raises ``DiaryConflict`` after writing the user's text beside the
+  entry as ``YYYY-MM-DD.conflict-N.md``. Nothing is overwritten, nothing is lost. Conflict copies
+  are listed (``conflict_copies``) and searched (``search_copies``) beside the entries.
 - studybuddy's own writers (the CLI and the app at once) take a lock on ``diary/.studybuddy.lock``
   around read-modify-write, so two of them appending lines never conflict.
 - Every OS failure (unreadable file, read-only folder, full disk) is a ``DiaryStorageError`` that
@@ -34,6 +36,7 @@ from datetime import date
 from pathlib import Path
 
 from studybuddy.core.diary import ENTRY_NAME, DiaryEntry, entry_file_name
+from studybuddy.core.diary_edits import conflict_copy_name, parse_conflict_copy_name
 from studybuddy.core.diary_search import DiaryQuery
 from studybuddy.core.errors import StudybuddyError
 from studybuddy.storage.diary_cache import Stamp, stamp_of
@@ -250,34 +253,43 @@ class DiaryFiles:
         return removed
 
     def save(self, day: date, text: str, *, expected: Version) -> Version:
-        """Write the entry atomically if the file is still at ``expected``; else DiaryConflict.
+        """Write the entry atomically if the file is still at ``expected``; else the text is kept in a
+        conflict copy and DiaryConflict raised (for writers that cannot merge: the importer)."""
+        version = self.try_save(day, text, expected=expected)
+        if version is None:
+            raise DiaryConflict(day, self.path_for(day), self.save_conflict_copy(day, text))
+        return version
+
+    def try_save(self, day: date, text: str, *, expected: Version) -> Version | None:
+        """Write the entry atomically if the file is still at ``expected``; None (nothing written) if not.
 
         The check and the replace are not one atomic step against other programs; the window is the
         few microseconds between them, and studybuddy's own writers are serialised by ``locked``.
         """
         path = self.path_for(day)
-        current = self.current_version(day)
-        if current != expected:
-            aside = self._save_aside(day, text)
-            raise DiaryConflict(day, path, aside)
+        if self.current_version(day) != expected:
+            return None
         data = text.encode("utf-8")
         status = self._write_atomically(path, data)
         self._index.saved(day, text, stamp_of(status))
         return Version(status.st_mtime_ns, status.st_size, _digest(data))
 
-    def _save_aside(self, day: date, text: str) -> Path:
-        """Keep the user's text in ``YYYY-MM-DD.conflict-N.md`` (N: the first free number)."""
+    def save_conflict_copy(self, day: date, text: str, *, number: int | None = None) -> Path:
+        """Keep ``text`` beside the entry in ``YYYY-MM-DD.conflict-N.md``: N is ``number`` if that name
+        is free (an import giving copies back), else the first free number."""
+        self._make_folder()
         data = text.encode("utf-8")
-        for number in range(1, 10_000):
-            aside = self.folder / f"{day.isoformat()}.conflict-{number}.md"
+        numbers = range(1, 10_000) if number is None else (number, *range(1, 10_000))
+        for candidate in numbers:
+            aside = self.folder / conflict_copy_name(day, candidate)
             try:
                 descriptor = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
             except FileExistsError:
                 continue
             except OSError as error:
                 raise DiaryStorageError(
-                    f"{self.path_for(day)} was changed by another program, and your version could not be "
-                    f"saved aside ({_explain(error)}); the newer text on disk is untouched"
+                    f"cannot write {aside.name} beside {self.path_for(day)} ({_explain(error)}); "
+                    "the entry itself is untouched"
                 ) from error
             with os.fdopen(descriptor, "wb") as handle:
                 handle.write(data)
@@ -285,6 +297,35 @@ class DiaryFiles:
                 os.fsync(handle.fileno())
             return aside
         raise DiaryStorageError(f"too many conflict copies of {day.isoformat()} in {self.folder}")
+
+    # Conflict copies -------------------------------------------------------------------------------
+
+    def conflict_copies(self) -> dict[date, list[Path]]:
+        """Every conflict copy by the day it belongs to, each day's in the order they were made."""
+        try:
+            with os.scandir(self.folder) as scan:
+                names = [item.name for item in scan if ".conflict-" in item.name]
+        except FileNotFoundError:
+            return {}
+        except OSError as error:
+            raise DiaryStorageError(
+                f"cannot list the diary folder {self.folder}: {_explain(error)}"
+            ) from error
+        copies: dict[date, list[tuple[int, Path]]] = {}
+        for name in names:
+            found = parse_conflict_copy_name(name)
+            if found is not None:
+                day, number = found
+                copies.setdefault(day, []).append((number, self.folder / name))
+        return {day: [path for _, path in sorted(paths)] for day, paths in sorted(copies.items())}
+
+    def read_copy(self, path: Path) -> DiaryEntry | None:
+        """A conflict copy as an entry of its day; None if it is gone."""
+        found = parse_conflict_copy_name(path.name)
+        if found is None:
+            raise ValueError(f"{path.name} is not a conflict copy's name")
+        loaded = _load(path)
+        return None if loaded is None else DiaryEntry(found[0], loaded[0])
 
     def _write_atomically(self, path: Path, data: bytes) -> os.stat_result:
         self._make_folder()
@@ -336,6 +377,15 @@ class DiaryFiles:
         """Matching entries, newest first. Unreadable entries are skipped and listed in ``unreadable``."""
         return self._index.search(query)
 
+    def search_copies(self, query: DiaryQuery) -> list[tuple[Path, DiaryEntry]]:
+        """Matching conflict copies, newest day first. Unreadable ones are listed in ``unreadable_copies``."""
+        return self._index.search_copies(query)
+
+    @property
+    def unreadable_copies(self) -> dict[str, str]:
+        """Conflict copies the last search could not read (by file name), with the reason."""
+        return self._index.unreadable_copies
+
     def folder_stamp(self) -> int | None:
         """The folder's mtime: it changes when a file is created, deleted or renamed into it."""
         try:
@@ -347,10 +397,12 @@ class DiaryFiles:
                 f"cannot read the diary folder {self.folder}: {_explain(error)}"
             ) from error
 
-    def entry_stamps(self) -> dict[date, Stamp]:
-        """Every entry's stamp, from one listing and one stat per entry (the cheapest way: a stat
-        relative to the open folder skips resolving the path again for each of thousands of files)."""
+    def entry_stamps(self) -> tuple[dict[date, Stamp], list[str]]:
+        """Every entry's stamp, and the conflict copies' names, from one listing and one stat per entry
+        (the cheapest way: a stat relative to the open folder skips resolving the path again for each
+        of thousands of files)."""
         stamps: dict[date, Stamp] = {}
+        copies: list[str] = []
         descriptor: int | None = None
         try:
             if _STAT_IN_FOLDER:
@@ -358,6 +410,8 @@ class DiaryFiles:
             for name in os.listdir(self.folder if descriptor is None else descriptor):
                 day = self._day_of_name(name)
                 if day is None:
+                    if ".conflict-" in name and parse_conflict_copy_name(name) is not None:
+                        copies.append(name)
                     continue
                 try:
                     if descriptor is None:
@@ -368,7 +422,7 @@ class DiaryFiles:
                     continue
                 stamps[day] = stamp_of(status)
         except FileNotFoundError:
-            return stamps
+            return stamps, copies
         except OSError as error:
             raise DiaryStorageError(
                 f"cannot list the diary folder {self.folder}: {_explain(error)}"
@@ -376,7 +430,7 @@ class DiaryFiles:
         finally:
             if descriptor is not None:
                 os.close(descriptor)
-        return stamps
+        return stamps, copies
 
     def _day_of_name(self, name: str) -> date | None:
         if name in self._day_names:

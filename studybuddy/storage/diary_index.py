@@ -9,6 +9,9 @@ most ``recheck_seconds`` after the last one, so a burst of searches (typing in t
 The first sweep of a process starts from the index an earlier process saved (``diary_cache``) and
 re-reads only the files whose stamp differs. The index is saved again when it had to be built from
 scratch, or once enough entries changed since it was saved that re-reading them costs more than a save.
+
+Conflict copies (``YYYY-MM-DD.conflict-N.md``) are searched too, but kept out of the index and its
+saved copy: they are few, and read again only when their stamp changes.
 """
 
 from __future__ import annotations
@@ -20,9 +23,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from studybuddy.core.diary import DiaryEntry
-from studybuddy.core.diary_search import DiaryIndex, DiaryQuery
+from studybuddy.core.diary_search import DiaryIndex, DiaryQuery, matches
 from studybuddy.core.errors import StudybuddyError
-from studybuddy.storage.diary_cache import Stamp, load_index, save_index
+from studybuddy.storage.diary_cache import Stamp, load_index, save_index, stamp_of
 
 if TYPE_CHECKING:
     from studybuddy.storage.diary_files import DiaryFiles
@@ -54,6 +57,9 @@ class FreshIndex:
         self._changes_unsaved = 0
         self._save_when_changed = False  # the saved index was missing or stale: save the first build
         self.unreadable: dict[date, str] = {}  # entries the last sweep could not read, with why
+        self._copy_names: list[str] = []  # the conflict copies the last sweep listed
+        self._copies: dict[str, tuple[Stamp, DiaryEntry]] = {}  # each copy as last read, by name
+        self.unreadable_copies: dict[str, str] = {}  # copies the last search could not read, with why
 
     @property
     def built(self) -> bool:
@@ -63,6 +69,40 @@ class FreshIndex:
         """Matching entries, newest first."""
         self.refresh()
         return [self._index.entry(day) for day in self._index.search(query)]
+
+    def search_copies(self, query: DiaryQuery) -> list[tuple[Path, DiaryEntry]]:
+        """Matching conflict copies, newest day first (a day's copies in the order they were made)."""
+        self.refresh()
+        found: list[tuple[Path, DiaryEntry]] = []
+        self.unreadable_copies = {}
+        for name in self._copy_names:
+            path = self._files.folder / name
+            entry = self._read_copy(path)
+            if entry is not None and matches(entry, query):
+                found.append((path, entry))
+        self._copies = {name: known for name, known in self._copies.items() if name in self._copy_names}
+        # The number sorts as a number: conflict-10 after conflict-9.
+        found.sort(key=lambda hit: (-hit[1].day.toordinal(), len(hit[0].name), hit[0].name))
+        return found
+
+    def _read_copy(self, path: Path) -> DiaryEntry | None:
+        try:
+            stamp = stamp_of(path.stat())
+            known = self._copies.get(path.name)
+            if known is not None and known[0] == stamp:
+                return known[1]
+            entry = self._files.read_copy(path)
+        except FileNotFoundError:  # deleted since the listing
+            return None
+        except OSError as error:
+            self.unreadable_copies[path.name] = f"cannot read {path}: {error.strerror}"
+            return None
+        except StudybuddyError as error:
+            self.unreadable_copies[path.name] = str(error)
+            return None
+        if entry is not None:
+            self._copies[path.name] = (stamp, entry)
+        return entry
 
     def saved(self, day: date, text: str, stamp: Stamp) -> None:
         """studybuddy itself saved this entry: index it at once, if there is an index yet."""
@@ -81,7 +121,8 @@ class FreshIndex:
         if not self.built:
             self._start_from_saved()
         # The folder's stamp is taken before the listing: a change in between is seen by the next sweep.
-        self._sweep(self._files.entry_stamps())
+        stamps, self._copy_names = self._files.entry_stamps()
+        self._sweep(stamps)
         self._folder_stamp, self._swept_at = folder_stamp, now
         if self._changes_unsaved and (self._save_when_changed or self._changes_unsaved >= REWRITE_AFTER):
             self._save()

@@ -60,7 +60,7 @@ def test_list_and_search_with_json(home: Path, capsys: pytest.CaptureFixture[str
     assert [item["date"] for item in json.loads(capsys.readouterr().out)] == ["2025-07-01", "2025-07-08"]
     assert run(home, "search", "soft", "#ml", "--json") == 0
     assert json.loads(capsys.readouterr().out) == [
-        {"date": "2025-07-01", "snippet": "softmax gradient #ml", "tags": ["ml"]}
+        {"date": "2025-07-01", "snippet": "softmax gradient #ml", "tags": ["ml"], "conflict_copy": None}
     ]
     assert run(home, "search", "from:yesterday") == 0
     assert capsys.readouterr().out == "2025-07-08  sigmoid\n1 entry found\n"
@@ -117,7 +117,7 @@ def test_edit_saves_what_the_editor_wrote(
     assert (home / "diary" / "2025-07-08.md").read_text() == "before\nafter\n"
 
 
-def test_edit_detects_a_change_made_while_the_editor_was_open(
+def test_edit_merges_a_change_made_while_the_editor_was_open(
     home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     write(home, "2025-07-09", "before\n")
@@ -129,9 +129,11 @@ def test_edit_detects_a_change_made_while_the_editor_was_open(
             tmp_path, f"pathlib.Path({str(entry)!r}).write_text('synced\\n')\npath.write_text('mine\\n')\n"
         ),
     )
-    assert run(home, "edit") == 1
-    assert entry.read_text() == "synced\n"
-    assert (home / "diary" / "2025-07-09.conflict-1.md").read_text() == "mine\n"
+    assert run(home, "edit") == 0
+    # Both rewrote the one line: the synced text stays, the editor's follows it between notes.
+    text = entry.read_text()
+    assert text.index("synced\n") < text.index("mine\n") and "<!-- studybuddy:" in text
+    assert not list((home / "diary").glob("*.conflict-*"))
     assert "changed by another program" in capsys.readouterr().err
 
 
@@ -179,9 +181,9 @@ def test_list_and_export_show_the_minutes_studied_each_day(
     assert main(["--home", str(home), "timer", "log", "15", "--subject", "y"]) == 0
     capsys.readouterr()
     assert main(["--home", str(home), "diary", "list", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out) == [
-        {"date": "2025-07-04", "study_minutes": 0},
-        {"date": "2025-07-06", "study_minutes": 45},
+    assert [(day["date"], day["study_minutes"]) for day in json.loads(capsys.readouterr().out)] == [
+        ("2025-07-04", 0),
+        ("2025-07-06", 45),
     ]
     assert main(["--home", str(home), "diary", "export"]) == 0
     exported = capsys.readouterr().out

@@ -252,7 +252,7 @@ async def test_ctrl_q_in_the_diary_editor_quits_and_keeps_the_unsaved_text(make_
         await pilot.pause()
         assert not app.is_running and app.return_code == 0
     saved = context.home.diary_dir / "2025-07-06.md"
-    assert saved.read_text(encoding="utf-8") == "Not saved by hand"
+    assert saved.read_text(encoding="utf-8") == "Not saved by hand\n"  # a saved file ends with a newline
 
 
 # ---- 80x24 ---------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from studybuddy.services.diary import DiaryService
-from studybuddy.storage.diary_files import DiaryConflict, DiaryFiles
+from studybuddy.storage.diary_files import DiaryFiles
 
 ZONE = timezone(timedelta(hours=2))
 
@@ -70,19 +70,21 @@ def test_two_processes_adding_300_lines_each_lose_none(service: DiaryService, tm
     assert not list(service.files.folder.glob("*.conflict-*"))
 
 
-def test_a_draft_edited_elsewhere_meanwhile_is_a_conflict(service: DiaryService) -> None:
+def test_a_draft_edited_elsewhere_meanwhile_is_merged_never_overwritten(service: DiaryService) -> None:
     service.add_line("first")
     draft = service.open_draft(date(2025, 7, 9))
     service.files.path_for(draft.day).write_text("changed in Obsidian\n")
-    with pytest.raises(DiaryConflict) as caught:
-        service.save_draft(draft, draft.text + "my edit\n")
-    assert service.files.path_for(draft.day).read_text() == "changed in Obsidian\n"
-    assert caught.value.saved_aside.read_text() == "- 14:05 first\nmy edit\n"
+    saved = service.save_draft(draft, draft.text + "my edit\n")
+    # The other program rewrote the line the draft started from; the learner added a line below it.
+    assert service.files.path_for(draft.day).read_text() == "changed in Obsidian\nmy edit\n"
+    assert saved.news and "changed by another program" in saved.news
+    assert not list(service.files.folder.glob("*.conflict-*"))
 
 
 def test_an_unchanged_draft_writes_nothing(service: DiaryService) -> None:
     draft = service.open_draft(date(2025, 7, 1))
-    assert service.save_draft(draft, "") is False
+    saved = service.save_draft(draft, "")
+    assert not saved.written and saved.news is None
     assert service.files.days() == []
 
 
@@ -105,7 +107,7 @@ def test_list_carries_study_minutes_when_available(service: DiaryService) -> Non
     assert [s.day.day for s in service.list(start=date(2025, 7, 2))] == [2]
 
 
-def test_export_is_oldest_first_with_minutes_and_without_front_matter(service: DiaryService) -> None:
+def test_export_is_oldest_first_with_minutes_tags_and_the_front_matter_kept(service: DiaryService) -> None:
     service.minutes_by_day = minutes
     write(service, "2025-07-02", "---\ntags: [calc]\n---\nSecond day.\n")
     write(service, "2025-07-01", "First day.\n")
@@ -113,8 +115,12 @@ def test_export_is_oldest_first_with_minutes_and_without_front_matter(service: D
     assert document.index("## 2025-07-01 (Tuesday) · 1 h studied") < document.index(
         "## 2025-07-02 (Wednesday) · 1 h 35 min studied"
     )
-    assert "Tags: #calc\n\nSecond day." in document
-    assert "---\ntags" not in document
+    assert "Tags: #calc\n" in document
+    # The front matter is kept (for the import) inside the entry's opening note, hidden when rendered.
+    assert (
+        "<!-- entry 2025-07-02: 4 lines; front matter, 3 lines:\n---\ntags: [calc]\n---\n-->\nSecond day.\n"
+        in document
+    )
     assert "2 entries · 2025-07-01 to 2025-07-02 · 2 h 35 min of study" in document
 
 

@@ -222,7 +222,9 @@ class DashboardScreen(SectionScreen):
         )
 
     def action_write_diary(self) -> None:
-        self.app.switch_mode("diary")
+        from studybuddy.ui.screens.diary import write_todays_entry
+
+        write_todays_entry(self.app)  # today's entry, the cursor in the editor
 
     def action_browse(self) -> None:
         self.app.switch_mode("lessons")

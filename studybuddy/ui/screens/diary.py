@@ -1,44 +1,60 @@
 """The diary: days with their study minutes, today's entry in a Markdown editor with autosave, a preview,
-$EDITOR on a key, search, and the day's sessions beside the text."""
+$EDITOR on a key, search, and the day's sessions beside the text.
+
+Saving goes through the diary service's ``EditSession``: each save names the version the editor last
+loaded or saved, and when another program changed the file meanwhile (a shell's ``diary add``, vim),
+the service merges the newer text with the learner's and the editor takes the result in, keeping
+the cursor with the learner's words; the news is said once. Saves run one at a time on the app's
+writer thread; the disk is also looked at when the diary is shown again and every few seconds
+while nothing is unsaved, so an outside change appears without a keystroke.
+"""
 
 from __future__ import annotations
 
-import os
-import shlex
-import subprocess
+import difflib
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, ClassVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, Label, ListItem, ListView, Markdown, Static, TextArea
+from textual.widgets.text_area import Document, Selection
+from textual.worker import get_current_worker
 
 from studybuddy.core.errors import StudybuddyError
 from studybuddy.ui.screens.base import SectionScreen
 from studybuddy.ui.services import service
 
+if TYPE_CHECKING:
+    from studybuddy.services.diary import EditSession, Saved
+
 AUTOSAVE_SECONDS = 1.5
 
 
 def open_diary_day(app: App[Any], day: date) -> None:
+    """Show ``day`` in the diary with the cursor in the editor, ready to type: the palette's diary
+    days, the dashboard's "Write today's entry" and the time's-up "Write the diary" come here."""
     app.switch_mode("diary")
     screen = app.screen
     if isinstance(screen, DiaryScreen):
-        if screen.is_mounted:
-            screen.open_day(day)
-        else:  # the section's first showing: its on_mount opens this day instead of today
-            screen.first_day = day
+        screen.write_on(day)
+
+
+def write_todays_entry(app: Any) -> None:
+    open_diary_day(app, app.clock.now().date())
 
 
 @dataclass(frozen=True)
 class DayPage:
     day: date
-    draft: Any  # DiaryService.Draft: the text and the version it was read at (to detect outside edits)
+    session: EditSession  # the entry and the version the editor's saves go from
     sessions: list[str]
+    copies: tuple[Path, ...] = ()  # conflict copies beside the entry
 
 
 class DiaryScreen(SectionScreen):
@@ -51,16 +67,22 @@ class DiaryScreen(SectionScreen):
         Binding("ctrl+f", "search", "Search", id="diary.search", priority=True),
         Binding("ctrl+s", "save_now", "Save", id="diary.save"),
     ]
+    # Opening the diary means writing in it: the cursor starts in the editor, not the search box.
+    AUTO_FOCUS = "#diary-editor"
+    # How often the entry on disk is looked at while nothing is unsaved (None: only when shown again).
+    WATCH_SECONDS: ClassVar[float | None] = 2.0
 
     class DaysLoaded(Message):
-        def __init__(self, days: list[tuple[date, int]]) -> None:
+        def __init__(self, days: list[tuple[date, int, int]], request: int) -> None:
             super().__init__()
-            self.days = days
+            self.days = days  # (day, study minutes, conflict copies)
+            self.request = request
 
     class PageLoaded(Message):
-        def __init__(self, page: DayPage) -> None:
+        def __init__(self, page: DayPage | None, request: int) -> None:
             super().__init__()
-            self.page = page
+            self.page = page  # None: the entry could not be read
+            self.request = request
 
     class Problem(Message):
         def __init__(self, text: str) -> None:
@@ -70,9 +92,13 @@ class DiaryScreen(SectionScreen):
     def __init__(self) -> None:
         super().__init__()
         self.page: DayPage | None = None
-        self._dirty = False
-        self._loading_text = False
+        self._dirty = False  # the editor holds words that are not saved
+        self._saving: object | None = None  # the save (or look at the disk) on its way, if any
+        self._save_asked: tuple[Any, ...] | None = None  # a save asked for meanwhile: (then,)
+        self._day_asked: date | None = None  # the day shown, or being loaded
         self._save_timer: Any = None
+        self._page_request = self._days_request = 0
+        self._left_section = False  # switched to another section: the editor gets the cursor back
         self.first_day: date | None = None  # the day shown first (None: today)
 
     def compose_body(self) -> ComposeResult:
@@ -95,62 +121,110 @@ class DiaryScreen(SectionScreen):
     def on_mount(self) -> None:
         self._editor = self.query_one("#diary-editor", TextArea)
         self.query_one("#diary-preview").display = False
-        self.query_one("#diary-editor", TextArea).read_only = True  # until the entry is loaded
         self.load_days()
         self.open_day(self.first_day or self._app.clock.now().date())
+        if self.WATCH_SECONDS:
+            self.set_interval(self.WATCH_SECONDS, self.check_disk, name="diary-watch")
 
     # ---- loading ----------------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="diary-days")
     def load_days(self, query: str = "") -> None:
+        self._days_request += 1
+        self._load_days(query, self._days_request)
+
+    @work(thread=True, exclusive=True, group="diary-days")
+    def _load_days(self, query: str, request: int) -> None:
         try:
             diary = service(self._app, "diary")
+            days: list[tuple[date, int, int]]
             if query.strip():
-                days = [(hit.day, 0) for hit in diary.search(query)]
+                days = list({hit.day: (hit.day, 0, 0) for hit in diary.search(query)}.values())
             else:
-                days = [(item.day, item.minutes or 0) for item in reversed(diary.list())]
-            self.post_message(self.DaysLoaded(days))
+                days = [(s.day, s.minutes or 0, len(s.conflict_copies)) for s in reversed(diary.list())]
         except StudybuddyError as error:
             self.post_message(self.Problem(str(error)))
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.DaysLoaded(days, request))
 
     def on_diary_screen_days_loaded(self, message: DaysLoaded) -> None:
+        if message.request != self._days_request:  # an older search, answered late
+            return
         days = self.query_one("#day-list", ListView)
         days.clear()
         today = self._app.clock.now().date()
-        shown = [(day, minutes) for day, minutes in message.days]
-        if today not in {day for day, _ in shown} and not self.query_one("#diary-search", Input).value:
-            shown.insert(0, (today, 0))
-        for day, minutes in shown:
+        shown = list(message.days)
+        if today not in {day for day, _, _ in shown} and not self.query_one("#diary-search", Input).value:
+            shown.insert(0, (today, 0, 0))
+        for day, minutes, copies in shown:
             label = f"{day:%Y-%m-%d %a}" + (f" {minutes:>3}m" if minutes else "")  # fits 80 columns
+            label += f" +{copies}" if copies else ""  # conflict copies beside the entry (see the title)
             days.append(ListItem(Label(label), name=day.isoformat()))
 
+    def write_on(self, day: date) -> None:
+        """Show ``day`` (if it is not shown) with the cursor in the editor."""
+        if not self.is_mounted:  # the section's first showing: on_mount opens this day
+            self.first_day = day
+            return
+        if self._day_asked != day:
+            self.open_day(day)
+        self._editor.focus()
+
     def open_day(self, day: date) -> None:
-        self.save_now()
-        self.load_page(day)
+        """Show ``day``'s entry; words typed before it arrives are kept, after its text."""
+        self._flush()
+        self.page, self._day_asked = None, day
+        self._dirty = False
+        with self._editor.prevent(TextArea.Changed):
+            self._editor.load_text("")
+        self._editor.read_only = False
+        self._page_request += 1
+        self._load_page(day, self._page_request)
 
     @work(thread=True, exclusive=True, group="diary-page")
-    def load_page(self, day: date) -> None:
+    def _load_page(self, day: date, request: int) -> None:
         app = self._app
         try:
-            draft = service(app, "diary").open_draft(day)
+            diary = service(app, "diary")
+            editing = diary.edit(day)
+            copies = tuple(diary.conflict_copies(day))
         except StudybuddyError as error:  # an unreadable file: say so, keep the editor read-only
             self.post_message(self.Problem(f"{day}: {error}"))
+            self.post_message(self.PageLoaded(None, request))
             return
         try:
             sessions = [describe_session(session) for session in service(app, "timer").sessions_on(day)]
         except StudybuddyError as error:
             sessions = [f"(sessions unavailable: {error})"]
-        self.post_message(self.PageLoaded(DayPage(day, draft, sessions)))
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.PageLoaded(DayPage(day, editing, sessions, copies), request))
 
     def on_diary_screen_page_loaded(self, message: PageLoaded) -> None:
+        if message.request != self._page_request:  # another day was asked for since
+            return
         page = message.page
+        editor = self._editor
+        if page is None:  # could not be read: nothing typed here could be saved
+            editor.read_only = True
+            if self._day_asked is not None:
+                self.query_one("#diary-day", Label).update(f"{self._day_asked:%A %d %B %Y} (cannot be read)")
+            return
+        from studybuddy.services.diary import text_after_early_typing
+
         self.page = page
-        self._dirty = False
-        editor = self.query_one("#diary-editor", TextArea)
-        self._loading_text = True
-        editor.load_text(page.draft.text)
-        editor.read_only = False
-        self.query_one("#diary-day", Label).update(f"{page.day:%A %d %B %Y}")
+        typed = editor.text
+        with editor.prevent(TextArea.Changed):
+            editor.load_text(text_after_early_typing(page.session.draft.text, typed))
+        editor.move_cursor(editor.document.end)  # writing goes on at the end of the entry
+        self._dirty = bool(typed)
+        if self._dirty:
+            self._schedule_save()
+        title = f"{page.day:%A %d %B %Y}"
+        if page.copies:
+            names = ", ".join(path.name for path in page.copies)
+            count = f"{len(page.copies)} conflict {'copy' if len(page.copies) == 1 else 'copies'}"
+            title += f" · {count} beside it: {names}"
+        self.query_one("#diary-day", Label).update(title)
         self.query_one("#day-sessions", Static).update(
             "Sessions: " + ("; ".join(page.sessions) if page.sessions else "none this day")
         )
@@ -163,89 +237,146 @@ class DiaryScreen(SectionScreen):
 
     @on(TextArea.Changed, "#diary-editor")
     def _edited(self) -> None:
-        if self._loading_text:  # load_text() itself fires Changed
-            self._loading_text = False
-            return
         self._dirty = True
+        self._schedule_save()
+
+    def _schedule_save(self) -> None:
         if self._save_timer is not None:
             self._save_timer.stop()
         self._save_timer = self.set_timer(AUTOSAVE_SECONDS, self.save_now)
 
-    def save_now(self, *, closing: bool = False, then: Any = None) -> None:
-        """Write the entry if it changed, on the app's writer thread (in order with every other write);
-        when the app is ``closing``, here and now. The service refuses to overwrite an edit made
-        elsewhere."""
-        if not self._dirty or self.page is None:
-            return
-        page = self.page
-        text = self._editor.text  # a kept reference: this also runs while the screen is unmounting
-        app = self._app
-
-        def write() -> Any:
-            diary = service(app, "diary")
-            diary.save_draft(page.draft, text)
-            return diary.open_draft(page.day)
-
-        def saved(draft: Any) -> None:
-            if self.page is not None and self.page.day == page.day:
-                self.page = DayPage(page.day, draft, page.sessions)
-                self._dirty = self._editor.text != text  # typed on while it was saved: save again
+    def save_now(self, *, then: Any = None) -> None:
+        """Save the entry if it changed, on the app's writer thread (in order with every other write);
+        one save at a time: a save asked for meanwhile follows when the first one's result is in."""
+        if self.page is None or not self._dirty:
             if then is not None:
                 then()
-            if self.is_attached:
-                self.load_days()
+            return
+        self._sync(then)
 
-        def failed(error: StudybuddyError) -> None:  # DiaryConflict: the newer text kept, ours aside
+    def check_disk(self) -> None:
+        """Take in a change another program made to the entry, when the editor holds nothing unsaved."""
+        if self.page is not None and not self._dirty and self._saving is None and self.app.screen is self:
+            self._sync(None)
+
+    def _sync(self, then: Any) -> None:
+        page = self.page
+        if page is None:
+            return
+        if self._saving is not None:  # one at a time: this one follows when that result is in
+            self._save_asked = (then,)
+            return
+        token = self._saving = object()
+        text = self._editor.text  # what the editor holds now: keys typed from here on are merged in
+
+        def saved(result: Saved) -> None:
+            if self._saving is token:
+                self._saving = None
+            self._apply(page, result)
+            if then is not None:
+                then()
+            asked, self._save_asked = self._save_asked, None
+            if self.page is page and self._dirty:  # typed on meanwhile, or a save was asked for
+                if asked is not None:
+                    self._sync(asked[0])
+                else:
+                    self._schedule_save()
+
+        def failed(error: StudybuddyError) -> None:  # e.g. a read-only folder: the words stay here
+            if self._saving is token:
+                self._saving = None
             self.notify(str(error), title="Not saved", severity="error", timeout=10)
 
-        if closing:
-            try:
-                draft = app.io.run_now(write)
-            except StudybuddyError as error:
-                failed(error)
-                return
-            self.page, self._dirty = DayPage(page.day, draft, page.sessions), False
+        self._app.io.run(lambda: page.session.save(text), saved, failed=failed, group="diary-save")
+
+    def _apply(self, page: DayPage, result: Saved) -> None:
+        """Show a save's result: the newer text on disk taken in, and the news said once."""
+        if result.news:
+            self.notify(
+                result.news,
+                title="Diary",
+                severity="warning" if result.conflicts else "information",
+                timeout=12 if result.conflicts else 6,
+            )
+        if self.page is not page or page.session.last is not result:  # moved on, or a newer result
             return
-        app.io.run(write, saved, failed=failed, group="diary-save")
+        editor = self._editor
+        if result.shown != result.sent:
+            replace_keeping_cursor(editor, result.editor_text(editor.text))
+            self._refresh_preview()
+        page.session.taken(result)
+        self._dirty = not result.draft.holds(editor.text)
+        if result.written or result.news:
+            self.load_days()
+
+    def _flush(self, *, closing: bool = False) -> None:
+        """Save unsaved words here and now (another day is opened, $EDITOR takes the entry, the app
+        closes), after any save already on its way; its result is taken in first."""
+        page = self.page
+        if page is None or not self._dirty:
+            return
+        text = self._editor.text
+        try:
+            result = self._app.io.run_now(lambda: page.session.save(text))
+        except StudybuddyError as error:
+            self.notify(str(error), title="Not saved", severity="error", timeout=10)
+            return
+        self._saving = None  # a save on its way is done: its result is outdated by this one
+        if not closing:
+            self._apply(page, result)
+        self._dirty = False
 
     def action_save_now(self) -> None:
         self.save_now(then=lambda: self.notify("Saved.", timeout=2))
 
     def on_screen_suspend(self) -> None:
+        # Left for another section (not covered by a dialog): the editor gets the cursor on return.
+        self._left_section = self not in self.app.screen_stack
         self.save_now()
 
+    def on_screen_resume(self) -> None:
+        if self._left_section:
+            self._left_section = False
+            self._editor.focus()
+        self.check_disk()
+
     def on_unmount(self) -> None:
-        self.save_now(closing=True)
+        self._flush(closing=True)
 
     # ---- preview, $EDITOR, search, day list -------------------------------------------------------
 
     def action_toggle_preview(self) -> None:
         preview = self.query_one("#diary-preview", Markdown)
         preview.display = not preview.display
-        self.query_one("#diary-editor").display = not preview.display
+        self._editor.display = not preview.display
         self._refresh_preview()
 
     def _refresh_preview(self) -> None:
         preview = self.query_one("#diary-preview", Markdown)
         if preview.display:
-            preview.update(self.query_one("#diary-editor", TextArea).text)
+            preview.update(self._editor.text)
 
     def action_external_editor(self) -> None:
-        if self.page is None:
+        """The entry in $VISUAL or $EDITOR: the same service call as ``studybuddy diary edit`` (a copy
+        of the entry, then the version check, then the save or a merge)."""
+        page = self.page
+        if page is None:
             return
-        self.save_now(closing=True)  # the file must hold the text before the editor opens it
+        self._flush()  # the file must hold the editor's words before $EDITOR gets its copy
+        app = self._app
         try:
-            path = service(self._app, "diary").files.path_for(self.page.day)
+            # Here, on the UI thread: the terminal is handed over (App.suspend) and the app waits.
+            result = service(app, "diary").edit_externally(page.day, hand_over_terminal=app.suspend)
+        except SuspendNotSupported:
+            self.notify("This terminal cannot be handed to $EDITOR.", severity="error")
+            return
         except StudybuddyError as error:
-            self.notify(str(error), severity="error")
+            self.notify(str(error), title="$EDITOR", severity="error", timeout=10)
             return
-        command = [*shlex.split(os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"), str(path)]
-        try:
-            with self.app.suspend():
-                subprocess.run(command, check=False)
-        except OSError as error:
-            self.notify(f"Could not start {command[0]}: {error.strerror}", severity="error")
-        self.load_page(self.page.day)
+        if result.news:
+            self.notify(result.news, title="Diary", severity="warning" if result.conflicts else "information")
+        self._day_asked = None
+        self.open_day(page.day)
         self.load_days()
 
     def action_search(self) -> None:
@@ -260,6 +391,41 @@ class DiaryScreen(SectionScreen):
     def _day_chosen(self, event: ListView.Selected) -> None:
         if event.item.name:
             self.open_day(date.fromisoformat(event.item.name))
+
+
+def replace_keeping_cursor(editor: TextArea, text: str) -> None:
+    """Make the editor hold ``text`` by replacing only the lines that differ, so the cursor (and the
+    selection) stay on the words they were on, and undo works line by line."""
+    old = editor.document.lines
+    new = Document(text).lines
+    opcodes = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+
+    def moved(location: tuple[int, int]) -> tuple[int, int] | None:
+        """Where a location on an unchanged line is now (None: its line was changed)."""
+        row, column = location
+        for tag, first, last, new_first, _ in opcodes:
+            if tag == "equal" and first <= row < last:
+                return row - first + new_first, column
+        return None
+
+    selection = editor.selection
+    start, end = moved(selection.start), moved(selection.end)
+    with editor.prevent(TextArea.Changed):
+        for tag, first, last, new_first, new_last in reversed(opcodes):
+            if tag == "equal":
+                continue
+            lines = new[new_first:new_last]
+            if last < len(old):  # whole lines before line ``last``
+                editor.replace("".join(line + "\n" for line in lines), (first, 0), (last, 0))
+            elif first > 0:  # through the end: from the end of the line above
+                start_of_edit = (first - 1, len(old[first - 1]))
+                editor.replace("".join("\n" + line for line in lines), start_of_edit, editor.document.end)
+            else:  # the whole text
+                editor.replace("\n".join(lines), (0, 0), editor.document.end)
+        if editor.text != text:  # an edge the line arithmetic missed: load it whole
+            editor.load_text(text)
+    if start is not None and end is not None:
+        editor.selection = Selection(start, end)
 
 
 def describe_session(session: Any) -> str:
