@@ -145,15 +145,16 @@ class QuizSession:
     def reveal_solution(self) -> None:
         self.progress.show_solution(self.lesson.id, self.exercise.id)
 
-    def hints_text(self) -> str:
-        """The hints shown so far, one a line ("" before the first)."""
+    def hints_text(self, solution_key: str) -> str:
+        """The hints shown so far, one a line ("" before the first); after the last, the key that shows
+        the worked solution (``solution_key``, as the screen has it bound)."""
         hints = self.exercise.hints
         shown = self.progress.aids_shown(self.lesson.id, self.exercise.id).hints
         if not shown:
             return ""
         lines = [f"Hint {n + 1}: {hint}" for n, hint in enumerate(hints[:shown])]
         if shown == len(hints):
-            lines.append("(no more hints; F9 shows the worked solution)")
+            lines.append(f"(no more hints; {solution_key} shows the worked solution)")
         return "\n".join(lines)
 
     def solution_markdown(self) -> str | None:

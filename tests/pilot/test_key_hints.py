@@ -12,6 +12,7 @@ from textual.widgets import Markdown
 from studybuddy.services.context import StudyContext
 from studybuddy.ui.app import StudyBuddyApp
 from studybuddy.ui.screens.help import HelpScreen
+from studybuddy.ui.screens.quiz import QuizScreen
 from studybuddy.ui.widgets.timer_bar import TimerBar
 
 REMAPPED = '[keys]\n"timer.toggle" = "ctrl+t"\n"mode.lessons" = "ctrl+l"\n"help.close" = "ctrl+w"\n'
@@ -60,3 +61,25 @@ async def test_every_hint_names_the_key_bound(app_with_config, toml, toggle, les
         if toml:
             every_word = dashboard + help_text
             assert not re.search(r"\b[Ff](6|3)\b", every_word), "a hint still names a key no longer bound"
+
+
+@pytest.mark.parametrize(
+    "toml, solution",
+    [("", "F9"), ('[keys]\n"quiz.solution" = "f10"\n', "F10")],
+    ids=["default-keys", "remapped-keys"],
+)
+@synchronously
+async def test_the_last_hint_names_the_solution_key_bound(app_with_config, toml, solution) -> None:
+    app = app_with_config(toml)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        lesson = app.services.get("lessons").get("sigmoid-derivative")
+        await app.push_screen(QuizScreen(lesson, 0))
+        await settle(app, pilot)
+        for _ in range(10):  # every hint the exercise has
+            await pilot.press("f8")
+            await settle(app, pilot)
+        assert f"(no more hints; {solution} shows the worked solution)" in shown(app, "#hints")
+        await pilot.press(solution.lower())
+        await settle(app, pilot)
+        assert app.screen.query_one("#solution").display, f"{solution} shows the solution, as the hint says"

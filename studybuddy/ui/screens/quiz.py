@@ -27,6 +27,7 @@ from studybuddy.services.quiz import (
     PreviewRequest,
     QuizSession,
 )
+from studybuddy.ui.key_hints import key_hint
 from studybuddy.ui.mathview import ENGINE_LOADING
 from studybuddy.ui.screens.base import SectionScreen
 from studybuddy.ui.services import service
@@ -97,7 +98,7 @@ class QuizScreen(SectionScreen):
 
     def _show_aids(self, *, scroll_to_solution: bool = False) -> None:
         """The hints and the worked solution shown so far for this exercise (kept when coming back)."""
-        self.query_one("#hints", Static).update(self.session.hints_text())
+        self.query_one("#hints", Static).update(self.session.hints_text(key_hint(self, "quiz.solution")))
         solution = self.query_one("#solution", Markdown)
         text = self.session.solution_markdown()
         solution.update(text or "")
