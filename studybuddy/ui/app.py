@@ -23,11 +23,11 @@ from textual.widget import AwaitMount
 from studybuddy.core.clock import Clock
 from studybuddy.core.errors import StudybuddyError
 from studybuddy.services.context import StudyContext
+from studybuddy.services.lesson_figures import LessonFiguresCache
 from studybuddy.ui.background_io import BackgroundIO
 from studybuddy.ui.background_loads import BackgroundLoads
 from studybuddy.ui.commands import DiaryDayCommands, LessonCommands
 from studybuddy.ui.keymap import check_keymap
-from studybuddy.ui.lesson_figures import LessonFiguresCache
 from studybuddy.ui.library import LibraryState
 from studybuddy.ui.screens.dashboard import DashboardScreen
 from studybuddy.ui.services import AppServices

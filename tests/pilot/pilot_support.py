@@ -46,3 +46,17 @@ async def click_text(app, pilot, text: str, *, row: int | None = None, last: boo
     y, x = found[-1] if last else found[0]
     await pilot.click(offset=(x, y))
     await settle(app, pilot)
+
+
+def record_notifications(app) -> list[tuple[str, str]]:
+    """Every notification the app shows from now on, as (severity, message); toasts vanish after a few
+    seconds, so a test reads this list rather than the screen."""
+    notes: list[tuple[str, str]] = []
+    show = app.notify
+
+    def notify(message, *, severity="information", **options):
+        notes.append((severity, str(message)))
+        return show(message, severity=severity, **options)
+
+    app.notify = notify
+    return notes

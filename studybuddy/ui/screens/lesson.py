@@ -2,10 +2,13 @@
 
 The lesson file is read in a thread; every piece of math (pretty steps, step marks, the numeric checks)
 comes from the grading worker process, so this screen works, and says so, while SymPy still loads.
+Each answer from a thread names the lesson and the request it answers; one that no longer answers what
+the screen shows (the learner left, or asked again) is dropped.
 """
 
 from __future__ import annotations
 
+from itertools import count
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -16,6 +19,7 @@ from textual.message import Message
 from textual.widgets import Button, Markdown, Static
 
 from studybuddy.core.errors import StudybuddyError
+from studybuddy.services.lesson_figures import format_checks, numeric_checks, pretty_steps, step_mark
 from studybuddy.ui.mathview import ENGINE_LOADING, engine_ready
 from studybuddy.ui.screens.base import SectionScreen
 from studybuddy.ui.screens.dialogs import LessonErrorDialog
@@ -27,18 +31,6 @@ def open_lesson(app: App[Any], lesson_id: str) -> None:
     app.push_screen(LessonScreen(lesson_id))
 
 
-def step_mark(grading: Any, lesson: Any, index: int) -> str:
-    """The worker's mark for one step; "unknown" when it ran out of time (asked again next time)."""
-    from studybuddy.services.grading import MathTimeout
-
-    try:
-        return str(grading.verify_step(lesson, index)["mark"])
-    except MathTimeout:
-        return "unknown"
-    except StudybuddyError:  # an expression the checker refuses: `studybuddy lessons check` says why
-        return "failed"
-
-
 class LessonScreen(SectionScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n,space", "next_step", "Next step", id="lesson.next_step"),
@@ -47,34 +39,54 @@ class LessonScreen(SectionScreen):
         Binding("escape", "back", "Back", id="lesson.back"),
     ]
 
-    class Ready(Message):
-        def __init__(self, lesson: Any) -> None:
+    class Answer(Message):
+        """A thread's answer about ``lesson`` to the screen's request number ``request``."""
+
+        def __init__(self, lesson: Any, request: int) -> None:
             super().__init__()
             self.lesson = lesson
+            self.request = request
+
+    class Ready(Answer):
+        """The lesson file was read: ``lesson`` is what the screen shows from now on."""
 
     class Failed(Message):
-        def __init__(self, error: StudybuddyError) -> None:
+        def __init__(self, error: StudybuddyError, request: int) -> None:
             super().__init__()
             self.error = error
+            self.request = request
 
-    class EngineLoading(Message):
+    class EngineLoading(Answer):
         pass
 
-    class StepsPretty(Message):
-        def __init__(self, steps: list[str]) -> None:
-            super().__init__()
+    class StepsPretty(Answer):
+        def __init__(self, lesson: Any, request: int, steps: list[str]) -> None:
+            super().__init__(lesson, request)
             self.steps = steps
 
-    class StepMarked(Message):
-        def __init__(self, index: int, mark: str) -> None:
-            super().__init__()
+    class StepMarked(Answer):
+        def __init__(self, lesson: Any, request: int, index: int, mark: str) -> None:
+            super().__init__(lesson, request)
             self.index = index
             self.mark = mark
 
-    class ChecksDone(Message):
-        def __init__(self, results: list[dict[str, Any]]) -> None:
-            super().__init__()
+    class MathUnavailable(Answer):
+        def __init__(self, lesson: Any, request: int, error: str) -> None:
+            super().__init__(lesson, request)
+            self.error = error
+
+    class ChecksWaiting(Answer):
+        """The numeric checks wait for the math engine to start."""
+
+    class ChecksDone(Answer):
+        def __init__(self, lesson: Any, request: int, results: list[dict[str, Any]]) -> None:
+            super().__init__(lesson, request)
             self.results = results
+
+    class ChecksFailed(Answer):
+        def __init__(self, lesson: Any, request: int, error: str) -> None:
+            super().__init__(lesson, request)
+            self.error = error
 
     def __init__(self, lesson_id: str) -> None:
         super().__init__()
@@ -83,6 +95,9 @@ class LessonScreen(SectionScreen):
         self.pretty_steps: list[str] | None = None
         self.marks: dict[int, str] = {}
         self.revealed = 0
+        self._requests = count(1)
+        self._load_request = 0  # the request whose answers the screen applies (0: none)
+        self._checks_request = 0  # the numeric checks' run on its way (0: none)
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="lesson-body"):
@@ -97,40 +112,54 @@ class LessonScreen(SectionScreen):
             yield Button("Exercises", id="exercises", variant="primary", compact=True)
 
     def on_mount(self) -> None:
-        self.load()
+        self._load_request = next(self._requests)
+        self.load(self._load_request)
+
+    def on_unmount(self) -> None:
+        self._load_request = self._checks_request = 0  # the learner left: whatever arrives now is stale
+
+    def _answers_load(self, message: Answer) -> bool:
+        return message.request == self._load_request and message.lesson is self.lesson
+
+    def _answers_checks(self, message: Answer) -> bool:
+        return message.request == self._checks_request and message.lesson is self.lesson
 
     # ---- loading: the file, then the worker's pretty steps and marks ---------------------------------
 
     @work(thread=True, exclusive=True, group="lesson")
-    def load(self) -> None:
+    def load(self, request: int) -> None:
+        """In a thread: every result is posted with the lesson and ``request`` it answers."""
         app: Any = self.app
         try:
             lesson = service(app, "lessons").get(self.lesson_id)
         except StudybuddyError as error:
-            self.post_message(self.Failed(error))
+            self.post_message(self.Failed(error, request))
             return
-        self.post_message(self.Ready(lesson))
+        self.post_message(self.Ready(lesson, request))
         figures = app.lesson_figures.for_lesson(lesson)
         try:
             grading = service(app, "grading")
-            if figures.steps is None:
-                if not engine_ready(grading):
-                    self.post_message(self.EngineLoading())
-                figures.steps = grading.lesson_steps(lesson)
-            self.post_message(self.StepsPretty(figures.steps))
+            if figures.steps is None and not engine_ready(grading):
+                self.post_message(self.EngineLoading(lesson, request))
+            self.post_message(self.StepsPretty(lesson, request, pretty_steps(grading, figures)))
             for index in range(len(lesson.derivation)):
-                mark = figures.marks.get(index) or step_mark(grading, lesson, index)
-                if mark != "unknown":
-                    figures.marks[index] = mark
-                self.post_message(self.StepMarked(index, mark))
+                self.post_message(self.StepMarked(lesson, request, index, step_mark(grading, figures, index)))
         except StudybuddyError as error:
-            app.call_from_thread(self.notify, f"The math engine is unavailable: {error}", severity="error")
+            self.post_message(self.MathUnavailable(lesson, request, str(error)))
 
     def on_lesson_screen_failed(self, message: Failed) -> None:
+        if message.request != self._load_request:
+            return
+        title = f"Cannot open lesson {self.lesson_id}"
+        if not self.is_active:  # the learner went on meanwhile: say it here, pop nothing of theirs
+            self.query_one("#lesson-title", Static).update(f"{title}: {message.error}")
+            return
         self.app.pop_screen()
-        self.app.push_screen(LessonErrorDialog(f"Cannot open lesson {self.lesson_id}", str(message.error)))
+        self.app.push_screen(LessonErrorDialog(title, str(message.error)))
 
     def on_lesson_screen_ready(self, message: Ready) -> None:
+        if message.request != self._load_request or self.lesson is not None:
+            return
         lesson = self.lesson = message.lesson
         self.query_one("#lesson-title", Static).update(
             f"{lesson.title}  ·  {lesson.subject} / {lesson.topic}"
@@ -139,20 +168,35 @@ class LessonScreen(SectionScreen):
         self.sub_title = lesson.title
         self.action_next_step()
 
-    def on_lesson_screen_engine_loading(self) -> None:
-        self.query_one("#steps-hint", Static).update(f"{ENGINE_LOADING} (steps show as written until then)")
+    def on_lesson_screen_engine_loading(self, message: EngineLoading) -> None:
+        if self._answers_load(message):
+            self.query_one("#steps-hint", Static).update(
+                f"{ENGINE_LOADING} (steps show as written until then)"
+            )
 
     def on_lesson_screen_steps_pretty(self, message: StepsPretty) -> None:
+        if not self._answers_load(message):
+            return
         self.pretty_steps = message.steps
         for view in self.query(StepView):
             view.show_pretty(message.steps[view.number - 1])
         self._show_hint()
 
     def on_lesson_screen_step_marked(self, message: StepMarked) -> None:
-        self.marks[message.index] = message.mark
+        if not self._answers_load(message):
+            return
+        self.marks[message.index] = message.mark  # "unknown" too: a step revealed later shows it
         for view in self.query(StepView):
             if view.number == message.index + 1:
                 view.show_mark(message.mark)
+
+    def on_lesson_screen_math_unavailable(self, message: MathUnavailable) -> None:
+        if not self._answers_load(message):
+            return
+        text = f"The math engine is unavailable: {message.error}"
+        self.query_one("#steps-hint", Static).update(text)
+        if self.is_active:
+            self.notify(text, severity="error", markup=False)
 
     # ---- stepping -------------------------------------------------------------------------------------
 
@@ -197,31 +241,47 @@ class LessonScreen(SectionScreen):
     # ---- numeric checks ---------------------------------------------------------------------------------
 
     def action_run_checks(self) -> None:
-        if self.lesson is not None:
+        if self.lesson is not None and not self._checks_request:  # not while a run is on its way
             results = self.query_one("#check-results", Static)
             results.update("Running the numeric checks…")
             results.scroll_visible()
-            self.run_checks()
+            self._checks_request = next(self._requests)
+            self.run_checks(self.lesson, self._checks_request)
 
-    @work(thread=True, exclusive=True, group="checks")
-    def run_checks(self) -> None:
+    @work(thread=True, group="checks")
+    def run_checks(self, lesson: Any, request: int) -> None:
+        """In a thread: the results are posted with the lesson and ``request`` they answer."""
         app: Any = self.app
-        figures = app.lesson_figures.for_lesson(self.lesson)
-        if figures.checks is None:
-            try:
-                grading = service(app, "grading")
-            except StudybuddyError as error:
-                app.call_from_thread(self.notify, f"The numeric checks failed: {error}", severity="error")
-                return
-            if not engine_ready(grading):
-                app.call_from_thread(self.query_one("#check-results", Static).update, ENGINE_LOADING)
-            figures.checks = [run_check(grading, self.lesson, check.id) for check in self.lesson.checks]
-        self.post_message(self.ChecksDone(figures.checks))
+        figures = app.lesson_figures.for_lesson(lesson)
+        try:
+            grading = service(app, "grading")
+        except StudybuddyError as error:
+            self.post_message(self.ChecksFailed(lesson, request, str(error)))
+            return
+        if figures.checks is None and not engine_ready(grading):
+            self.post_message(self.ChecksWaiting(lesson, request))
+        self.post_message(self.ChecksDone(lesson, request, numeric_checks(grading, figures)))
+
+    def on_lesson_screen_checks_waiting(self, message: ChecksWaiting) -> None:
+        if self._answers_checks(message):
+            self.query_one("#check-results", Static).update(ENGINE_LOADING)
 
     def on_lesson_screen_checks_done(self, message: ChecksDone) -> None:
+        if not self._answers_checks(message):
+            return
+        self._checks_request = 0
         results = self.query_one("#check-results", Static)
         results.update(format_checks(message.results))
         results.scroll_visible()
+
+    def on_lesson_screen_checks_failed(self, message: ChecksFailed) -> None:
+        if not self._answers_checks(message):
+            return
+        self._checks_request = 0
+        text = f"The numeric checks failed: {message.error}"
+        self.query_one("#check-results", Static).update(text)
+        if self.is_active:
+            self.notify(text, severity="error", markup=False)
 
     # ---- navigation -------------------------------------------------------------------------------------
 
@@ -245,35 +305,3 @@ class LessonScreen(SectionScreen):
     @on(Button.Pressed, "#exercises")
     def _exercises(self) -> None:
         self.action_exercises()
-
-
-def run_check(grading: Any, lesson: Any, check_id: str) -> dict[str, Any]:
-    try:
-        return dict(grading.numeric_check(lesson, check_id))
-    except StudybuddyError as error:  # a time-out or a check SymPy could not run: shown as failed
-        return {"id": check_id, "kind": "", "passed": False, "summary": str(error), "rows": []}
-
-
-def format_checks(results: list[dict[str, Any]]) -> str:
-    """One line per check (✓/✗, its id, the checker's summary); for a gradient, a line per variable
-    with the analytic and numeric values and their relative error."""
-    lines: list[str] = []
-    for result in results:
-        lines.append(f"{'✓' if result['passed'] else '✗'} {result['id']}: {result['summary']}")
-        if result.get("kind") == "gradient":
-            lines.extend(f"    {describe_gradient_row(row)}" for row in result["rows"])
-    return "\n".join(lines) or "This lesson has no numeric checks."
-
-
-def describe_gradient_row(row: dict[str, Any]) -> str:
-    """``∂/∂z: analytic 0.2350037, numeric 0.2350037, relative error 3.1e-11 (excellent)``."""
-    analytic, numeric = row["analytic"], row["numeric"]
-    if isinstance(analytic, list) or isinstance(numeric, list):
-        values = f"{_count(analytic)} entries"
-    else:
-        values = f"analytic {analytic:.7g}, numeric {numeric:.7g}"
-    return f"∂/∂{row['variable']}: {values}, relative error {row['relative_error']:.1e} ({row['rating']})"
-
-
-def _count(value: Any) -> int:
-    return sum(_count(item) for item in value) if isinstance(value, list) else 1

@@ -46,4 +46,4 @@ class StepView(Vertical):
         words, css_class = MARKS.get(mark, MARKS["unknown"])
         for head in self.query(".step-head").results(Static):  # none yet: on_mount shows it
             head.set_classes(f"step-head {css_class}")
-            head.update(f"Step {self.number}  {words}")
+            head.update(f"Step {self.number}  {words}", layout=False)  # one line before and after
