@@ -43,7 +43,11 @@ def register(subparsers: Any) -> None:
     check.set_defaults(handler=run_check)
 
     listing = commands.add_parser(
-        "list", help="list the lessons: id, title, subject, topic, exercises, status"
+        "list",
+        help="list the lessons: id, title, subject, topic, exercises, status",
+        description="List the lesson library. STATUS is 'broken' (the file does not load), 'loads' (valid, "
+        "not yet proven as it is now), 'checked' or 'fails check' (what `studybuddy lessons check` last "
+        "said of this exact file).",
     )
     listing.add_argument("--json", action="store_true", help="one JSON document, for scripts")
     listing.set_defaults(handler=run_list)
@@ -96,6 +100,7 @@ def run_list(args: argparse.Namespace) -> int:
                 "topic": entry.topic,
                 "exercises": entry.exercise_count,
                 "status": entry.status,
+                "checked": entry.checked,
                 "path": str(entry.file.path),
                 "error": str(entry.error) if entry.error else None,
             }
@@ -113,8 +118,19 @@ def run_list(args: argparse.Namespace) -> int:
         print("  ".join(cells).rstrip())
         if entry.error is not None:
             print(f"    {_indent(str(entry.error), 4)}")
+    statuses = {entry.status for entry in entries}
+    if statuses & set(_STATUS_NOTES):
+        print()
+        for status, note in _STATUS_NOTES.items():
+            if status in statuses:
+                print(f"{status}: {note}")
     return 0
 
+
+_STATUS_NOTES = {  # what a status promises, said under the table when one is shown
+    "loads": "valid, but not proven by `studybuddy lessons check` as the file is now",
+    "fails check": "the last `studybuddy lessons check` of this file failed; run it again to see why",
+}
 
 _COLUMNS: list[tuple[str, Any]] = [
     ("ID", lambda e: e.id),

@@ -17,7 +17,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
-from typing import Any
+from typing import Any, cast
 
 from studybuddy.core.lessons import Lesson
 from studybuddy.core.lessons.errors import LessonError
@@ -36,6 +36,7 @@ class LessonReport:
     error: LessonError | None = None  # the file did not load
     results: list[Any] = field(default_factory=list)  # ItemResult
     seconds: float = 0.0
+    fingerprint: str = ""  # the checked file's (see Lesson.fingerprint)
 
     @property
     def passed(self) -> bool:
@@ -68,7 +69,8 @@ def run_checks(
                 job.send()
                 running[worker.connection] = job
             deadline = min(job.deadline(item_timeout) for job in running.values())
-            for connection in wait(list(running), timeout=max(0.0, deadline - clock())):
+            for ready in wait(list(running), timeout=max(0.0, deadline - clock())):
+                connection = cast(Connection, ready)  # wait() returns what it was given: connections
                 job = running[connection]
                 if job.receive(clock):
                     del running[connection]
@@ -178,7 +180,11 @@ class _Job:
 
     def report(self, clock: Callable[[], float]) -> LessonReport:
         return LessonReport(
-            self.lesson.source, self.lesson.id, results=self.results, seconds=clock() - self.began
+            self.lesson.source,
+            self.lesson.id,
+            results=self.results,
+            seconds=clock() - self.began,
+            fingerprint=self.lesson.fingerprint,
         )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -10,6 +11,7 @@ from studybuddy.core.errors import StudybuddyError
 from studybuddy.core.lessons import Lesson, LessonError
 from studybuddy.services.lesson_checking import DEFAULT_ITEM_TIMEOUT, LessonReport, run_checks
 from studybuddy.storage.lesson_cache import CACHE_FILE_NAME, LessonCache
+from studybuddy.storage.lesson_checks import CHECKS_FILE_NAME, LessonCheckRecords
 from studybuddy.storage.lesson_library import (
     LessonFile,
     LessonLibrary,
@@ -36,6 +38,7 @@ class LessonService:
         self.home = home
         self.bundled_dir = bundled_dir if bundled_dir is not None else bundled_lessons_dir()
         self._library: LessonLibrary | None = None
+        self._records: LessonCheckRecords | None = None
 
     # --- the library -------------------------------------------------------------------------------
     def files(self) -> list[LessonFile]:
@@ -52,8 +55,16 @@ class LessonService:
         return self._library
 
     def list(self, *, pace: Callable[[], object] | None = None) -> list[LibraryEntry]:
-        """Every lesson file, loaded or broken, in library order."""
-        return list(self.library(pace=pace).entries)
+        """Every lesson file, loaded or broken, in library order, each with what `lessons check` last
+        said of it as it is now (its ``status``: broken, loads, checked or fails check)."""
+        entries = self.library(pace=pace).entries
+        records = self._check_records()
+        if records is None:
+            return list(entries)
+        return [
+            replace(entry, checked=records.verdict(entry.summary.fingerprint)) if entry.summary else entry
+            for entry in entries
+        ]
 
     def get(self, lesson_id: str) -> Lesson:
         """The full lesson, read fresh from its file (the cache holds summaries only)."""
@@ -75,9 +86,9 @@ class LessonService:
         Files that do not load are reported first; the rest are checked in killable workers.
         """
         files = expand_paths(list(paths)) if paths else find_lesson_files([(self.bundled_dir, "bundled")])
-        known = {entry.id for entry in self.library().entries if entry.status == "ok"} if paths else set()
+        known = {entry.id for entry in self.library().entries if entry.loads} if paths else set()
         library = load_library(files, known_ids=known)
-        lessons = []
+        lessons: list[Lesson] = []
         for entry in library.entries:
             if entry.error is not None:
                 yield LessonReport(
@@ -88,5 +99,20 @@ class LessonService:
                 lessons.append(read_lesson(entry.file))
             except LessonError as error:  # changed since it was listed
                 yield LessonReport(entry.file.display_name, None, error)
-        if lessons:
-            yield from run_checks(lessons, item_timeout=item_timeout, workers=workers)
+        if not lessons:
+            return
+        records = self._check_records()
+        try:
+            for report in run_checks(lessons, item_timeout=item_timeout, workers=workers):
+                if records is not None:
+                    records.record(report.fingerprint, report.passed)
+                yield report
+        finally:
+            if records is not None:
+                records.save()
+
+    def _check_records(self) -> LessonCheckRecords | None:
+        """What the last checks said, by file fingerprint (None without a study home)."""
+        if self._records is None and self.home is not None:
+            self._records = LessonCheckRecords(self.home.cache_dir / CHECKS_FILE_NAME)
+        return self._records

@@ -45,17 +45,32 @@ def _display_prefix() -> str:
         return "\0"
 
 
+Status = Literal["broken", "loads", "checked", "fails check"]
+
+
 @dataclass(frozen=True)
 class LibraryEntry:
-    """One lesson file as the library lists it: a summary when it loads, else the error."""
+    """One lesson file as the library lists it: a summary when it loads, else the error; and what
+    `studybuddy lessons check` last said of this exact file (None: it was never checked)."""
 
     file: LessonFile
     summary: LessonSummary | None
     error: LessonError | None = None
+    checked: bool | None = None
 
     @property
-    def status(self) -> Literal["ok", "broken"]:
-        return "ok" if self.error is None else "broken"
+    def loads(self) -> bool:
+        return self.error is None
+
+    @property
+    def status(self) -> Status:
+        """What the file is worth: "broken" (does not load), "loads" (valid, but never checked as it is
+        now), "checked" (its last check passed) or "fails check" (its last check failed)."""
+        if self.error is not None:
+            return "broken"
+        if self.checked is None:
+            return "loads"
+        return "checked" if self.checked else "fails check"
 
     @property
     def id(self) -> str:
@@ -88,7 +103,7 @@ class LessonLibrary:
 
     def find(self, lesson_id: str) -> LibraryEntry | None:
         for entry in self.entries:
-            if entry.status == "ok" and entry.id == lesson_id:
+            if entry.loads and entry.id == lesson_id:
                 return entry
         return None
 

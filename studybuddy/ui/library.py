@@ -31,8 +31,8 @@ class LibraryState:
             listing = services.get("lessons").list(pace=pace)
         except StudybuddyError as error:
             return cls(ready=True, error=str(error))
-        lessons = [item for item in listing if item.status == "ok"]
-        broken = [item for item in listing if item.status != "ok"]
+        lessons = [item for item in listing if item.loads]
+        broken = [item for item in listing if not item.loads]
         return cls(ready=True, lessons=lessons, broken=broken, by_id={item.id: item for item in lessons})
 
 

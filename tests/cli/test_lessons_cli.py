@@ -74,3 +74,45 @@ def test_check_of_a_folder_without_lessons_says_so_and_fails(
     (tmp_path / "notes.md").write_text("not a lesson\n")
     assert main(["lessons", "check", str(tmp_path)]) == 1
     assert f"no lesson files (.yaml, .yml) found in {tmp_path}" in capsys.readouterr().err
+
+
+def listed(capsys: pytest.CaptureFixture[str]) -> dict[str, dict]:
+    assert main(["lessons", "list", "--json"]) == 0
+    return {row["id"]: row for row in json.loads(capsys.readouterr().out)}
+
+
+def test_list_says_loads_until_a_check_proves_a_file_and_fails_check_after_a_failed_one(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mine = home / "lessons"
+    mine.mkdir(parents=True)
+    wrong = mine / "wrong-step.yaml"
+    shutil.copy(FIXTURES / "broken" / "wrong-step.yaml", wrong)  # loads, but step 2 does not follow
+    good = mine / "good.yaml"
+    good.write_text(
+        (FIXTURES / "sigmoid-derivative.yaml").read_text().replace("id: sigmoid-derivative", "id: my-good")
+    )
+
+    rows = listed(capsys)
+    assert (rows["sigmoid-wrong-step"]["status"], rows["sigmoid-wrong-step"]["checked"]) == ("loads", None)
+    assert rows["my-good"]["status"] == "loads"
+    assert {row["status"] for row in rows.values()} == {"loads"}, "nothing is called ok before it is proven"
+
+    assert main(["lessons", "check", str(mine)]) == 1
+    capsys.readouterr()
+    rows = listed(capsys)
+    assert (rows["sigmoid-wrong-step"]["status"], rows["sigmoid-wrong-step"]["checked"]) == (
+        "fails check",
+        False,
+    )
+    assert (rows["my-good"]["status"], rows["my-good"]["checked"]) == ("checked", True)
+    assert rows["sigmoid-derivative"]["status"] == "loads", "a bundled lesson not checked here is not claimed"
+
+    assert main(["lessons", "list"]) == 0
+    table = capsys.readouterr().out
+    [row] = [line for line in table.splitlines() if line.startswith("sigmoid-wrong-step ")]
+    assert row.endswith("  fails check")
+    assert "fails check: the last `studybuddy lessons check` of this file failed" in table
+
+    good.write_text(good.read_text() + "# edited after the check\n")
+    assert listed(capsys)["my-good"]["status"] == "loads", "an edited file is not proven any more"

@@ -36,7 +36,7 @@ def test_a_broken_file_is_listed_with_its_error_and_the_rest_load(tmp_path: Path
     write(tmp_path, "b/evil.yaml", "id: x\nrun: !!python/object/apply:os.system ['echo pwned']\n")
     write(tmp_path, "b/notes.txt", "not a lesson")
     listing = library_of(tmp_path)
-    assert listing["good.yaml"] == ("ok", "")
+    assert listing["good.yaml"] == ("loads", "")
     assert listing["evil.yaml"][0] == "broken" and "2:6: run: tags (" in listing["evil.yaml"][1]
     assert "notes.txt" not in listing
 
@@ -52,7 +52,7 @@ def test_duplicate_ids_and_unknown_requirements_are_reported(tmp_path: Path) -> 
         ),
     )
     listing = library_of(tmp_path)
-    assert listing["a.yaml"] == ("ok", "")
+    assert listing["a.yaml"] == ("loads", "")
     assert listing["b.yaml"][0] == "broken"
     assert listing["b.yaml"][1].endswith(
         "b.yaml:1:5: id: the id 'sigmoid-derivative' is already used by " + str(tmp_path / "a.yaml")
@@ -77,7 +77,7 @@ def test_an_unchanged_library_is_not_parsed_again(tmp_path: Path, monkeypatch: p
     broken.write_text(GOOD.replace("id: sigmoid-derivative", "id: fixed"))
     os.utime(broken, ns=(0, 123))  # a different mtime_ns, whatever the clock's resolution
     monkeypatch.undo()
-    assert library_of(tmp_path / "lessons", LessonCache(cache_path))["broken.yaml"] == ("ok", "")
+    assert library_of(tmp_path / "lessons", LessonCache(cache_path))["broken.yaml"] == ("loads", "")
 
 
 @pytest.mark.parametrize(
@@ -88,7 +88,7 @@ def test_a_corrupt_or_stale_cache_is_ignored(tmp_path: Path, content: bytes) -> 
     write(tmp_path, "lessons/good.yaml", GOOD)
     cache_path = tmp_path / "index.json"
     cache_path.write_bytes(content)
-    assert library_of(tmp_path / "lessons", LessonCache(cache_path)) == {"good.yaml": ("ok", "")}
+    assert library_of(tmp_path / "lessons", LessonCache(cache_path)) == {"good.yaml": ("loads", "")}
     assert json.loads(cache_path.read_text())["lessons"]  # rewritten, valid
 
 
@@ -99,7 +99,7 @@ def test_a_damaged_cache_entry_is_reparsed(tmp_path: Path) -> None:
     document = json.loads(cache_path.read_text())
     document["lessons"][str(path)]["summary"] = ["too", "short"]
     cache_path.write_text(json.dumps(document))
-    assert library_of(tmp_path / "lessons", LessonCache(cache_path)) == {"good.yaml": ("ok", "")}
+    assert library_of(tmp_path / "lessons", LessonCache(cache_path)) == {"good.yaml": ("loads", "")}
 
 
 def test_a_huge_file_is_refused_without_reading_it(tmp_path: Path) -> None:

@@ -114,7 +114,7 @@ class LessonsScreen(SectionScreen):
             for topic in sorted(by_subject[subject]):
                 topic_node = subject_node.add(Text(topic), expand=expanded)
                 for lesson in sorted(by_subject[subject][topic], key=lambda item: item.title):
-                    leaf = topic_node.add_leaf(Text(lesson.title), data=("lesson", lesson))
+                    leaf = topic_node.add_leaf(_label(lesson), data=("lesson", lesson))
                     if lesson.id == was_on:
                         tree.move_cursor(leaf)
         if library.broken:
@@ -135,6 +135,13 @@ class LessonsScreen(SectionScreen):
             open_lesson(self.app, item.id)
         else:
             self.app.push_screen(LessonErrorDialog(f"Cannot load {item.file.path.name}", str(item.error)))
+
+
+def _label(lesson: Any) -> Text:
+    """The lesson's title; one whose last `studybuddy lessons check` failed says so."""
+    if lesson.status == "fails check":
+        return Text(f"{lesson.title}  ✗ fails its check")
+    return Text(lesson.title)
 
 
 def _first_leaf(node: TreeNode[Any]) -> TreeNode[Any] | None:
