@@ -19,6 +19,7 @@ from studybuddy.core.errors import StudybuddyError
 # Order is the order shown in --help.
 SUBCOMMAND_MODULES = (
     "studybuddy.cli.equiv",
+    "studybuddy.cli.derive",
     "studybuddy.cli.lessons",
     "studybuddy.cli.diary",
     "studybuddy.cli.timer",

@@ -73,6 +73,24 @@ class _MathRequest:
         return answer(self.kind, self.args)
 
 
+@dataclass(frozen=True)
+class _DerivationLine:
+    """Mark line ``index`` of a derivation (core.derivation.model.Derivation: plain data). The worker
+    keeps its reading of the lines above, so the next line of the same derivation reads only itself."""
+
+    derivation: Any
+    index: int
+
+    def run(self, proof_guard: Any) -> dict[str, Any]:  # in the worker process
+        from studybuddy.core.derivation.engine import mark_line
+
+        try:
+            mark = mark_line(self.derivation, self.index, proof_guard=proof_guard)
+        except (RecursionError, MemoryError, ValueError, TypeError, ArithmeticError) as error:
+            return {"math_error": f"SymPy failed on this line ({type(error).__name__}: {error})"}
+        return {"math": None if mark is None else mark.to_dict()}
+
+
 class MathTimeout(StudybuddyError):
     """The worker overran the time limit on a preview, step or check (it was replaced)."""
 
@@ -179,10 +197,17 @@ class GradingService:
         gradient, per variable: ``analytic``, ``numeric``, ``relative_error``, ``rating``)."""
         return self._math("numeric_check", lesson, check_id)
 
+    def mark_derivation_line(self, derivation: Any, index: int) -> dict[str, Any] | None:
+        """Line ``index`` of ``derivation`` marked in the worker, under the time limit: the mark as
+        LineMark.to_dict() gives it (None for a blank line). MathTimeout when the worker overran
+        (it was replaced); services.derivation turns that into an ``unknown`` mark."""
+        result = self._math_call(_DerivationLine(derivation, index))
+        return None if result is None else dict(result)
+
     def _math(self, kind: str, *args: Any) -> Any:
         return self._math_call(_MathRequest(kind, args))
 
-    def _math_call(self, request: _MathRequest | _AnswerPreview) -> Any:
+    def _math_call(self, request: _MathRequest | _AnswerPreview | _DerivationLine) -> Any:
         with self._lock:
             data = self._call(request)
         if "math" in data:
@@ -229,7 +254,7 @@ class GradingService:
             process.kill()
             process.join(timeout=5)
 
-    def _call(self, request: _Request | _MathRequest | _AnswerPreview) -> dict[str, Any]:
+    def _call(self, request: _Request | _MathRequest | _AnswerPreview | _DerivationLine) -> dict[str, Any]:
         self._spawn_if_needed()
         assert self._connection is not None
         connection = self._connection
@@ -309,6 +334,16 @@ def _worker_main(connection: Connection, proof_budget: float, stall_on: str | No
             return  # the parent closed the pipe
         if isinstance(request, _MathRequest | _AnswerPreview):  # the TUI's previews, steps and checks
             connection.send((request_id, request.run()))
+            continue
+        if isinstance(request, _DerivationLine):  # a derivation's line, its proof bounded as a grade's
+            lines = request.derivation.lines
+            if (
+                stall_on is not None
+                and 0 <= request.index < len(lines)
+                and lines[request.index].text == stall_on
+            ):
+                time.sleep(3600)  # test seam, as for an answer
+            connection.send((request_id, request.run(AlarmGuard)))
             continue
         if stall_on is not None and request.answer == stall_on:
             time.sleep(3600)  # test seam: a request that never finishes (in the worker only)
