@@ -174,9 +174,19 @@ def second_look(
     symbols = sorted(a.free_symbols | b.free_symbols, key=lambda s: s.name)
     if not symbols:
         return again  # two numbers: no lattice or range to hide behind
-    domains = {symbol: _domain(table, symbol) for symbol in symbols}
-    complex_mode = a.has(sympy.I) or b.has(sympy.I) or Domain.COMPLEX in domains.values()
-    probes = probing.probe_points((a, b), domains, seed)
+    found = _compare_probes(a, b, tuple((s, _domain(table, s)) for s in symbols), seed, exact)
+    if found.mismatch is not None:
+        return found
+    return SampledComparison(again.agreed + found.agreed, again.tried + found.tried, None, None, None)
+
+
+@lru_cache(maxsize=512)
+def _compare_probes(
+    a: sympy.Basic, b: sympy.Basic, domains: tuple[tuple[sympy.Symbol, Domain], ...], seed: int, exact: bool
+) -> SampledComparison:
+    """The comparison at probing.py's points (cached: a class often types the same answer)."""
+    complex_mode = a.has(sympy.I) or b.has(sympy.I) or any(d is Domain.COMPLEX for _, d in domains)
+    probes = probing.probe_points((a, b), dict(domains), seed)
     evaluators: dict[bool, Evaluator] = {}
 
     def values(expr: sympy.Basic, mode: bool) -> np.ndarray:
@@ -186,10 +196,7 @@ def second_look(
             )
         return evaluators[mode](expr)
 
-    found = _compare_batch(a, b, probes, values, complex_mode, exact, distrust=True)
-    if found.mismatch is not None:
-        return found
-    return SampledComparison(again.agreed + found.agreed, again.tried + found.tried, None, None, None)
+    return _compare_batch(a, b, probes, values, complex_mode, exact, distrust=True)
 
 
 def _compare_batch(
