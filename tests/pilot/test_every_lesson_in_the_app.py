@@ -87,3 +87,17 @@ async def test_a_bundled_lesson_shows_every_step_checked_and_every_check_passed(
         for trouble in ("… checking", "unavailable", "failed", "✗"):
             assert trouble not in screen
         assert [note for note in notes if note[0] != "information"] == []
+
+
+@synchronously
+async def test_the_numeric_checks_show_from_their_first_line_as_many_as_fit(make_app) -> None:
+    lesson = LESSONS["softmax-jacobian"]  # a long derivation above, five checks with figures below
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_from_the_list(app, pilot, lesson.id)
+        await pilot.press(*["n"] * (len(lesson.derivation) - 1), "c")
+        await settle(app, pilot)
+        lines = screen_lines(app)
+        first = next(row for row, line in enumerate(lines) if "✓ jacobian-row:" in line)
+        assert first <= 3, "the results start at the top of the lesson, not on its last row"
+        assert sum("✓ " in line or "∂/∂" in line for line in lines) >= 5

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Markdown, Static
 
@@ -25,6 +25,23 @@ from studybuddy.ui.screens.base import SectionScreen
 from studybuddy.ui.screens.dialogs import LessonErrorDialog
 from studybuddy.ui.services import service
 from studybuddy.ui.widgets.step_view import StepView
+
+
+class CheckResults(Static):
+    """The numeric checks' results, scrolled into view from their first line. The new text is laid
+    out a frame or more after ``update``, so the scroll is done again when the widget has resized."""
+
+    _reveal = False
+
+    def show(self, text: str) -> None:
+        self._reveal = True
+        self.update(text)
+        self.scroll_visible(top=True)
+
+    def on_resize(self) -> None:
+        if self._reveal:
+            self._reveal = False
+            self.scroll_visible(top=True)
 
 
 def open_lesson(app: App[Any], lesson_id: str) -> None:
@@ -103,9 +120,9 @@ class LessonScreen(SectionScreen):
         with VerticalScroll(id="lesson-body"):
             yield Static("Loading the lesson…", id="lesson-title", classes="page-title")
             yield Markdown("", id="lesson-intro")
-            yield VerticalScroll(id="steps")
+            yield Vertical(id="steps")  # scrolled with the page: one scrollbar, not two
             yield Static("", id="steps-hint", classes="hint")
-            yield Static("", id="check-results", markup=False)
+            yield CheckResults("", id="check-results", markup=False)
         with Horizontal(id="lesson-actions"):
             yield Button("Next step", id="next-step", compact=True)
             yield Button("Numeric check", id="run-checks", compact=True)
@@ -210,7 +227,7 @@ class LessonScreen(SectionScreen):
             self.revealed += 1
             text = self.pretty_steps[index] if self.pretty_steps else step.expr.text
             view = StepView(self.revealed, text, step.reason, self.marks.get(index))
-            self.query_one("#steps", VerticalScroll).mount(view)
+            self.query_one("#steps", Vertical).mount(view)
             view.scroll_visible()
             self._record_progress()
         self._show_hint()
@@ -242,9 +259,7 @@ class LessonScreen(SectionScreen):
 
     def action_run_checks(self) -> None:
         if self.lesson is not None and not self._checks_request:  # not while a run is on its way
-            results = self.query_one("#check-results", Static)
-            results.update("Running the numeric checks…")
-            results.scroll_visible()
+            self.query_one(CheckResults).show("Running the numeric checks…")
             self._checks_request = next(self._requests)
             self.run_checks(self.lesson, self._checks_request)
 
@@ -264,22 +279,20 @@ class LessonScreen(SectionScreen):
 
     def on_lesson_screen_checks_waiting(self, message: ChecksWaiting) -> None:
         if self._answers_checks(message):
-            self.query_one("#check-results", Static).update(ENGINE_LOADING)
+            self.query_one(CheckResults).show(ENGINE_LOADING)
 
     def on_lesson_screen_checks_done(self, message: ChecksDone) -> None:
         if not self._answers_checks(message):
             return
         self._checks_request = 0
-        results = self.query_one("#check-results", Static)
-        results.update(format_checks(message.results))
-        results.scroll_visible()
+        self.query_one(CheckResults).show(format_checks(message.results))
 
     def on_lesson_screen_checks_failed(self, message: ChecksFailed) -> None:
         if not self._answers_checks(message):
             return
         self._checks_request = 0
         text = f"The numeric checks failed: {message.error}"
-        self.query_one("#check-results", Static).update(text)
+        self.query_one(CheckResults).show(text)
         if self.is_active:
             self.notify(text, severity="error", markup=False)
 
