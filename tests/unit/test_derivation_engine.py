@@ -248,3 +248,73 @@ def test_a_changed_line_is_read_again_and_the_lines_below_follow_the_change() ->
     assert verdicts(mark_all(first)) == ["start", "follows", "follows"]
     edited = derivation_from_text("x^3\nd/dx: 2x\n= 2 x", INFER, "edit")
     assert verdicts(mark_all(edited)) == ["start", "does-not-follow", "follows"]
+
+
+@pytest.mark.parametrize(
+    ("text", "context", "kind", "said"),
+    [
+        (  # stopped at dL/ds: the factor ds/dz is missing
+            "-(y*log(s) + (1 - y)*log(1 - s))\nd/dz: (s - y)/(s*(1 - s))",
+            context_of(["z", "y"], {"s": "1/(1 + exp(-z))"}),
+            "missing-chain-factor",
+            "Missing the chain-rule factor ds/dz",
+        ),
+        (  # y - s: the whole line negated, not the -1 of exp(-z), which the line does not show
+            "-(y*log(s) + (1 - y)*log(1 - s))\nd/dz: y - s",
+            context_of(["z", "y"], {"s": "1/(1 + exp(-z))"}),
+            "sign",
+            "Sign error: this line is the negative of the derivative.",
+        ),
+        (  # (mu - x) for (x - mu): a sign, though forgetting the inner -1 of (x - mu)^2 gives it too
+            "-(x - mu)^2/(2*sigma^2)\nd/dmu: (mu - x)/sigma^2",
+            INFER,
+            "sign",
+            "Sign error",
+        ),
+        (  # the line shows exp(-x): its inner -1 is what was forgotten
+            "1/(1 + exp(-x))\nd/dx: -exp(-x)/(1 + exp(-x))^2",
+            INFER,
+            "missing-chain-factor",
+            "Missing the chain-rule factor -1",
+        ),
+        (  # 1/N is a constant to a derivative with respect to w
+            "(1/N)*((w*x1 - y1)^2 + (w*x2 - y2)^2)\nd/dw: 2*((w*x1 - y1)*x1 + (w*x2 - y2)*x2)",
+            INFER,
+            "constant-factor",
+            "This line is missing the factor 1/N.",
+        ),
+        (
+            "(n + 2p - k)/s + 1\nwith n = 32, p = 1, k = 3, s = 1: 31",
+            INFER,
+            "dropped-term",
+            "drops the term 1",
+        ),
+        ("x + y\nd/dy: 2", INFER, "constant-factor", "factor"),
+        (
+            "g1*(w1*x1 + w2*x2 + b) + g2*(w1*x2 + w2*x3 + b)\n= w1*(g1*x1 + g2*x2) + b*(g1 + g2)",
+            INFER,
+            "dropped-term",
+            "drops the terms w2*(g1*x2 + g2*x3)",
+        ),
+        (
+            "1/(1 + exp(-x))\nd/dx: exp(-x)/(1 + exp(-x))^2\n= s*(1 + s)",
+            context_of(["x"], {"s": "1/(1 + exp(-x))"}),
+            "sign",
+            "The sign of s in s + 1 is wrong",
+        ),
+        (
+            "(x + Abs(x))/2 + a*(x - Abs(x))/2\nd/dx: a*(1 - sign(x))/2",
+            INFER,
+            "dropped-term",
+            "(sign(x) + 1)/2",
+        ),
+    ],
+)
+def test_diagnoses_a_step_needs_beyond_the_graders(
+    text: str, context: DerivationContext, kind: str, said: str | None
+) -> None:
+    marks = marked(text, context)
+    mark = next(mark for mark in marks if mark.verdict == "does-not-follow")
+    assert mark.diagnosis_kind == kind, mark.diagnosis
+    if said is not None:
+        assert said in (mark.diagnosis or "")

@@ -18,7 +18,7 @@ import contextlib
 import difflib
 import time
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Literal
@@ -168,6 +168,7 @@ class _Reading:
         self.plans: list[_Plan | _Invalid | None] = []
         self.states: list[_State] = [self._initial_state()]
         self._listed: list[tuple[sympy.Basic, sympy.Basic, str]] | None = None
+        self.marks: dict[int, LineMark] = {}  # a line's mark depends only on the lines up to it
 
     def _initial_state(self) -> _State:
         definitions: dict[sympy.Basic, _Value] = {}
@@ -186,6 +187,7 @@ class _Reading:
         while same < min(len(lines), len(self.lines)) and lines[same] == self.lines[same]:
             same += 1
         del self.lines[same:], self.plans[same:], self.states[same + 1 :]
+        self.marks = {index: mark for index, mark in self.marks.items() if index < same}
         for index in range(same, len(lines)):
             line = lines[index]
             state = self.states[-1]
@@ -205,7 +207,9 @@ class _Reading:
         if isinstance(plan, _Invalid):
             raise plan
         assert plan is not None
-        return _judge(plan, state, index, line, self, proof_guard)
+        if index not in self.marks:
+            self.marks[index] = _judge(plan, state, index, line, self, proof_guard)
+        return self.marks[index]
 
     def listed(self) -> list[tuple[sympy.Basic, sympy.Basic, str]]:
         """The context's listed mistakes: (step value, mistake, feedback), definitions replaced."""
@@ -549,7 +553,7 @@ def _judge(
         )
     strengths = []
     previous: sympy.Basic = expected
-    previous_written = plan.basis.expr if plan.operation == "rewrite" else None
+    previous_written = plan.basis.expr if plan.operation in ("rewrite", "substitute") else None
     for position, (part, written) in enumerate(plan.parts):
         answer = _expand(written, definitions)
         verdict = equivalent_exprs(answer, previous, table, seed=SEED, proof_guard=proof_guard)
@@ -565,7 +569,10 @@ def _judge(
                 if first and plan.operation == "differentiate"
                 else None,
                 listed=reading.listed() if first else (),
-                rewritten=previous_written,
+                terms_of=previous_written,
+                term_value=_term_value(plan, definitions) if first else lambda t: _expand(t, definitions),
+                chain_factors=_chain_factors(plan, definitions) if first else (),
+                written=written,
                 expand=lambda expr: _expand(expr, definitions),
                 proof_guard=proof_guard,
             )
@@ -618,7 +625,38 @@ def _apply(plan: _Plan, definitions: Mapping[sympy.Basic, _Value]) -> tuple[symp
         return _expand(function.xreplace(replacements), definitions), function
     assert plan.operation == "limit" and plan.variable is not None and plan.point is not None
     function = _expand(plan.basis.expr, definitions, keep={plan.variable})
-    return _expand(sympy.limit(function, plan.variable, plan.point), definitions), function
+    return _expand(_limit(function, plan.variable, plan.point), definitions), function
+
+
+@lru_cache(maxsize=256)
+def _limit(function: sympy.Basic, variable: sympy.Symbol, point: sympy.Basic) -> sympy.Basic:
+    """SymPy's limit, kept: it can take a second, and a screen asks for a line's mark again."""
+    return sympy.limit(function, variable, point)
+
+
+def _chain_factors(plan: _Plan, definitions: Mapping[sympy.Basic, _Value]) -> list[tuple[str, sympy.Basic]]:
+    """For a differentiation: each defined name the differentiated line was written with, and its
+    derivative (a line that stopped at dL/ds forgot the factor ds/dz)."""
+    if plan.operation != "differentiate" or plan.basis is None or plan.variable is None:
+        return []
+    factors = []
+    for symbol in sorted(plan.basis.expr.free_symbols & definitions.keys(), key=str):
+        with contextlib.suppress(*_GAVE_UP):
+            factor = sympy.diff(_expand(symbol, definitions), plan.variable)
+            if factor != 0:
+                factors.append((str(symbol), factor))
+    return factors
+
+
+def _term_value(
+    plan: _Plan, definitions: Mapping[sympy.Basic, _Value]
+) -> Callable[[sympy.Basic], sympy.Basic]:
+    """What the plan's operation makes of one term of the expression it applies to."""
+    if plan.operation != "substitute":
+        return lambda term: _expand(term, definitions)
+    keep = {symbol for symbol, _ in plan.replacements}
+    replacements = {symbol: _expand(value, definitions) for symbol, value in plan.replacements}
+    return lambda term: _expand(_expand(term, definitions, keep=keep).xreplace(replacements), definitions)
 
 
 def _expand(

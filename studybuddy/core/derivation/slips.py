@@ -42,6 +42,7 @@ class Slip:
     kind: DiagnosisKind
     message: str
     result: sympy.Basic
+    node: sympy.Basic | None = None  # where the rule was misapplied
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,10 @@ def diagnose_line(
     what: str,
     differentiated: tuple[sympy.Basic, sympy.Symbol] | None = None,
     listed: Sequence[tuple[sympy.Basic, sympy.Basic, str]] = (),
-    rewritten: sympy.Basic | None = None,
+    terms_of: sympy.Basic | None = None,
+    term_value: Callable[[sympy.Basic], sympy.Basic] = lambda expr: expr,
+    chain_factors: Sequence[tuple[str, sympy.Basic]] = (),
+    written: sympy.Basic | None = None,
     expand: Callable[[sympy.Basic], sympy.Basic] = lambda expr: expr,
     proof_guard: ProofGuard = contextlib.nullcontext,
 ) -> Explanation:
@@ -66,8 +70,13 @@ def diagnose_line(
 
     ``differentiated``: (the expression differentiated, the variable) when the step is a
     differentiation. ``listed``: a lesson's (step value, mistake, feedback): a mistake applies when the
-    step value equals ``expected``. ``rewritten``: the expression rewritten, as written (its terms are
-    named as the learner wrote them), and ``expand`` what replaces its defined names.
+    step value equals ``expected``. ``terms_of``: the expression the operation was applied to, as
+    written, whose terms may have been dropped (named as the learner wrote them); ``term_value`` is
+    what the operation makes of one of its terms (definitions replaced, a substitution made).
+    ``chain_factors``: (a defined name, its derivative) for the names the differentiated expression
+    was written with: a line that is the derivative with respect to that name stopped short.
+    ``written``: the line as written, whose own terms may carry a flipped sign (``expand`` replaces
+    its defined names).
     """
 
     def same(left: sympy.Basic, right: sympy.Basic) -> bool:
@@ -83,21 +92,152 @@ def diagnose_line(
     # A misapplied rule first (a forgotten inner -1 also makes the whole line "the negative"), then
     # the grader's whole-line diagnosis, then a slip in one term (which is less telling than both).
     for slip in slips:
-        if slip.kind not in _TERM_KINDS and _close(answer, slip.result, table) and same(answer, slip.result):
+        if slip.kind in _TERM_KINDS or (
+            differentiated and _hidden_constant(slip, differentiated[1], written)
+        ):
+            continue
+        if _close(answer, slip.result, table) and same(answer, slip.result):
             return Explanation(slip.kind, slip.message)
+    if differentiated is not None:
+        for name, factor in chain_factors:
+            product = answer * factor
+            if _close(product, expected, table) and same(product, expected):
+                variable = differentiated[1]
+                return Explanation(
+                    _CHAIN,
+                    f"Missing the chain-rule factor d{name}/d{variable}: this line is the derivative with "
+                    f"respect to {name}, which depends on {variable}.",
+                )
     found = _generic(answer, expected, table, what, (), same)
+    if (
+        found is not None
+        and not (answer.free_symbols or expected.free_symbols)
+        and not _simple(answer, expected)
+    ):
+        found = None  # two numbers always differ by some factor and some constant: that explains nothing
+    if found is not None and found.kind == "other" and differentiated is not None:
+        found = _constant_for_the_derivative(answer, expected, differentiated[1], found, same)
     if found is not None and found.kind != "other":
         return found
     for slip in slips:
         if slip.kind in _TERM_KINDS and _close(answer, slip.result, table) and same(answer, slip.result):
             return Explanation(slip.kind, slip.message)
-    sources = [expected]
-    if rewritten is not None:
-        sources.insert(0, rewritten)
-    if differentiated is not None:
-        sources.append(_natural_derivative(*differentiated))
-    term = _term_slip(answer, expected, _terms(sources), expand, table, same)
+    candidates: list[tuple[sympy.Basic, sympy.Basic]] = []
+    if terms_of is not None:
+        for term in _terms([terms_of]):
+            with contextlib.suppress(*_GAVE_UP):
+                candidates.append((term, term_value(term)))
+    sources = [expected] if differentiated is None else [expected, _natural_derivative(*differentiated)]
+    candidates += [(term, term) for term in _terms(sources)]
+    term = _term_slip(answer, expected, candidates, table, same) or _dropped_terms(answer, expected, same)
+    if term is None and written is not None:
+        term = _flipped_inside(written, expected, expand, table, same)
     return term or found or Explanation("other", "")
+
+
+def _flipped_inside(
+    written: sympy.Basic,
+    expected: sympy.Basic,
+    expand: Callable[[sympy.Basic], sympy.Basic],
+    table: SymbolTable,
+    same: Callable[[sympy.Basic, sympy.Basic], bool],
+) -> Explanation | None:
+    """A sign slip inside the line as written: s*(1 + s) where s*(1 - s) was due."""
+    target = _values(expected, table)
+    if target is None:
+        return None
+    tried = 0
+    for node in sympy.preorder_traversal(written):
+        if not isinstance(node, sympy.Add):
+            continue
+        for term in node.args:
+            tried += 1
+            if tried > MAX_TERMS:
+                return None
+            with contextlib.suppress(*_GAVE_UP):
+                fixed = expand(written.xreplace({node: node - 2 * term}))
+                values = _values(fixed, table)
+                if values is not None and _agree(values, target) and same(fixed, expected):
+                    return Explanation(
+                        "sign", f"The sign of {_show(term)} in {_show(node)} is wrong in this line."
+                    )
+    return None
+
+
+def _hidden_constant(slip: Slip, variable: sympy.Symbol, written: sympy.Basic | None) -> bool:
+    """A chain-rule factor that is a number (-1 in exp(-x), 2 in cos(2x)) makes the line the derivative
+    times a number: call it a missing chain-rule factor only when the line shows the inner expression
+    (-exp(-x)/(1 + exp(-x))^2 forgot the -1 of -x; y - s for s - y is a plain sign error)."""
+    if slip.kind != _CHAIN or slip.node is None or written is None:
+        return False
+    inner = next((arg for arg in slip.node.args if variable in arg.free_symbols), None)
+    if inner is None:
+        return False
+    try:
+        if not sympy.diff(inner, variable).is_number:
+            return False
+    except _GAVE_UP:
+        return False
+    return not any(node == inner for node in sympy.preorder_traversal(written))
+
+
+def _simple(answer: sympy.Basic, expected: sympy.Basic) -> bool:
+    """Two numbers whose ratio is a small whole number or its reciprocal (2 for 1: a factor 2)."""
+    try:
+        ratio = sympy.nsimplify(answer / expected)
+    except (*_GAVE_UP, ZeroDivisionError):
+        return False
+    if not ratio.is_Rational:
+        return False
+    return any(abs(part) <= 10 and (part == ratio or 1 / part == ratio) for part in (ratio.p, ratio.q))
+
+
+def _dropped_terms(
+    answer: sympy.Basic, expected: sympy.Basic, same: Callable[[sympy.Basic, sympy.Basic], bool]
+) -> Explanation | None:
+    """Several terms of the expanded expected value left out at once (a grouped term of a regrouped
+    sum: w3*(g1*x3 + g2*x4 + g3*x5))."""
+    if sympy.count_ops(expected) > 4 * EXPAND_MAX_OPS or sympy.count_ops(answer) > 4 * EXPAND_MAX_OPS:
+        return None
+    try:
+        full = sympy.Add.make_args(sympy.expand(expected))
+        gap = sympy.expand(expected - answer)
+    except _GAVE_UP:
+        return None
+    missing = sympy.Add.make_args(gap)
+    if gap == 0 or len(missing) >= len(full) or not set(missing) <= set(full):
+        return None
+    if not same(answer, expected - gap):
+        return None
+    shown = sympy.factor_terms(gap)
+    what = "term" if len(missing) == 1 else "terms"
+    return Explanation("dropped-term", f"This line drops the {what} {_show(shown)}.")
+
+
+def _constant_for_the_derivative(
+    answer: sympy.Basic,
+    expected: sympy.Basic,
+    variable: sympy.Symbol,
+    found: Explanation,
+    same: Callable[[sympy.Basic, sympy.Basic], bool],
+) -> Explanation:
+    """A missing or extra factor such as 1/N is a constant factor to a derivative with respect to w:
+    the ratio of the line to the derivative does not depend on w."""
+    if not found.message.startswith(("This line is missing the factor", "This line has an extra factor")):
+        return found
+    ratio = answer / expected
+    steps = ratio.atoms(
+        sympy.sign, sympy.Heaviside, sympy.floor, sympy.ceiling, sympy.Abs, sympy.Max, sympy.Min
+    )
+    if any(variable in step.free_symbols for step in steps):
+        return found  # sign(x) has derivative 0 almost everywhere, yet depends on x
+    try:
+        slope = sympy.diff(ratio, variable)
+    except _GAVE_UP:
+        return found
+    if same(slope, sympy.S.Zero):
+        return Explanation("constant-factor", found.message)
+    return found
 
 
 # --- the grader's diagnosis, in a step's words -------------------------------------------------------
@@ -147,16 +287,15 @@ def _in_a_steps_words(message: str, what: str) -> str:
 def _term_slip(
     answer: sympy.Basic,
     expected: sympy.Basic,
-    terms: Sequence[sympy.Basic],
-    expand: Callable[[sympy.Basic], sympy.Basic],
+    candidates: Sequence[tuple[sympy.Basic, sympy.Basic]],
     table: SymbolTable,
     same: Callable[[sympy.Basic, sympy.Basic], bool],
 ) -> Explanation | None:
+    """(the term as shown, its value): a term ``answer`` drops, or has with the wrong sign."""
     gap = _values(expected - answer, table)
     if gap is None:
         return None
-    for shown in terms:
-        term = expand(shown)
+    for shown, term in candidates:
         values = _values(term, table)
         if values is None:
             continue
@@ -203,26 +342,20 @@ def derivative_slips(function: sympy.Basic, variable: sympy.Symbol) -> list[Slip
     sub-expression and each common slip there.
 
     A slip at sub-expression N changes the derivative of the whole by c * (D - dN), where dN is N's
-    true derivative, D the slipped one and c the derivative of the whole with respect to N (N treated
-    as a variable): the chain rule is linear in each node's derivative.
+    true derivative, D the slipped one and c the derivative of the whole with respect to N (N held as
+    a variable): the chain rule is linear in each node's derivative. c is the product of the local
+    derivatives on the path from the whole down to N, so each costs one small derivative.
     """
     try:
         whole = sympy.diff(function, variable)
     except _GAVE_UP:
         return []
     slips: list[Slip] = []
-    dummy = sympy.Dummy("node")
-    for node in _nodes(function, variable):
+    for node, weight in _weighted_nodes(function, variable):
         try:
-            if node == function:
-                weight: sympy.Basic = sympy.S.One
-            else:
-                weight = sympy.diff(function.xreplace({node: dummy}), dummy).xreplace({dummy: node})
-            if weight == 0:
-                continue
             true = sympy.diff(node, variable)
             for kind, message, slipped in _local_slips(node, variable):
-                slips.append(Slip(kind, message, whole + weight * (slipped - true)))
+                slips.append(Slip(kind, message, whole + weight * (slipped - true), node))
         except _GAVE_UP:
             continue
     return slips
@@ -231,15 +364,40 @@ def derivative_slips(function: sympy.Basic, variable: sympy.Symbol) -> list[Slip
 _TERM_KINDS = ("dropped-term", "sign")  # slips in one term: less telling than a rule or a whole-line sign
 
 
-def _nodes(function: sympy.Basic, variable: sympy.Symbol) -> Iterator[sympy.Basic]:
+def _weighted_nodes(
+    function: sympy.Basic, variable: sympy.Symbol
+) -> Iterator[tuple[sympy.Basic, sympy.Basic]]:
+    """Each sub-expression that depends on ``variable`` (outermost first, at most MAX_SLIP_NODES) with
+    the derivative of the whole with respect to it."""
+    queue: list[tuple[sympy.Basic, sympy.Basic]] = [(function, sympy.S.One)]
     seen: set[sympy.Basic] = set()
-    for node in sympy.preorder_traversal(function):
-        if node.is_Atom or variable not in node.free_symbols or node in seen:
+    while queue and len(seen) < MAX_SLIP_NODES:
+        node, weight = queue.pop(0)
+        if node in seen:
             continue
         seen.add(node)
-        yield node
-        if len(seen) >= MAX_SLIP_NODES:
-            return
+        yield node, weight
+        for position, child in enumerate(node.args):
+            if child.is_Atom or variable not in child.free_symbols:
+                continue
+            try:
+                local = _local_derivative(node, position)
+            except _GAVE_UP:
+                continue
+            if local != 0:
+                queue.append((child, weight * local))
+
+
+def _local_derivative(node: sympy.Basic, position: int) -> sympy.Basic:
+    """The derivative of ``node`` with respect to its argument ``position``, the others held."""
+    if isinstance(node, sympy.Add):
+        return sympy.S.One
+    if isinstance(node, sympy.Mul):
+        return sympy.Mul(*(arg for index, arg in enumerate(node.args) if index != position))
+    dummy = sympy.Dummy("node")
+    args = list(node.args)
+    child, args[position] = args[position], dummy
+    return sympy.diff(node.func(*args), dummy).xreplace({dummy: child})
 
 
 def _local_slips(node: sympy.Basic, x: sympy.Symbol) -> Iterator[tuple[DiagnosisKind, str, sympy.Basic]]:
