@@ -149,7 +149,7 @@ def main() -> None:
 
         def cold() -> None:
             library = load_library(files)
-            assert all(entry.status == "ok" for entry in library.entries), library.entries[0].error
+            assert all(entry.loads for entry in library.entries), library.entries[0].error
 
         def cold_and_save() -> None:
             cache_path.unlink(missing_ok=True)

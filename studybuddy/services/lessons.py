@@ -61,10 +61,11 @@ class LessonService:
         records = self._check_records()
         if records is None:
             return list(entries)
-        return [
-            replace(entry, checked=records.verdict(entry.summary.fingerprint)) if entry.summary else entry
-            for entry in entries
-        ]
+        listed = []
+        for entry in entries:
+            verdict = records.verdict(entry.summary.fingerprint) if entry.summary else None
+            listed.append(entry if verdict is None else replace(entry, checked=verdict))
+        return listed
 
     def get(self, lesson_id: str) -> Lesson:
         """The full lesson, read fresh from its file (the cache holds summaries only)."""

@@ -102,9 +102,8 @@ class LessonsScreen(SectionScreen):
         if listing == self._listing:
             return  # a letter that filters out nothing: the list (and the cursor in it) stays
         self._listing = listing
-        cursor = tree.cursor_node
-        on_lesson = cursor is not None and cursor.data is not None and cursor.data[0] == "lesson"
-        was_on = cursor.data[1].id if on_lesson else None
+        cursor = tree.cursor_node.data if tree.cursor_node is not None else None
+        was_on = cursor[1].id if cursor is not None and cursor[0] == "lesson" else None
         tree.clear()
         by_subject: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
         for lesson in shown:
