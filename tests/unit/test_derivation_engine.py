@@ -318,3 +318,15 @@ def test_diagnoses_a_step_needs_beyond_the_graders(
     assert mark.diagnosis_kind == kind, mark.diagnosis
     if said is not None:
         assert said in (mark.diagnosis or "")
+
+
+def test_of_two_steps_with_the_same_value_the_listed_mistake_of_the_one_done_the_same_way_is_told() -> None:
+    context = context_of(
+        ["x"],
+        mistakes=[
+            StepMistakes("2x", (ListedMistake("-2x", "the derivative's sign"),), "differentiate"),
+            StepMistakes("2x", (ListedMistake("-2x", "the rewrite's sign"),), "rewrite"),
+        ],
+    )
+    assert marked("x^2\nd/dx: 2x\n= -2x", context)[2].diagnosis == "the rewrite's sign"
+    assert marked("x^2\nd/dx: -2x", context)[1].diagnosis == "the derivative's sign"

@@ -167,7 +167,7 @@ class _Reading:
         self.lines: list[Line] = []
         self.plans: list[_Plan | _Invalid | None] = []
         self.states: list[_State] = [self._initial_state()]
-        self._listed: list[tuple[sympy.Basic, sympy.Basic, str]] | None = None
+        self._listed: list[tuple[sympy.Basic, sympy.Basic, str, str]] | None = None
         self.marks: dict[int, LineMark] = {}  # a line's mark depends only on the lines up to it
 
     def _initial_state(self) -> _State:
@@ -211,8 +211,9 @@ class _Reading:
             self.marks[index] = _judge(plan, state, index, line, self, proof_guard)
         return self.marks[index]
 
-    def listed(self) -> list[tuple[sympy.Basic, sympy.Basic, str]]:
-        """The context's listed mistakes: (step value, mistake, feedback), definitions replaced."""
+    def listed(self, operation: str) -> list[tuple[sympy.Basic, sympy.Basic, str]]:
+        """The context's listed mistakes: (step value, mistake, feedback), definitions replaced; those of
+        steps done by ``operation`` first."""
         if self._listed is None:
             definitions = self.states[0].definitions
             listed = []
@@ -223,9 +224,9 @@ class _Reading:
                         wrong = _expand(_parse(mistake.answer, self.table.variables), definitions)
                     except (ExprError, _Invalid):
                         continue  # the lesson checker reports an unreadable mistake at its position
-                    listed.append((value, wrong, mistake.feedback))
+                    listed.append((value, wrong, mistake.feedback, step.operation))
             self._listed = listed
-        return self._listed
+        return [entry[:3] for entry in sorted(self._listed, key=lambda entry: entry[3] != operation)]
 
 
 _readings: OrderedDict[tuple[DerivationContext, tuple[Variable, ...]], _Reading] = OrderedDict()
@@ -568,7 +569,7 @@ def _judge(
                 differentiated=(function, plan.variable)
                 if first and plan.operation == "differentiate"
                 else None,
-                listed=reading.listed() if first else (),
+                listed=reading.listed(plan.operation) if first else (),
                 terms_of=previous_written,
                 term_value=_term_value(plan, definitions) if first else lambda t: _expand(t, definitions),
                 chain_factors=_chain_factors(plan, definitions) if first else (),

@@ -36,10 +36,13 @@ MAX_LINES = 2000  # a derivation longer than this is refused, not marked (a page
 @dataclass(frozen=True)
 class StepMistakes:
     """A lesson's listed mistakes for one step of its reference derivation: ``value`` is what the step
-    gives; a wrong line whose operation should have given that value is compared with each mistake."""
+    gives; a wrong line whose operation should have given that value is compared with each mistake.
+    ``operation``: how the step follows (rewrite, differentiate, substitute, limit): when two steps have
+    the same value, the mistakes of a step done the way the line was done are tried first."""
 
     value: str
     mistakes: tuple[ListedMistake, ...]
+    operation: str = "rewrite"
 
 
 @dataclass(frozen=True)

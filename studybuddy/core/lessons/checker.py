@@ -19,6 +19,7 @@ from studybuddy.core.grading import Verdict, equivalent_exprs
 from studybuddy.core.grading.grader import UNREADABLE_EXPECTED, grade_terms
 from studybuddy.core.grading.terms import exercise_terms
 from studybuddy.core.lessons.compile import LessonMath, expression_error
+from studybuddy.core.lessons.derive_exercises import check_mistake, check_reference
 from studybuddy.core.lessons.errors import LessonError, Location
 from studybuddy.core.lessons.model import Check, Exercise, Lesson, SourceText, Step
 from studybuddy.core.mathexpr import SymbolTable
@@ -78,6 +79,13 @@ def plan_checks(lesson: Lesson) -> list[CheckItem]:
                     _guarded(key, partial(_check_mistake, math, exercise, number), mistake.location),
                 )
             )
+    for derive in lesson.derive_exercises:  # kind: derive (derive_exercises.py)
+        key = f"exercise {derive.id} reference"
+        items.append(CheckItem(key, _guarded(key, partial(check_reference, lesson, derive), derive.location)))
+        for number, wrong in enumerate(derive.mistakes, start=1):
+            key = f"exercise {derive.id} mistake {number}"
+            run = _guarded(key, partial(check_mistake, lesson, derive, number), wrong.location)
+            items.append(CheckItem(key, run))
     return items
 
 

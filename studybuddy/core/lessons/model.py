@@ -143,6 +143,33 @@ class Exercise:
 
 
 @dataclass(frozen=True, slots=True)
+class DeriveMistake:
+    """A wrong line a derive exercise anticipates at one step of its reference (``step``: 1-based)."""
+
+    step: int
+    answer: SourceText
+    feedback: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class DeriveExercise:
+    """``kind: derive``: the learner writes the derivation from ``start`` (``from:`` in the file) to a
+    line equal to ``goal``, line by line. ``reference`` is the author's derivation (empty: the part of
+    the lesson's derivation that leads from ``start`` to ``goal``)."""
+
+    id: str
+    prompt: str
+    start: SourceText
+    goal: SourceText
+    reference: tuple[Step, ...]
+    mistakes: tuple[DeriveMistake, ...]
+    hints: tuple[str, ...]
+    solution: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
 class LessonSummary:
     """What the library lists and caches for a lesson without keeping all of it in memory."""
 
@@ -173,6 +200,7 @@ class Lesson:
     exercises: tuple[Exercise, ...]
     location: Location  # where the id is written
     fingerprint: str = ""  # the SHA-256 of the file it was read from ("" when not read from a file)
+    derive_exercises: tuple[DeriveExercise, ...] = ()  # `kind: derive` exercises, in file order
 
     @cached_property
     def math(self) -> LessonMath:

@@ -15,6 +15,8 @@ from studybuddy.core.lessons.errors import LessonError, Location
 from studybuddy.core.lessons.model import (
     DOMAINS,
     Check,
+    DeriveExercise,
+    DeriveMistake,
     Exercise,
     Lesson,
     Mistake,
@@ -57,8 +59,11 @@ CHECK_FIELDS = {
     "identity": ("id", "kind", "description", "lhs", "rhs", "at", "tolerance"),
     "example": ("id", "kind", "description", "values", "expr", "expected", "tolerance"),
 }
-EXERCISE_FIELDS = ("id", "prompt", "answer", "variables", "hints", "mistakes", "solution")
+EXERCISE_FIELDS = ("id", "kind", "prompt", "answer", "variables", "hints", "mistakes", "solution")
 MISTAKE_FIELDS = ("answer", "feedback")
+EXERCISE_KINDS = ("answer", "derive")
+DERIVE_FIELDS = ("id", "kind", "prompt", "from", "goal", "reference", "mistakes", "hints", "solution")
+DERIVE_MISTAKE_FIELDS = ("step", "answer", "feedback")
 
 
 class _Reader:
@@ -217,11 +222,16 @@ def validate_lesson(root: Node, source: str) -> Lesson:
     names = {symbol.name for symbol in symbols}
     definitions = _named_expressions(top.field("definitions"), names, "definitions")
     checks = tuple(_check(item, names) for item in top.required("checks").items("numeric checks", minimum=1))
-    exercises = tuple(
-        _exercise(item, names) for item in top.required("exercises").items("exercises", minimum=3)
-    )
+    every_exercise = [
+        _derive_exercise(item, names) if _is_derive(item) else _exercise(item, names)
+        for item in top.required("exercises").items("exercises", minimum=3)
+    ]
+    exercises = tuple(exercise for exercise in every_exercise if isinstance(exercise, Exercise))
+    derive_exercises = tuple(exercise for exercise in every_exercise if isinstance(exercise, DeriveExercise))
     _require_unique_ids([(check.id, check.location) for check in checks], "check", "checks")
-    _require_unique_ids([(exercise.id, exercise.location) for exercise in exercises], "exercise", "exercises")
+    _require_unique_ids(
+        [(exercise.id, exercise.location) for exercise in every_exercise], "exercise", "exercises"
+    )
     return Lesson(
         id=lesson_id,
         title=top.text_of("title"),
@@ -242,6 +252,7 @@ def validate_lesson(root: Node, source: str) -> Lesson:
         checks=checks,
         exercises=exercises,
         location=Location(source, fields.value_marks["id"].line, fields.value_marks["id"].column),
+        derive_exercises=derive_exercises,
     )
 
 
@@ -314,11 +325,12 @@ def _named_expressions(
     return tuple(result)
 
 
-def _step(reader: _Reader, names: set[str], *, first: bool) -> Step:
+def _step(reader: _Reader, names: set[str], *, first: bool, reason_required: bool = True) -> Step:
     reader.mapping(STEP_FIELDS, "a derivation step")
     by = reader.field("by")
     rule = StepRule("given" if first else "equal") if by is None else _rule(by, names)
-    return Step(reader.source_text_of("expr"), reader.text_of("reason"), rule, reader.location())
+    reason = reader.text_of("reason") if reason_required or reader.field("reason") else ""
+    return Step(reader.source_text_of("expr"), reason, rule, reader.location())
 
 
 def _rule(reader: _Reader, names: set[str]) -> StepRule:
@@ -409,6 +421,65 @@ def _exercise(reader: _Reader, names: set[str]) -> Exercise:
         hints=reader.texts_of("hints", "hints", minimum=1),
         mistakes=tuple(mistakes),
         solution=reader.text_of("solution"),
+        location=reader.location(),
+    )
+
+
+def _is_derive(reader: _Reader) -> bool:
+    """Whether an exercise is ``kind: derive`` (an unknown kind is an error that lists the kinds)."""
+    if not isinstance(reader.node, MarkedMap) or "kind" not in reader.node:
+        return False
+    kind = reader.required("kind")
+    value = kind.text()
+    if value not in EXERCISE_KINDS:
+        close = difflib.get_close_matches(value, EXERCISE_KINDS, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else "the kinds are " + ", ".join(EXERCISE_KINDS)
+        raise kind.error(f"unknown exercise kind '{value}'; {hint}")
+    return value == "derive"
+
+
+def _derive_exercise(reader: _Reader, names: set[str]) -> DeriveExercise:
+    """A ``kind: derive`` exercise: ``from``, ``goal``, an optional ``reference`` derivation (steps as
+    in ``derivation``, ``reason`` optional) and listed ``mistakes`` each at a ``step`` of it."""
+    reader.mapping(DERIVE_FIELDS, "a derive exercise")
+    found = reader.field("reference")
+    reference = (
+        ()
+        if found is None
+        else tuple(
+            _step(item, names, first=index == 0, reason_required=False)
+            for index, item in enumerate(found.items("reference steps", minimum=2))
+        )
+    )
+    mistakes = []
+    for item in _optional_items(reader, "mistakes", "mistakes"):
+        item.mapping(DERIVE_MISTAKE_FIELDS, "a derive exercise's mistake")
+        step_field = item.required("step")
+        step_text = step_field.text()
+        if not step_text.isdigit() or int(step_text) < 2:
+            raise step_field.error(
+                f"'{step_text}' is not a step: give the number of the reference step (2 or more; "
+                "step 1 is the start) where this wrong line would be written"
+            )
+        if reference and int(step_text) > len(reference):
+            raise step_field.error(
+                f"the reference has {len(reference)} steps, so there is no step {step_text}"
+            )
+        mistakes.append(
+            DeriveMistake(
+                int(step_text), item.source_text_of("answer"), item.text_of("feedback"), item.location()
+            )
+        )
+    solution = reader.field("solution")
+    return DeriveExercise(
+        id=reader.matching_of("id", EXERCISE_ID, "use letters, digits, '-' and '_'"),
+        prompt=reader.text_of("prompt"),
+        start=reader.source_text_of("from"),
+        goal=reader.source_text_of("goal"),
+        reference=reference,
+        mistakes=tuple(mistakes),
+        hints=reader.texts_of("hints", "hints", required=False),
+        solution="" if solution is None else solution.text(),
         location=reader.location(),
     )
 
