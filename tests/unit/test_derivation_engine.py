@@ -330,3 +330,12 @@ def test_of_two_steps_with_the_same_value_the_listed_mistake_of_the_one_done_the
     )
     assert marked("x^2\nd/dx: 2x\n= -2x", context)[2].diagnosis == "the rewrite's sign"
     assert marked("x^2\nd/dx: -2x", context)[1].diagnosis == "the derivative's sign"
+
+
+def test_a_line_naming_a_defined_name_is_checked_against_its_definition() -> None:
+    marks = marked(
+        "L = -log(s1)\ns1 = exp(z1)/(exp(z1)+exp(z2)+exp(z3))\ns1 = exp(z1)/(exp(z1)+exp(z2))", SOFTMAX
+    )
+    assert verdicts(marks) == ["start", "follows", "does-not-follow"]
+    assert marks[1].understood == "s1 checked against its definition"
+    assert "but its definition is" in marks[2].detail

@@ -84,7 +84,7 @@ class _Value:
     name: str | None = None
 
     def label(self) -> str:
-        where = "the definitions" if self.index is None else f"line {self.index + 1}"
+        where = "as defined" if self.index is None else f"line {self.index + 1}"
         return f"{self.name} ({where})" if self.name else where
 
 
@@ -284,8 +284,9 @@ def _read(line: Line, index: int, state: _State, table: SymbolTable) -> tuple[_P
         symbol = _name_symbol(line.name, line.name_at, table)
         if symbol in state.definitions:
             basis = state.definitions[symbol]
-            understood = f"{line.name} as defined in {basis.label()}"
-            plan = _Plan("rewrite", understood, parts, basis, how="its definition", what=basis.label())
+            where = "" if basis.index is None else f" on line {basis.index + 1}"
+            understood = f"{line.name} checked against its definition{where}"
+            plan = _Plan("rewrite", understood, parts, basis, how="rewriting", what="its definition")
             return plan, state
         if state.current is None:
             return _start(line, index, state, parts, table)
