@@ -143,8 +143,8 @@ def test_a_goal_the_lessons_derivation_never_reaches_needs_a_reference() -> None
     passed, headline = found["exercise derive-sigmoid reference"]
     assert not passed
     assert headline == (
-        "my.yaml:46:11: exercise derive-sigmoid reference: exercises[0].goal: no later step of the same chain "
-        "of the lesson's derivation equals 'goal'; give the exercise a reference derivation"
+        "my.yaml:46:11: exercise derive-sigmoid reference: exercises[0].goal: no later step of the same "
+        "chain of the lesson's derivation equals 'goal'; give the exercise a reference derivation"
     )
 
 
