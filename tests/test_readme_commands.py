@@ -4,9 +4,10 @@ so the README can never show a command that fails.
 Each command runs in a real subprocess, in a temporary study home holding a few days of diary and study
 time, with no config file ($STUDYBUDDY_CONFIG names a missing one), the clock fixed by
 $STUDYBUDDY_CLOCK_FILE at Wednesday 2025-07-09 10:00 UTC, and the README's own files beside it
-(old-diary.md, my-lessons/). The README's other shell lines are not run here: the quick start's
-`python3 -m venv ... pip install ...` lines (`.ci/run` runs command 2 word for word) and the
-development block's tools (`.venv/bin/...`, `.ci/newest`).
+(old-diary.md, my-lessons/, and softmax.txt, written from the README's own text block). The README's
+other shell lines are not run here: the quick start's `python3 -m venv ... pip install ...` lines
+(`.ci/run` runs command 2 word for word) and the development block's tools (`.venv/bin/...`,
+`.ci/newest`).
 """
 
 from __future__ import annotations
@@ -50,6 +51,14 @@ def readme_commands() -> list[list[str]]:
 
 
 COMMANDS = readme_commands()
+
+
+def readme_derivation() -> str:
+    """The text block the README calls softmax.txt: the derivation its `derive` commands read."""
+    text = README.read_text(encoding="utf-8")
+    block = re.search(r"This `softmax.txt` is.*?```text\n(.*?)```", text, re.S)
+    assert block, "the README's softmax.txt block is gone"
+    return block.group(1)
 
 
 def test_the_readme_shows_commands_to_run() -> None:
@@ -112,6 +121,7 @@ class Home:
         (self.work / "old-diary.md").write_text(OLD_DIARY, encoding="utf-8")
         (self.work / "my-lessons").mkdir()
         shutil.copy(ROOT / "lessons" / "activations" / "sigmoid-derivative.yaml", self.work / "my-lessons")
+        (self.work / "softmax.txt").write_text(readme_derivation(), encoding="utf-8")
 
     def run(self, *args: str) -> subprocess.CompletedProcess[str]:
         done = subprocess.run(
@@ -186,6 +196,11 @@ def check_output(command: list[str], done: subprocess.CompletedProcess[str], hom
             assert "calculus" in out
         case ["equiv", *_]:
             assert re.search(r"\bequal\b", out, re.IGNORECASE) and "different" not in out.lower(), out
+        case ["derive", _, "--json"]:
+            marks = json.loads(out)
+            assert marks["first_error"] is None, out
+        case ["derive", *_]:
+            assert "dL/dz1 = s1 - 1" in out and "WRONG" not in out, out
         case ["lessons", "check"]:
             assert "sigmoid-derivative" in out
         case ["locate", *_]:
