@@ -39,9 +39,9 @@ class CheckResults(Static):
         self.scroll_visible(top=True)
 
     def on_resize(self) -> None:
-        if self._reveal:
+        if self._reveal:  # laid out now: scroll at once, past any step still gliding into view
             self._reveal = False
-            self.scroll_visible(top=True)
+            self.scroll_visible(top=True, animate=False, immediate=True)
 
 
 def open_lesson(app: App[Any], lesson_id: str) -> None:
