@@ -17,6 +17,9 @@ is read again by PyYAML's pure-Python parser, event by event through the same ch
 speaks first when it is what the file breaks, and a real syntax error is reported as ours.
 
 A UTF-8 byte order mark is accepted and skipped (Windows editors write one); UTF-16 is refused.
+YAML refuses control characters written as they are, but its double-quoted escapes (``"\\e"``, ``"\\a"``,
+``"\\x9b"``) make them: a scalar holding one is refused here, at its line and column, since lesson
+text is shown in terminals and a stranger's ESC could clear the screen or write the clipboard.
 Every error is a :class:`LessonError` reading ``file:line:column: field.path: message``.
 """
 
@@ -29,6 +32,7 @@ from yaml import events
 
 from studybuddy.core.lessons.errors import LessonError, Location
 from studybuddy.core.lessons.tree import Mark, MarkedList, MarkedMap, Node
+from studybuddy.core.terminal_text import has_control_character
 
 try:  # libyaml's parser emits the same events several times faster than the pure-Python one
     from yaml._yaml import CParser as _Parser
@@ -152,6 +156,8 @@ def _build(parser: Any, source: str) -> Node:
                 raise _anchor_or_tag_error(event, source, _path(stack, container, key))
             start_mark = event.start_mark
             value = event.value
+            if has_control_character(value):
+                raise _control_character_error(event, source, _path(stack, container, key))
             column = start_mark.column + 1
             text_column = None
             end_mark = event.end_mark
@@ -241,6 +247,23 @@ def _anchor_or_tag_error(event: Any, source: str, path: str) -> LessonError:
     else:
         message = f"anchors (&{event.anchor}) are not allowed; write the value out in full"
     return _error_at(source, event.start_mark, path, message)
+
+
+_CONTROL_NAMES = {0x00: "NUL", 0x07: "BEL", 0x08: "backspace", 0x0D: "CR", 0x1B: "ESC", 0x7F: "DEL"}
+
+
+def _control_character_error(event: Any, source: str, path: str) -> LessonError:
+    found = has_control_character(event.value)
+    assert found is not None
+    code = ord(found[0])
+    name = f" ({_CONTROL_NAMES[code]})" if code in _CONTROL_NAMES else ""
+    return _error_at(
+        source,
+        event.start_mark,
+        path,
+        f"the text holds the control character U+{code:04X}{name}, written as an escape; lesson text "
+        "may not hold control characters (they would drive the terminal it is shown in)",
+    )
 
 
 def _key_error(key: str, mapping: MarkedMap, event: Any, source: str, path: str) -> LessonError:

@@ -220,6 +220,38 @@ def test_control_character_is_refused_with_its_code() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "place", "code"),
+    [
+        ('id: x\ntitle: "Evil \\e]52;c;aGVsbG8=\\a title"\n', "2:8: title", "U+001B (ESC)"),
+        ('id: x\ntitle: "ring \\a"\n', "2:8: title", "U+0007 (BEL)"),
+        ('id: x\ntitle: "clear \\e[2J"\n', "2:8: title", "U+001B (ESC)"),
+        ('id: x\ntitle: "\\x9b2J (C1 CSI)"\n', "2:8: title", "U+009B"),
+        ('id: x\ntitle: "over\\rwrite"\n', "2:8: title", "U+000D (CR)"),
+        ('id: x\ntitle: "nul \\0"\n', "2:8: title", "U+0000 (NUL)"),
+        ('id: x\ntitle: "next line \\N"\n', "2:8: title", "U+0085"),
+        ('id: x\nhints:\n  - ok\n  - "\\u001b[31mred"\n', "4:5: hints[1]", "U+001B (ESC)"),
+        ('id: x\n"ke\\ey": 1\n', "2:1", "U+001B (ESC)"),
+    ],
+    ids=["osc52", "bell", "clear-screen", "c1-csi", "carriage-return", "nul", "nel", "list-item", "key"],
+)
+def test_a_control_character_written_as_an_escape_is_refused_where_it_is_written(
+    text: str, place: str, code: str
+) -> None:
+    """YAML's reader refuses control characters written as they are; its double-quoted escapes make
+    them, and `lessons list` then sent a stranger's ESC sequences (OSC 52 clipboard writes, clear
+    screen) to the terminal."""
+    assert refuse(text) == (
+        f"pack/bad.yaml:{place}: the text holds the control character {code}, written as an escape; "
+        "lesson text may not hold control characters (they would drive the terminal it is shown in)"
+    )
+
+
+def test_tabs_and_newlines_written_as_escapes_are_text() -> None:
+    tree = load_yaml_bytes(b'id: x\ntitle: "a\\tb\\nc"\n', "pack/ok.yaml")
+    assert isinstance(tree, MarkedMap) and tree["title"] == "a\tb\nc"
+
+
 def test_unclosed_brackets_and_quotes() -> None:
     assert refuse("a: [1, 2\nb: 3\n") == "pack/bad.yaml:2:2: a list opened with '[' is not closed with ']'"
     assert (
