@@ -151,3 +151,112 @@ def test_a_list_where_text_belongs() -> None:
 def test_a_malformed_text_field_is_named_with_its_position(old: str, new: str, message: str) -> None:
     assert old in GOOD
     assert refuse(GOOD.replace(old, new, 1)) == message
+
+
+# ---- numbers and shapes a stranger's file may hold ------------------------------------------------
+
+MATRIX_SYMBOL = "  s: probability\n"
+
+
+@pytest.mark.parametrize(
+    ("size", "message"),
+    [
+        # str.isdigit() is True for these, and int() then raised ValueError: a traceback in `lessons
+        # list` and `lessons check`, and the app exited at every start while the file was there.
+        (
+            "²",
+            "'²' is not a size written with the digits 0-9 (a shape is [n] for a column vector or [m, n] "
+            "for a matrix)",
+        ),
+        ("⁵", "'⁵' is not a size written with the digits 0-9"),
+        ("①", "'①' is not a size written with the digits 0-9"),
+        ("٣", "'٣' is not a size written"),  # an Arabic-Indic 3: int() reads it, but no file shows 3
+        ("9" * 5000, "'" + "9" * 59 + "…' is not a size written"),  # int() refuses over 4,300 digits
+        ("0", "a size is from 1 to 100, not 0"),
+        ("101", "a size is from 1 to 100, not 101"),
+        ("-2", "'-2' is not a size written"),
+    ],
+)
+def test_a_shape_size_that_is_not_a_small_ascii_number_is_refused_at_its_position(
+    size: str, message: str
+) -> None:
+    text = GOOD.replace(MATRIX_SYMBOL, f"{MATRIX_SYMBOL}  W: {{domain: real, shape: [3, {size}]}}\n", 1)
+    headline = refuse(text)
+    assert headline.startswith("my.yaml:10:32: symbols.W.shape[1]: "), headline
+    assert message in headline
+
+
+def test_a_shape_of_sizes_in_ascii_digits_loads() -> None:
+    text = GOOD.replace(MATRIX_SYMBOL, f"{MATRIX_SYMBOL}  W: {{domain: real, shape: [3, 100]}}\n", 1)
+    assert load(text).symbols[-1].shape == (3, 100)
+
+
+@pytest.mark.parametrize(
+    ("tolerance", "message"),
+    [
+        # 1e999 reads as infinity: every relative error is below it, so a wrong gradient passed.
+        ("1e999", "'1e999' is too large to be a number here (it reads as infinity)"),
+        ("0.5", "at most 0.01, not '0.5': a larger one lets a wrong result pass"),
+        ("1", "at most 0.01, not '1': a larger one lets a wrong result pass"),
+        ("0", "above 0 and at most 0.01, not '0': no result could pass"),
+        ("1e-999", "above 0 and at most 0.01, not '1e-999': no result could pass"),
+        ("-1e-6", "above 0 and at most 0.01, not '-1e-6': no result could pass"),
+        (".inf", "'.inf' is not a number"),
+        ("nan", "'nan' is not a number"),
+    ],
+)
+def test_a_tolerance_must_be_a_finite_small_relative_error(tolerance: str, message: str) -> None:
+    old = "    gradient: {x: s*(1 - s)}\n"
+    assert old in GOOD
+    headline = refuse(GOOD.replace(old, f"{old}    tolerance: {tolerance}\n", 1))
+    assert headline.startswith("my.yaml:30:16: checks[0].tolerance: "), headline
+    assert message in headline
+
+
+def test_a_usual_tolerance_is_kept() -> None:
+    old = "    gradient: {x: s*(1 - s)}\n"
+    assert load(GOOD.replace(old, f"{old}    tolerance: 1e-4\n", 1)).checks[0].tolerance == 1e-4
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where"),
+    [
+        ("values: {x: 0}", "values: {x: 1e999}", "38:17: checks[2].values.x"),
+        ("expected: 0.5", "expected: -1e400", "40:15: checks[2].expected"),
+        ("gradient: {x: s*(1 - s)}", "gradient: {x: s*(1 - s)}\n    at: {x: 1e309}", "30:13: checks[0].at.x"),
+    ],
+)
+def test_a_number_that_reads_as_infinity_is_refused(old: str, new: str, where: str) -> None:
+    headline = refuse(GOOD.replace(old, new, 1))
+    assert headline.startswith(f"my.yaml:{where}: "), headline
+    assert "is too large to be a number here (it reads as infinity)" in headline
+
+
+def test_a_refused_text_is_quoted_short_never_whole() -> None:
+    """An error quotes what it refuses, cut short: a file that is not a lesson (or a link to one
+    that is not) must not have its content printed."""
+    secret = "SECRET " * 100
+    headline = refuse(f"{secret}\n")
+    assert headline.startswith("my.yaml:1:1: expected a lesson (fields written as 'name: value'), found the")
+    assert secret not in headline and len(headline) < 150
+
+
+DERIVE_WITH_A_MISTAKE = """\
+  - id: derive-sigmoid
+    kind: derive
+    prompt: Derive ds/dx.
+    from: 1/(1 + exp(-x))
+    goal: s*(1 - s)
+    mistakes:
+      - step: STEP
+        answer: s*(1 + s)
+        feedback: 1 - s, not 1 + s.
+"""
+
+
+@pytest.mark.parametrize("step", ["²", "①", "٣", "9" * 5000, "-3", "2.5"])
+def test_a_derive_mistakes_step_that_is_not_an_ascii_number_is_refused_at_its_position(step: str) -> None:
+    exercise = DERIVE_WITH_A_MISTAKE.replace("STEP", step)
+    headline = refuse(GOOD.replace("exercises:\n", "exercises:\n" + exercise, 1))
+    assert headline.startswith("my.yaml:48:15: exercises[0].mistakes[0].step: "), headline
+    assert "is not a step number written with the digits 0-9: give the number of the reference" in headline

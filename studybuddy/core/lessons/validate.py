@@ -7,6 +7,7 @@ expressions, which is costly and happens when the lesson is first used (see comp
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Callable
 from typing import TypeVar
@@ -34,7 +35,14 @@ T = TypeVar("T")
 LESSON_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 EXERCISE_ID = re.compile(r"[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*\Z")
 SYMBOL_NAME = re.compile(r"[^\W\d_]\w*\Z")  # a letter (any script), then letters, digits or _
-NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\Z")
+# ASCII digits only: `\d` and str.isdigit also take other scripts' digits and superscripts (²), which
+# int() refuses or reads as another number than the one shown.
+NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\Z")
+WHOLE_NUMBER = re.compile(r"[0-9]{1,9}\Z")
+MAX_SIZE = 100  # a vector's length or a matrix's rows or columns: numeric checks build every entry
+# A numeric check passes when its relative error is below the tolerance; at 1e-2 and above a gradient
+# is probably wrong (cs231n), and a factor-2 mistake has a relative error of 0.5.
+MAX_TOLERANCE = 1e-2
 # Names the math parser gives a meaning of its own (its own list, so the two never drift apart), plus
 # the transpose marker and SymPy's names for undefined results; the symbol table has the final say.
 RESERVED_NAMES = MATH_NAMES | {"T", "nan", "zoo"}
@@ -198,14 +206,36 @@ class _Reader:
     def matching(self, pattern: re.Pattern[str], rule: str) -> str:
         text = self.text()
         if not pattern.match(text):
-            raise self.error(f"'{text}' is not a valid id: {rule}")
+            raise self.error(f"{_quoted(text)} is not a valid id: {rule}")
         return text
 
     def number(self) -> float:
         text = self.text()
         if not NUMBER.match(text.strip()):
-            raise self.error(f"'{text}' is not a number (write e.g. 0.5, -2 or 1e-6)")
-        return float(text)
+            raise self.error(f"{_quoted(text)} is not a number (write e.g. 0.5, -2 or 1e-6)")
+        value = float(text)
+        if not math.isfinite(value):
+            raise self.error(f"{_quoted(text)} is too large to be a number here (it reads as infinity)")
+        return value
+
+    def tolerance(self) -> float:
+        """A numeric check's ``tolerance``: a relative error, above 0 and at most MAX_TOLERANCE."""
+        value = self.number()
+        if not 0 < value <= MAX_TOLERANCE:
+            why = "no result could pass" if value <= 0 else "a larger one lets a wrong result pass"
+            raise self.error(
+                f"a tolerance is a relative error above 0 and at most {MAX_TOLERANCE:g}, not "
+                f"{_quoted(self.text())}: {why}"
+            )
+        return value
+
+    def whole_number(self, what: str) -> int:
+        """A whole number written with the digits 0-9: ``²`` or ``①`` pass str.isdigit() but not int(),
+        and int() refuses over 4,300 digits. ``what`` completes "'²' is not ..." when it is not one."""
+        text = self.text().strip()
+        if not WHOLE_NUMBER.match(text):
+            raise self.error(f"{_quoted(text)} is not {what}")
+        return int(text)
 
     def numeric_value(self) -> NumericValue:
         if isinstance(self.node, MarkedList):
@@ -295,10 +325,17 @@ def _check_symbol_name(name: str, error: Callable[..., LessonError], mark: Mark,
 
 
 def _shape(reader: _Reader) -> tuple[int, ...]:
-    sizes = [item.text() for item in reader.items("sizes", minimum=1)]
-    if len(sizes) > 2 or not all(size.isdigit() and int(size) > 0 for size in sizes):
-        raise reader.error("a shape is [n] for a column vector or [m, n] for a matrix, with positive sizes")
-    return tuple(int(size) for size in sizes)
+    rule = "a shape is [n] for a column vector or [m, n] for a matrix"
+    items = reader.items("sizes", minimum=1)
+    if len(items) > 2:
+        raise reader.error(rule)
+    sizes = []
+    for item in items:
+        size = item.whole_number(f"a size written with the digits 0-9 ({rule})")
+        if not 1 <= size <= MAX_SIZE:
+            raise item.error(f"a size is from 1 to {MAX_SIZE}, not {size} ({rule})")
+        sizes.append(size)
+    return tuple(sizes)
 
 
 def _declared(reader: _Reader, names: set[str], text: str | None = None) -> str:
@@ -400,7 +437,7 @@ def _check(reader: _Reader, names: set[str]) -> Check:
         values=numbers("values", required=True) if is_example else (),
         expected=reader.required("expected").numeric_value() if is_example else None,
         at=() if is_example else numbers("at"),
-        tolerance=None if tolerance is None else tolerance.number(),
+        tolerance=None if tolerance is None else tolerance.tolerance(),
     )
 
 
@@ -455,20 +492,17 @@ def _derive_exercise(reader: _Reader, names: set[str]) -> DeriveExercise:
     for item in _optional_items(reader, "mistakes", "mistakes"):
         item.mapping(DERIVE_MISTAKE_FIELDS, "a derive exercise's mistake")
         step_field = item.required("step")
-        step_text = step_field.text()
-        if not step_text.isdigit() or int(step_text) < 2:
-            raise step_field.error(
-                f"'{step_text}' is not a step: give the number of the reference step (2 or more; "
-                "step 1 is the start) where this wrong line would be written"
-            )
-        if reference and int(step_text) > len(reference):
-            raise step_field.error(
-                f"the reference has {len(reference)} steps, so there is no step {step_text}"
-            )
+        where = (
+            "give the number of the reference step (2 or more; step 1 is the start) where this wrong "
+            "line would be written"
+        )
+        step = step_field.whole_number(f"a step number written with the digits 0-9: {where}")
+        if step < 2:
+            raise step_field.error(f"'{step}' is not a step: {where}")
+        if reference and step > len(reference):
+            raise step_field.error(f"the reference has {len(reference)} steps, so there is no step {step}")
         mistakes.append(
-            DeriveMistake(
-                int(step_text), item.source_text_of("answer"), item.text_of("feedback"), item.location()
-            )
+            DeriveMistake(step, item.source_text_of("answer"), item.text_of("feedback"), item.location())
         )
     solution = reader.field("solution")
     return DeriveExercise(
@@ -501,4 +535,9 @@ def _kind(node: Node) -> str:
         return "a mapping"
     if isinstance(node, MarkedList):
         return "a list"
-    return f"the text '{node}'" if node else "nothing"
+    return f"the text {_quoted(node)}" if node else "nothing"
+
+
+def _quoted(text: str, limit: int = 60) -> str:
+    """``text`` in quotes for a message, cut short: an error quotes what it refuses, not a whole file."""
+    return f"'{text}'" if len(text) <= limit else f"'{text[: limit - 1]}…'"
