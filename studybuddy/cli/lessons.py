@@ -37,7 +37,8 @@ def register(subparsers: Any) -> None:
         type=positive_count,
         default=None,
         metavar="N",
-        help="lessons checked in parallel (default: the number of CPUs, at most 4)",
+        help="lessons checked in parallel (default: the number of CPUs; at most 4, and at most as many "
+        "768 MiB workers as half the memory holds)",
     )
     check.add_argument("-v", "--verbose", action="store_true", help="show every item, not only failures")
     check.set_defaults(handler=run_check)

@@ -2,7 +2,10 @@
 
 A thread cannot stop a runaway SymPy computation, so answers are graded in a separate process. The
 caller blocks at most ``timeout`` seconds (plus a small margin) per request; a worker that overruns is
-killed, the caller gets an ``unknown`` verdict, and a fresh worker is started in the background.
+killed, the caller gets an ``unknown`` verdict, and a fresh worker is started in the background. The
+worker's memory is capped too (services.worker_limits): an answer that needs more gets an ``unknown``
+verdict saying "too much memory", and the worker is replaced. The worker exits when this process ends,
+however it ends.
 
 ``start()`` returns at once (the TUI calls it after first paint); the worker imports SymPy on its own.
 The parent process never imports SymPy for a grade that comes back as a plain verdict.
@@ -21,6 +24,13 @@ from typing import TYPE_CHECKING, Any
 
 from studybuddy.core.errors import StudybuddyError
 from studybuddy.core.grading.terms import GradingTerms, comparison_terms, exercise_terms
+from studybuddy.services.worker_limits import (
+    Lifeline,
+    exit_with_parent,
+    limit_memory,
+    memory_text,
+    worker_environment,
+)
 
 if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
@@ -56,7 +66,7 @@ class _AnswerPreview:
 
         try:
             return {"math": answer_preview(self.text, self.terms)}
-        except (RecursionError, MemoryError, ValueError, TypeError, ArithmeticError) as error:
+        except (RecursionError, ValueError, TypeError, ArithmeticError) as error:
             return {"math_error": f"SymPy failed on this ({type(error).__name__}: {error})"}
 
 
@@ -86,13 +96,53 @@ class _DerivationLine:
 
         try:
             mark = mark_line(self.derivation, self.index, proof_guard=proof_guard)
-        except (RecursionError, MemoryError, ValueError, TypeError, ArithmeticError) as error:
+        except (RecursionError, ValueError, TypeError, ArithmeticError) as error:
             return {"math_error": f"SymPy failed on this line ({type(error).__name__}: {error})"}
         return {"math": None if mark is None else mark.to_dict()}
 
 
-class MathTimeout(StudybuddyError):
-    """The worker overran the time limit on a preview, step or check (it was replaced)."""
+class MathStopped(StudybuddyError):
+    """The worker was stopped on a request (a time or memory limit, or it crashed) and replaced.
+
+    The message is what a preview, step or check shows; ``detail`` is what a grade's verdict says."""
+
+    strength = "stopped"
+
+    def verdict(self, ms: float) -> dict[str, Any]:
+        """What a grade says instead of a verdict (in Verdict.to_dict's form)."""
+        return {"verdict": "unknown", "strength": self.strength, "detail": self.detail, "ms": ms}
+
+    @property
+    def detail(self) -> str:
+        return f"Could not decide: {self}."
+
+
+class MathTimeout(MathStopped):
+    """The worker overran the time limit (it was replaced)."""
+
+    strength = "time limit"
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"the math engine took longer than {seconds:g} s and was restarted")
+        self.seconds = seconds
+
+    @property
+    def detail(self) -> str:
+        return f"Could not decide within {self.seconds:g} s; try a simpler form of the answer."
+
+
+class MathOutOfMemory(MathStopped):
+    """The worker needed more memory than its cap allows (it was replaced)."""
+
+    strength = "memory limit"
+
+    def __init__(self, limit: str) -> None:
+        super().__init__(f"too much memory: the math engine needed more than {limit} and was restarted")
+        self.limit = limit
+
+    @property
+    def detail(self) -> str:
+        return f"Too much memory: this needed more than {self.limit}; try a simpler form of the answer."
 
 
 class GradingService:
@@ -105,6 +155,7 @@ class GradingService:
         self._lock = threading.Lock()
         self._process: BaseProcess | None = None
         self._connection: Connection | None = None
+        self._lifeline: Lifeline | None = None
         self._ready = False
         self._next_id = 0
         self.restarts = 0
@@ -158,9 +209,14 @@ class GradingService:
         return dict(self._math_call(_AnswerPreview(text, exercise_terms(lesson, exercise))))
 
     def grade_terms(self, answer: str, terms: GradingTerms, *, seed: int = 0) -> Verdict:
-        """The verdict for ``answer``; ``unknown`` if the worker overran the time limit (then replaced)."""
+        """The verdict for ``answer``; ``unknown`` if the worker overran the time limit or its memory cap
+        (it was then replaced), saying which."""
+        started = time.perf_counter()
         with self._lock:
-            data = self._call(_Request(answer, terms, seed))
+            try:
+                data = self._call(_Request(answer, terms, seed))
+            except MathStopped as stopped:
+                data = stopped.verdict((time.perf_counter() - started) * 1000)
         from studybuddy.core.grading.verdict import Verdict
 
         return Verdict.from_dict(data)
@@ -199,8 +255,9 @@ class GradingService:
 
     def mark_derivation_line(self, derivation: Any, index: int) -> dict[str, Any] | None:
         """Line ``index`` of ``derivation`` marked in the worker, under the time limit: the mark as
-        LineMark.to_dict() gives it (None for a blank line). MathTimeout when the worker overran
-        (it was replaced); services.derivation turns that into an ``unknown`` mark."""
+        LineMark.to_dict() gives it (None for a blank line). MathTimeout when the worker overran,
+        MathOutOfMemory when it needed too much memory (either way it was replaced);
+        services.derivation turns that into an ``unknown`` mark."""
         result = self._math_call(_DerivationLine(derivation, index))
         return None if result is None else dict(result)
 
@@ -212,9 +269,7 @@ class GradingService:
             data = self._call(request)
         if "math" in data:
             return data["math"]
-        if "math_error" in data:
-            raise StudybuddyError(data["math_error"])
-        raise MathTimeout(f"the math engine took longer than {self.timeout:g} s and was restarted")
+        raise StudybuddyError(data["math_error"])
 
     def close(self) -> None:
         with self._lock:
@@ -234,25 +289,36 @@ class GradingService:
             return
         context = multiprocessing.get_context("spawn")  # fork is unsafe in a threaded (TUI) parent
         parent_end, child_end = context.Pipe()
+        lifeline = Lifeline(context)
         process = context.Process(
             target=_worker_main,
-            args=(child_end, self.timeout * PROOF_SHARE, self._stall_on),
+            args=(child_end, lifeline.child, self.timeout * PROOF_SHARE, self._stall_on),
             name="studybuddy-grader",
             daemon=True,
         )
-        process.start()
+        with worker_environment():
+            process.start()
         child_end.close()
-        self._process, self._connection, self._ready = process, parent_end, False
+        lifeline.started()
+        self._process, self._connection, self._lifeline, self._ready = process, parent_end, lifeline, False
 
     def _stop(self) -> None:
-        process, connection = self._process, self._connection
-        self._process = self._connection = None
+        process, connection, lifeline = self._process, self._connection, self._lifeline
+        self._process = self._connection = self._lifeline = None
         self._ready = False
         if connection is not None:
             connection.close()
+        if lifeline is not None:
+            lifeline.close()
         if process is not None:
             process.kill()
             process.join(timeout=5)
+
+    def _replace(self) -> None:
+        """Stop the worker and start a fresh one in the background (the next request waits for it)."""
+        self._stop()
+        self.restarts += 1
+        self._spawn_if_needed()
 
     def _call(self, request: _Request | _MathRequest | _AnswerPreview | _DerivationLine) -> dict[str, Any]:
         self._spawn_if_needed()
@@ -269,25 +335,37 @@ class GradingService:
                 raise StudybuddyError("the grading worker stopped while starting") from None
             self._ready = True
         self._next_id += 1
-        started = time.perf_counter()
+        reply: tuple[int, dict[str, Any]] | None = None
+        overran = False
         try:
             connection.send((self._next_id, request))
             if connection.poll(self.timeout + MARGIN):
-                request_id, data = connection.recv()
-                if request_id == self._next_id:
-                    return data
-        except (EOFError, OSError, BrokenPipeError):
-            pass  # the worker died (out of memory, a crash in a C extension): replace it
-        self._stop()
-        self.restarts += 1
-        self._spawn_if_needed()  # in the background: the next request waits for it to be ready
-        elapsed = (time.perf_counter() - started) * 1000
-        return {
-            "verdict": "unknown",
-            "strength": "time limit",
-            "detail": f"Could not decide within {self.timeout:g} s; try a simpler form of the answer.",
-            "ms": elapsed,
-        }
+                reply = connection.recv()
+            else:
+                overran = True
+        except (EOFError, OSError):
+            pass  # the worker died (killed by the system for memory, a crash in a C extension)
+        if reply is not None and reply[0] == self._next_id:
+            if "out_of_memory" not in reply[1]:
+                return reply[1]
+            self._replace()  # the worker exits after a MemoryError
+            raise MathOutOfMemory(reply[1]["out_of_memory"])
+        if overran:
+            self._replace()
+            raise MathTimeout(self.timeout)
+        code = self._exit_code()
+        self._replace()
+        raise MathStopped(f"the math process stopped unexpectedly ({code}) and was restarted")
+
+    def _exit_code(self) -> str:
+        process = self._process
+        if process is None:
+            return "no process"
+        process.join(1)
+        code = process.exitcode
+        if code is None:
+            return "it did not answer"
+        return f"signal {-code}" if code < 0 else f"exit code {code}"
 
 
 def open_grading(context: StudyContext) -> GradingService:
@@ -298,7 +376,10 @@ def open_grading(context: StudyContext) -> GradingService:
 # --- inside the worker process ------------------------------------------------------------------------
 
 
-def _worker_main(connection: Connection, proof_budget: float, stall_on: str | None) -> None:
+def _worker_main(
+    connection: Connection, lifeline: Connection, proof_budget: float, stall_on: str | None
+) -> None:
+    exit_with_parent(lifeline)  # first: the parent may end while SymPy is still importing
     import os
     import signal
 
@@ -325,16 +406,9 @@ def _worker_main(connection: Connection, proof_budget: float, stall_on: str | No
         def __exit__(self, *exc: object) -> None:
             signal.setitimer(signal.ITIMER_REAL, 0)
 
-    warm_up()  # in this process, before the first request: a learner's first answer is not slower
-    connection.send("ready")
-    while True:
-        try:
-            request_id, request = connection.recv()
-        except (EOFError, OSError):
-            return  # the parent closed the pipe
+    def handle(request: _Request | _MathRequest | _AnswerPreview | _DerivationLine) -> dict[str, Any]:
         if isinstance(request, _MathRequest | _AnswerPreview):  # the TUI's previews, steps and checks
-            connection.send((request_id, request.run()))
-            continue
+            return request.run()
         if isinstance(request, _DerivationLine):  # a derivation's line, its proof bounded as a grade's
             lines = request.derivation.lines
             if (
@@ -343,21 +417,32 @@ def _worker_main(connection: Connection, proof_budget: float, stall_on: str | No
                 and lines[request.index].text == stall_on
             ):
                 time.sleep(3600)  # test seam, as for an answer
-            connection.send((request_id, request.run(AlarmGuard)))
-            continue
+            return request.run(AlarmGuard)
         if stall_on is not None and request.answer == stall_on:
             time.sleep(3600)  # test seam: a request that never finishes (in the worker only)
         started = time.perf_counter()
         try:
             verdict = grade_terms(request.answer, request.terms, seed=request.seed, proof_guard=AlarmGuard)
-        except (
-            ProofInterrupted,
-            RecursionError,
-            MemoryError,
-            ValueError,
-            TypeError,
-            ArithmeticError,
-        ) as error:
+        except (ProofInterrupted, RecursionError, ValueError, TypeError, ArithmeticError) as error:
             detail = f"Could not decide: SymPy failed on this input ({type(error).__name__})."
             verdict = unknown(detail).with_ms((time.perf_counter() - started) * 1000)
-        connection.send((request_id, verdict.to_dict()))
+        return verdict.to_dict()
+
+    warm_up()  # in this process, before the first request: a learner's first answer is not slower
+    cap = limit_memory()  # after the imports and the warm-up: they are not the work being capped
+    connection.send("ready")
+    while True:
+        try:
+            request_id, request = connection.recv()
+        except (EOFError, OSError):
+            return  # the parent closed the pipe
+        try:
+            reply = handle(request)
+        except MemoryError:
+            # Over the cap (or the machine is out of memory): say so and exit, so a fresh worker with
+            # nothing half-built in its heap answers the next request.
+            reply = {"out_of_memory": memory_text(cap) if cap else "the memory this machine has"}
+            with contextlib.suppress(OSError):
+                connection.send((request_id, reply))
+            return
+        connection.send((request_id, reply))

@@ -52,14 +52,14 @@ def pretty_steps(grading: Any, figures: LessonFigures) -> list[str]:
 
 def step_mark(grading: Any, figures: LessonFigures, index: int) -> str:
     """The mark of derivation step ``index``: the checker's verdict, through the worker."""
-    from studybuddy.services.grading import MathTimeout
+    from studybuddy.services.grading import MathStopped
 
     mark = figures.marks.get(index)
     if mark is not None:
         return mark
     try:
         mark = str(grading.verify_step(figures.lesson, index)["mark"])
-    except MathTimeout:
+    except MathStopped:  # a time or memory limit: not the step's fault, asked again next time
         return UNKNOWN
     except StudybuddyError:  # an expression the checker refuses: `studybuddy lessons check` says why
         mark = "failed"
@@ -78,12 +78,12 @@ def numeric_checks(grading: Any, figures: LessonFigures) -> list[dict[str, Any]]
 
 
 def _numeric_check(grading: Any, lesson: Lesson, check_id: str) -> dict[str, Any]:
-    from studybuddy.services.grading import MathTimeout
+    from studybuddy.services.grading import MathStopped
 
     try:
         return dict(grading.numeric_check(lesson, check_id))
     except StudybuddyError as error:  # a time-out or a check SymPy could not run: shown as failed
-        timed_out = isinstance(error, MathTimeout)
+        timed_out = isinstance(error, MathStopped)  # a time or memory limit: run again next time
         return {
             "id": check_id,
             "kind": "",

@@ -124,5 +124,5 @@ def answer(kind: str, args: tuple[Any, ...]) -> dict[str, Any]:
         return {"math": HANDLERS[kind](*args)}
     except (StudybuddyError, LessonError) as error:
         return {"math_error": str(error)}
-    except (RecursionError, MemoryError, ValueError, TypeError, ArithmeticError) as error:
+    except (RecursionError, ValueError, TypeError, ArithmeticError) as error:
         return {"math_error": f"SymPy failed on this ({type(error).__name__}: {error})"}

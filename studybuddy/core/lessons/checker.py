@@ -26,6 +26,9 @@ from studybuddy.core.mathexpr import SymbolTable
 from studybuddy.core.numeric import compile_expression, example_check, gradient_check, identity_check
 
 SEED = 0  # fixed: a lesson passes or fails the same way on every run
+# A listed mistake is proven by grading it, and a grade compares it with every mistake listed before it,
+# so checking n mistakes takes n^2/2 comparisons: 400 took 30 s. The bundled library lists at most 4.
+MAX_CHECKED_MISTAKES = 50
 DEFAULT_TOLERANCE = {
     "gradient": 1e-6,
     "identity": 1e-9,
@@ -73,6 +76,9 @@ def plan_checks(lesson: Lesson) -> list[CheckItem]:
         items.append(CheckItem(key, _guarded(key, partial(_check_answer, math, exercise))))
         for number, mistake in enumerate(exercise.mistakes, start=1):
             key = f"exercise {exercise.id} mistake {number}"
+            if number > MAX_CHECKED_MISTAKES:
+                items.append(CheckItem(key, partial(_too_many_mistakes, key, exercise)))
+                break
             items.append(
                 CheckItem(
                     key,
@@ -249,6 +255,16 @@ def _check_mistake(
     return True, "graded wrong with its listed feedback", None, ""
 
 
+def _too_many_mistakes(key: str, exercise: Exercise) -> ItemResult:
+    return ItemResult(
+        key,
+        False,
+        f"this exercise lists {len(exercise.mistakes)} mistakes; at most {MAX_CHECKED_MISTAKES} can be "
+        "checked (each is compared with every one listed before it)",
+        exercise.mistakes[MAX_CHECKED_MISTAKES].location,
+    )
+
+
 def _grade(math: LessonMath, exercise: Exercise, answer: SourceText) -> Verdict:
     """Grade as a learner's answer is graded in the app (the same terms, the same core call); an
     unreadable one is a LessonError at the character that is wrong (a name outside the exercise's
@@ -284,6 +300,8 @@ def _guarded(
             passed, message, location, detail, rows = Outcome(*body())
         except LessonError as error:
             return _failure(key, error, started)
+        except MemoryError:  # over the worker's memory cap: the worker says so and is replaced
+            raise
         except Exception as error:  # a numeric or SymPy failure on this item: report it, check the rest
             return ItemResult(
                 key,
