@@ -150,16 +150,32 @@ def parse_definition_option(option: str) -> tuple[str, str]:
 
 def grade_lines(service: Any, lines: IO[bytes], out: IO[str]) -> None:
     """One output row per input line (blank or undecodable lines included, as invalid rows), flushed
-    as it goes. Lines are decoded one by one, so one line that is not UTF-8 spoils only its own row."""
-    for number, raw in enumerate(lines, start=1):
+    as it goes. Lines are decoded one by one, so one line that is not UTF-8 spoils only its own row; a
+    line longer than MAX_LINE is never held in memory whole (its row says so)."""
+    number = 0
+    while raw := lines.readline(MAX_LINE + 1):
+        number += 1
+        if len(raw) > MAX_LINE and not raw.endswith(b"\n"):
+            _write(out, _invalid_row(number, f"line {number} is longer than {MAX_LINE // 1024:,} KiB"))
+            while (rest := lines.readline(MAX_LINE)) and not rest.endswith(b"\n"):
+                pass  # the rest of the over-long line, read and dropped piece by piece
+            continue
         try:
             line = raw.decode("utf-8").rstrip("\r\n")
         except UnicodeDecodeError as error:
-            row = _invalid_row(number, f"line {number} is not UTF-8 text (byte {error.start + 1})")
+            _write(out, _invalid_row(number, f"line {number} is not UTF-8 text (byte {error.start + 1})"))
         else:
-            row = grade_line(service, line, number)
-        out.write(json.dumps(row, ensure_ascii=False) + "\n")
-        out.flush()
+            _write(out, grade_line(service, line, number))
+
+
+def _write(out: IO[str], row: dict[str, Any]) -> None:
+    out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    out.flush()
+
+
+MAX_LINE = 1 << 20  # bytes: a case is a few hundred
+MAX_DEPTH = 32  # nesting of arrays and objects in one line: a case needs 2
+MAX_DIGITS = 4300  # Python's own limit for converting an integer's digits
 
 
 def grade_line(service: Any, line: str, number: int) -> dict[str, Any]:
@@ -167,9 +183,9 @@ def grade_line(service: Any, line: str, number: int) -> dict[str, Any]:
     from studybuddy.core.mathexpr import ExprError
 
     try:
-        data = json.loads(line)
-    except json.JSONDecodeError as error:
-        return _invalid_row(number, f"line {number} is not JSON: {error.msg} at column {error.colno}")
+        data = _decode(line)
+    except _Refused as problem:
+        return _invalid_row(number, f"line {number} {problem}")
     case_id = data.get("id", number) if isinstance(data, dict) else number
     try:
         case = case_from_json(data, fallback_id=number)
@@ -177,6 +193,70 @@ def grade_line(service: Any, line: str, number: int) -> dict[str, Any]:
         return _invalid_row(case_id, str(error), error)
     verdict = service.grade(case.student, case.teacher, case.variables, functions=case.functions)
     return _row(case.id, verdict.to_dict())
+
+
+def _decode(line: str) -> Any:
+    """``line`` decoded as JSON, or _Refused saying why not (the rest of the sentence after "line N").
+
+    Python's decoder fails in ways that are not JSONDecodeError (a RecursionError past about a thousand
+    nested brackets, a ValueError for an integer of more than 4,300 digits), and accepts what is not
+    JSON or cannot be written back in a row (NaN, 1e999 as infinity, a lone surrogate such as \\ud800).
+    Each is refused here, so one such line gets its own row and the rest are still graded.
+    """
+    if _depth(line) > MAX_DEPTH:
+        raise _Refused(f"nests arrays or objects more than {MAX_DEPTH} deep")
+    try:
+        data = json.loads(line, parse_constant=_no_constant, parse_int=_integer)
+    except json.JSONDecodeError as error:
+        raise _Refused(f"is not JSON: {error.msg} at column {error.colno}") from None
+    except _Refused:
+        raise
+    except (ValueError, RecursionError) as error:  # not expected after the checks above; still a row
+        raise _Refused(f"cannot be read ({type(error).__name__})") from None
+    try:
+        json.dumps(data, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise _Refused("holds a lone surrogate (a \\ud800-\\udfff escape that is no character)") from None
+    except ValueError:
+        raise _Refused("holds a number too large for a float (such as 1e999)") from None
+    return data
+
+
+class _Refused(ValueError):
+    pass
+
+
+def _no_constant(constant: str) -> Any:
+    raise _Refused(f"holds {constant}, which is not a JSON number")
+
+
+def _integer(digits: str) -> int:
+    count = len(digits.lstrip("-"))
+    if count > MAX_DIGITS:
+        raise _Refused(f"holds an integer of {count:,} digits (at most {MAX_DIGITS:,})")
+    return int(digits)
+
+
+def _depth(line: str) -> int:
+    """How deep arrays and objects nest in ``line`` (brackets inside strings do not count)."""
+    deepest = depth = 0
+    in_string = escaped = False
+    for char in line:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
 
 
 def _row(case_id: Any, data: dict[str, Any]) -> dict[str, Any]:

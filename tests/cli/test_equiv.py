@@ -100,3 +100,58 @@ def test_a_bad_var_option_says_what_is_wrong(
 ) -> None:
     assert main(["equiv", "x", "x", "--var", option]) == 2
     assert message in capsys.readouterr().out
+
+
+GOOD_LINE = json.dumps({"id": "after", "student": "2x", "teacher": "x + x"})
+
+
+@pytest.mark.parametrize(
+    ("bad_line", "detail"),
+    [
+        ("[" * 100_000, "line 1 nests arrays or objects more than 32 deep"),
+        ('{"id": 1, "student": "x", "teacher": "x", "n": ' + "9" * 4301 + "}", "4,301 digits"),
+        ('{"id": ' + "9" * 5000 + ', "student": "x", "teacher": "x"}', "5,000 digits"),
+        ('{"id": 1, "student": "x", "teacher": "x", "symbols": [-' + "9" * 5000 + "]}", "5,000 digits"),
+        ('{"id": "\\ud800", "student": "x", "teacher": "x"}', "lone surrogate"),
+        ('{"id": "a", "student": "x\\udfff", "teacher": "x"}', "lone surrogate"),
+        ('{"id": 1e999, "student": "x", "teacher": "x"}', "too large for a float"),
+        ('{"id": NaN, "student": "x", "teacher": "x"}', "NaN, which is not a JSON number"),
+        ('{"id": -Infinity, "student": "x", "teacher": "x"}', "-Infinity, which is not a JSON number"),
+    ],
+    ids=[
+        "nested",
+        "digits-field",
+        "digits-id",
+        "digits-list",
+        "surrogate-id",
+        "surrogate-text",
+        "1e999",
+        "nan",
+        "infinity",
+    ],
+)
+def test_jsonl_a_line_python_cannot_decode_or_echo_gets_its_row_and_the_next_line_is_graded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], bad_line: str, detail: str
+) -> None:
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(bad_line + "\n" + GOOD_LINE + "\n", encoding="utf-8")
+
+    assert main(["equiv", "--jsonl", str(cases)]) == 0
+
+    first, second = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert (first["id"], first["verdict"]) == (1, "invalid")
+    assert first["detail"].startswith("line 1 ") and detail in first["detail"]
+    assert (second["id"], second["verdict"]) == ("after", "equivalent")
+
+
+def test_jsonl_a_line_longer_than_a_mebibyte_is_refused_without_holding_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cases = tmp_path / "cases.jsonl"
+    cases.write_bytes(b"x" * (5 << 20) + b"\n" + GOOD_LINE.encode() + b"\n")
+
+    assert main(["equiv", "--jsonl", str(cases)]) == 0
+
+    first, second = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert first["detail"] == "line 1 is longer than 1,024 KiB"
+    assert (second["id"], second["verdict"]) == ("after", "equivalent")
