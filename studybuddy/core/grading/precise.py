@@ -336,8 +336,11 @@ class _Walk:
         args = [self.value(arg) for arg in expr.args]
         if isinstance(expr, sympy.Max | sympy.Min):
             pick = max if isinstance(expr, sympy.Max) else min
-            ends = [[mpmath.mpf(end) for end in arg._mpi_] for arg in args]
-            return _iv.mpf([pick(e[0] for e in ends), pick(e[1] for e in ends)])
+            # The ends read at the walk's precision: mpmath.mpf() alone rounds them to 53 bits, which
+            # made Max(x, 0) + Max(-x, 0) - Abs(x) at x = -3.7e7 come out 8e-10, not 0.
+            with mpmath.workprec(_iv.prec):
+                ends = [[mpmath.mpf(end) for end in arg._mpi_] for arg in args]
+                return _iv.mpf([pick(e[0] for e in ends), pick(e[1] for e in ends)])
         if isinstance(expr, sympy.sign | sympy.Heaviside):
             argument = args[0]
             if argument > 0:
