@@ -38,6 +38,7 @@ class LessonService:
         self.home = home
         self.bundled_dir = bundled_dir if bundled_dir is not None else bundled_lessons_dir()
         self._library: LessonLibrary | None = None
+        self._cache: LessonCache | None = None
         self._records: LessonCheckRecords | None = None
 
     # --- the library -------------------------------------------------------------------------------
@@ -52,6 +53,7 @@ class LessonService:
         if self._library is None or refresh:
             cache = LessonCache(self.home.cache_dir / CACHE_FILE_NAME) if self.home is not None else None
             self._library = load_library(self.files(), cache, pace=pace)
+            self._cache = cache
         return self._library
 
     def list(self, *, pace: Callable[[], object] | None = None) -> list[LibraryEntry]:
@@ -88,7 +90,9 @@ class LessonService:
         """
         files = expand_paths(list(paths)) if paths else find_lesson_files([(self.bundled_dir, "bundled")])
         known = {entry.id for entry in self.library().entries if entry.loads} if paths else set()
-        library = load_library(files, known_ids=known)
+        # Two given files with one id: the one that holds it in the library keeps it here too.
+        owners = self._cache.owners if paths and self._cache is not None else None
+        library = load_library(files, known_ids=known, owners=owners)
         lessons: list[Lesson] = []
         for entry in library.entries:
             if entry.error is not None:

@@ -1,8 +1,15 @@
 """A start-up cache of lesson summaries, so an unchanged library is not parsed again.
 
 One JSON file (never pickle: a cache file is data, not code) mapping each lesson file's path to its
-(size, mtime_ns) and either its summary or its error. The whole cache is dropped when studybuddy's
-lesson format or version changes, and a corrupt or unreadable cache is treated as empty.
+(size, mtime_ns) and either its summary or its error, plus which file holds each lesson id (see
+lesson_library: a new file never takes an id from the one that had it). The summaries are dropped
+when studybuddy's lesson format or version changes; the id holders are kept (they are paths and ids,
+whatever the format).
+
+The cache is a file anyone can damage, so nothing read from it is trusted: a cache that is not a
+regular file, too large, not JSON, nested too deep or of the wrong shape counts as empty, and an
+entry with a field of the wrong type (or text holding a control character) as absent: its lesson
+file is read again.
 """
 
 from __future__ import annotations
@@ -16,31 +23,51 @@ from typing import TYPE_CHECKING, Any
 
 from studybuddy import __version__
 from studybuddy.core.lessons import LessonError, LessonSummary, Location
+from studybuddy.core.terminal_text import has_control_character
+from studybuddy.storage.bounded_read import read_bounded
 from studybuddy.storage.paths import make_cache_dir
 
 if TYPE_CHECKING:
     from studybuddy.storage.lesson_library import LessonFile
 
 # Bump when what a lesson file loads into changes (fields, validation rules, error wording).
-LESSON_FORMAT_VERSION = 2  # 2: a summary holds its file's fingerprint
+LESSON_FORMAT_VERSION = 3  # 2: a summary holds its file's fingerprint; 3: control characters refused
 CACHE_FILE_NAME = "lesson-index.json"
+MAX_CACHE_BYTES = 64 * 1024 * 1024  # ~150 times what 1,000 lessons take
 
 
 class LessonCache:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.version = f"{__version__}/{LESSON_FORMAT_VERSION}"
-        self._entries: dict[str, dict[str, Any]] = self._read()
+        document = _read_document(path)
+        self._entries: dict[str, Any] = self._summaries(document)
+        self._owners: dict[str, str] = _owners(document)
         self._changed = False
+
+    @property
+    def owners(self) -> dict[str, str]:
+        """Lesson id -> the file (its full path) that held that id when the library was last listed."""
+        return dict(self._owners)
+
+    @owners.setter
+    def owners(self, owners: dict[str, str]) -> None:
+        if owners != self._owners:
+            self._owners = dict(owners)
+            self._changed = True
 
     def lookup(self, file: LessonFile) -> LessonSummary | LessonError | None:
         """The cached result for an unchanged file, else None."""
         entry = self._entries.get(file.filename)
-        if entry is None or entry.get("size") != file.size or entry.get("mtime_ns") != file.mtime_ns:
+        if (
+            not isinstance(entry, dict)
+            or entry.get("size") != file.size
+            or entry.get("mtime_ns") != file.mtime_ns
+        ):
             return None
         try:
             return _decode(entry, file.display_name)
-        except (KeyError, TypeError, ValueError, IndexError):  # a hand-edited or damaged entry
+        except (KeyError, TypeError, ValueError, IndexError, OverflowError):  # a hand-edited or damaged entry
             return None
 
     def store(self, file: LessonFile, result: LessonSummary | LessonError) -> None:
@@ -55,26 +82,50 @@ class LessonCache:
             self._changed = True
         if not self._changed:
             return
-        document = {"version": self.version, "lessons": self._entries}
+        document = {"version": self.version, "lessons": self._entries, "owners": self._owners}
+        try:
+            text = json.dumps(document, separators=(",", ":"))
+        except (ValueError, RecursionError):  # a damaged entry kept beside a good one: start afresh
+            text = json.dumps({"version": self.version, "lessons": {}, "owners": self._owners})
         try:
             make_cache_dir(self.path.parent)
             handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".lesson-index-", suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(document, stream, separators=(",", ":"))
-            os.replace(temporary, self.path)
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                    stream.write(text)
+                os.replace(temporary, self.path)
+            except OSError:
+                Path(temporary).unlink(missing_ok=True)
+                raise
         except OSError:
             return  # a read-only home still works, only without the start-up cache
         self._changed = False
 
-    def _read(self) -> dict[str, dict[str, Any]]:
-        try:
-            document = json.loads(self.path.read_bytes())
-        except (OSError, ValueError):
-            return {}
-        if not isinstance(document, dict) or document.get("version") != self.version:
+    def _summaries(self, document: dict[str, Any]) -> dict[str, Any]:
+        if document.get("version") != self.version:
             return {}
         lessons = document.get("lessons")
         return lessons if isinstance(lessons, dict) else {}
+
+
+def _read_document(path: Path) -> dict[str, Any]:
+    """The cache file's JSON object, or {} when there is none that can be used."""
+    try:
+        document = json.loads(read_bounded(path, MAX_CACHE_BYTES))
+    except (OSError, ValueError, RecursionError):  # missing, a FIFO, too large, not JSON, nested too deep
+        return {}
+    return document if isinstance(document, dict) else {}
+
+
+def _owners(document: dict[str, Any]) -> dict[str, str]:
+    owners = document.get("owners")
+    if not isinstance(owners, dict):
+        return {}
+    return {
+        lesson_id: filename
+        for lesson_id, filename in owners.items()
+        if isinstance(lesson_id, str) and isinstance(filename, str)
+    }
 
 
 def _encode(result: LessonSummary | LessonError) -> dict[str, Any]:
@@ -99,14 +150,32 @@ def _encode(result: LessonSummary | LessonError) -> dict[str, Any]:
 
 
 def _decode(entry: dict[str, Any], source: str) -> LessonSummary | LessonError:
+    """The entry as it was stored, or ValueError/TypeError/... when any part is not what _encode wrote."""
     if "error" in entry:
         message, line, column, path, detail = entry["error"]
-        location = Location(source, line, column) if line else None
-        return LessonError(str(message), location=location, path=str(path), detail=str(detail))
+        location = Location(source, _count(line, 0), _count(column, 0)) if _count(line, 0) else None
+        return LessonError(_text(message), location=location, path=_text(path), detail=_text(detail))
     summary = entry["summary"]
     lesson_id, title, subject, topic, tags, requires, exercise_count, line, column, fingerprint = summary
+    if not isinstance(tags, list) or not isinstance(requires, list):
+        raise TypeError("tags and requires are lists")
     return LessonSummary(
-        str(lesson_id), str(title), str(subject), str(topic), tuple(str(tag) for tag in tags),
-        tuple((str(name), Location(source, int(row), int(col))) for name, row, col in requires),
-        int(exercise_count), Location(source, int(line), int(column)), str(fingerprint),
+        _text(lesson_id), _text(title), _text(subject), _text(topic), tuple(_text(tag) for tag in tags),
+        tuple((_text(name), Location(source, _count(row), _count(col))) for name, row, col in requires),
+        _count(exercise_count, 0), Location(source, _count(line), _count(column)), _text(fingerprint),
     )  # fmt: skip
+
+
+def _text(value: object) -> str:
+    """A string as _encode wrote it: lesson text never holds a control character (the loader refuses
+    them), so one here means the entry was altered."""
+    if not isinstance(value, str) or has_control_character(value):
+        raise ValueError("not lesson text")
+    return value
+
+
+def _count(value: object, minimum: int = 1) -> int:
+    """A line, column or count as _encode wrote it (bool is an int to Python, not here)."""
+    if type(value) is not int or not minimum <= value < 1 << 31:
+        raise ValueError("not a line, column or count")
+    return value

@@ -4,7 +4,8 @@
 One JSON file in the home's cache folder mapping a lesson file's fingerprint (the SHA-256 of its bytes)
 to whether its last check passed. Keyed by content, not by path: an edited file is unknown again until
 it is checked, and a copy of a checked file is checked wherever it lies. Dropped whole when studybuddy's
-version changes (a newer checker may judge differently); a corrupt or unreadable file counts as empty.
+version changes (a newer checker may judge differently); a corrupt or unreadable file counts as empty
+(as does a FIFO or a device in its place, which is never opened).
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ import tempfile
 from pathlib import Path
 
 from studybuddy import __version__
+from studybuddy.storage.bounded_read import read_bounded
 from studybuddy.storage.paths import make_cache_dir
 
 CHECKS_FILE_NAME = "lesson-checks.json"
 KEPT = 2000  # verdicts kept, the oldest forgotten first: far more than the files one person has
+MAX_FILE_BYTES = 1024 * 1024  # KEPT verdicts take ~150 KiB
 
 
 class LessonCheckRecords:
@@ -60,8 +63,8 @@ class LessonCheckRecords:
 
     def _read(self) -> dict[str, bool]:
         try:
-            document = json.loads(self.path.read_bytes())
-        except (OSError, ValueError):
+            document = json.loads(read_bounded(self.path, MAX_FILE_BYTES))
+        except (OSError, ValueError, RecursionError):  # missing, a FIFO, too large, not JSON, too deep
             return {}
         if not isinstance(document, dict) or document.get("version") != self.version:
             return {}

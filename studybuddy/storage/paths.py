@@ -50,7 +50,7 @@ def make_cache_dir(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     cache_root = next((p for p in (folder, *folder.parents) if p.name == ".cache"), folder)
     ignore = cache_root / ".gitignore"
-    if not ignore.exists():
+    if not os.path.lexists(ignore):  # a link there (even a dangling one) is left alone, never followed
         ignore.write_text("# studybuddy's caches: safe to delete, never worth committing\n*\n")
 
 

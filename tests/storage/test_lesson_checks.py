@@ -39,3 +39,17 @@ def test_the_oldest_verdicts_are_forgotten_first(tmp_path) -> None:
     records.record("file-1", False)  # checked again: now the newest
     assert records.verdict("file-0") is None
     assert records.verdict("file-1") is False and records.verdict(f"file-{KEPT}") is True
+
+
+def test_a_records_file_nested_too_deep_or_not_a_file_counts_as_never_checked(tmp_path) -> None:
+    import os
+
+    path = tmp_path / "lesson-checks.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)  # json.loads: RecursionError
+    assert LessonCheckRecords(path).verdict("aa") is None
+    path.unlink()
+    os.mkfifo(path)  # opened for reading, a FIFO waits for a writer: every `lessons list` would hang
+    assert LessonCheckRecords(path).verdict("aa") is None
+    path.unlink()
+    path.symlink_to("/dev/zero")  # never ends
+    assert LessonCheckRecords(path).verdict("aa") is None
