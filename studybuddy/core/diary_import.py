@@ -87,18 +87,97 @@ class ImportPlan:
 
 
 def decode_diary(data: bytes) -> tuple[str, list[str]]:
-    """Text from a file's bytes: UTF-8 (with or without a BOM), else Windows-1252, said in a note.
-    Bytes with a NUL are refused: read as Windows-1252 they would be imported as pages of gibberish."""
+    """Text from a file's bytes, UTF-8 (with or without a BOM) line by line; notes say what was not.
+
+    A UTF-8 file with a few stray bytes from another editor (``caf\\xe9``) keeps all its UTF-8 and
+    only those bytes are read as Windows-1252; a file mostly in Windows-1252 (fewer UTF-8 characters
+    than bytes that are not UTF-8) has each failing line read whole as Windows-1252 (there, two bytes
+    that happen to form UTF-8 are its own letters, ``É’``). Valid UTF-8 lines are never touched, so
+    nothing is decoded wrongly to be "repaired" afterwards. A byte neither reading knows becomes
+    U+FFFD and the note says so. Bytes with a NUL are refused: read as Windows-1252 they would be
+    imported as pages of gibberish.
+    """
     if b"\x00" in data:
         raise DiaryImportError(
             "this is not a text file (it holds NUL bytes: an image, a PDF, or text saved as UTF-16?); "
             "import a Markdown file saved as UTF-8"
         )
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
     try:
-        return data.decode("utf-8-sig"), []
-    except UnicodeDecodeError as error:
-        note = f"the file is not UTF-8 (byte {error.start}); read it as Windows-1252"
-        return data.decode("cp1252", errors="replace"), [note]
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError:
+        pass
+    lines = data.splitlines(keepends=True)
+    failing = [number for number, line in enumerate(lines, start=1) if not _is_utf8(line)]
+    pieces = _utf8_pieces(data)
+    non_ascii = sum(
+        sum(1 for char in piece.decode("utf-8") if ord(char) > 0x7F) for ok, piece in pieces if ok
+    )
+    mostly_utf8 = non_ascii >= sum(len(piece) for ok, piece in pieces if not ok)
+    stray: list[int] = []  # byte values read as Windows-1252
+    unknown = 0
+    texts = []
+    for line in lines:
+        if _is_utf8(line):
+            texts.append(line.decode("utf-8"))
+            continue
+        pieces = _utf8_pieces(line) if mostly_utf8 else [(False, line)]
+        for is_utf8, piece in pieces:
+            if is_utf8:
+                texts.append(piece.decode("utf-8"))
+                continue
+            text = piece.decode("cp1252", errors="replace")
+            unknown += text.count("\ufffd")
+            stray.extend(piece)
+            texts.append(text)
+    return "".join(texts), [_decoding_note(failing, mostly_utf8, stray, unknown)]
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _utf8_pieces(line: bytes) -> list[tuple[bool, bytes]]:
+    """``line`` cut into runs that are valid UTF-8 (True) and the bytes between them that are not."""
+    pieces: list[tuple[bool, bytes]] = []
+    while line:
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as error:
+            if error.start:
+                pieces.append((True, line[: error.start]))
+            pieces.append((False, line[error.start : error.end]))
+            line = line[error.end :]
+        else:
+            pieces.append((True, line))
+            break
+    return pieces
+
+
+def _decoding_note(failing: list[int], mostly_utf8: bool, stray: list[int], unknown: int) -> str:
+    shown = ", ".join(str(number) for number in failing[:5]) + (", ..." if len(failing) > 5 else "")
+    lines = f"line{'s' if len(failing) > 1 else ''} {shown}"
+    if mostly_utf8:
+        count = len(stray)
+        known = [byte for byte in stray if bytes([byte]).decode("cp1252", errors="replace") != "\ufffd"]
+        example = f" (0x{known[0]:02X} as {bytes(known[:1]).decode('cp1252')!r})" if known else ""
+        note = (
+            f"the file is UTF-8 but for {count} byte{'s' if count > 1 else ''} on {lines}; "
+            f"read {'them' if count > 1 else 'it'} as Windows-1252{example}"
+        )
+    else:
+        note = f"the file is not UTF-8; read {lines} as Windows-1252"
+    if unknown:
+        note += (
+            f"; {unknown} byte{'s' if unknown > 1 else ''} that neither encoding defines "
+            "became the replacement character \ufffd (check those lines)"
+        )
+    return note
 
 
 @dataclass

@@ -14,6 +14,7 @@ import contextlib
 import os
 import shlex
 import shutil
+import stat
 import subprocess
 import tempfile
 from collections.abc import Callable, Mapping
@@ -480,12 +481,35 @@ def editor_command() -> list[str]:
     raise StudybuddyError("no editor found: set $EDITOR (for example: export EDITOR=nano)")
 
 
+def _read_import_bytes(source: Path) -> bytes:
+    """The bytes of the regular file ``source``, refused past MAX_IMPORT_BYTES while reading (a file can
+    grow after its size was looked at; /dev/zero has no size at all). A device, a named pipe or a
+    socket is refused before it is read: a pipe with no writer would wait for ever."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    descriptor = os.open(source, flags)
+    too_big = StudybuddyError(f"{source} is over 64 MiB; a diary to import must be under 64 MiB")
+    try:
+        status = os.fstat(descriptor)
+        if stat.S_ISDIR(status.st_mode):
+            raise IsADirectoryError(source)
+        if not stat.S_ISREG(status.st_mode):
+            raise StudybuddyError(
+                f"{source} is not a regular file (a device, a pipe or a socket); give a Markdown file"
+            )
+        if status.st_size > MAX_IMPORT_BYTES:
+            raise too_big
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
+            data = handle.read(MAX_IMPORT_BYTES + 1)
+    finally:
+        os.close(descriptor)
+    if len(data) > MAX_IMPORT_BYTES:
+        raise too_big
+    return data
+
+
 def _read_source(source: Path) -> tuple[str, list[str]]:
     try:
-        size = source.stat().st_size
-        if size > MAX_IMPORT_BYTES:
-            raise StudybuddyError(f"{source} is {size // 2**20} MiB; a diary to import must be under 64 MiB")
-        data = source.read_bytes()
+        data = _read_import_bytes(source)
     except FileNotFoundError:
         raise StudybuddyError(f"{source}: no such file") from None
     except IsADirectoryError:

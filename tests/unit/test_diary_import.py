@@ -142,3 +142,36 @@ def test_decoding_falls_back_to_windows_1252_and_says_so() -> None:
     text, notes = decode_diary("caf\xe9".encode("cp1252"))
     assert text == "café"
     assert notes and "not UTF-8" in notes[0]
+
+
+def test_one_stray_latin1_byte_in_a_utf8_file_spoils_only_itself_and_is_not_called_a_repair() -> None:
+    utf8 = "## 2025-07-06\nÁrvíztűrő tükörfúrógép ✅ ≈\n".encode()
+    data = utf8 + b"notes from another editor: caf\xe9\n## 2025-07-07\n\xc1gnes\n"
+
+    text, notes = decode_diary(data)
+    plan = plan_import(text)
+
+    expected = "## 2025-07-06\nÁrvíztűrő tükörfúrógép ✅ ≈\nnotes from another editor: café\n"
+    assert text == expected + "## 2025-07-07\nÁgnes\n"
+    assert "\ufffd" not in text
+    assert notes == [
+        "the file is UTF-8 but for 2 bytes on lines 3, 5; read them as Windows-1252 (0xE9 as 'é')"
+    ]
+    assert plan.repairs == ()  # nothing was decoded wrongly, so nothing is reported as repaired
+
+
+def test_a_windows_1252_file_is_read_line_by_line_and_its_utf8_lines_are_kept() -> None:
+    legacy = "## 2025-07-06\nCAFÉ’s crème brûlée\nêtre\nplain\nà bientôt\n".encode("cp1252")
+    text, notes = decode_diary(legacy + "déjà ✅\n".encode())
+    # É’ is C9 92, valid UTF-8 on its own: in a Windows-1252 file, its line is read whole as one.
+    assert text == "## 2025-07-06\nCAFÉ’s crème brûlée\nêtre\nplain\nà bientôt\ndéjà ✅\n"
+    assert notes == ["the file is not UTF-8; read lines 2, 3, 5 as Windows-1252"]
+
+
+def test_a_byte_neither_encoding_defines_is_said_to_be_damage() -> None:
+    text, notes = decode_diary("ok ✅ and ✅\n".encode() + b"x\x81y\n")
+    assert text == "ok ✅ and ✅\nx\ufffdy\n"
+    assert notes == [
+        "the file is UTF-8 but for 1 byte on line 2; read it as Windows-1252; 1 byte "
+        "that neither encoding defines became the replacement character \ufffd (check those lines)"
+    ]

@@ -151,3 +151,33 @@ def test_import_merges_below_existing_entries_and_skips_repeats(
     again = service.import_file(source)
     assert set(again.written.values()) == {"already there"}
     assert service.files.path_for(date(2025, 7, 6)).read_text() == merged
+
+
+@pytest.mark.parametrize("source", ["/dev/zero", "fifo"])
+def test_import_refuses_a_device_or_a_pipe_without_reading_it(
+    service: DiaryService, tmp_path: Path, source: str
+) -> None:
+    from studybuddy.core.errors import StudybuddyError
+
+    if source == "fifo":
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("no named pipes here")
+        source = str(tmp_path / "diary.md")
+        os.mkfifo(source)  # no writer: reading it would wait for ever
+    elif not Path(source).exists():
+        pytest.skip("no /dev/zero here")
+    with pytest.raises(StudybuddyError, match="is not a regular file"):
+        service.import_file(Path(source), dry_run=True)
+
+
+def test_import_stops_reading_past_64_mib_even_when_the_file_grows(
+    service: DiaryService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import studybuddy.services.diary as diary_service
+    from studybuddy.core.errors import StudybuddyError
+
+    monkeypatch.setattr(diary_service, "MAX_IMPORT_BYTES", 1000)
+    source = tmp_path / "diary.md"
+    source.write_text("## 2025-07-06\n" + "x" * 2000)
+    with pytest.raises(StudybuddyError, match="over 64 MiB"):
+        service.import_file(source, dry_run=True)
