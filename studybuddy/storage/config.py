@@ -2,7 +2,11 @@
 
 A mistake in the file never stops studybuddy: each bad entry (or the whole file, when it is not TOML)
 is ignored with a message naming the file, the line where it is known, and what was used instead;
-the app shows those messages and the CLI prints them on stderr.
+the app shows those messages and the CLI prints them on stderr. That holds for files that are not
+mistakes so much as accidents: a FIFO or a device in the file's place is never opened (it would hang
+or never end), a file over 1 MiB is not read, nesting too deep for Python's TOML reader and integers
+too long for Python to convert say so like any other error, and a UTF-8 byte order mark (Windows
+editors write one) is skipped. Messages escape control characters the file may hold.
 """
 
 from __future__ import annotations
@@ -19,10 +23,14 @@ from typing import Any
 import platformdirs
 
 from studybuddy.core.errors import StudybuddyError
+from studybuddy.core.terminal_text import printable
+from studybuddy.storage.bounded_read import read_bounded
 
 APP_NAME = "studybuddy"
 CONFIG_ENV_VAR = "STUDYBUDDY_CONFIG"
 DEFAULT_MINUTES = 60
+MAX_CONFIG_BYTES = 1024 * 1024
+UTF8_BOM = b"\xef\xbb\xbf"
 
 
 class ConfigWriteError(StudybuddyError):
@@ -65,34 +73,53 @@ _WHOLE_FILE_IGNORED = "the whole file is ignored and every setting is at its def
 def load_config(path: Path) -> Config:
     """Read the config file; a missing file means all defaults, a broken one defaults and a problem."""
     try:
-        raw = path.read_bytes()
+        raw = read_bounded(path, MAX_CONFIG_BYTES)
     except FileNotFoundError:
         return Config()
-    except OSError as error:
-        return Config(
-            source=path, problems=(f"{path}: cannot be read ({error.strerror}); {_WHOLE_FILE_IGNORED}",)
-        )
+    except (OSError, ValueError) as error:  # ValueError: a NUL in $STUDYBUDDY_CONFIG
+        reason = getattr(error, "strerror", None) or str(error)
+        return _ignored_whole(path, f"{_place(path)}: cannot be read ({reason})")
     import tomllib  # here: most people have no config file, and the app's start-up is timed
 
+    text = ""
     try:
-        text = raw.decode("utf-8")
+        text = raw.removeprefix(UTF8_BOM).decode("utf-8")
         data = tomllib.loads(text)
     except UnicodeDecodeError as error:
-        return Config(
-            source=path, problems=(f"{path}: not UTF-8 text (byte {error.start}); {_WHOLE_FILE_IGNORED}",)
-        )
+        return _ignored_whole(path, f"{_place(path)}: not UTF-8 text (byte {error.start})")
     except tomllib.TOMLDecodeError as error:
-        return Config(
-            source=path, problems=(f"{_parse_error_place(path, error, text)}; {_WHOLE_FILE_IGNORED}",)
-        )
+        return _ignored_whole(path, _parse_error_place(path, error, text))
+    except RecursionError:  # tomllib reads nested arrays and tables recursively
+        return _ignored_whole(path, f"{_place(path)}: not valid TOML (nested too deeply to be read)")
+    except ValueError as error:  # int() refuses an integer of more than 4,300 digits (CVE-2020-10735)
+        line = _line_of(_LONG_NUMBER, text)
+        what = "a number too long to be read" if line else str(error)
+        return _ignored_whole(path, f"{_place(path, line)}: not valid TOML ({what})")
     return _ConfigReader(path, text).read(data)
+
+
+def _ignored_whole(path: Path, problem: str) -> Config:
+    return Config(source=path, problems=(f"{problem}; {_WHOLE_FILE_IGNORED}",))
+
+
+def _place(path: Path, line: int | None = None) -> str:
+    """The file (and line) as a message names it, control characters escaped."""
+    return printable(f"{path}:{line}" if line else str(path))
+
+
+_LONG_NUMBER = re.compile(r"[0-9a-fA-F_]{4000,}")
+
+
+def _line_of(pattern: re.Pattern[str], text: str) -> int | None:
+    found = pattern.search(text)
+    return text.count("\n", 0, found.start()) + 1 if found else None
 
 
 def _parse_error_place(path: Path, error: Exception, text: str) -> str:
     """``config.toml:3:7: not valid TOML (Invalid value)``: the position as an editor takes it."""
     message = str(error)
     place = str(path)
-    found = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
+    found = re.search(r"\s*\(at line ([0-9]+), column ([0-9]+)\)$", message)
     if found:
         message, place = message[: found.start()], f"{path}:{found[1]}:{found[2]}"
     elif message.endswith(" (at end of document)"):  # an unclosed [ or string: say where the file ends
@@ -101,7 +128,7 @@ def _parse_error_place(path: Path, error: Exception, text: str) -> str:
             f"{path}:{len(text.splitlines()) or 1}",
         )
         message += " at the end of the file"
-    return f"{place}: not valid TOML ({message})"
+    return printable(f"{place}: not valid TOML ({message})")
 
 
 # What each TOML type is called in a message (the file's words, not Python's).
@@ -124,10 +151,14 @@ class _ConfigReader:
         minutes = self._get(timer, ("timer", "minutes"), int, DEFAULT_MINUTES)
         if not 1 <= minutes <= 24 * 60:
             self._problem(
-                ("timer", "minutes"), f"must be from 1 to 1440, not {minutes}; using {DEFAULT_MINUTES}"
+                ("timer", "minutes"),
+                f"must be from 1 to 1440, not {_shown(minutes)}; using {DEFAULT_MINUTES}",
             )
             minutes = DEFAULT_MINUTES
         home = self._get(data, ("home",), str, None)
+        if home is not None and "\0" in home:
+            self._problem(("home",), "holds a NUL character (\\u0000), which no folder name can; ignored")
+            home = None
         return Config(
             # A relative home is relative to the config file, wherever the app is started from.
             home=self.path.parent / Path(home).expanduser() if home is not None else None,
@@ -175,7 +206,7 @@ class _ConfigReader:
     def _problem(self, where: tuple[str, ...], text: str) -> None:
         line = self.lines.get(where)
         place = f"{self.path}:{line}" if line else str(self.path)
-        self.problems.append((line or 0, f"{place}: {'.'.join(where)} {text}"))
+        self.problems.append((line or 0, printable(f"{place}: {'.'.join(where)} {text}")))
 
 
 def _is(value: Any, kind: type) -> bool:
@@ -188,6 +219,8 @@ def _shown(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, str):
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, int) and abs(value) >= 10**20:  # str() of over 4,300 digits raises ValueError
+        return "a number of over 20 digits"
     return "a table" if isinstance(value, dict) else repr(value)
 
 
@@ -244,29 +277,37 @@ def save_theme(path: Path, theme: str) -> None:
     """
     import tomllib
 
-    target = path.resolve()
     try:
-        old = target.read_text(encoding="utf-8")
+        target = path.resolve()
+        raw = read_bounded(target, MAX_CONFIG_BYTES)
+        bom = UTF8_BOM if raw.startswith(UTF8_BOM) else b""
+        old = raw[len(bom) :].decode("utf-8")
     except FileNotFoundError:
-        old = ""
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigWriteError(f"cannot read {path} to keep the theme: {_reason(error)}") from error
+        old, bom = "", b""
+    except (OSError, RuntimeError, ValueError) as error:  # RuntimeError: a symlink loop (Python 3.11)
+        raise ConfigWriteError(
+            printable(f"cannot read {path} to keep the theme: {_reason(error)}")
+        ) from error
     try:
         before = tomllib.loads(old)
     except tomllib.TOMLDecodeError as error:
         raise ConfigWriteError(
             f"{_parse_error_place(path, error, old)}; the theme is not kept until it is fixed"
         ) from error
+    except (RecursionError, ValueError) as error:
+        raise ConfigWriteError(
+            printable(f"{path}: cannot be read as TOML; the theme is not kept until it is fixed")
+        ) from error
     new = _with_theme_line(old, theme)
     try:
         after = tomllib.loads(new)
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError, ValueError):
         after = None
     if after != {**before, "theme": theme}:
         raise ConfigWriteError(
-            f"{path}: could not set theme = {theme!r} by a line edit; set it there by hand"
+            printable(f"{path}: could not set theme = {theme!r} by a line edit; set it there by hand")
         )
-    _replace(target, new, path)
+    _replace(target, new, path, bom)
 
 
 def _with_theme_line(text: str, theme: str) -> str:
@@ -295,7 +336,7 @@ def _with_theme_line(text: str, theme: str) -> str:
     return "".join(lines)
 
 
-def _replace(target: Path, text: str, shown: Path) -> None:
+def _replace(target: Path, text: str, shown: Path, bom: bytes = b"") -> None:
     """Atomically: a temporary file beside it, fsynced, then renamed over it (mode kept)."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -304,8 +345,8 @@ def _replace(target: Path, text: str, shown: Path) -> None:
     except OSError as error:
         raise ConfigWriteError(f"cannot write {shown}: {_reason(error)}") from error
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(bom + text.encode("utf-8"))  # a byte order mark the file had, it keeps
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temporary, mode)

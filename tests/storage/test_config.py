@@ -3,6 +3,8 @@ line, what was used instead), never fatal; the theme chosen in the app written b
 
 from __future__ import annotations
 
+import os
+import re
 import tomllib
 from pathlib import Path
 
@@ -207,3 +209,99 @@ def test_a_file_a_line_edit_cannot_handle_is_left_alone(tmp_path: Path, text: st
         save_theme(path, "gruvbox")
     assert path.read_text(encoding="utf-8") == text
     assert [p.name for p in tmp_path.iterdir()] == ["config.toml"], "no temporary file left behind"
+
+
+# ---- files that break Python's TOML reader, or are no file at all ------------------------------------
+
+WHOLE = "the whole file is ignored and every setting is at its default"
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (
+            "a = " + "[" * 100_000 + "]" * 100_000 + "\n",
+            "{path}: not valid TOML (nested too deeply to be read)",
+        ),
+        (
+            "x = " + "{a=" * 5_000 + "1" + "}" * 5_000 + "\n",
+            "{path}: not valid TOML (nested too deeply to be read)",
+        ),
+        (
+            "[timer]\nminutes = " + "9" * 5_000 + "\n",
+            "{path}:2: not valid TOML (a number too long to be read)",
+        ),
+        (
+            "[timer]\nminutes = 1" + "_0" * 5_000 + "\n",
+            "{path}:2: not valid TOML (a number too long to be read)",
+        ),
+    ],
+    ids=["deep-array", "deep-table", "huge-integer", "huge-with-underscores"],
+)
+def test_a_file_pythons_toml_reader_cannot_read_is_ignored_whole_with_a_message(
+    tmp_path: Path, content: str, problem: str
+) -> None:
+    """Every command printed a traceback (RecursionError, ValueError) for these."""
+    path = write(tmp_path, content)
+    config = load_config(path)
+    assert config.problems == (f"{problem.format(path=path)}; {WHOLE}",)
+    assert (config.theme, config.timer_minutes, config.source) == (None, 60, path)
+
+
+@pytest.mark.parametrize("number", ["9" * 4000, "0x" + "f" * 5000, "-" + "9" * 30])
+def test_a_whole_number_too_large_for_a_setting_is_named_short(tmp_path: Path, number: str) -> None:
+    """Python reads a 5,000-digit hexadecimal number but cannot print it (str() refuses over 4,300
+    digits): the message must not try."""
+    path = write(tmp_path, f"[timer]\nminutes = {number}\n")
+    (problem,) = load_config(path).problems
+    assert (
+        problem == f"{path}:2: timer.minutes must be from 1 to 1440, not a number of over 20 digits; using 60"
+    )
+
+
+def test_a_byte_order_mark_is_skipped_and_kept_when_the_theme_is_written(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_bytes(b'\xef\xbb\xbftheme = "nord"\n[timer]\nminutes = 50\n')
+    config = load_config(path)
+    assert (config.theme, config.timer_minutes, config.problems) == ("nord", 50, ())
+    save_theme(path, "gruvbox")
+    assert path.read_bytes() == b'\xef\xbb\xbftheme = "gruvbox"\n[timer]\nminutes = 50\n'
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda path: os.mkfifo(path), "it is a named pipe (FIFO), not a regular file"),
+        (lambda path: path.symlink_to("/dev/zero"), "it is a device, not a regular file"),
+        (lambda path: path.write_bytes(b"# " + b"x" * (2 * 1024 * 1024)), "it is 2.0 MB, larger than 1.0 MB"),
+    ],
+    ids=["fifo", "dev-zero", "two-megabytes"],
+)
+def test_a_fifo_a_device_or_a_huge_file_is_not_read(tmp_path: Path, make: object, reason: str) -> None:
+    """A FIFO in the config's place hung every command; /dev/zero read until memory ran out."""
+    path = tmp_path / "config.toml"
+    make(path)  # type: ignore[operator]
+    assert load_config(path).problems == (f"{path}: cannot be read ({reason}); {WHOLE}",)
+    with pytest.raises(ConfigWriteError, match=f"cannot read {path} to keep the theme: {re.escape(reason)}"):
+        save_theme(path, "nord")  # choosing a theme in the app neither hangs nor replaces the FIFO
+
+
+def test_a_home_with_a_nul_character_is_ignored(tmp_path: Path) -> None:
+    path = write(tmp_path, 'home = "a\\u0000b"\ntheme = "nord"\n')
+    config = load_config(path)
+    assert (config.home, config.theme) == (None, "nord")
+    assert config.problems == (
+        f"{path}:1: home holds a NUL character (\\u0000), which no folder name can; ignored",
+    )
+
+
+def test_control_characters_in_the_file_are_escaped_in_messages(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, '"x\\u001b[2J" = 1\ntheme = "\\u001b]52;c;aGk=\\u0007"\n[timer]\nminutes = "\\u0007"\n'
+    )
+    problems = load_config(path).problems
+    assert len(problems) == 2
+    for problem in problems:
+        assert "\x1b" not in problem and "\x07" not in problem
+    assert problems[0] == f"{path}: x\\x1b[2J is not a setting; ignored"
+    assert problems[1] == f'{path}:4: timer.minutes must be a whole number, not "\\x07"; using 60'
