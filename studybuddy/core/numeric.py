@@ -250,6 +250,8 @@ def _draw(variable: Variable, rng: np.random.Generator) -> Any:
         values = rng.uniform(0.1, 0.9, size)
     elif domain in (Domain.INTEGER, Domain.NATURAL):
         values = rng.integers(1, 6, size).astype(float)
+    elif domain is Domain.ODD:
+        values = 2 * rng.integers(0, 3, size).astype(float) + 1
     else:  # real, nonzero, complex: away from 0 so that 1/x and log|x| are tame
         values = rng.uniform(0.3, 2.0, size) * rng.choice((-1.0, 1.0), size)
     return values.reshape(shape) if shape else float(values[0])

@@ -75,6 +75,46 @@ def test_typing_conveniences_parse_to_the_expected_expression(typed: str, expect
     assert parse(typed) == expected
 
 
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("x//2", sympy.floor(x / 2)),
+        ("x // y", sympy.floor(x / y)),
+        ("7//2", 3),
+        ("-7//2", -4),  # Python's floor division rounds down, not towards 0
+        ("(x - 1)//2", sympy.floor((x - 1) / 2)),
+        ("a*b//2", sympy.floor(a * b / 2)),  # one precedence level with * and /, left to right
+        ("a//2*b", b * sympy.floor(a / 2)),
+        ("a + b//2", a + sympy.floor(b / 2)),
+        ("2^3//3", 2),
+        ("x//2 + 1", sympy.floor(x / 2) + 1),
+    ],
+)
+def test_double_slash_is_floor_division_as_in_python(typed: str, expected: sympy.Basic) -> None:
+    assert parse(typed) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "message", "at"),
+    [
+        ("x//0", "division by zero", "0"),
+        ("x///y", "unexpected '/'", "/"),
+        ("x / / y", "unexpected '/'", "/"),
+        ("sin x//2", "put the argument of sin in parentheses", "sin x//2"),
+    ],
+)
+def test_a_misused_double_slash_is_refused_where_it_is(typed: str, message: str, at: str) -> None:
+    with pytest.raises(ExprError, match=message) as caught:
+        parse(typed)
+    assert typed[caught.value.start : caught.value.end] == at
+
+
+def test_floor_division_of_a_matrix_is_refused() -> None:
+    table = SymbolTable([Variable("A", Domain.REAL, (2, 2)), Variable("k", Domain.NATURAL)])
+    with pytest.raises(ExprError, match="// divides numbers, not a 2x2 matrix"):
+        parse("A//k", table)
+
+
 def test_numbers_keep_their_kind() -> None:
     assert parse("3") == sympy.Integer(3)
     assert isinstance(parse("0.5"), sympy.Float)

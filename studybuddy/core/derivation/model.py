@@ -28,6 +28,7 @@ DOMAIN_NAMES = (
     "probability",
     "integer",
     "natural",
+    "odd",
     "complex",
 )
 MAX_LINES = 2000  # a derivation longer than this is refused, not marked (a page holds ~50)

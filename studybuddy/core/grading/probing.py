@@ -45,7 +45,7 @@ _GRID_EXPONENTS = np.arange(-15.0, 300.0, 0.25)
 _SWITCHES = (
     sympy.Abs, sympy.sign, sympy.Heaviside, sympy.arg, sympy.Max, sympy.Min, sympy.floor, sympy.ceiling,
 )  # fmt: skip
-_INTEGER_DOMAINS = (Domain.INTEGER, Domain.NATURAL)
+_INTEGER_DOMAINS = (Domain.INTEGER, Domain.NATURAL, Domain.ODD)
 
 
 @dataclass(frozen=True)
@@ -175,6 +175,8 @@ def _random(rng: np.random.Generator, domain: Domain, moderate: int, scaled: int
         ).astype(float)
         if domain is Domain.INTEGER:
             values = _signed(rng, values)
+        elif domain is Domain.ODD:
+            values = 2 * np.floor(values / 2) + 1
         return _integers(values)
     if domain is Domain.PROBABILITY:
         ends = 10 ** rng.uniform(-9, -1.5, scaled)
@@ -259,7 +261,7 @@ def _grid(domain: Domain) -> np.ndarray:
     if domain is Domain.PROBABILITY:
         logits = np.arange(-15.0, 15.01, 0.25)
         return 1 / (1 + 10 ** (-logits))
-    if domain in (Domain.POSITIVE, Domain.NATURAL):
+    if domain in (Domain.POSITIVE, Domain.NATURAL, Domain.ODD):
         return magnitudes
     if domain is Domain.NONNEGATIVE:
         return np.concatenate([[0.0], magnitudes])
@@ -372,6 +374,8 @@ def _beside(
 def _inside(values: np.ndarray, domain: Domain) -> np.ndarray:
     if domain in (Domain.POSITIVE, Domain.NATURAL):
         return values > 0
+    if domain is Domain.ODD:
+        return (values > 0) & (np.mod(values, 2) == 1)
     if domain is Domain.NONNEGATIVE:
         return values >= 0
     if domain is Domain.NEGATIVE:

@@ -157,6 +157,10 @@ def _values(name: str, domain: Domain, seed: int, batch: int, size: int) -> np.n
         moderate = rng.integers(1, 11, moderate_count).astype(float)
         simple = rng.integers(1, 4, simple_count).astype(float)
         wide = rng.integers(11, 41, wide_count).astype(float)
+    elif domain is Domain.ODD:  # 2j + 1: 1 to 19, 1 to 5, 21 to 79
+        moderate = 2 * rng.integers(0, 10, moderate_count).astype(float) + 1
+        simple = 2 * rng.integers(0, 3, simple_count).astype(float) + 1
+        wide = 2 * rng.integers(10, 40, wide_count).astype(float) + 1
     else:  # pragma: no cover - every Domain member is handled above
         raise ValueError(f"no sampling rule for {domain!r}")
     values = np.concatenate([moderate, simple, wide])

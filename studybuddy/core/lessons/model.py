@@ -27,6 +27,7 @@ DOMAINS = (
     "probability",
     "integer",
     "natural",
+    "odd",
     "complex",
 )
 

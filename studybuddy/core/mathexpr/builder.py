@@ -237,6 +237,13 @@ class Builder:
             if right == 0:
                 raise self.error("division by zero", node.right)
             return self.checked(lambda: left / right, node)
+        if isinstance(op, ast.FloorDiv):  # Python's k // 2, as people write it in code: floor(k/2)
+            for side, value in ((node.left, left), (node.right, right)):
+                if is_matrix(value):
+                    raise self.error(f"// divides numbers, not a {shape_text(value)} matrix", side)
+            if right == 0:
+                raise self.error("division by zero", node.right)
+            return self.checked(lambda: sympy.floor(left / right), node)
         raise self.error("this operator is not allowed (use + - * / ^)", node)
 
     def _is_transpose(self, node: ast.AST) -> bool:
@@ -399,7 +406,7 @@ def _family(op: ast.operator) -> str:
     """Operators that chain left to right at one precedence level."""
     if isinstance(op, ast.Add | ast.Sub):
         return "sum"
-    if isinstance(op, ast.Mult | ast.Div | ast.MatMult):
+    if isinstance(op, ast.Mult | ast.Div | ast.FloorDiv | ast.MatMult):
         return "product"
     return type(op).__name__
 

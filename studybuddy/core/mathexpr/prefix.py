@@ -12,8 +12,8 @@ def wrap_prefix_arguments(pieces: list[Piece], typed: str) -> list[Piece]:
     before a single atom (a number, a name, or a number then a name) applies to that atom.
 
     ``sin x cos x`` is sin(x)*cos(x) and ``sin x + 1`` is sin(x) + 1. Whatever could be read two ways is
-    an error that asks for parentheses: ``sin x^2``, ``sin x/2``, ``sin x y``, ``sin xy`` (a name that
-    splits), ``sin x (x + 1)``. Anything else after the function (``sin -x``) keeps the "needs
+    an error that asks for parentheses: ``sin x^2``, ``sin x/2``, ``sin x//2``, ``sin x y``, ``sin xy`` (a
+    name that splits), ``sin x (x + 1)``. Anything else after the function (``sin -x``) keeps the "needs
     parentheses" error.
     """
     out: list[Piece] = []
@@ -31,7 +31,7 @@ def wrap_prefix_arguments(pieces: list[Piece], typed: str) -> list[Piece]:
         following = pieces[index + size] if index + size < len(pieces) else None
         if following is not None and (
             following.kind in (Kind.NUMBER, Kind.VARIABLE, Kind.CONSTANT, Kind.LPAREN)
-            or (following.kind is Kind.OPERATOR and following.value in ("**", "/"))
+            or (following.kind is Kind.OPERATOR and following.value in ("**", "/", "//"))
         ):
             after = index + size + 1  # show the operand after ^ or / too: 'sin x^2', not 'sin x^'
             end = (

@@ -23,6 +23,7 @@ class Domain(StrEnum):
     PROBABILITY = "probability"  # the open interval (0, 1); SymPy only knows "positive"
     INTEGER = "integer"
     NATURAL = "natural"  # 1, 2, 3, ...
+    ODD = "odd"  # 1, 3, 5, ...: an odd natural number, such as a kernel width with a centre
     COMPLEX = "complex"  # a plain Symbol, no assumptions
 
 
@@ -35,6 +36,7 @@ _ASSUMPTIONS: dict[Domain, dict[str, bool]] = {
     Domain.PROBABILITY: {"positive": True},
     Domain.INTEGER: {"integer": True},
     Domain.NATURAL: {"positive": True, "integer": True},
+    Domain.ODD: {"positive": True, "odd": True},
     Domain.COMPLEX: {},
 }
 

@@ -68,7 +68,7 @@ _LEXEME = re.compile(
     r"(?P<space>\s+)"
     r"|(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
     r"|(?P<name>[A-Za-z_\u0370-\u03ff][A-Za-z0-9_\u0370-\u03ff]*)"
-    r"|(?P<operator>\*\*|[-+*/^@])"
+    r"|(?P<operator>\*\*|//|[-+*/^@])"  # // is Python's floor division (k // 2)
     r"|(?P<root>\u221a)"
     r"|(?P<lparen>\()|(?P<rparen>\))|(?P<comma>,)"
 )
