@@ -19,7 +19,7 @@ import subprocess
 import tempfile
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -293,13 +293,7 @@ class DiaryService:
             raise StudybuddyError(
                 f"the editor exited with status {status}; nothing was saved. Your text is in {copy}"
             )
-        try:
-            with open(copy, encoding="utf-8", newline="") as edited:  # newline="": \r\n kept as written
-                new_text = edited.read()
-        except (OSError, UnicodeDecodeError) as error:
-            raise StudybuddyError(
-                f"cannot read what the editor saved in {copy} ({error}); nothing was saved"
-            ) from error
+        new_text, note = _read_editor_copy(copy)
         try:
             saved = self.save_draft(draft, new_text)
         except DiaryConflict:
@@ -307,8 +301,12 @@ class DiaryService:
             raise
         except StudybuddyError as error:
             raise StudybuddyError(f"{error}. Your edited text is kept in {copy}") from error
-        copy.unlink(missing_ok=True)
-        return saved
+        if note is None:
+            copy.unlink(missing_ok=True)
+            return saved
+        # Not all UTF-8: saved as read, and the editor's own file kept to compare with.
+        news = f"{note}; the editor's file is kept in {copy}"
+        return replace(saved, news=f"{saved.news}. {news}" if saved.news else news)
 
     def _copy_for_editor(self, draft: Draft) -> Path:
         # In the study home, not the system's temp folder: if the save fails it is kept for the
@@ -479,6 +477,36 @@ def editor_command() -> list[str]:
         if shutil.which(fallback):
             return [fallback]
     raise StudybuddyError("no editor found: set $EDITOR (for example: export EDITOR=nano)")
+
+
+def _read_editor_copy(copy: Path) -> tuple[str, str | None]:
+    """The text $EDITOR saved in ``copy``, and a note when it was not all UTF-8 (an editor set to
+    Latin-1): then it is read as ``diary import`` reads such a file, never refused with the learner's
+    words in it. StudybuddyError when there is nothing to read."""
+    from studybuddy.core.diary_import import DiaryImportError, decode_diary
+
+    try:
+        data = copy.read_bytes()
+    except FileNotFoundError:
+        raise StudybuddyError(
+            f"the editor deleted its file {copy} instead of saving it; nothing was saved, "
+            "the entry is as it was"
+        ) from None
+    except OSError as error:
+        raise StudybuddyError(
+            f"cannot read what the editor saved in {copy}: {error.strerror}; nothing was saved"
+        ) from error
+    try:
+        return data.decode("utf-8"), None  # \r\n kept as written
+    except UnicodeDecodeError:
+        pass
+    try:
+        text, notes = decode_diary(data)
+    except DiaryImportError as error:
+        raise StudybuddyError(
+            f"the editor saved {copy} as {error}; nothing was saved, your text is in that file"
+        ) from None
+    return text, notes[0].replace("the file is", "what the editor saved is", 1)
 
 
 def _read_import_bytes(source: Path) -> bytes:

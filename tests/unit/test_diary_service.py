@@ -181,3 +181,59 @@ def test_import_stops_reading_past_64_mib_even_when_the_file_grows(
     source.write_text("## 2025-07-06\n" + "x" * 2000)
     with pytest.raises(StudybuddyError, match="over 64 MiB"):
         service.import_file(source, dry_run=True)
+
+
+def _editor(tmp_path: Path, body: str) -> str:
+    """An editor command (a Python script) that does ``body`` to the file it is given (``path``)."""
+    import sys
+
+    script = tmp_path / "editor.py"
+    script.write_text(f"import sys, pathlib\npath = pathlib.Path(sys.argv[1])\n{body}\n")
+    return f"{sys.executable} {script}"
+
+
+@pytest.mark.parametrize(
+    ("body", "saved", "note"),
+    [
+        (
+            "path.write_bytes('d\\u00e9j\\u00e0 vu \\u2705\\n'.encode() + b'caf\\xe9\\n')",
+            "déjà vu ✅\ncafé\n",
+            "what the editor saved is UTF-8 but for 1 byte on line 2; read it as Windows-1252 (0xE9 as 'é')",
+        ),
+        (
+            "path.write_bytes('na\\u00efve caf\\u00e9\\n'.encode('latin-1'))",
+            "naïve café\n",
+            "what the editor saved is not UTF-8; read line 1 as Windows-1252",
+        ),
+    ],
+    ids=["a-stray-latin1-byte", "all-latin1"],
+)
+def test_an_edit_saved_in_latin1_is_kept_said_and_the_editors_file_named(
+    service: DiaryService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str, saved: str, note: str
+) -> None:
+    service.drafts_dir = tmp_path / "drafts"
+    write(service, "2025-07-09", "morning notes\n")
+    monkeypatch.setenv("VISUAL", _editor(tmp_path, body))
+
+    result = service.edit_externally(date(2025, 7, 9))
+
+    assert service.files.path_for(date(2025, 7, 9)).read_text(encoding="utf-8") == saved
+    [kept] = list((tmp_path / "drafts").glob("2025-07-09-*.md"))
+    assert result.news == f"{note}; the editor's file is kept in {kept}"
+
+
+def test_an_editor_that_deletes_its_file_saves_nothing_and_says_which_file(
+    service: DiaryService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from studybuddy.core.errors import StudybuddyError
+
+    service.drafts_dir = tmp_path / "drafts"
+    write(service, "2025-07-09", "morning notes\n")
+    monkeypatch.setenv("VISUAL", _editor(tmp_path, "path.unlink()"))
+
+    with pytest.raises(StudybuddyError) as raised:
+        service.edit_externally(date(2025, 7, 9))
+
+    assert str(raised.value).startswith(f"the editor deleted its file {tmp_path / 'drafts'}")
+    assert str(raised.value).endswith("instead of saving it; nothing was saved, the entry is as it was")
+    assert service.files.path_for(date(2025, 7, 9)).read_text() == "morning notes\n"
