@@ -13,9 +13,8 @@ import numpy as np
 import sympy
 
 from studybuddy.core.grading import sampling
-from studybuddy.core.grading.equivalence import MIN_POINTS, compare_sampled, second_look
+from studybuddy.core.grading.equivalence import MIN_POINTS, Domains, Pairs, decide
 from studybuddy.core.grading.evaluation import Evaluator
-from studybuddy.core.grading.proof import prove_equal
 from studybuddy.core.grading.verdict import Diagnosis
 from studybuddy.core.mathexpr import Domain, SymbolTable
 
@@ -84,17 +83,20 @@ class _Values:
         return complex(first)
 
 
-def _same(left: sympy.Basic, right: sympy.Basic, table: SymbolTable, seed: int) -> bool:
-    exact = not (left.has(sympy.Float) or right.has(sympy.Float))
-    comparison = compare_sampled(left, right, table, seed=seed, exact=exact)
-    if comparison.mismatch is not None or comparison.agreed < MIN_POINTS:
-        return False
-    # As for the verdict: agreeing at the sample points is not enough (0 and Heaviside(x - 5000) do,
-    # and 0 = -0 would make that a "sign error"); a cheap proof, or a second look at other points.
-    if left == right or prove_equal(left, right, thorough=False):
+def same_values(pairs: Pairs, domains: Domains, seed: int) -> bool:
+    """Whether each pair's sides are equal, as the verdict decides it (matrices.py asks it entry by
+    entry): agreeing at the sample points is not enough (0 and Heaviside(x - 5000) do, and 0 = -0
+    would make that a "sign error"); a cheap proof, or a second look at other points."""
+    if all(left == right for left, right in pairs):
         return True
-    second = second_look(left, right, table, seed=seed, exact=exact, first=comparison)
-    return second.mismatch is None and second.agreed >= MIN_POINTS
+    exact = not any(left.has(sympy.Float) or right.has(sympy.Float) for left, right in pairs)
+    decision = decide(pairs, domains, seed=seed, exact=exact, thorough=False)
+    return decision.kind == "agreed" or (decision.kind == "proved" and decision.first.agreed >= MIN_POINTS)
+
+
+def _same(left: sympy.Basic, right: sympy.Basic, table: SymbolTable, seed: int) -> bool:
+    symbols = sorted(left.free_symbols | right.free_symbols, key=lambda s: s.name)
+    return same_values(((left, right),), tuple((s, _domain(table, s)) for s in symbols), seed)
 
 
 def _constant_factor(answer: sympy.Basic, expected: sympy.Basic, value: complex) -> Diagnosis:
@@ -206,6 +208,6 @@ def _show(expr: sympy.Basic) -> str:
 
 def _domain(table: SymbolTable, symbol: sympy.Symbol) -> Domain:
     try:
-        return table.variable_of(symbol).domain
+        return Domain(table.variable_of(symbol).domain)  # a Variable may hold the plain string
     except KeyError:
         return Domain.REAL if symbol.is_real else Domain.COMPLEX

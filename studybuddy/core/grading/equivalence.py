@@ -22,7 +22,7 @@ import cmath
 import contextlib
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -33,7 +33,7 @@ import sympy
 from studybuddy.core.grading import probing, sampling
 from studybuddy.core.grading.evaluation import Evaluator, numeric_form
 from studybuddy.core.grading.precise import confirm, precise_by_evalf
-from studybuddy.core.grading.proof import ProofGuard, prove_equal
+from studybuddy.core.grading.proof import ProofGuard, prove_all_equal
 from studybuddy.core.grading.verdict import Verdict, unknown
 from studybuddy.core.mathexpr import Domain, SymbolTable
 
@@ -54,6 +54,10 @@ FALLBACK_BATCH_SIZE = 256  # tried when most of the first batch is undefined (lo
 Fallback = Literal["evalf", "stable evalf", "none"]  # see precise.confirm
 
 
+Pairs = tuple[tuple[sympy.Basic, sympy.Basic], ...]  # (answer, expected): one pair, or one per entry
+Domains = tuple[tuple[sympy.Symbol, Domain], ...]  # each symbol's domain, sorted by name
+
+
 @dataclass(frozen=True)
 class SampledComparison:
     """What the numeric comparison found."""
@@ -64,6 +68,18 @@ class SampledComparison:
     samples: sampling.PointSet | None
     values: tuple[Any, Any] | None  # (answer, expected) at the mismatch: complex or mpmath numbers
     doubtful: bool = False  # some point had a side infinite, or both 0: float64 may have lost it
+    entry: int = 0  # which pair disagrees at the mismatch (a matrix's entry, row-major)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What sampling, the proof and the second look found for pairs of expressions (the entries of two
+    matrices, or two scalars): ``proved`` equal, ``different`` (``found`` holds where), ``agreed`` at
+    every point (``found.agreed`` of them), or ``undecided`` (too few points where both are defined)."""
+
+    kind: Literal["proved", "different", "agreed", "undecided"]
+    first: SampledComparison  # the first look (compare_sampled)
+    found: SampledComparison  # the comparison that decided: the first look, or the second
 
 
 def equivalent_exprs(
@@ -75,59 +91,92 @@ def equivalent_exprs(
     proof_guard: ProofGuard = contextlib.nullcontext,
 ) -> Verdict:
     """Compare answer ``a`` with expected ``b`` (SymPy expressions built from ``table``'s symbols)."""
-    if isinstance(a, sympy.MatrixBase | sympy.MatrixExpr) or isinstance(
-        b, sympy.MatrixBase | sympy.MatrixExpr
-    ):
+    from studybuddy.core.grading.entries import is_matrix_valued
+
+    if is_matrix_valued(a) or is_matrix_valued(b):
         from studybuddy.core.grading.matrices import equivalent_matrices
 
-        return equivalent_matrices(a, b, table, seed=seed)
+        return equivalent_matrices(a, b, table, seed=seed, proof_guard=proof_guard)
     exact = not (a.has(sympy.Float) or b.has(sympy.Float))
     symbols = sorted(a.free_symbols | b.free_symbols, key=lambda s: s.name)
     if not symbols:
         return _compare_constants(a, b, exact)
-    comparison = compare_sampled(a, b, table, seed=seed, exact=exact)
-    if comparison.mismatch is not None:
-        return _different(comparison)
-    # The proof only names the strength here, so only its cheap steps run; when sampling could not
-    # decide, the proof decides, and simplify may try.
-    thorough = comparison.agreed < MIN_POINTS
-    if a == b or prove_equal(a, b, proof_guard, thorough=thorough):
+    domains = tuple((symbol, _domain(table, symbol)) for symbol in symbols)
+    decision = decide(((a, b),), domains, seed=seed, exact=exact, proof_guard=proof_guard)
+    if decision.kind == "proved":
         return Verdict("equivalent", "proved equal", "Correct: it equals the expected answer.")
-    # No proof: sampling alone must not say "equal" where the sample lattice or range hides a difference.
-    second = second_look(a, b, table, seed=seed, exact=exact, first=comparison)
-    if second.mismatch is not None:
-        return _different(second)
-    if comparison.agreed < MIN_POINTS or second.agreed < MIN_POINTS:
+    if decision.kind == "different":
+        return _different(decision.found)
+    first = decision.first
+    if decision.kind == "undecided":
         return unknown(
-            f"Could not decide: both expressions are defined at only {comparison.agreed} of the "
-            f"{comparison.tried} points tried, and SymPy could not prove them equal."
+            f"Could not decide: both expressions are defined at only {first.agreed} of the "
+            f"{first.tried} points tried, and SymPy could not prove them equal."
         )
-    skipped = comparison.tried - comparison.agreed
+    skipped = first.tried - first.agreed
     note = f" (at the other {skipped} points tried one side is undefined)" if skipped else ""
+    agreed = decision.found.agreed
     return Verdict(
         "equivalent",
-        f"equal at {second.agreed} random points",
-        f"Correct: it agrees with the expected answer at {second.agreed} random points{note}.",
+        f"equal at {agreed} random points",
+        f"Correct: it agrees with the expected answer at {agreed} random points{note}.",
     )
 
 
+def decide(
+    pairs: Pairs,
+    domains: Domains,
+    *,
+    seed: int = 0,
+    exact: bool = True,
+    proof_guard: ProofGuard = contextlib.nullcontext,
+    thorough: bool | None = None,
+) -> Decision:
+    """Whether each answer of ``pairs`` equals its expected one (``domains``: of every symbol in them).
+
+    Sampling first; a confirmed disagreement in any pair decides. Then the proof, pair by pair (it only
+    names the strength, so only its cheap steps run, unless sampling could not decide or ``thorough``
+    says otherwise). Pairs without a proof get the second look: sampling alone must not say "equal"
+    where the sample lattice or range hides a difference.
+    """
+    compared = [index for index, (a, b) in enumerate(pairs) if a != b]  # the same twice is equal
+    nothing = SampledComparison(0, 0, None, None, None)
+    if not compared:
+        return Decision("proved", nothing, nothing)
+    first = compare_sampled(tuple(pairs[i] for i in compared), domains, seed=seed, exact=exact)
+    if first.mismatch is not None:
+        return Decision("different", first, replace(first, entry=compared[first.entry]))
+    if thorough is None:
+        thorough = first.agreed < MIN_POINTS
+    proved = prove_all_equal([pairs[i] for i in compared], proof_guard, thorough=thorough)
+    unproved = [index for index, done in zip(compared, proved, strict=True) if not done]
+    if not unproved:
+        return Decision("proved", first, first)
+    second = second_look(tuple(pairs[i] for i in unproved), domains, seed=seed, exact=exact, first=first)
+    if second.mismatch is not None:
+        return Decision("different", first, replace(second, entry=unproved[second.entry]))
+    if first.agreed < MIN_POINTS or second.agreed < MIN_POINTS:
+        return Decision("undecided", first, second)
+    return Decision("agreed", first, second)
+
+
 def compare_sampled(
-    a: sympy.Basic,
-    b: sympy.Basic,
-    table: SymbolTable,
+    pairs: Pairs,
+    domains: Domains,
     *,
     seed: int = 0,
     exact: bool = True,
     distrust: bool = False,
 ) -> SampledComparison:
-    """Evaluate both sides at sample points; the first confirmed disagreement, or how many points agree.
+    """Evaluate both sides of every pair at sample points; the first confirmed disagreement, or how
+    many points agree in every pair.
 
     ``distrust``: float values that are no evidence on their own are checked too (see _compare_batch).
     """
-    a, b = numeric_form(a), numeric_form(b)
-    symbols = sorted(a.free_symbols | b.free_symbols, key=lambda s: s.name)
-    domains = tuple((symbol, _domain(table, symbol)) for symbol in symbols)
-    complex_mode = a.has(sympy.I) or b.has(sympy.I) or any(d is Domain.COMPLEX for _, d in domains)
+    pairs = tuple((numeric_form(a), numeric_form(b)) for a, b in pairs)
+    domains = _domains_for(pairs, domains)
+    symbols = [symbol for symbol, _ in domains]
+    complex_mode = _needs_complex(pairs, domains)
     modes = (complex_mode,) if complex_mode else (False, True)
     result = SampledComparison(0, 0, None, None, None)
     doubtful = False
@@ -139,7 +188,7 @@ def compare_sampled(
             def values(expr: sympy.Basic, mode: bool, batch: int = batch, size: int = size) -> np.ndarray:
                 return values_at(expr, _domains_of(expr, domains), seed, batch, size, mode)
 
-            found = _compare_batch(a, b, samples, values, mode, exact, distrust=distrust)
+            found = _compare_batch(pairs, samples, values, mode, exact, distrust=distrust)
             agreed, tried = agreed + found.agreed, tried + found.tried
             doubtful = doubtful or found.doubtful
             if found.mismatch is not None:
@@ -153,40 +202,36 @@ def compare_sampled(
 
 
 def second_look(
-    a: sympy.Basic,
-    b: sympy.Basic,
-    table: SymbolTable,
+    pairs: Pairs,
+    domains: Domains,
     *,
     seed: int = 0,
     exact: bool = True,
     first: SampledComparison | None = None,
 ) -> SampledComparison:
-    """For two sides that agree at every sample point but have no proof: the sample points again,
-    trusting no 0 = 0 or inf = inf (an underflow, an overflow) without a check, then probing.py's
-    points off every lattice, at every scale and beside every breakpoint. ``agreed`` counts both.
+    """For pairs that agree at every sample point but have no proof: the sample points again, trusting
+    no 0 = 0 or inf = inf (an underflow, an overflow) without a check, then probing.py's points off
+    every lattice, at every scale and beside every breakpoint. ``agreed`` counts both.
     ``first``: compare_sampled's finding, whose points need no second look unless it is doubtful."""
     again = first
     if again is None or again.doubtful:
-        again = compare_sampled(a, b, table, seed=seed, exact=exact, distrust=True)
+        again = compare_sampled(pairs, domains, seed=seed, exact=exact, distrust=True)
     if again.mismatch is not None:
         return again
-    a, b = numeric_form(a), numeric_form(b)
-    symbols = sorted(a.free_symbols | b.free_symbols, key=lambda s: s.name)
-    if not symbols:
-        return again  # two numbers: no lattice or range to hide behind
-    found = _compare_probes(a, b, tuple((s, _domain(table, s)) for s in symbols), seed, exact)
+    pairs = tuple((numeric_form(a), numeric_form(b)) for a, b in pairs)
+    domains = _domains_for(pairs, domains)
+    if not domains:
+        return again  # numbers only: no lattice or range to hide behind
+    found = _compare_probes(pairs, domains, seed, exact)
     if found.mismatch is not None:
         return found
     return SampledComparison(again.agreed + found.agreed, again.tried + found.tried, None, None, None)
 
 
 @lru_cache(maxsize=512)
-def _compare_probes(
-    a: sympy.Basic, b: sympy.Basic, domains: tuple[tuple[sympy.Symbol, Domain], ...], seed: int, exact: bool
-) -> SampledComparison:
+def _compare_probes(pairs: Pairs, domains: Domains, seed: int, exact: bool) -> SampledComparison:
     """The comparison at probing.py's points (cached: a class often types the same answer)."""
-    complex_mode = a.has(sympy.I) or b.has(sympy.I) or any(d is Domain.COMPLEX for _, d in domains)
-    probes = probing.probe_points((a, b), dict(domains), seed)
+    probes = probing.probe_points([expr for pair in pairs for expr in pair], dict(domains), seed)
     evaluators: dict[bool, Evaluator] = {}
 
     def values(expr: sympy.Basic, mode: bool) -> np.ndarray:
@@ -196,10 +241,42 @@ def _compare_probes(
             )
         return evaluators[mode](expr)
 
-    return _compare_batch(a, b, probes, values, complex_mode, exact, distrust=True)
+    return _compare_batch(pairs, probes, values, _needs_complex(pairs, domains), exact, distrust=True)
 
 
 def _compare_batch(
+    pairs: Pairs,
+    samples: sampling.PointSet,
+    values: Callable[[sympy.Basic, bool], np.ndarray],
+    complex_mode: bool,
+    exact: bool,
+    *,
+    distrust: bool = False,
+) -> SampledComparison:
+    """Compare every pair at one batch of points: the first confirmed disagreement, else the points
+    where every pair agrees (a matrix agrees at a point when all its entries do)."""
+    agreeing = np.ones(samples.size, dtype=bool)
+    doubtful = False
+    for entry, (a, b) in enumerate(pairs):
+        found = _compare_pair(a, b, samples, values, complex_mode, exact, distrust=distrust)
+        if found.mismatch is not None:
+            return SampledComparison(
+                0, samples.size, found.mismatch, samples, found.values, found.doubtful, entry
+            )
+        agreeing &= found.agreeing
+        doubtful = doubtful or found.doubtful
+    return SampledComparison(int(np.count_nonzero(agreeing)), samples.size, None, samples, None, doubtful)
+
+
+@dataclass(frozen=True)
+class _PairComparison:
+    agreeing: np.ndarray  # per point: both sides defined and equal (float noise confirmed as such)
+    doubtful: bool
+    mismatch: int | None = None
+    values: tuple[Any, Any] | None = None
+
+
+def _compare_pair(
     a: sympy.Basic,
     b: sympy.Basic,
     samples: sampling.PointSet,
@@ -208,8 +285,9 @@ def _compare_batch(
     exact: bool,
     *,
     distrust: bool = False,
-) -> SampledComparison:
-    """Compare at one batch of points; disagreements are confirmed at the exact point (precise.py).
+) -> _PairComparison:
+    """Compare one pair at one batch of points; disagreements are confirmed at the exact point
+    (precise.py).
 
     ``distrust``: a point where one side is infinite and the other finite is a suspect, not skipped
     (x^oo at x = 2), and points where both sides are infinite, or both 0 through an underflow, count
@@ -245,7 +323,6 @@ def _compare_batch(
         weak += [
             (i, "stable evalf") for i in _spread(np.flatnonzero(underflow), SECOND_LOOK_ZERO_OR_INFINITE)
         ]
-    agreed = int(np.count_nonzero(agreeing))
     if not complex_mode:
         # Where only one side is defined over the reals, their complex values must still agree, up to
         # the 2*pi*i a logarithm's branch may add: sqrt(x-3)*sqrt(x-5) is not sqrt((x-3)(x-5)) for x < 3,
@@ -262,17 +339,18 @@ def _compare_batch(
     limit = SECOND_LOOK_CONFIRMATIONS if distrust else MAX_CONFIRMATIONS
     checks: list[tuple[int, bool, Fallback]] = [(i, branch, "evalf") for i, branch in suspects[:limit]]
     checks += [(index, False, fallback) for index, fallback in weak]
+    free = a.free_symbols | b.free_symbols
     for index, modulo_branch, fallback in checks:
-        point = samples.exact_point(index)
+        point = samples.exact_point(index, free)
         confirmed = confirm(a, b, point, _confirm_rtol(exact), modulo_branch=modulo_branch, fallback=fallback)
         if confirmed is None:
             continue  # one side is undefined there after all
         if confirmed.differs:
             shown = confirmed.precise or confirmed.values
-            return SampledComparison(agreed, samples.size, index, samples, shown)
+            return _PairComparison(agreeing, doubtful, index, shown)
         if not modulo_branch:
-            agreed += 1  # float noise: the point really agrees
-    return SampledComparison(agreed, samples.size, None, samples, None, doubtful)
+            agreeing[index] = True  # float noise: the point really agrees
+    return _PairComparison(agreeing, doubtful)
 
 
 @lru_cache(maxsize=1024)
@@ -307,7 +385,7 @@ def _compare_constants(a: sympy.Basic, b: sympy.Basic, exact: bool) -> Verdict:
             if proved
             else "Correct: it equals the expected answer to within rounding.",
         )
-    shown_a, shown_b = _show(complex(va)), _show(complex(vb))
+    shown_a, shown_b = show_value(complex(va)), show_value(complex(vb))
     return Verdict(
         "different",
         f"different: {shown_a} vs {shown_b}",
@@ -326,8 +404,8 @@ def _different(comparison: SampledComparison) -> Verdict:
     return Verdict(
         "different",
         f"different, e.g. at {where}",
-        f"Not equal to the expected answer: at {where} yours is {_show(yours)} "
-        f"but the expected answer is {_show(expected)}.",
+        f"Not equal to the expected answer: at {where} yours is {show_value(yours)} "
+        f"but the expected answer is {show_value(expected)}.",
         counterexample=counterexample,  # type: ignore[arg-type]
     )
 
@@ -350,16 +428,28 @@ def _close_modulo_branch(va: np.ndarray, vb: np.ndarray, rtol: float) -> np.ndar
 
 def _domain(table: SymbolTable, symbol: sympy.Symbol) -> Domain:
     try:
-        return table.variable_of(symbol).domain
+        return Domain(table.variable_of(symbol).domain)  # a Variable may hold the plain string
     except KeyError:  # a symbol SymPy made (a summation index, a dummy): assume what SymPy assumes
         return Domain.REAL if symbol.is_real else Domain.COMPLEX
 
 
-def _domains_of(
-    expr: sympy.Basic, domains: tuple[tuple[sympy.Symbol, Domain], ...]
-) -> tuple[tuple[sympy.Symbol, Domain], ...]:
+def _domains_of(expr: sympy.Basic, domains: Domains) -> Domains:
     free = expr.free_symbols
     return tuple(pair for pair in domains if pair[0] in free)
+
+
+def _domains_for(pairs: Pairs, domains: Domains) -> Domains:
+    """The domains of the symbols in ``pairs``, by name (every one of them must be in ``domains``)."""
+    free: set[sympy.Basic] = set()
+    for a, b in pairs:
+        free |= a.free_symbols | b.free_symbols
+    known = dict(domains)
+    return tuple((symbol, known[symbol]) for symbol in sorted(free, key=lambda s: s.name))
+
+
+def _needs_complex(pairs: Pairs, domains: Domains) -> bool:
+    complex_domain = any(d is Domain.COMPLEX for _, d in domains)
+    return complex_domain or any(a.has(sympy.I) or b.has(sympy.I) for a, b in pairs)
 
 
 def _underflowed(
@@ -387,7 +477,8 @@ def _spread(indices: np.ndarray, count: int) -> list[int]:
     return [int(i) for i in indices]
 
 
-def _show(value: complex | float | mpmath.mpf | mpmath.mpc) -> str:
+def show_value(value: complex | float | mpmath.mpf | mpmath.mpc) -> str:
+    """A value as the learner reads it: 6 digits, and what float64 would lose (1e-435, not 0)."""
     if isinstance(value, mpmath.mpf | mpmath.mpc):
         shown = complex(value)
         if (shown == 0) != (value == 0) or (mpmath.isfinite(value) and not cmath.isfinite(shown)):

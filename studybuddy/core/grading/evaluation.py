@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from functools import lru_cache
 
 import numpy as np
@@ -136,9 +136,9 @@ class Evaluator:
     """Values of an expression and all its sub-expressions at one set of points.
 
     ``exact``: the same points as exact fractions (sampling.Samples.fractions), which floor and
-    ceiling need to be right at integers. ``points``: the exact value of every symbol at a point (for
-    points that are not fractions, probing.py's irrational ones), which a floor's argument near an
-    integer is then enclosed at; without either, such points are left to SymPy's evalf.
+    ceiling need to be right at integers. ``points(index, symbols)``: the exact values of those symbols
+    at a point (for points that are not fractions, probing.py's irrational ones), which a floor's
+    argument near an integer is then enclosed at; without either, such points are left to SymPy's evalf.
     ``rough``: float64 values only, never SymPy (a node NumPy lacks gives NaN and sets
     ``unsupported``): for scanning many points where a value need only be about right.
     ``watch_underflow``: ``underflow`` marks the points where an exponential, a power or a product
@@ -153,7 +153,7 @@ class Evaluator:
         complex_mode: bool,
         exact: Mapping[sympy.Symbol, Fractions] | None = None,
         *,
-        points: Callable[[int], Mapping[sympy.Symbol, sympy.Expr]] | None = None,
+        points: Callable[[int, Collection[sympy.Basic]], Mapping[sympy.Symbol, sympy.Expr]] | None = None,
         rough: bool = False,
         watch_underflow: bool = False,
     ) -> None:
@@ -269,7 +269,7 @@ class Evaluator:
     def _by_intervals_at(self, expr: sympy.Basic, index: int) -> float | None:
         symbols = expr.free_symbols
         if self.points is not None:
-            exact = self.points(index)
+            exact = self.points(index, symbols)
             point = tuple((s, exact[s]) for s in sorted(symbols, key=lambda s: s.name))
         elif symbols <= self.exact.keys():
             point = tuple((s, self._exact_value(s, index)) for s in sorted(symbols, key=lambda s: s.name))
@@ -279,7 +279,7 @@ class Evaluator:
 
     def _evalf_at(self, expr: sympy.Basic, index: int) -> complex | float:
         if self.points is not None:
-            exact = self.points(index)
+            exact = self.points(index, expr.free_symbols)
             point = {s: exact[s] for s in expr.free_symbols}
         else:
             point = {

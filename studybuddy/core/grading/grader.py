@@ -168,6 +168,9 @@ _WARM_UP = (
 )
 
 
+_WARM_UP_MATRICES = (("(A + A^T) v", "A v + A^T v"), ("x A^T v", "2 x (v^T A)^T"))
+
+
 def warm_up() -> None:
     """Grade a few answers down every path, and preview one, so that lazy imports and SymPy's first-use
     set-up (the pretty printer's too) are paid for before a learner's first answer or keystroke (the
@@ -175,6 +178,10 @@ def warm_up() -> None:
     table = SymbolTable.of({"x": "real"})
     for answer, expected in _WARM_UP:
         grade(answer, expected, table, mistakes=[ListedMistake("2x", "a listed mistake")])
+    # Matrix answers are written out entry by entry (entries.py): SymPy loads more on their first sums.
+    matrices = SymbolTable([Variable("A", shape=(2, 2)), Variable("v", shape=(2,)), Variable("x")])
+    for answer, expected in _WARM_UP_MATRICES:
+        grade(answer, expected, matrices)
     answer_preview("exp(-x)/(1 + exp(-x))^2", GradingTerms("x", (("x", "real", None),)))
 
 
@@ -265,4 +272,6 @@ def substitute_definitions(
 
 
 def _is_matrix(expr: sympy.Basic) -> bool:
-    return isinstance(expr, sympy.MatrixBase | sympy.MatrixExpr)
+    from studybuddy.core.grading.entries import is_matrix_valued
+
+    return is_matrix_valued(expr)

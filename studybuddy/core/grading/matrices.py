@@ -1,12 +1,24 @@
-"""Equivalence of vector and matrix expressions (declared shapes): compared at random matrices.
+"""Equivalence of vector and matrix expressions (declared shapes): compared entry by entry.
 
-A wrong matrix answer is diagnosed on the same random values: a listed mistake, a sign error, a
-constant factor (the same messages as for scalars, diagnosis.py), or the transpose of the expected
-answer (`x dz^T` for `dz x^T`), which is the classic matrix-calculus slip.
+Both sides are written out entry by entry (entries.py: each entry a scalar of scalar symbols, one per
+entry of each declared matrix) and compared as scalars are (equivalence.decide): sampling, a proof per
+entry, and for the entries without one the second look at points off every lattice, at every scale and
+beside every breakpoint, each disagreement confirmed at high precision. So `w*(1 + Heaviside(lam - 5))`
+is not `w`, and `w*exp(-1000)` is not `0*w`, just as for scalars; a wrong answer's message names the
+first entry that differs. Matrices too large to write out (a product of 30x30 matrices: entries.py's
+MAX_TERMS and MAX_SIZE) are compared at MATRIX_POINTS random values instead, as NumPy evaluates them,
+without that second look.
+
+A wrong matrix answer is diagnosed: a listed mistake, a sign error, a constant factor (the same
+messages as for scalars, diagnosis.py), or the transpose of the expected answer (`x dz^T` for
+`dz x^T`), which is the classic matrix-calculus slip. A listed mistake, the negative and the transpose
+count only when equal to the answer entry by entry as a verdict would decide it; factors are read
+from both sides' values at the first batch of sample points.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
@@ -15,9 +27,14 @@ import numpy as np
 import sympy
 
 from studybuddy.core import numeric
-from studybuddy.core.grading.diagnosis import SIGN_ERROR, factor_diagnosis, guess_constant
+from studybuddy.core.grading import sampling
+from studybuddy.core.grading.diagnosis import SIGN_ERROR, factor_diagnosis, guess_constant, same_values
+from studybuddy.core.grading.entries import Explicit, NotWritable, entry_name, explicit
+from studybuddy.core.grading.equivalence import SampledComparison, decide, show_value
+from studybuddy.core.grading.evaluation import Evaluator, numeric_form
+from studybuddy.core.grading.proof import ProofGuard
 from studybuddy.core.grading.verdict import Diagnosis, Verdict, unknown
-from studybuddy.core.mathexpr import SymbolTable, Variable
+from studybuddy.core.mathexpr import Domain, SymbolTable, Variable
 
 MATRIX_POINTS = 12
 MATRIX_RTOL = 1e-9
@@ -26,9 +43,19 @@ TRANSPOSED = Diagnosis("transpose", "Your answer is the transpose of the expecte
 
 Values = list[np.ndarray | None]  # one array per random point; None where it is not finite
 
+# lambdify raises these for what NumPy cannot do (a Determinant has no NumPy printer: NotImplementedError)
+_NOT_NUMERIC = (ValueError, TypeError, NameError, ArithmeticError, NotImplementedError)
 
-def equivalent_matrices(a: sympy.Basic, b: sympy.Basic, table: SymbolTable, *, seed: int = 0) -> Verdict:
-    """Numeric comparison only: SymPy's matrix-expression simplification is too weak to prove much."""
+
+def equivalent_matrices(
+    a: sympy.Basic,
+    b: sympy.Basic,
+    table: SymbolTable,
+    *,
+    seed: int = 0,
+    proof_guard: ProofGuard = contextlib.nullcontext,
+) -> Verdict:
+    """Compare matrix answer ``a`` with expected ``b``, entry by entry (see the module docstring)."""
     shape_a, shape_b = _shape(a), _shape(b)
     if shape_a != shape_b:
         return Verdict(
@@ -38,13 +65,76 @@ def equivalent_matrices(a: sympy.Basic, b: sympy.Basic, table: SymbolTable, *, s
             f"but the expected answer has shape {_show(shape_b)}.",
         )
     try:
+        left, right = explicit(a, table.variables), explicit(b, table.variables)
+    except NotWritable:
+        return _compare_numerically(a, b, table, seed)
+    exact = not (a.has(sympy.Float) or b.has(sympy.Float))
+    domains = tuple(sorted(set(left.domains) | set(right.domains), key=lambda pair: pair[0].name))
+    decision = decide(
+        tuple(zip(left.entries, right.entries, strict=True)),
+        domains,
+        seed=seed,
+        exact=exact,
+        proof_guard=proof_guard,
+    )
+    if decision.kind == "proved":
+        return Verdict("equivalent", "proved equal", "Correct: it equals the expected answer.")
+    if decision.kind == "different":
+        return _different(a, b, left, decision.found, table)
+    agreed = decision.found.agreed
+    if decision.kind == "undecided":
+        return unknown(
+            f"Could not decide: both sides are defined at only {decision.first.agreed} of the "
+            f"{decision.first.tried} random values of the matrices tried, and no proof was found."
+        )
+    return Verdict(
+        "equivalent",
+        f"equal at {agreed} random points",
+        f"Correct: it agrees with the expected answer at {agreed} random values of the matrices.",
+    )
+
+
+def _different(
+    a: sympy.Basic, b: sympy.Basic, shape: Explicit, found: SampledComparison, table: SymbolTable
+) -> Verdict:
+    """'they differ at random values of lam, w (e.g. at lam = 5.0000001: entry 2 of yours is 1.4, of
+    the expected answer 0.7)': the scalar variables' values and the entry, not every entry's value."""
+    names = ", ".join(sorted({getattr(s, "name", str(s)) for s in a.free_symbols | b.free_symbols}))
+    example = []
+    if found.samples is not None and found.mismatch is not None:
+        scalars = {v.name for v in table.variables if v.shape is None}
+        readable = found.samples.readable_point(found.mismatch)
+        point = {name: value for name, value in readable.items() if name in scalars}
+        if point:
+            example.append(f"at {sampling.format_point(point)}")
+    if found.values is not None:
+        yours, expected = (show_value(v) for v in found.values)
+        if shape.rows * shape.cols > 1:
+            where = entry_name(shape.rows, shape.cols, found.entry)
+            example.append(f"{where} of yours is {yours}, of the expected answer {expected}")
+        else:
+            example.append(f"yours is {yours}, the expected answer {expected}")
+    shown = f" (e.g. {': '.join(example)})" if example else ""
+    return Verdict(
+        "different",
+        "different at random values",
+        f"Not equal to the expected answer: they differ at random values of {names}{shown}.",
+    )
+
+
+def _compare_numerically(a: sympy.Basic, b: sympy.Basic, table: SymbolTable, seed: int) -> Verdict:
+    """Matrices too large to write out: compared at MATRIX_POINTS random values, as NumPy evaluates."""
+    try:
         left, right = _compiled(a, table.variables), _compiled(b, table.variables)
-    except (ValueError, TypeError, NameError) as error:
+    except _NOT_NUMERIC as error:
         return unknown(f"Could not evaluate these expressions numerically ({error}).")
     agreed = 0
     for index in range(MATRIX_POINTS):
         point = _point(table.variables, seed, index)
-        va, vb = np.asarray(left(**point), dtype=complex), np.asarray(right(**point), dtype=complex)
+        try:
+            va, vb = np.asarray(left(**point), dtype=complex), np.asarray(right(**point), dtype=complex)
+        except _NOT_NUMERIC as error:
+            return unknown(f"Could not evaluate these expressions numerically ({error}).")
         if va.size == 1 and vb.size == 1:
             va, vb = va.reshape(()), vb.reshape(())
         if not (np.all(np.isfinite(va)) and np.all(np.isfinite(vb))):
@@ -85,20 +175,78 @@ def diagnose_matrices(
     seed: int = 0,
 ) -> Diagnosis | None:
     """Why matrix ``answer`` differs from ``expected``: a listed mistake, a sign, a constant factor
-    or a transpose; None when it is none of these (or cannot be evaluated)."""
-    answers = _values(answer, table, seed)
+    or a transpose; None when it is none of these (or cannot be evaluated).
+
+    A listed mistake, the negative and the transpose count only when equal to the answer as a verdict
+    decides it (entry by entry, with the second look): 0 = -0 at every sample point does not make
+    `w*exp(-1000)` a sign error against `0*w`."""
+    try:
+        ours, theirs = explicit(answer, table.variables), explicit(expected, table.variables)
+    except NotWritable:
+        return _diagnose_numerically(answer, expected, table, mistakes, seed)
+    for index, (mistake, feedback) in enumerate(mistakes):
+        if mistake is sympy.nan:  # an unreadable listed mistake matches nothing
+            continue
+        try:
+            listed = explicit(mistake, table.variables)
+        except NotWritable:
+            continue
+        if _same(ours, listed, seed):
+            return Diagnosis(f"listed:{index}", feedback)
+    negated = Explicit(theirs.rows, theirs.cols, tuple(-entry for entry in theirs.entries), theirs.domains)
+    if _same(ours, negated, seed):
+        return SIGN_ERROR
+    if theirs.rows * theirs.cols > 1 and _same(ours, _transposed(theirs), seed):
+        return TRANSPOSED
+
+    def values(expr: sympy.Basic) -> Values | None:
+        try:
+            return _values(explicit(expr, table.variables), seed)
+        except NotWritable:
+            return None
+
+    return _factor(answer, expected, _values(ours, seed), _values(theirs, seed), values)
+
+
+def _diagnose_numerically(
+    answer: sympy.Basic,
+    expected: sympy.Basic,
+    table: SymbolTable,
+    mistakes: Sequence[tuple[sympy.Basic, str]],
+    seed: int,
+) -> Diagnosis | None:
+    """diagnose_matrices for matrices too large to write out: at MATRIX_POINTS random values."""
+
+    def values(expr: sympy.Basic) -> Values | None:
+        return _numpy_values(expr, table, seed)
+
+    answers = values(answer)
     if answers is None:
         return None
     for index, (mistake, feedback) in enumerate(mistakes):
-        if _agree(answers, _values(mistake, table, seed)):
+        if _agree(answers, values(mistake)):
             return Diagnosis(f"listed:{index}", feedback)
-    expected_values = _values(expected, table, seed)
+    expected_values = values(expected)
     if expected_values is None:
         return None
     if _agree(answers, [None if v is None else -v for v in expected_values]):
         return SIGN_ERROR
     if _agree(answers, [None if v is None else v.T for v in expected_values]):
         return TRANSPOSED
+    return _factor(answer, expected, answers, expected_values, values)
+
+
+def _factor(
+    answer: sympy.Basic,
+    expected: sympy.Basic,
+    answers: Values | None,
+    expected_values: Values | None,
+    values: Callable[[sympy.Basic], Values | None],
+) -> Diagnosis | None:
+    """A constant factor, or a scalar factor with variables (1/N, lam) in one side's coefficient that
+    the other lacks, from both sides' values at the same points (``values``: another expression's)."""
+    if answers is None or expected_values is None:
+        return None
     ratios = _ratios(answers, expected_values)
     if ratios is None:
         return None
@@ -107,26 +255,14 @@ def diagnose_matrices(
             return None
         ratio = guess_constant(complex(ratios[0]))
         return factor_diagnosis(ratio, _scalar_factors(expected), _scalar_factors(answer))
-    return _scalar_factor(answer, expected, ratios, answers, table, seed)
-
-
-def _scalar_factor(
-    answer: sympy.Basic,
-    expected: sympy.Basic,
-    ratios: np.ndarray,
-    answers: Values,
-    table: SymbolTable,
-    seed: int,
-) -> Diagnosis | None:
-    """A scalar factor with variables (1/N, lam) in one side's coefficient that the other lacks."""
     defined = [a is not None for a in answers]
     for candidate in dict.fromkeys(_scalar_factors(expected) + _scalar_factors(answer)):
         if not candidate.free_symbols:
             continue
-        values = _values(candidate, table, seed)
-        if values is None or any(v is None for v, d in zip(values, defined, strict=True) if d):
+        found = values(candidate)
+        if found is None or any(v is None for v, d in zip(found, defined, strict=True) if d):
             continue
-        scalars = np.array([complex(v) for v, d in zip(values, defined, strict=True) if d and v is not None])
+        scalars = np.array([complex(v) for v, d in zip(found, defined, strict=True) if d and v is not None])
         if scalars.shape != ratios.shape:
             continue
         if numeric.relative_error(ratios * scalars, 1) <= MATRIX_RTOL:
@@ -136,12 +272,36 @@ def _scalar_factor(
     return None
 
 
-def _values(expr: sympy.Basic, table: SymbolTable, seed: int) -> Values | None:
-    """``expr`` at the random points equivalent_matrices uses; None when it cannot be evaluated."""
+def _same(left: Explicit, right: Explicit, seed: int) -> bool:
+    """Whether two matrices are equal entry by entry, as diagnosis.same_values decides for scalars."""
+    if (left.rows, left.cols) != (right.rows, right.cols):
+        return False
+    domains = tuple(sorted(set(left.domains) | set(right.domains), key=lambda pair: pair[0].name))
+    return same_values(tuple(zip(left.entries, right.entries, strict=True)), domains, seed)
+
+
+def _transposed(written: Explicit) -> Explicit:
+    rows, cols = written.rows, written.cols
+    entries = tuple(written.entries[i * cols + j] for j in range(cols) for i in range(rows))
+    return Explicit(cols, rows, entries, written.domains)
+
+
+def _values(written: Explicit, seed: int) -> Values:
+    """The entries at the first batch of sample points (one array per point; None where not finite)."""
+    domains = dict(written.domains)
+    complex_mode = Domain.COMPLEX in domains.values() or any(e.has(sympy.I) for e in written.entries)
+    samples = sampling.draw(list(domains), domains, seed, 0)
+    evaluate = Evaluator(samples.arrays(complex_mode), samples.size, complex_mode, samples.fractions())
+    columns = np.array([evaluate(numeric_form(entry)) for entry in written.entries], dtype=complex)
+    return [_finite(point.reshape(written.rows, written.cols)) for point in columns.T]
+
+
+def _numpy_values(expr: sympy.Basic, table: SymbolTable, seed: int) -> Values | None:
+    """``expr`` at MATRIX_POINTS random values, as NumPy evaluates it; None where it cannot be."""
     try:
         function = _compiled(expr, table.variables)
         return [_finite(function(**_point(table.variables, seed, i))) for i in range(MATRIX_POINTS)]
-    except (ValueError, TypeError, NameError, ArithmeticError):
+    except _NOT_NUMERIC:
         return None
 
 

@@ -22,7 +22,7 @@ breakpoint the integers around it.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -110,9 +110,15 @@ class ProbePoints:
             if symbol not in self.imaginary and coordinates.is_integer
         }
 
-    def exact_point(self, index: int) -> dict[sympy.Symbol, sympy.Expr]:
+    def exact_point(
+        self, index: int, only: Collection[sympy.Basic] | None = None
+    ) -> dict[sympy.Symbol, sympy.Expr]:
+        """Each symbol's exact value at point ``index`` (``only``: just these symbols', which saves
+        building hundreds of surds for one entry of a matrix)."""
         point: dict[sympy.Symbol, sympy.Expr] = {}
         for symbol, coordinates in self.real.items():
+            if only is not None and symbol not in only:
+                continue
             value = coordinates.exact(index)
             if symbol in self.imaginary:
                 value = value + sympy.I * self.imaginary[symbol].exact(index)

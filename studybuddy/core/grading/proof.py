@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from functools import lru_cache
 
@@ -55,6 +55,24 @@ def prove_equal(
             return _proved(a, b, thorough)
     except ProofInterrupted:
         return False
+
+
+def prove_all_equal(
+    pairs: Sequence[tuple[sympy.Basic, sympy.Basic]],
+    guard: ProofGuard = contextlib.nullcontext,
+    *,
+    thorough: bool = True,
+) -> list[bool]:
+    """``prove_equal`` for each pair (a matrix's entries), all within one ``guard``: once it fires,
+    the pairs left are not proved."""
+    proved: list[bool] = []
+    try:
+        with guard():
+            for a, b in pairs:
+                proved.append(_proved(a, b, thorough))
+    except ProofInterrupted:
+        pass
+    return proved + [False] * (len(pairs) - len(proved))
 
 
 @lru_cache(maxsize=2048)

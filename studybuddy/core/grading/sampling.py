@@ -12,7 +12,7 @@ these points cannot refute and no proof covers gets a second look at probing.py'
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
@@ -41,7 +41,9 @@ class PointSet(Protocol):
 
     def arrays(self, complex_mode: bool) -> dict[sympy.Symbol, np.ndarray]: ...
 
-    def exact_point(self, index: int) -> dict[sympy.Symbol, sympy.Expr]: ...
+    def exact_point(
+        self, index: int, only: Collection[sympy.Basic] | None = None
+    ) -> dict[sympy.Symbol, sympy.Expr]: ...
 
     def readable_point(self, index: int) -> dict[str, float | complex]: ...
 
@@ -74,9 +76,14 @@ class Samples:
             if symbol not in self.imaginary
         }
 
-    def exact_point(self, index: int) -> dict[sympy.Symbol, sympy.Expr]:
+    def exact_point(
+        self, index: int, only: Collection[sympy.Basic] | None = None
+    ) -> dict[sympy.Symbol, sympy.Expr]:
+        """Each symbol's exact value at point ``index`` (``only``: just these symbols')."""
         point: dict[sympy.Symbol, sympy.Expr] = {}
         for symbol, real in self.hundredths.items():
+            if only is not None and symbol not in only:
+                continue
             value: sympy.Expr = sympy.Rational(int(real[index]), SCALE)
             if symbol in self.imaginary:
                 value = value + sympy.I * sympy.Rational(int(self.imaginary[symbol][index]), SCALE)
