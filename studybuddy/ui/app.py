@@ -103,7 +103,14 @@ class StudyBuddyApp(App[None]):
         names each entry. From now on, a theme chosen here is kept (``watch_theme``)."""
         problems = [*self.context.config.problems, *self._keymap_problems, *self._theme_problems()]
         if problems:
-            self.notify("\n".join(problems), title="Config file: left out", severity="warning", timeout=30)
+            # markup=False: the messages quote the file ("[keys] ...", a key named "[/]") word for word
+            self.notify(
+                "\n".join(problems),
+                title="Config file: left out",
+                severity="warning",
+                timeout=30,
+                markup=False,
+            )
         self._kept_theme = self.theme
 
     async def on_event(self, event: events.Event) -> None:

@@ -2,7 +2,8 @@
 
 Textual's ``set_keymap`` takes anything: a misspelled binding id is ignored, a key it never sends
 ("Ctrl+L") leaves the action on no key at all, and a key another binding has takes it away from
-that binding. Each of those is left out here, with a message that says what is wrong.
+that binding (Textual's own Quit and command palette keys too, which have no id to remap them back
+with). Each of those is left out here, with a message that says what is wrong.
 """
 
 from __future__ import annotations
@@ -45,6 +46,11 @@ BINDING_IDS = frozenset(
 )
 
 
+# Keys Textual's App binds itself, without an id: a binding remapped onto one would take it away
+# (ctrl+q would no longer quit), and no [keys] entry could give it back.
+TEXTUAL_KEYS = {"ctrl+q": "Quit", "ctrl+p": "the command palette"}
+
+
 def check_keymap(keymap: Mapping[str, str], app_keys: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
     """The entries to apply, and a message for each entry left out.
 
@@ -65,6 +71,13 @@ def check_keymap(keymap: Mapping[str, str], app_keys: Mapping[str, str]) -> tupl
     taken = {key: binding_id for binding_id, keys in app_keys.items() for key in keys.split(",")}
     for binding_id, keys in usable.copy().items():
         for key in keys.split(","):
+            if key in TEXTUAL_KEYS:
+                problems.append(
+                    f"[keys] {binding_id} = {keys!r}: {key} is {TEXTUAL_KEYS[key]}'s key, which cannot be "
+                    f"remapped; {binding_id} keeps its own key"
+                )
+                del usable[binding_id]
+                break
             owner = taken.get(key)
             if owner is not None and owner != binding_id and owner not in usable:
                 problems.append(

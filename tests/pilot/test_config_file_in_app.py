@@ -10,6 +10,7 @@ from pilot_support import settle, synchronously
 from studybuddy.services.context import StudyContext
 from studybuddy.ui.app import StudyBuddyApp
 from studybuddy.ui.screens.dashboard import DashboardScreen
+from studybuddy.ui.screens.dialogs import StartTimerDialog
 from studybuddy.ui.screens.lessons import LessonsScreen
 
 USERS_FILE = """\
@@ -111,3 +112,29 @@ async def test_a_broken_config_file_starts_the_app_on_defaults_and_says_what_was
         await pilot.press("f3")  # and the app works
         await settle(app, pilot)
         assert isinstance(app.screen, LessonsScreen)
+
+
+@synchronously
+async def test_binding_ctrl_q_in_the_config_is_refused_with_a_warning_and_ctrl_q_still_quits(
+    start_app,
+) -> None:
+    """The README promises a warning for a key another binding has; ctrl+q (Quit, which has no id)
+    was silently taken away. A binding id written like markup ("[/]") is shown as written."""
+    config, build = start_app
+    config.write_text('[keys]\n"timer.toggle" = "ctrl+q"\n"[/]" = "f9"\n', encoding="utf-8")
+    app = build()
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(app, pilot)
+        told = "\n".join(warnings(app))
+        assert "[keys] timer.toggle = 'ctrl+q': ctrl+q is Quit's key, which cannot be remapped" in told
+        assert "[keys] '[/]' is not a binding" in told
+        toasts = "\n".join(str(toast.render()) for toast in app.screen.query("Toast"))
+        assert "[keys] timer.toggle" in toasts and "[keys] '[/]'" in toasts, toasts  # not read as markup
+        await pilot.press("f6")  # the timer keeps its own key: it asks what to study
+        await settle(app, pilot)
+        assert isinstance(app.screen, StartTimerDialog)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not app.is_running

@@ -71,3 +71,26 @@ def test_the_message_names_the_help_key_as_remapped() -> None:
         "[keys] 'mode.lesson' is not a binding (did you mean mode.lessons?); "
         "help (ctrl+h) lists every binding's id"
     ]
+
+
+def test_textuals_own_quit_and_palette_keys_are_never_taken() -> None:
+    """The README promises a warning: binding ctrl+q silently took Quit's key away (Quit has no id,
+    so no [keys] entry could give it back)."""
+    usable, problems = check_keymap(
+        {"timer.toggle": "ctrl+q", "quiz.hint": "f8,ctrl+p", "mode.lessons": "ctrl+l"}, APP_KEYS
+    )
+    assert usable == {"mode.lessons": "ctrl+l"}
+    assert problems == [
+        "[keys] timer.toggle = 'ctrl+q': ctrl+q is Quit's key, which cannot be remapped; "
+        "timer.toggle keeps its own key",
+        "[keys] quiz.hint = 'f8,ctrl+p': ctrl+p is the command palette's key, which cannot be remapped; "
+        "quiz.hint keeps its own key",
+    ]
+
+
+def test_the_keys_textual_binds_itself_are_the_ones_checked() -> None:
+    from textual.app import App
+
+    quit_binding = next(b for b in App.BINDINGS if isinstance(b, Binding) and b.action == "quit")
+    assert quit_binding.key == "ctrl+q" and quit_binding.id is None
+    assert App.COMMAND_PALETTE_BINDING == "ctrl+p"
