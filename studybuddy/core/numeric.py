@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import sympy
+from sympy.printing.numpy import NumPyPrinter
 
 from studybuddy.core.mathexpr import Domain, SymbolTable, Variable
 
@@ -52,6 +53,17 @@ def rating(error: float) -> str:
     return "wrong"
 
 
+class _Printer(NumPyPrinter):
+    """NumPy's printer plus the matrix functions answers may use that SymPy's does not print
+    (``trace(W)``, ``det(W)`` would otherwise fail to compile in every numeric check)."""
+
+    def _print_Trace(self, expr: sympy.Basic) -> str:
+        return f"{self._module_format('numpy.trace')}({self._print(expr.arg)})"
+
+    def _print_Determinant(self, expr: sympy.Basic) -> str:
+        return f"{self._module_format('numpy.linalg.det')}({self._print(expr.arg)})"
+
+
 def compile_expression(expr: sympy.Basic, table: SymbolTable) -> Callable[..., Any]:
     """A NumPy function of the table's variables, called with keyword values by variable name."""
     variables = table.variables
@@ -65,9 +77,9 @@ def compile_expression(expr: sympy.Basic, table: SymbolTable) -> Callable[..., A
         # just as safe in the generated code.
         renamed = [_renamed(symbol, index) for index, symbol in enumerate(symbols)]
         expr = expr.xreplace(dict(zip(symbols, renamed, strict=True)))
-        function = sympy.lambdify(renamed, expr, modules="numpy", dummify=False)
+        function = sympy.lambdify(renamed, expr, modules="numpy", dummify=False, printer=_Printer)
     else:
-        function = sympy.lambdify(symbols, expr, modules="numpy", dummify=True)
+        function = sympy.lambdify(symbols, expr, modules="numpy", dummify=True, printer=_Printer)
 
     def call(**values: Any) -> Any:
         with np.errstate(all="ignore"):
@@ -217,6 +229,13 @@ def example_check(
     return CheckResult(
         passed, summary, [{"value": _listed(got), "expected": _listed(want), "relative_error": error}]
     )
+
+
+def value_at(expr: sympy.Basic, values: Mapping[str, object], table: SymbolTable) -> Any:
+    """``expr`` at the given values (numbers, lists, lists of lists, shaped as each variable is
+    declared), as a number or nested lists."""
+    point = {variable.name: _shaped(variable, values[variable.name]) for variable in table.variables}
+    return np.asarray(compile_expression(expr, table)(**point)).tolist()
 
 
 def _central_difference(

@@ -90,3 +90,100 @@ def test_an_answer_using_a_name_the_exercise_does_not_allow_fails() -> None:
     assert found["exercise one-minus-s"].startswith(
         "my.yaml:60:17: exercise one-minus-s: exercises[2].answer: unknown name 's'"
     )
+
+
+MATRIX_CHECKS = """\
+  - id: trace-identity
+    kind: identity
+    description: The trace is the sum of the diagonal.
+    lhs: trace(W)
+    rhs: sum(diag(W))
+  - id: det-identity
+    kind: identity
+    description: det(W W) = det(W)^2.
+    lhs: det(W*W)
+    rhs: det(W)^2
+  - id: norm-identity
+    kind: identity
+    description: The squared norm is the dot product with itself.
+    lhs: norm(v)^2
+    rhs: dot(v, v)
+  - id: sum-at-a-point
+    kind: identity
+    description: At (3, 0, 0) the sum of the entries is the norm.
+    lhs: sum(v)
+    rhs: norm(v)
+    at: {v: [3, 0, 0]}
+  - id: trace-and-det-at-a-point
+    kind: identity
+    description: At a given matrix.
+    lhs: trace(W) + det(W)
+    rhs: sum(diag(W)) + det(W)
+    at: {W: [[1, 2], [3, 4]]}
+  - id: trace-gradient
+    kind: gradient
+    description: The gradient of trace(W^T W) is 2W.
+    function: trace(transpose(W)*W)
+    gradient: {W: 2*W}
+  - id: det-gradient
+    kind: gradient
+    description: Jacobi's formula.
+    function: det(W)
+    gradient: {W: "det(W)*transpose(inv(W))"}
+  - id: norm-gradient
+    kind: gradient
+    description: The gradient of the norm is v over the norm.
+    function: norm(v)
+    gradient: {v: v/norm(v)}
+  - id: sum-gradient
+    kind: gradient
+    description: The gradient of the sum of squares is 2v.
+    function: sum(hadamard(v, v))
+    gradient: {v: 2*v}
+  - id: det-example
+    kind: example
+    description: A worked determinant.
+    values: {W: [[1, 2], [3, 4]]}
+    expr: det(W) + trace(W)
+    expected: 3
+"""
+
+
+def with_matrices(checks: str) -> str:
+    text = GOOD.replace(
+        "  s: probability\n",
+        "  s: probability\n  W: {domain: real, shape: [2, 2]}\n  v: {domain: real, shape: [3]}\n",
+        1,
+    )
+    return text.replace("checks:\n", "checks:\n" + checks, 1)
+
+
+def test_trace_det_norm_and_sum_work_in_every_kind_of_numeric_check() -> None:
+    """They work in answers; in numeric checks trace and det failed to compile ("could not be
+    checked: PrintMethodNotImplementedError", with no file:line), and a matrix given in `at` was
+    passed on as nested tuples (TypeError)."""
+    results = {result.key: result for result in check_lesson(load(with_matrices(MATRIX_CHECKS)))}
+    checks = {key: result for key, result in results.items() if key.startswith("check ")}
+    assert len(checks) == 13
+    assert [result.headline() for result in checks.values() if not result.passed] == []
+
+
+def test_a_wrong_matrix_gradient_still_fails() -> None:
+    wrong = MATRIX_CHECKS.replace("gradient: {W: 2*W}", "gradient: {W: W}")
+    found = failures(with_matrices(wrong))
+    assert found["check trace-gradient"].startswith(
+        "my.yaml:54:5: check trace-gradient: gradient check failed"
+    )
+
+
+def test_a_numeric_check_that_cannot_be_computed_is_reported_at_the_check() -> None:
+    bad = """\
+  - id: wrong-size
+    kind: example
+    description: A vector of three given two numbers.
+    values: {v: [1, 2]}
+    expr: sum(v)
+    expected: 3
+"""
+    found = failures(with_matrices(bad))
+    assert found["check wrong-size"].startswith("my.yaml:27:5: check wrong-size: could not be checked: ")

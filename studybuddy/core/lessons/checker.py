@@ -23,7 +23,7 @@ from studybuddy.core.lessons.derive_exercises import check_mistake, check_refere
 from studybuddy.core.lessons.errors import LessonError, Location
 from studybuddy.core.lessons.model import Check, Exercise, Lesson, SourceText, Step
 from studybuddy.core.mathexpr import SymbolTable
-from studybuddy.core.numeric import compile_expression, example_check, gradient_check, identity_check
+from studybuddy.core.numeric import example_check, gradient_check, identity_check, value_at
 
 SEED = 0  # fixed: a lesson passes or fails the same way on every run
 # A listed mistake is proven by grading it, and a grade compares it with every mistake listed before it,
@@ -111,7 +111,8 @@ def step_result(math: LessonMath, index: int) -> ItemResult:
 
 def numeric_check_result(math: LessonMath, check: Check) -> ItemResult:
     """A numeric check's verdict, with its figures in ``rows`` (for a gradient, one per variable)."""
-    return _guarded(f"check {check.id}", partial(_run_numeric_check, math, check))()
+    # A check that cannot be computed is reported at the check, like any other failed check.
+    return _guarded(f"check {check.id}", partial(_run_numeric_check, math, check), check.location)()
 
 
 def is_starting_point(lesson: Lesson, index: int) -> bool:
@@ -220,10 +221,9 @@ def _run_numeric_check(math: LessonMath, check: Check) -> Outcome:
 
 
 def example_value(expr: sympy.Basic, point: Mapping[str, object], table: SymbolTable) -> object:
-    """The value of ``expr`` at a point, as nested lists for example_check's ``expected``."""
-    import numpy as np
-
-    return np.asarray(compile_expression(expr, table)(**point)).tolist()
+    """The value of ``expr`` at a point (a matrix's value as the file writes it: nested lists), as
+    nested lists for example_check's ``expected``."""
+    return value_at(expr, point, table)
 
 
 def _check_answer(math: LessonMath, exercise: Exercise) -> tuple[bool, str, Location | None, str]:
