@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from studybuddy import __version__
 from studybuddy.core.errors import StudybuddyError
+from studybuddy.core.terminal_text import printable
 
 # Order is the order shown in --help.
 SUBCOMMAND_MODULES = (
@@ -96,8 +97,8 @@ def _run(argv: Sequence[str] | None) -> int:
             return launch_app(home=args.home)  # the app shows what the config file got wrong
         _warn_about_the_config_file()
         return int(handler(args) or 0)
-    except StudybuddyError as error:
-        print(f"studybuddy: {error}", file=sys.stderr)
+    except StudybuddyError as error:  # it may quote a file or its name: control characters escaped
+        print(printable(f"studybuddy: {error}"), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

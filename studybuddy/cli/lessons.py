@@ -1,4 +1,9 @@
-"""`studybuddy lessons check|list`: prove lesson files and list the library."""
+"""`studybuddy lessons check|list`: prove lesson files and list the library.
+
+Lesson files, their names and what is cached of them are a stranger's text: everything printed here
+goes through terminal_text, so a control character reaches the terminal as a visible escape, never
+as a command to it.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from studybuddy.cli.options import positive_count, positive_seconds
+from studybuddy.core.terminal_text import json_for_terminal, printable, printable_line
 
 
 def register(subparsers: Any) -> None:
@@ -64,22 +70,22 @@ def run_check(args: argparse.Namespace) -> int:
         name = report.lesson_id or report.source
         if report.error is not None:
             counts["broken"] += 1
-            print(f"BROKEN {report.source}\n  {_indent(str(report.error))}")
+            _say(f"BROKEN {report.source}\n  {_indent(str(report.error))}")
             continue
         counts["passed" if report.passed else "failed"] += 1
         status = "PASS" if report.passed else "FAIL"
-        print(f"{status:6} {name}  {report.source}  ({len(report.results)} items, {report.seconds:.1f} s)")
+        _say(f"{status:6} {name}  {report.source}  ({len(report.results)} items, {report.seconds:.1f} s)")
         for result in report.results:
             if args.verbose or not result.passed:
                 mark = "ok  " if result.passed else "FAIL"
-                print(f"  {mark} {_indent(result.headline())}")
+                _say(f"  {mark} {_indent(result.headline())}")
                 if result.detail and not result.passed:
-                    print(f"       {_indent(result.detail, 7)}")
+                    _say(f"       {_indent(result.detail, 7)}")
         sys.stdout.flush()
     total = sum(counts.values())
     if not total:
         where = ", ".join(str(path) for path in args.paths) or "the lesson library"
-        print(f"no lesson files (.yaml, .yml) found in {where}", file=sys.stderr)
+        print(printable(f"no lesson files (.yaml, .yml) found in {where}"), file=sys.stderr)
     elapsed = time.perf_counter() - started
     print(
         f"{total} lesson{'s' if total != 1 else ''}: {counts['passed']} passed, {counts['failed']} failed, "
@@ -107,8 +113,7 @@ def run_list(args: argparse.Namespace) -> int:
             }
             for entry in entries
         ]
-        json.dump(rows, sys.stdout, indent=2, ensure_ascii=False)
-        print()
+        print(json_for_terminal(json.dumps(rows, indent=2, ensure_ascii=False)))
         return 0
     widths = [max([len(header)] + [len(getter(e)) for e in entries]) for header, getter in _COLUMNS]
     print(
@@ -118,7 +123,7 @@ def run_list(args: argparse.Namespace) -> int:
         cells = [getter(entry).ljust(width) for (_, getter), width in zip(_COLUMNS, widths, strict=True)]
         print("  ".join(cells).rstrip())
         if entry.error is not None:
-            print(f"    {_indent(str(entry.error), 4)}")
+            _say(f"    {_indent(str(entry.error), 4)}")
     statuses = {entry.status for entry in entries}
     if statuses & set(_STATUS_NOTES):
         print()
@@ -133,14 +138,18 @@ _STATUS_NOTES = {  # what a status promises, said under the table when one is sh
     "fails check": "the last `studybuddy lessons check` of this file failed; run it again to see why",
 }
 
-_COLUMNS: list[tuple[str, Any]] = [
-    ("ID", lambda e: e.id),
-    ("TITLE", lambda e: e.title),
-    ("SUBJECT", lambda e: e.subject),
-    ("TOPIC", lambda e: e.topic),
+_COLUMNS: list[tuple[str, Any]] = [  # one line each: a cell with a newline would break the table
+    ("ID", lambda e: printable_line(e.id)),
+    ("TITLE", lambda e: printable_line(e.title)),
+    ("SUBJECT", lambda e: printable_line(e.subject)),
+    ("TOPIC", lambda e: printable_line(e.topic)),
     ("EXERCISES", lambda e: str(e.exercise_count)),
     ("STATUS", lambda e: e.status),
 ]
+
+
+def _say(text: str) -> None:
+    print(printable(text))
 
 
 def _indent(text: str, spaces: int = 2) -> str:

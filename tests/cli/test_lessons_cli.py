@@ -116,3 +116,114 @@ def test_list_says_loads_until_a_check_proves_a_file_and_fails_check_after_a_fai
 
     good.write_text(good.read_text() + "# edited after the check\n")
     assert listed(capsys)["my-good"]["status"] == "loads", "an edited file is not proven any more"
+
+
+# ---- one bad file among good ones -------------------------------------------------------------------
+
+GOOD_TEXT = (FIXTURES / "sigmoid-derivative.yaml").read_text()
+
+
+def lesson(lesson_id: str, title: str = "My lesson") -> str:
+    return GOOD_TEXT.replace("id: sigmoid-derivative", f"id: {lesson_id}").replace(
+        "title: The sigmoid and its derivative s(1 - s)", f"title: {title}"
+    )
+
+
+SHAPED = lesson("shaped").replace("  x: real\n", "  x: real\n  W: {domain: real, shape: [SIZE]}\n")
+
+
+@pytest.mark.parametrize("size", ["²", "⁵", "①"])
+def test_a_lesson_with_a_superscript_shape_is_listed_broken_and_everything_else_works(
+    home: Path, capsys: pytest.CaptureFixture[str], size: str
+) -> None:
+    """`lessons list` and `lessons check` of any other file printed a traceback."""
+    mine = home / "lessons"
+    mine.mkdir(parents=True)
+    (mine / "mine.yaml").write_text(lesson("mine"))
+    (mine / "shaped.yaml").write_text(SHAPED.replace("SIZE", size))
+    assert main(["lessons", "list"]) == 0
+    out = capsys.readouterr().out
+    assert f"{mine / 'shaped.yaml'}:9:29: symbols.W.shape[0]: '{size}' is not a size written with" in out
+    listed_ids = {line.split()[0] for line in out.splitlines() if line and not line.startswith(" ")}
+    assert {"mine", "shaped", "sigmoid-derivative", "dot-product"} <= listed_ids
+    assert main(["lessons", "check", str(mine / "mine.yaml")]) == 0
+    assert "PASS   mine" in capsys.readouterr().out
+    assert main(["lessons", "check", str(mine)]) == 1
+    out = capsys.readouterr().out
+    assert "PASS   mine" in out and f"BROKEN {mine / 'shaped.yaml'}" in out and "Traceback" not in out
+
+
+ESCAPES = {
+    "osc52-clipboard": "\\e]52;c;ZWNobyBwd25lZA==\\a",
+    "clear-screen": "\\e[2J\\e[H",
+    "c1-csi": "\\x9b2J",
+    "bell": "\\a",
+}
+
+
+@pytest.mark.parametrize("escape", list(ESCAPES))
+def test_no_terminal_escape_from_a_shared_lesson_reaches_the_terminal(
+    home: Path, capsys: pytest.CaptureFixture[str], escape: str
+) -> None:
+    """`lessons list` sent a title's ESC sequences (OSC 52 clipboard write, clear screen) to the
+    terminal; a file's name may hold them too."""
+    mine = home / "lessons"
+    mine.mkdir(parents=True)
+    (mine / "evil.yaml").write_text(lesson("evil", f'"Evil {ESCAPES[escape]} title"'))
+    raw = ESCAPES[escape].encode().decode("unicode_escape").replace("\\e", "\x1b")
+    (mine / f"named {raw}.yaml").write_text("id: [\n")
+    (mine / "good.yaml").write_text(lesson("good"))
+    for command in (["lessons", "list"], ["lessons", "list", "--json"], ["lessons", "check", str(mine)]):
+        main(command)
+        captured = capsys.readouterr()
+        for text in (captured.out, captured.err):
+            assert not any(
+                0x80 <= ord(char) <= 0x9F or (ord(char) < 0x20 and char not in "\n\t") for char in text
+            )
+            assert "\x1b" not in text and "\x07" not in text and "\x7f" not in text
+        assert "evil.yaml:2:8: title: the text holds the control character" in captured.out
+        assert "named \\x" in (json.loads(captured.out)[-1]["error"] if "--json" in command else captured.out)
+    main(["lessons", "list", "--json"])
+    rows = json.loads(capsys.readouterr().out)
+    assert any(row["path"].endswith(f"named {raw}.yaml") for row in rows)  # JSON keeps the true name
+
+
+def test_a_new_lesson_with_an_older_lessons_id_is_the_broken_one(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mine = home / "lessons"
+    mine.mkdir(parents=True)
+    (mine / "zeta.yaml").write_text(lesson("my-lesson", "My own lesson"))
+    assert main(["lessons", "list"]) == 0
+    capsys.readouterr()
+    (mine / "alpha.yaml").write_text(lesson("my-lesson", "Someone else's"))
+    assert main(["lessons", "list"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        f"{mine / 'alpha.yaml'}:1:5: id: the id 'my-lesson' is already used by {mine / 'zeta.yaml'}; "
+        "give this lesson another id" in out
+    )
+    [row] = [line for line in out.splitlines() if line.startswith("my-lesson ") and "My own lesson" in line]
+    assert row.endswith("loads")
+    assert main(["lessons", "check", str(mine)]) == 1
+    out = capsys.readouterr().out
+    assert "PASS   my-lesson" in out and f"BROKEN {mine / 'alpha.yaml'}" in out
+
+
+def test_a_link_out_of_the_lessons_folder_never_shows_the_linked_file(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-TOKEN-abc123\n")
+    mine = home / "lessons"
+    mine.mkdir(parents=True)
+    (mine / "link.yaml").symlink_to(secret)
+    for command in (
+        ["lessons", "list"],
+        ["lessons", "check", str(mine)],
+        ["lessons", "check", str(mine / "link.yaml")],
+    ):
+        main(command)
+        captured = capsys.readouterr()
+        assert "SECRET" not in captured.out + captured.err
+        assert f"{mine / 'link.yaml'}:1:1: is a link to a file outside {mine}; it is not read" in captured.out
