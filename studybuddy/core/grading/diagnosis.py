@@ -8,6 +8,7 @@ factor 1/N", "missing the chain-rule factor exp(-x)").
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 import sympy
@@ -193,8 +194,10 @@ def _exact_constant(expr: sympy.Basic, value: complex, *, expand: bool = False) 
     return guess_constant(value)
 
 
+@lru_cache(maxsize=1024)
 def guess_constant(value: complex) -> sympy.Expr:
-    """A short exact form for a numeric constant: a rational, or a simple expression in pi and e."""
+    """A short exact form for a numeric constant: a rational, or a simple expression in pi and e
+    (cached: nsimplify takes milliseconds, and a class makes the same slip)."""
     number: complex | float = value.real if abs(value.imag) <= 1e-12 * max(1.0, abs(value.real)) else value
     return sympy.nsimplify(number, [sympy.pi, sympy.E], tolerance=1e-10, rational=False)
 

@@ -334,21 +334,21 @@ def _agree(left: Values | None, right: Values | None) -> bool:
 
 def _ratios(answers: Values, expected: Values) -> np.ndarray | None:
     """Per point where both are defined, the scalar c with answer = c * expected there, or None when
-    at some point the answer is not a multiple of the expected value."""
-    ratios = []
-    for a, b in zip(answers, expected, strict=True):
-        if a is None:
-            continue
-        if b is None or a.shape != b.shape:
-            return None
-        nonzero = np.abs(b) > MATRIX_RTOL * np.max(np.abs(b), initial=0.0)
-        if not np.any(nonzero):
-            return None
-        ratio = complex(a[nonzero].ravel()[0] / b[nonzero].ravel()[0])
-        if numeric.relative_error(a, ratio * b) > MATRIX_RTOL:
-            return None
-        ratios.append(ratio)
-    return np.array(ratios) if ratios else None
+    at some point the answer is not a multiple of the expected value (all points at once)."""
+    pairs = [(a, b) for a, b in zip(answers, expected, strict=True) if a is not None]
+    if not pairs or any(b is None or a.shape != b.shape for a, b in pairs):
+        return None
+    a = np.array([pair[0].ravel() for pair in pairs])  # one row per point
+    b = np.array([np.asarray(pair[1]).ravel() for pair in pairs])
+    nonzero = np.abs(b) > MATRIX_RTOL * np.max(np.abs(b), axis=1, keepdims=True)
+    if not np.all(np.any(nonzero, axis=1)):
+        return None
+    first = np.argmax(nonzero, axis=1)[:, None]  # each point's first entry the expected side has
+    ratios = np.take_along_axis(a, first, axis=1) / np.take_along_axis(b, first, axis=1)
+    with np.errstate(all="ignore"):
+        scale = np.maximum(np.maximum(np.abs(a), np.abs(ratios * b)), numeric.TINY)
+        errors = np.abs(a - ratios * b) / scale
+    return None if np.max(errors) > MATRIX_RTOL else ratios.ravel()
 
 
 def _scalar_factors(expr: sympy.Basic) -> tuple[sympy.Basic, ...]:
