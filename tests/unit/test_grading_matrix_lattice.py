@@ -13,10 +13,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from studybuddy.core.grading import grade
-from studybuddy.core.grading.entries import MAX_TERMS
+from studybuddy.core.grading.entries import MAX_TERMS, is_matrix_valued
+from studybuddy.core.grading.grader import grade_terms, prepared
+from studybuddy.core.grading.terms import GradingTerms, exercise_terms
 from studybuddy.core.lessons import validate_lesson
 from studybuddy.core.lessons.checker import check_lesson
 from studybuddy.core.mathexpr import Domain, SymbolTable, Variable
+from studybuddy.services.lessons import LessonService
 from studybuddy.storage.lesson_yaml import load_yaml_text
 
 TABLE = SymbolTable(
@@ -132,6 +135,42 @@ def test_right_matrix_answers_with_breakpoints_fast_waves_and_extreme_values_sta
 ) -> None:
     verdict = grade(answer, expected, TABLE)
     assert verdict.kind == "equivalent", verdict.detail
+
+
+def bundled_matrix_exercises() -> list[tuple[str, str, GradingTerms]]:
+    """(lesson id, exercise id, terms) of every bundled exercise whose answer is a matrix or vector."""
+    lessons = LessonService(home=None)
+    found = []
+    for entry in lessons.list():
+        if entry.summary is None:
+            continue
+        lesson = lessons.get(entry.summary.id)
+        for exercise in lesson.exercises:
+            terms = exercise_terms(lesson, exercise)
+            variables = terms.symbol_table().variables
+            if is_matrix_valued(prepared(terms.expected, variables, terms.definitions, terms.functions)):
+                found.append((lesson.id, exercise.id, terms))
+    return found
+
+
+MATRIX_EXERCISES = bundled_matrix_exercises()
+
+
+def test_the_library_has_matrix_answers_to_guard() -> None:
+    assert MATRIX_EXERCISES
+
+
+@pytest.mark.parametrize(
+    ("lesson", "exercise", "terms"), MATRIX_EXERCISES, ids=[f"{a}/{b}" for a, b, _ in MATRIX_EXERCISES]
+)
+def test_every_bundled_matrix_answer_stays_right_and_its_listed_mistakes_stay_named(
+    lesson: str, exercise: str, terms: GradingTerms
+) -> None:
+    assert grade_terms(terms.expected, terms).kind == "equivalent"
+    for index, mistake in enumerate(terms.mistakes):
+        verdict = grade_terms(mistake.answer, terms)
+        assert verdict.kind == "different", (mistake.answer, verdict.detail)
+        assert verdict.diagnosis is not None and verdict.diagnosis.code == f"listed:{index}", verdict.detail
 
 
 def test_matrices_too_large_to_write_out_are_still_graded_numerically() -> None:
