@@ -6,15 +6,21 @@ from __future__ import annotations
 import argparse
 import math
 
+MAX_SECONDS = 86_400.0  # a day: a longer wait is no limit, and 1e308 s overflowed the waits it feeds
+
 
 def positive_seconds(text: str) -> float:
-    """A time limit: a finite number of seconds above zero."""
+    """A time limit: a finite number of seconds above zero, at most MAX_SECONDS."""
     try:
         seconds = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
     if not (math.isfinite(seconds) and seconds > 0):
         raise argparse.ArgumentTypeError(f"a time limit must be more than 0 seconds, not {text}")
+    if seconds > MAX_SECONDS:
+        raise argparse.ArgumentTypeError(
+            f"a time limit must be at most {MAX_SECONDS:,.0f} seconds (a day), not {text}"
+        )
     return seconds
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from studybuddy.core.clock import Clock
@@ -16,11 +16,34 @@ from studybuddy.core.errors import StudybuddyError
 CLOCK_FILE_ENV_VAR = "STUDYBUDDY_CLOCK_FILE"
 
 
+# Every date studybuddy works out lies within a year or so of now (a week's start, a year of stats, a
+# session's end): a clock at year 1 or 9999 would take those past what a date can hold.
+EARLIEST, LATEST = datetime(1900, 1, 1, tzinfo=UTC), datetime(9000, 1, 1, tzinfo=UTC)
+
+
+class ClockError(StudybuddyError):
+    """The clock says a time studybuddy cannot work with."""
+
+
+def checked(moment: datetime) -> datetime:
+    """``moment``, or ClockError when it is outside EARLIEST..LATEST (a clock that is badly wrong)."""
+    if not EARLIEST <= moment <= LATEST:
+        raise ClockError(
+            f"the clock says {moment.isoformat(timespec='minutes')}; studybuddy works with times from "
+            f"{EARLIEST.year} to {LATEST.year} (is the computer's clock set?)"
+        )
+    return moment
+
+
 class LocalClock:
     """The wall clock in the user's time zone (its date is "today")."""
 
     def now(self) -> datetime:
-        return datetime.now().astimezone()
+        try:
+            moment = datetime.now().astimezone()
+        except (OverflowError, OSError, ValueError) as error:  # no local time for what the clock says
+            raise ClockError(f"the computer's clock cannot be read as a local time: {error}") from error
+        return checked(moment)
 
 
 class FileClock:
@@ -36,7 +59,7 @@ class FileClock:
             ) from error
         if moment.tzinfo is None:
             raise StudybuddyError(f"${CLOCK_FILE_ENV_VAR}: the time in {self.path} needs a UTC offset")
-        return moment
+        return checked(moment)
 
 
 def clock_from_environ(environ: Mapping[str, str] | None = None) -> Clock:
