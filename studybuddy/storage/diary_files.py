@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
 from studybuddy.core.diary import ENTRY_NAME, DiaryEntry, entry_file_name
 from studybuddy.core.diary_edits import conflict_copy_name, parse_conflict_copy_name
@@ -128,6 +129,24 @@ def _load(path: str | Path) -> tuple[str, bytes, os.stat_result] | None:
     return text, data, status
 
 
+def _open_lock_file(path: Path) -> BinaryIO:
+    """The lock file, opened (created if missing) without following a link: a symbolic link in its place
+    (a shared or synced folder can bring one) is replaced by a plain file, so opening the lock never
+    creates or touches a file elsewhere."""
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        descriptor = os.open(path, flags, 0o644)
+    except OSError:
+        if not path.is_symlink():
+            raise
+        path.unlink()  # the link only; whatever it points at is left alone
+        try:
+            descriptor = os.open(path, flags | os.O_EXCL, 0o644)
+        except FileExistsError:  # another studybuddy made it meanwhile
+            descriptor = os.open(path, flags, 0o644)
+    return os.fdopen(descriptor, "r+b")
+
+
 def _explain(error: OSError) -> str:
     if error.errno == errno.ENOSPC:
         return "the disk is full"
@@ -209,7 +228,7 @@ class DiaryFiles:
         """Exclusive among studybuddy processes for a read-modify-write (other programs ignore it)."""
         self._make_folder()
         try:
-            handle = open(self.folder / LOCK_NAME, "a+b")  # noqa: SIM115 (held for the block)
+            handle = _open_lock_file(self.folder / LOCK_NAME)
         except OSError as error:
             raise DiaryStorageError(
                 f"cannot write in the diary folder {self.folder}: {_explain(error)}"
@@ -234,7 +253,7 @@ class DiaryFiles:
         if not found:
             return []
         try:
-            handle = open(self.folder / LOCK_NAME, "a+b")  # noqa: SIM115 (held for the block)
+            handle = _open_lock_file(self.folder / LOCK_NAME)
         except OSError:
             return []
         removed = []

@@ -326,3 +326,26 @@ def test_a_missing_diary_folder_has_nothing_to_clean(tmp_path: Path) -> None:
     diary = DiaryFiles(tmp_path / "diary", wall_clock=lambda: NOW)
     assert diary.remove_stale_temporaries() == []
     assert not diary.folder.exists()  # not even created
+
+
+@pytest.mark.skipif(not hasattr(os, "O_NOFOLLOW"), reason="no O_NOFOLLOW here")
+@pytest.mark.parametrize("way", ["a locked save", "cleaning up temporaries"])
+def test_a_symlink_in_place_of_the_lock_file_creates_nothing_where_it_points(
+    diary: DiaryFiles, tmp_path: Path, way: str
+) -> None:
+    outside = tmp_path / "outside" / "victim.txt"
+    outside.parent.mkdir()
+    diary.folder.mkdir(parents=True, exist_ok=True)
+    link = diary.folder / diary_files.LOCK_NAME
+    link.symlink_to(outside)
+    (diary.folder / ".2025-07-06.md.abcd1234.tmp").write_text("left by a killed save")
+
+    if way == "a locked save":
+        with diary.locked():
+            diary.save(DAY, "softmax\n", expected=ABSENT)
+    else:
+        diary.remove_stale_temporaries()
+
+    assert not outside.exists()
+    assert not link.is_symlink() and link.is_file()  # a plain lock file took the link's place
+    assert list(outside.parent.iterdir()) == []
