@@ -63,12 +63,16 @@ def entry_name(rows: int, cols: int, index: int) -> str:
     return f"entry ({row + 1}, {col + 1})"
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=128)
 def explicit(expr: sympy.Basic, variables: tuple[Variable, ...]) -> Explicit:
     """``expr`` entry by entry, over ``variables`` (a SymbolTable's); NotWritable when it cannot be.
     Cached: a question's expected answer is written out once."""
     writer = _Writer(SymbolTable(variables))
-    grid = writer.matrix(expr) if isinstance(expr, sympy.MatrixBase | MatrixExpr) else [[writer.scalar(expr)]]
+    try:
+        is_matrix = isinstance(expr, sympy.MatrixBase | MatrixExpr)
+        grid = writer.matrix(expr) if is_matrix else [[writer.scalar(expr)]]
+    except (TypeError, ValueError, IndexError) as error:  # SymPy refused a rebuilt node
+        raise NotWritable(f"{type(error).__name__}: {error}") from None
     entries = tuple(entry for row in grid for entry in row)
     # Every later step walks each entry's tree (shared parts once per entry): bound the total size.
     sizes: dict[sympy.Basic, int] = {}

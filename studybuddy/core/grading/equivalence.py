@@ -241,7 +241,10 @@ def _compare_probes(pairs: Pairs, domains: Domains, seed: int, exact: bool) -> S
             )
         return evaluators[mode](expr)
 
-    return _compare_batch(pairs, probes, values, _needs_complex(pairs, domains), exact, distrust=True)
+    found = _compare_batch(pairs, probes, values, _needs_complex(pairs, domains), exact, distrust=True)
+    # Kept in the cache: the points only where they name a counterexample (a matrix's are hundreds of
+    # arrays, one per entry of each matrix).
+    return found if found.mismatch is not None else replace(found, samples=None)
 
 
 def _compare_batch(
