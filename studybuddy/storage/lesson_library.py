@@ -94,7 +94,12 @@ class LibraryEntry:
     @property
     def title(self) -> str:
         """The lesson's title, or for a broken file its name (control characters escaped)."""
-        return self.summary.title if self.summary else printable_line(self.file.path.name)
+        return self.summary.title if self.summary else self.file_name
+
+    @property
+    def file_name(self) -> str:
+        """The file's name (not its folder) as the lists show it, control characters escaped."""
+        return printable_line(self.file.path.name)
 
     @property
     def subject(self) -> str:

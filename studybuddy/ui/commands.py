@@ -7,7 +7,9 @@ import contextlib
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
+from textual.content import Content
+from textual.markup import escape
 
 from studybuddy.core.errors import StudybuddyError
 
@@ -32,6 +34,9 @@ class LessonCommands(Provider):
             await asyncio.wait_for(self._app.library_settled.wait(), timeout=LIBRARY_WAIT_SECONDS)
 
     def _entries(self) -> list[tuple[str, str, Any]]:
+        """(title, help, lesson). The palette reads a str prompt and the help as markup: a title or a
+        topic is a stranger's text ("[/]" broke the palette, "[@click=...]" made a link), so the
+        prompt is handed over as Content and the help escaped."""
         return [
             (f"Lesson: {lesson.title}", f"{lesson.subject} / {lesson.topic}", lesson)
             for lesson in self._app.library.lessons
@@ -43,17 +48,35 @@ class LessonCommands(Provider):
         for title, help_text, lesson in self._entries():
             score = max(matcher.match(title), matcher.match(help_text) * 0.8)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), partial(self._open, lesson.id), help=help_text)
+                yield Hit(
+                    score,
+                    _highlight(matcher, title),
+                    partial(self._open, lesson.id),
+                    text=title,
+                    help=escape(help_text),
+                )
 
     async def discover(self) -> Hits:
         await self._library_loaded()
         for title, help_text, lesson in self._entries()[:20]:
-            yield DiscoveryHit(title, partial(self._open, lesson.id), help=help_text)
+            yield DiscoveryHit(
+                Content(title), partial(self._open, lesson.id), text=title, help=escape(help_text)
+            )
 
     def _open(self, lesson_id: str) -> None:
         from studybuddy.ui.screens.lesson import open_lesson
 
         open_lesson(self._app, lesson_id)
+
+
+def _highlight(matcher: Matcher, text: str) -> Content:
+    """``matcher.highlight`` for plain text (that one reads its text as markup)."""
+    content = Content(text)
+    _, offsets = matcher.fuzzy_search.match(matcher.query, text)
+    for offset in offsets:
+        if not text[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
 
 
 class DiaryDayCommands(Provider):

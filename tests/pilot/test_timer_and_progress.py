@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from pilot_support import settle, shown, synchronously
+from pilot_support import settle, shown, synchronously, told
 from timer_support import let_time_pass, start_session
 
 from studybuddy.ui.screens.dialogs import TimerFinishedDialog
@@ -33,7 +33,7 @@ async def test_a_session_runs_to_its_end_rings_and_is_recorded(make_app, context
         await let_time_pass(app, pilot, clock, 75)
         assert isinstance(app.screen, TimerFinishedDialog)
         assert bells == [None]
-        assert any("Time's up" in str(note.message) for note in app._notifications)
+        assert told(app, "Time's up")
         await pilot.click("#diary")
         await settle(app, pilot)
         assert isinstance(app.screen, DiaryScreen)
@@ -84,5 +84,5 @@ async def test_progress_shows_study_time_and_how_well_each_lesson_went(make_app,
         assert shown(app, "#streaks").startswith("Streak: 1 day")
         table = app.screen.query_one("#lesson-progress")
         row = table.get_row_at(0)
-        assert row[0].startswith("The sigmoid and its derivative")
+        assert str(row[0]).startswith("The sigmoid and its derivative")
         assert [str(cell) for cell in row[1:]] == ["3/5", "1/5", "2", "50%"]

@@ -144,7 +144,7 @@ class LessonErrorDialog(_Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog dialog-wide"):
-            yield Label(self._title, classes="dialog-title")
+            yield Label(self._title, classes="dialog-title", markup=False)
             yield Static(self._message, id="lesson-error", classes="error", markup=False)
             with DialogButtons(classes="dialog-buttons"):
                 yield Button("Close", variant="primary", id="close")

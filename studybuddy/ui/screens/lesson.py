@@ -118,10 +118,11 @@ class LessonScreen(SectionScreen):
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="lesson-body"):
-            yield Static("Loading the lesson…", id="lesson-title", classes="page-title")
+            # markup=False here and below: a lesson's title and errors are a stranger's text
+            yield Static("Loading the lesson…", id="lesson-title", classes="page-title", markup=False)
             yield Markdown("", id="lesson-intro")
             yield Vertical(id="steps")  # scrolled with the page: one scrollbar, not two
-            yield Static("", id="steps-hint", classes="hint")
+            yield Static("", id="steps-hint", classes="hint", markup=False)
             yield CheckResults("", id="check-results", markup=False)
         with Horizontal(id="lesson-actions"):
             yield Button("Next step", id="next-step", compact=True)
@@ -247,7 +248,7 @@ class LessonScreen(SectionScreen):
         lesson_id, revealed = self.lesson_id, self.revealed
 
         def failed(error: StudybuddyError) -> None:
-            self.notify(f"Could not save where you stopped: {error}", severity="warning")
+            self.notify(f"Could not save where you stopped: {error}", severity="warning", markup=False)
 
         app.io.run(
             lambda: service(app, "progress").lesson_opened(lesson_id, steps_revealed=revealed),

@@ -38,7 +38,7 @@ class LessonsScreen(SectionScreen):
     def compose_body(self) -> ComposeResult:
         with Vertical(id="lessons-pane"):
             yield Input(placeholder="Filter lessons: title, topic, tag…", id="lesson-filter")
-            yield Static("Loading the lesson library…", id="library-status")
+            yield Static("Loading the lesson library…", id="library-status", markup=False)
 
     def on_screen_resume(self) -> None:
         # The list is mounted after the screen's first frame (drawn while Textual handles this same
@@ -119,7 +119,7 @@ class LessonsScreen(SectionScreen):
         if library.broken:
             broken_node = tree.root.add(Text("⚠ Broken lesson files"), expand=True)
             for item in library.broken:
-                broken_node.add_leaf(Text(f"{item.file.path.name}: {item.error}"), data=("broken", item))
+                broken_node.add_leaf(Text(f"{item.file_name}: {item.error}"), data=("broken", item))
         if tree.has_focus:  # rebuilt while the learner is in the list: the cursor stays on a lesson
             self.action_focus_list()
 
@@ -133,7 +133,7 @@ class LessonsScreen(SectionScreen):
 
             open_lesson(self.app, item.id)
         else:
-            self.app.push_screen(LessonErrorDialog(f"Cannot load {item.file.path.name}", str(item.error)))
+            self.app.push_screen(LessonErrorDialog(f"Cannot load {item.file_name}", str(item.error)))
 
 
 def _label(lesson: Any) -> Text:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -66,7 +67,7 @@ def gather_progress(app: Any, today: date) -> ProgressData:
     )
 
 
-class LessonTable(DataTable[str | int]):
+class LessonTable(DataTable[Text | str | int]):
     """One row per lesson. The number columns keep their width and the title takes what is left,
     wrapping a long title over two or three lines: a title as wide as the screen pushed every other
     column out of sight (the table is rebuilt at each width; it holds a few dozen rows)."""
@@ -105,8 +106,9 @@ class LessonTable(DataTable[str | int]):
         self.add_columns(*self.NUMBER_COLUMNS)
         for lesson in self.lessons:
             height = None if len(lesson.title) > self.title_width else 1  # None: as many lines as it wraps to
+            title = Text(lesson.title)  # a str cell is read as markup: a lesson's title is a stranger's text
             self.add_row(
-                lesson.title, lesson.steps, lesson.mastered, lesson.attempts, lesson.accuracy, height=height
+                title, lesson.steps, lesson.mastered, lesson.attempts, lesson.accuracy, height=height
             )
         if self.lessons:
             self.move_cursor(row=min(row, len(self.lessons) - 1), animate=False)

@@ -61,11 +61,12 @@ class QuizScreen(SectionScreen):
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="quiz-body"):
-            yield Static("", id="exercise-title", classes="page-title")
+            # markup=False: titles, feedback and typed answers are text, never markup ("[/]" is words)
+            yield Static("", id="exercise-title", classes="page-title", markup=False)
             yield Markdown("", id="exercise-prompt")
             yield Input(placeholder="Your answer, as you would write it: 2x, x^2, exp(-z)…", id="answer")
-            yield ExpressionPreview("", id="answer-preview")
-            yield Static("", id="verdict")
+            yield ExpressionPreview("", id="answer-preview", markup=False)
+            yield Static("", id="verdict", markup=False)
             yield Static("", id="hints", markup=False)
             yield Markdown("", id="solution")
         with Horizontal(id="quiz-actions"):
@@ -79,7 +80,7 @@ class QuizScreen(SectionScreen):
         try:
             grading, progress = service(app, "grading"), service(app, "progress")
         except StudybuddyError as error:  # the grader or the database cannot open: nothing here works
-            self.notify(f"The exercises are unavailable: {error}", severity="error")
+            self.notify(f"The exercises are unavailable: {error}", severity="error", markup=False)
             self.app.pop_screen()
             return
         self.session = QuizSession(self.lesson, grading, progress, self.index)
@@ -159,11 +160,13 @@ class QuizScreen(SectionScreen):
     def on_quiz_screen_graded(self, message: Graded) -> None:
         result = message.result
         if result.not_recorded:  # about saved data: said even when the learner has moved on
-            self.notify(f"The attempt could not be saved: {result.not_recorded}", severity="warning")
+            self.notify(
+                f"The attempt could not be saved: {result.not_recorded}", severity="warning", markup=False
+            )
         if not self.session.is_current_grade(result):
             return  # an answer to an exercise no longer on screen, or an older answer
         if result.failed:
-            self.notify(f"Grading failed: {result.failed}", severity="error")
+            self.notify(f"Grading failed: {result.failed}", severity="error", markup=False)
         box = self.query_one("#verdict", Static)
         box.set_classes(f"-{result.tone}")
         box.update(result.text)
