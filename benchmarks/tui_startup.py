@@ -8,8 +8,15 @@
 3. Peak memory (RSS) of a simulated one-hour session with the full library: every lesson opened and
    stepped through, its checks run, exercises answered, the timer ticked 3,600 times on a fake clock;
    the app process and the grading worker, against a minimal Textual app. Target: at most 150 MB.
+4. With --hooks: what each hook of studybuddy/ui/textual_internals.py earns. The app runs with all of
+   them, without each one, and without any, in shuffled order in each round: CPU seconds to the first
+   paint (user + system, much less swayed by a busy machine than the wall clock), the wall clock to the
+   first paint against the minimal app, and the section keys' repaint (the first F3 and F2 while the
+   start-up loads run, then F3/F2 twice on the idle app). Run it with nice on a shared machine; the
+   1-minute load average is printed with the figures.
 
     .venv/bin/python benchmarks/tui_startup.py [--rounds 5]
+    nice .venv/bin/python benchmarks/tui_startup.py --hooks [--rounds 8]
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ from pathlib import Path
 COMMAND = Path(sys.executable).with_name("studybuddy")
 DASHBOARD_MARKER = b"Today's diary"
 MINIMAL_APP = """
+import os, resource
 from textual.app import App
 from textual.widgets import Footer, Static
 
@@ -42,6 +50,11 @@ class Minimal(App):
     def compose(self):
         yield Static("Today's diary")
         yield Footer()
+    def on_ready(self):
+        if "CPU_TO_PAINT_FILE" in os.environ:  # --hooks: the CPU seconds spent up to the first paint
+            usage = resource.getrusage(resource.RUSAGE_SELF)
+            with open(os.environ["CPU_TO_PAINT_FILE"], "w") as out:
+                out.write(str(usage.ru_utime + usage.ru_stime))
 
 Minimal().run()
 """
@@ -247,15 +260,129 @@ def child_rss(mode: str, home: Path) -> tuple[int, int, int]:
     return app_kb, children_kb, lessons
 
 
+# ---- 4. what each Textual hook earns (--hooks) ------------------------------------------------------
+
+HOOK_LAUNCHER = """
+import gc, os, resource, sys
+gc.disable()  # as studybuddy's own launch does, before the app's modules are imported
+from studybuddy.ui import textual_internals
+from studybuddy.ui.app import StudyBuddyApp
+hooks = {hook.name: hook for hook in textual_internals.HOOKS}
+for name in filter(None, os.environ["WITHOUT_HOOKS"].split(",")):
+    for method in hooks[name].overrides:  # the app without this hook: Textual's own method runs
+        delattr(textual_internals.FastModesApp, method)
+on_ready = StudyBuddyApp.on_ready
+def measured_on_ready(app):
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    with open(os.environ["CPU_TO_PAINT_FILE"], "w") as out:
+        out.write(str(usage.ru_utime + usage.ru_stime))
+    on_ready(app)
+StudyBuddyApp.on_ready = measured_on_ready
+from studybuddy.cli import main
+sys.exit(main())
+"""
+
+
+def hook_variants() -> dict[str, list[str]]:
+    """Variant name -> the hooks taken out (only hooks made of overrides can be)."""
+    from studybuddy.ui.textual_internals import HOOKS
+
+    removable = [hook.name for hook in HOOKS if hook.overrides]
+    return {"all hooks": [], **{f"without {name}": [name] for name in removable}, "no hooks": removable}
+
+
+def painted(argv: list[str], home: Path, without: list[str]) -> tuple[float, float]:
+    """(CPU seconds, wall seconds) from launch to the first painted dashboard."""
+    cpu_file = home.with_suffix(".cpu")
+    env = {**environment(home), "WITHOUT_HOOKS": ",".join(without), "CPU_TO_PAINT_FILE": str(cpu_file)}
+    with Terminal(argv, env) as terminal:
+        wall = terminal.wait_for(DASHBOARD_MARKER) - terminal.started
+        deadline = time.perf_counter() + 10
+        while not (cpu_file.exists() and cpu_file.read_text()) and time.perf_counter() < deadline:
+            time.sleep(0.01)  # benchmark only: on_ready writes it as the frame goes out
+    return float(cpu_file.read_text()), wall
+
+
+def key_repaints(home: Path, without: list[str]) -> tuple[list[float], list[float]]:
+    """(F3 and F2 right after the first paint, start-up loads running; F3/F2 twice once idle)."""
+    env = {**environment(home), "WITHOUT_HOOKS": ",".join(without), "CPU_TO_PAINT_FILE": os.devnull}
+    with Terminal([sys.executable, "-c", HOOK_LAUNCHER], env) as terminal:
+        terminal.wait_for(DASHBOARD_MARKER)
+        busy = [terminal.key_latency(F3, LESSONS_MARKER), terminal.key_latency(F2, DASHBOARD_AGAIN)]
+        time.sleep(6)  # benchmark only: the library loaded and the grader started
+        idle: list[float] = []
+        for _ in range(2):
+            idle += [terminal.key_latency(F3, LESSONS_MARKER), terminal.key_latency(F2, DASHBOARD_AGAIN)]
+    return busy, idle
+
+
+def measure_hooks(rounds: int) -> None:
+    import random
+
+    variants = hook_variants()
+    cpu: dict[str, list[float]] = {name: [] for name in [*variants, "minimal"]}
+    wall: dict[str, list[float]] = {name: [] for name in [*variants, "minimal"]}
+    f3_busy: dict[str, list[float]] = {name: [] for name in variants}
+    f2_busy: dict[str, list[float]] = {name: [] for name in variants}
+    idle: dict[str, list[float]] = {name: [] for name in variants}
+    loads = [os.getloadavg()[0]]
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        minimal_file = root / "minimal.py"
+        minimal_file.write_text(MINIMAL_APP)
+        for round_number in range(rounds):
+            order = list(variants)
+            random.shuffle(order)  # no variant always runs first, or just after another
+            spent, seconds = painted([sys.executable, str(minimal_file)], root / f"m{round_number}", [])
+            cpu["minimal"].append(spent)
+            wall["minimal"].append(seconds)
+            for index, name in enumerate(order):
+                home = root / f"r{round_number}-{index}"
+                spent, seconds = painted([sys.executable, "-c", HOOK_LAUNCHER], home, variants[name])
+                cpu[name].append(spent)
+                wall[name].append(seconds)
+                busy, calm = key_repaints(home.with_name(home.name + "-keys"), variants[name])
+                f3_busy[name].append(busy[0])
+                f2_busy[name].append(busy[1])
+                idle[name] += calm
+            loads.append(os.getloadavg()[0])
+
+    def ms(values: list[float]) -> str:
+        return f"{statistics.median(values) * 1000:.0f}"
+
+    minimal_cpu, minimal_wall = statistics.median(cpu["minimal"]), statistics.median(wall["minimal"])
+    print(
+        f"{'app':<34} {'CPU to paint':>12} {'ratio':>6} {'paint':>6} {'ratio':>6} "
+        f"{'F3 busy':>8} {'F2 busy':>8} {'F3/F2 idle':>11}"
+    )
+    print(
+        f"{'minimal Textual app':<34} {ms(cpu['minimal']):>9} ms {1:>6.2f} {ms(wall['minimal']):>6} {1:>6.2f}"
+    )
+    for name in variants:
+        print(
+            f"{name:<34} {ms(cpu[name]):>9} ms {statistics.median(cpu[name]) / minimal_cpu:>6.2f} "
+            f"{ms(wall[name]):>6} {statistics.median(wall[name]) / minimal_wall:>6.2f} "
+            f"{ms(f3_busy[name]):>8} {ms(f2_busy[name]):>8} {ms(idle[name]):>11}"
+        )
+    print(
+        f"(medians in ms of {rounds} rounds, variants shuffled in each; 80x24 pseudo-terminal; 1-minute "
+        f"load average {', '.join(f'{load:.1f}' for load in loads)} on {os.cpu_count()} CPUs)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--hooks", action="store_true", help="what each Textual hook earns (4.)")
     args = parser.parse_args()
     if not COMMAND.exists():
         raise SystemExit(f"{COMMAND} is not installed (pip install -e .)")
     # Bytecode for studybuddy, as an installed wheel has (and Textual has in site-packages): with
     # PYTHONDONTWRITEBYTECODE set, an editable checkout would otherwise be compiled on every launch.
     compileall.compile_dir(Path(__file__).resolve().parents[1] / "studybuddy", quiet=1)
+    if args.hooks:
+        measure_hooks(args.rounds)
+        return
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
         minimal_file = root / "minimal.py"

@@ -18,7 +18,6 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widget import AwaitMount
 
 from studybuddy.core.clock import Clock
 from studybuddy.core.errors import StudybuddyError
@@ -31,13 +30,14 @@ from studybuddy.ui.keymap import check_keymap
 from studybuddy.ui.library import LibraryState
 from studybuddy.ui.screens.dashboard import DashboardScreen
 from studybuddy.ui.services import AppServices
+from studybuddy.ui.textual_internals import FastModesApp
 from studybuddy.ui.timer_control import TimerControl
 from studybuddy.ui.timer_view import IDLE, TimerView
 
 SECTIONS = {"dashboard": "Dashboard", "lessons": "Lessons", "diary": "Diary", "progress": "Progress"}
 
 
-class StudyBuddyApp(App[None]):
+class StudyBuddyApp(FastModesApp[None]):
     CSS_PATH = "app.tcss"
     TITLE = "studybuddy"
     # The dashboard is the app's first screen itself (not a blank default screen switched away from):
@@ -96,7 +96,8 @@ class StudyBuddyApp(App[None]):
             app_keys = {b.id: b.key for b in self.BINDINGS if isinstance(b, Binding) and b.id}
             keymap, self._keymap_problems = check_keymap(context.config.keys, app_keys)
             self.set_keymap(keymap)
-        self._preset_theme(context.config.theme)
+        if context.config.theme in self.available_themes:  # the first frame is painted in it
+            self.theme = context.config.theme
 
     def on_mount(self) -> None:
         """Whatever the config file got wrong was left out (the app runs on the defaults): one warning
@@ -155,19 +156,6 @@ class StudyBuddyApp(App[None]):
         if state.ready:
             self.library_settled.set()
 
-    def _preset_theme(self, wanted: str | None) -> None:
-        """The configured theme, set before the stylesheet is first parsed. Setting ``self.theme``
-        once running re-parses every sheet (~20 ms) after the dashboard was styled with the default."""
-        if wanted is None or wanted not in self.available_themes or wanted == self.theme:
-            return
-        self.set_reactive(App.theme, wanted)  # what the theme watcher does, minus its re-parse:
-        theme = self.current_theme
-        self.set_class(True, f"-theme-{theme.name}", update=False)
-        self.set_class(theme.dark, "-dark-mode", update=False)
-        self.set_class(not theme.dark, "-light-mode", update=False)
-        self._refresh_truecolor_filter(self.ansi_theme)
-        self.stylesheet.set_variables(self.get_css_variables())
-
     def _theme_problems(self) -> list[str]:
         wanted = self.context.config.theme
         if wanted is not None and wanted not in self.available_themes:
@@ -209,45 +197,6 @@ class StudyBuddyApp(App[None]):
                 self.services.get("grading").start()
         except (StudybuddyError, OSError) as error:  # the app still works without grading: say so, once
             self.call_from_thread(self.notify, f"Grading is unavailable: {error}", severity="error")
-
-    # ---- mode switches ----------------------------------------------------------------------------
-
-    def _init_mode(self, mode: str) -> AwaitMount:
-        """Textual re-parses every stylesheet (~20 ms) when a section's screen is first shown, because
-        a new screen has not seen the app's CSS yet; but nothing of it has been styled either, and its
-        widgets are styled from the current sheet as they mount. So a new screen counts as current.
-        At start-up (the dashboard) the re-parse also restyled the app node itself, which the
-        dashboard's colours depend on: that restyle is kept, the re-parse is not."""
-        screen_stack = self._screen_stacks.get(mode)
-        if not screen_stack and mode in self._modes:
-            factory = self._modes[mode]
-            self._modes[mode] = lambda: self._current_css(factory())
-            try:
-                return super()._init_mode(mode)
-            finally:
-                self._modes[mode] = factory
-                if mode == self.DEFAULT_MODE:
-                    self.stylesheet.update(self, animate=False)
-        return super()._init_mode(mode)
-
-    def _current_css(self, screen: Screen[Any]) -> Screen[Any]:
-        screen._css_update_count = self._css_update_count
-        return screen
-
-    def delay_update(self, delay: float = 0.05) -> None:
-        """Textual holds every mode switch back 50 ms to hide a screen being composed. Ours compose
-        in one pass before their first layout, so there is nothing to hide: a section key repaints
-        at the next frame (the 50 ms alone was the whole budget for a key press). The screen
-        switched to repaints itself on resume."""
-
-    def _end_batch(self) -> None:
-        """A screen that goes idle while a batch is open (a Markdown update, a recompose) skips its
-        repaint, and Textual only looks again at the screen's next message, which
-        may come much later (a section switched to stayed blank until a background load ended):
-        when the last batch closes, the screen looks again."""
-        super()._end_batch()
-        if not self._batch_count and self.screen_stack:
-            self.screen.check_idle()
 
     # ---- actions ----------------------------------------------------------------------------------
 

@@ -5,13 +5,11 @@ from __future__ import annotations
 import asyncio
 import gc
 import signal
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
-from studybuddy.core.errors import StudybuddyError
 from studybuddy.services.context import StudyContext
 
 # A polite kill and a closed terminal. Textual leaves both at Python's default, which ends the process
@@ -20,7 +18,9 @@ QUITTING_SIGNALS = ("SIGTERM", "SIGHUP")
 
 
 def launch_app(home: str | None) -> int:
-    """Run the app until the user quits; a fatal StudybuddyError becomes one line on stderr."""
+    """Run the app until the user quits; its exit status (128 + the signal's number after SIGTERM or
+    SIGHUP, 1 after a crash, whose traceback Textual prints). A StudybuddyError in the study home (a
+    database that cannot open) is a message in the app, which carries on without what needs it."""
     # Start-up creates tens of thousands of objects that live as long as the process (modules,
     # classes, parsed styles, the first screen's widgets) and no garbage worth collecting; the cyclic
     # collector would walk them all several times before the first frame (a third of the start-up
@@ -39,8 +39,6 @@ def launch_app(home: str | None) -> int:
     with quit_on_signals(app):
         app.run()
     gc.enable()  # in case the app ended before its first frame
-    if app.return_code and isinstance(app._exception, StudybuddyError):
-        print(f"studybuddy: {app._exception}", file=sys.stderr)
     return app.return_code or 0
 
 

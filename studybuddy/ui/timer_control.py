@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from studybuddy.core.clock import Clock
 from studybuddy.core.errors import StudybuddyError
-from studybuddy.ui.services import AppServices, ServiceMissing
+from studybuddy.ui.services import AppServices
 from studybuddy.ui.timer_view import IDLE, TimerView
 
 if TYPE_CHECKING:
@@ -39,19 +39,26 @@ class TimerControl:
         self._finishing = False
         self._beating = False
         self._used = False  # a service call was made: this process may hold a session
+        self.unavailable: str | None = None
 
     @property
     def service(self) -> Any:
+        """The timer service; None while it cannot open (``unavailable`` says why: a database that
+        cannot be opened, say). The rest of the app carries on without it."""
         try:
-            return self.services.get("timer")
-        except ServiceMissing:
+            service = self.services.get("timer")
+        except StudybuddyError as error:
+            self.unavailable = str(error)
             return None
+        self.unavailable = None
+        return service
 
     # ---- start of the app -------------------------------------------------------------------------
 
     def resume_on_start(self) -> None:
         """Show a session still running (or paused) from before, which the next heartbeat takes hold
-        of, or offer to recover one whose process was killed."""
+        of, or offer to recover one whose process was killed. (A database that cannot open is told by
+        the dashboard, and by the timer key.)"""
         if self.service is not None:
             self._call(self.service.interrupted, self._offer_recovery)
 
@@ -73,7 +80,9 @@ class TimerControl:
 
     def toggle(self) -> None:
         if self.service is None:
-            self.app.notify("The study timer is not available in this build.", severity="warning")
+            self.app.notify(
+                f"The study timer is unavailable: {self.unavailable}", severity="error", markup=False
+            )
             return
         state = self.app.timer_view.state
         if state == "running":

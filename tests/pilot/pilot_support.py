@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import functools
 
+from studybuddy.ui import textual_internals
+
 
 def synchronously(test):
     """Run an async Pilot test with asyncio.run (no async plugin needed)."""
@@ -30,7 +32,7 @@ def shown(app, selector: str) -> str:
 
 def screen_lines(app) -> list[str]:
     """The terminal's text, row by row, as the learner sees it (modal screens over the ones below)."""
-    return [strip.text for strip in app.screen._compositor.render_strips()]
+    return textual_internals.screen_lines(app.screen)
 
 
 async def click_text(app, pilot, text: str, *, row: int | None = None, last: bool = False) -> None:
@@ -48,15 +50,33 @@ async def click_text(app, pilot, text: str, *, row: int | None = None, last: boo
     await settle(app, pilot)
 
 
+class NotificationRecorder:
+    """Stands in for an app's ``notify`` (a public method) and keeps every notification shown."""
+
+    def __init__(self, app) -> None:
+        self.notes: list[tuple[str, str]] = []
+        self.show = app.notify
+        app.notify = self
+
+    def __call__(self, message, *, severity="information", **options):
+        self.notes.append((severity, str(message)))
+        return self.show(message, severity=severity, **options)
+
+
 def record_notifications(app) -> list[tuple[str, str]]:
     """Every notification the app shows from now on, as (severity, message); toasts vanish after a few
-    seconds, so a test reads this list rather than the screen."""
-    notes: list[tuple[str, str]] = []
-    show = app.notify
+    seconds, so a test reads this list rather than the screen. The apps the fixtures build record from
+    the start (what on_mount says too); asked again, this gives the same list."""
+    if isinstance(app.notify, NotificationRecorder):
+        return app.notify.notes
+    return NotificationRecorder(app).notes
 
-    def notify(message, *, severity="information", **options):
-        notes.append((severity, str(message)))
-        return show(message, severity=severity, **options)
 
-    app.notify = notify
-    return notes
+def warnings(app) -> list[str]:
+    """The warnings and errors the app has shown."""
+    return [message for severity, message in record_notifications(app) if severity in ("warning", "error")]
+
+
+def told(app, words: str) -> int:
+    """How many notifications shown so far say ``words``."""
+    return sum(words in message for _, message in record_notifications(app))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from pilot_support import settle, synchronously
+from pilot_support import settle, synchronously, told
 from textual.widgets import Input, TextArea
 
 from studybuddy.ui.screens.dashboard import DashboardScreen
 from studybuddy.ui.screens.diary import DiaryScreen
 from studybuddy.ui.screens.help import HelpScreen
+from studybuddy.ui.screens.lessons import LessonsScreen
 
 
 @synchronously
@@ -47,10 +48,30 @@ async def test_unreadable_diary_file_shows_a_message_and_the_app_stays_usable(ma
         await pilot.press("f4")
         await settle(app, pilot)
         assert app.screen.query_one("#diary-editor", TextArea).read_only
-        assert any("2025-07-06" in str(n.message) for n in app._notifications)
+        assert told(app, "2025-07-06")
         await pilot.press("f2")
         await settle(app, pilot)
         assert isinstance(app.screen, DashboardScreen)
+
+
+@synchronously
+async def test_a_database_that_cannot_open_is_a_message_and_the_rest_of_the_app_works(
+    make_app, context
+) -> None:
+    """It was an unhandled error at start: a page of traceback, and the app gone."""
+    context.home.database_path.mkdir(parents=True)  # a folder where the database file belongs
+    app = make_app(background=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert told(app, "is a folder, not a database file")
+        await pilot.press("f6")
+        await settle(app, pilot)
+        assert told(app, "The study timer is unavailable:")
+        await pilot.press("f3")
+        await settle(app, pilot)
+        assert isinstance(app.screen, LessonsScreen)
+        await pilot.press("ctrl+q")
+    assert app.return_code == 0
 
 
 @synchronously

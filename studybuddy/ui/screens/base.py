@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import events
+from textual import events, on
 from textual.app import ComposeResult
 from textual.screen import Screen
 
@@ -29,10 +29,11 @@ class SectionScreen(Screen[None]):
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError
 
-    def _on_screen_resume(self, event: events.ScreenResume) -> None:
-        """Runs before Textual's own handler (handlers run down the class hierarchy), which restyles
-        every widget of a screen each time it is shown. The first time, each widget was styled as it
-        mounted a moment ago: a section's first key press skips that second pass."""
+    @on(events.ScreenResume)
+    def _styled_when_mounted(self, event: events.ScreenResume) -> None:
+        """Runs before Textual's own ScreenResume handler (a class's handlers run before its bases'),
+        which restyles every widget of a screen each time it is shown. The first time, each widget was
+        styled as it mounted a moment ago: a section's first key press skips that second pass."""
         if not self._shown_before:
             self._shown_before = True
             event.refresh_styles = False
