@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from pilot_support import record_notifications
 
 from studybuddy.services.context import StudyContext
 from studybuddy.ui.app import StudyBuddyApp
@@ -40,7 +41,7 @@ def grader():
     """One real grading worker process for the whole run (it imports SymPy once, ~1 s)."""
     from studybuddy.services.grading import GradingService
 
-    service = GradingService(timeout=5.0)
+    service = GradingService(timeout=120.0)  # patient: busy shared cores never make a grade "unknown"
     service.start()
     yield service
     service.close()
@@ -50,6 +51,8 @@ def grader():
 def make_app(context, clock, grader):
     def build(**kwargs) -> StudyBuddyApp:
         kwargs.setdefault("services", {"grading": grader})
-        return StudyBuddyApp(context, clock=clock, **kwargs)
+        app = StudyBuddyApp(context, clock=clock, **kwargs)
+        record_notifications(app)  # from the start: a toast vanishes, the list keeps it
+        return app
 
     return build

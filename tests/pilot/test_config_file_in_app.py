@@ -5,7 +5,7 @@ defaults and says what it left out, with the file and line."""
 from __future__ import annotations
 
 import pytest
-from pilot_support import settle, synchronously
+from pilot_support import record_notifications, settle, synchronously, warnings
 
 from studybuddy.services.context import StudyContext
 from studybuddy.ui.app import StudyBuddyApp
@@ -34,13 +34,11 @@ def start_app(tmp_path, monkeypatch, clock, grader):
     def build() -> StudyBuddyApp:
         context = StudyContext.open(str(tmp_path / "home"))
         context.clock = clock
-        return StudyBuddyApp(context, clock=clock, services={"grading": grader}, background=False)
+        app = StudyBuddyApp(context, clock=clock, services={"grading": grader}, background=False)
+        record_notifications(app)  # from the start: what on_mount says about the file
+        return app
 
     return config, build
-
-
-def warnings(app) -> list[str]:
-    return [str(note.message) for note in app._notifications if note.severity in ("warning", "error")]
 
 
 @synchronously

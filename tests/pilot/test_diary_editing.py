@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from pilot_support import settle, shown, synchronously
+from pilot_support import settle, shown, synchronously, told
 from textual.widgets import Input, Label, ListView, TextArea
 from timer_support import let_time_pass, start_session
 
@@ -32,10 +32,6 @@ def no_watch(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def editor(app) -> TextArea:  # type: ignore[no-untyped-def]
     return app.screen.query_one("#diary-editor", TextArea)
-
-
-def notes(app, words: str) -> int:  # type: ignore[no-untyped-def]
-    return sum(words in str(note.message) for note in app._notifications)
 
 
 def diary_folder(context) -> Path:  # type: ignore[no-untyped-def]
@@ -182,12 +178,12 @@ async def test_an_outside_change_then_typing_is_taken_in_once_and_saving_goes_on
         await settle(app, pilot)
         assert entry.read_text(encoding="utf-8") == EXPECTED[kind]
         assert editor(app).text == EXPECTED[kind].removesuffix("\n")  # the newer text, shown
-        assert notes(app, "another program") == 1
+        assert told(app, "another program") == 1
         await pilot.press(*", and more")  # from now on, saving is normal and says nothing
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert entry.read_text(encoding="utf-8") == EXPECTED[kind].replace("my words", "my words, and more")
-        assert notes(app, "another program") == 1
+        assert told(app, "another program") == 1
     assert sorted(p.name for p in diary_folder(context).iterdir() if not p.name.startswith(".")) == [
         f"{TODAY}.md"
     ]
@@ -209,7 +205,7 @@ async def test_the_same_line_changed_outside_and_in_the_app_keeps_both_between_n
         text = entry.read_text(encoding="utf-8")
         assert text.index("morning notes (edited in vim)") < text.index("morning notes, mine")
         assert editor(app).text == text
-        assert notes(app, "both versions are kept") == 1
+        assert told(app, "both versions are kept") == 1
     assert not list(diary_folder(context).glob("*.conflict-*"))
 
 
@@ -225,7 +221,7 @@ async def test_an_outside_change_appears_in_the_editor_without_a_keystroke(make_
         app.screen.check_disk()  # what the screen does every few seconds, and when shown again
         await settle(app, pilot)
         assert editor(app).text == "morning notes\n- 09:30 from the shell\n"
-        assert notes(app, "changed by another program") == 1
+        assert told(app, "changed by another program") == 1
         await pilot.press(*" (reread)")  # the cursor stayed with the learner's words
         await pilot.press("ctrl+s")
         await settle(app, pilot)
@@ -272,7 +268,7 @@ async def test_typing_on_while_a_save_that_takes_in_an_outside_change_is_away(
         await settle(app, pilot)
         assert editor(app).text == "morning notes\n- 09:30 from the shell\nabcdef"
         assert entry.read_text() == "morning notes\n- 09:30 from the shell\nabcdef\n"
-        assert notes(app, "another program") == 1
+        assert told(app, "another program") == 1
 
 
 @synchronously
@@ -343,7 +339,7 @@ async def test_editor_from_the_app_and_from_the_shell_edit_a_copy_then_merge(
             await settle(app, pilot)
             assert handed == ["terminal handed over"]
             assert editor(app).text == expected
-            assert notes(app, "another program") == 1
+            assert told(app, "another program") == 1
     assert entry.read_text() == expected
     edited = Path((tmp_path / "edited.txt").read_text())
     assert edited != entry and edited.parent == context.home.drafts_dir and not edited.exists()

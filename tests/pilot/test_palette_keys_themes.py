@@ -4,7 +4,15 @@ them. Only keys, clicks on visible text and what the screen shows: no section's 
 from __future__ import annotations
 
 import pytest
-from pilot_support import click_text, screen_lines, settle, shown, synchronously
+from pilot_support import (
+    click_text,
+    record_notifications,
+    screen_lines,
+    settle,
+    shown,
+    synchronously,
+    warnings,
+)
 from textual.geometry import Region
 from textual.widgets import Markdown, TextArea
 
@@ -35,13 +43,11 @@ def app_with_config(tmp_path, monkeypatch, clock, grader):
         context = StudyContext.open(str(tmp_path / "home"))
         context.clock = clock
         kwargs.setdefault("background", False)
-        return StudyBuddyApp(context, clock=clock, services={"grading": grader}, **kwargs)
+        app = StudyBuddyApp(context, clock=clock, services={"grading": grader}, **kwargs)
+        record_notifications(app)  # from the start: what on_mount says about the file
+        return app
 
     return build
-
-
-def warnings(app) -> list[str]:
-    return [str(note.message) for note in app._notifications if note.severity in ("warning", "error")]
 
 
 async def run_palette_command(app, pilot, query: str) -> None:
