@@ -6,6 +6,8 @@ import threading
 
 from studybuddy.ui.background_loads import LONGEST_PAUSE, QUIET_SECONDS, BackgroundLoads
 
+PATIENCE = 60.0  # seconds: only a broken test ever waits this long (and then fails, rather than hangs)
+
 
 class FakeTime:
     """A clock that only moves when the code under test sleeps."""
@@ -52,17 +54,37 @@ def test_fast_typing_cannot_hold_a_load_back_for_good() -> None:
     assert abs(time.slept - LONGEST_PAUSE) < 0.011
 
 
+class WatchedLock:
+    """A lock that says when someone has asked for it, so a test knows a thread is waiting on it."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.asked = threading.Semaphore(0)
+
+    def __enter__(self) -> None:
+        self.asked.release()
+        self.lock.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.lock.release()
+
+
 def test_a_load_waits_for_the_one_before_it_to_end() -> None:
     loads = BackgroundLoads()
-    second_started = threading.Event()
+    lock = loads._one_at_a_time = WatchedLock()  # type: ignore[assignment]
+    events: list[str] = []
 
     def second() -> None:
         with loads.turn():
-            second_started.set()
+            events.append("second load")
 
     with loads.turn():  # the first load is running
+        assert lock.asked.acquire(timeout=PATIENCE)  # the first load's own turn
         waiting = threading.Thread(target=second)
         waiting.start()
-        assert not second_started.wait(timeout=0.2), "the second load started during the first"
-    assert second_started.wait(timeout=5), "the second load starts once the first has ended"
-    waiting.join(timeout=5)
+        # The second load has asked for its turn while the first holds it...
+        assert lock.asked.acquire(timeout=PATIENCE), "the second load never asked for its turn"
+        events.append("first load ends")
+    waiting.join(timeout=PATIENCE)
+    # ...but it starts only once the first has ended.
+    assert events == ["first load ends", "second load"]
