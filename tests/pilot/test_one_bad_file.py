@@ -94,12 +94,16 @@ def make_home(tmp_path: Path) -> Path:
     entry["summary"][7] = 1e999
     cache.write_text(json.dumps(document))
     (home / ".cache" / "lesson-checks.json").write_text("[" * 100_000 + "]" * 100_000)
-    diary = home / "diary"
-    diary.mkdir()
+    write_diary(home / "diary")
+    return home
+
+
+def write_diary(diary: Path) -> None:
+    """A day for each impossible front matter value, and a plain one."""
+    diary.mkdir(parents=True, exist_ok=True)
     for day, line in IMPOSSIBLE_FRONT_MATTER.items():
         (diary / f"{day}.md").write_text(f"---\n{line}\n---\nDerived #backprop by hand on {day}.\n")
     (diary / "2025-07-06.md").write_text("Today's #backprop, with plain text.\n")
-    return home
 
 
 @pytest.fixture
@@ -212,10 +216,13 @@ def _leaves(tree: Tree[Any]) -> list[Any]:
 
 
 @synchronously
-async def test_typing_in_the_diary_search_survives_front_matter_with_impossible_dates(start_app) -> None:
+async def test_typing_in_the_diary_search_survives_front_matter_with_impossible_dates(
+    make_app, context
+) -> None:
     """Typing in the app's diary search crashed it on an entry whose front matter held `created:
     2025-13-45`, `2025-02-30`, `25:61:61`, a `+99:00` offset or a 5,000-digit integer."""
-    app = start_app("huge-integer")
+    write_diary(context.home.diary_dir)
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
         await pilot.press("f4")
