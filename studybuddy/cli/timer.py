@@ -82,6 +82,13 @@ def _start(args: argparse.Namespace) -> int:
     result = run_countdown(service, session, context.clock, sys.stdout, live=live)
     if result.detached_by is not None:
         return 128 + result.detached_by  # the session runs on without this countdown
+    if result.unsaved is not None:
+        print(
+            f"studybuddy: the session could not be saved as it stands ({result.unsaved}). It is in the "
+            "database as last saved; `studybuddy timer status` shows it once the database can be written.",
+            file=sys.stderr,
+        )
+        return 1
     _report_end(context, result.session)
     return 0
 

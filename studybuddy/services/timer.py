@@ -20,6 +20,7 @@ Every action reads, decides (core.timer) and writes in one short transaction.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import sqlite3
@@ -31,12 +32,13 @@ from studybuddy.core.rotation import next_subject
 from studybuddy.core.timer import KeepUntil, TimerError, TimerSession, TimerState
 from studybuddy.services.session_view import SessionView, TimerStatus
 from studybuddy.storage import sessions as rows
-from studybuddy.storage.database import Database
+from studybuddy.storage.database import Database, DatabaseError
 from studybuddy.storage.sessions import Owner, SessionRecord
 
 HEARTBEAT_INTERVAL = timedelta(seconds=5)
 STALE_AFTER = 4 * HEARTBEAT_INTERVAL
 MAX_MINUTES = 24 * 60
+SETTLE_WAIT = 0.5  # seconds `status` waits for the write lock to store a session that ended unseen
 
 
 class InterruptedSessionError(TimerError):
@@ -116,12 +118,15 @@ class TimerService:
         assert record is not None
         return SessionView.of(record, now)
 
-    def heartbeat(self, session_id: int | None = None) -> SessionView | None:
+    def heartbeat(self, session_id: int | None = None, *, wait: float | None = None) -> SessionView | None:
         """Record that the session is alive and how long has been studied; finishes it when due.
         This process now holds it (a reopened app takes over a session an earlier one let go of).
-        Returns the session as it now stands (another shell may have paused or stopped it)."""
+        Returns the session as it now stands (another shell may have paused or stopped it).
+
+        ``wait``: at most this long for another process's write lock (a countdown stays live and
+        tries again at its next beat); DatabaseError when the write cannot be made (busy, disk full)."""
         now = self.clock.now()
-        with self.database.write() as conn:
+        with self.database.write(wait=wait) as conn:
             record = self._find(conn, session_id, now)
             if record is None:
                 return None
@@ -222,7 +227,9 @@ class TimerService:
             live, stuck = self._open_sessions(conn, now)
             due = self._due(conn, now)
         if due:  # it ended while no process showed it: store the end, for stats and the next start
-            with self.database.write() as conn:
+            # Best effort: the answer is what was read, whether or not the end can be stored now
+            # (another process holding the write lock, a full disk); the next reader stores it.
+            with contextlib.suppress(DatabaseError), self.database.write(wait=SETTLE_WAIT) as conn:
                 self._settle_due(conn, now)
         return TimerStatus(live, tuple(stuck))
 

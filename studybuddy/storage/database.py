@@ -30,6 +30,7 @@ from studybuddy.storage.schema import MIGRATIONS, SCHEMA_VERSION
 APPLICATION_ID = 0x53747564  # "Stud" in the file header (PRAGMA application_id): marks the file as ours
 BUSY_TIMEOUT_SECONDS = 10.0
 BUSY_ATTEMPTS = 5
+VERIFY_WAIT = 1.0  # seconds for the write lock when opening, before judging the file in a read snapshot
 SIDE_FILES = ("-wal", "-shm", "-journal", ".needs-check")
 
 _SQLITE_BUSY, _SQLITE_READONLY, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_NOTADB = 5, 8, 11, 13, 26
@@ -76,12 +77,17 @@ class Database:
     several queries that must agree; both are short and may be used from any thread."""
 
     def __init__(
-        self, path: Path, connection: sqlite3.Connection, sleep: Callable[[float], None] = time.sleep
+        self,
+        path: Path,
+        connection: sqlite3.Connection,
+        sleep: Callable[[float], None] = time.sleep,
+        busy_timeout: float = BUSY_TIMEOUT_SECONDS,
     ) -> None:
         self.path = path
         self.set_aside: SetAside | None = None
         self._conn = connection
         self._sleep = sleep
+        self._busy_timeout = busy_timeout
         self._lock = threading.RLock()
 
     @classmethod
@@ -119,7 +125,7 @@ class Database:
             connection = sqlite3.connect(
                 f"{path.absolute().as_uri()}?mode=rw",
                 uri=True,
-                timeout=busy_timeout,
+                timeout=_attempt_ms(busy_timeout) / 1000,
                 isolation_level=None,
                 check_same_thread=False,
             )
@@ -127,7 +133,7 @@ class Database:
             raise DatabaseError(f"cannot create the database {path}: {error.strerror}") from error
         except sqlite3.Error as error:
             raise DatabaseError(f"cannot open the database {path}: {error}") from error
-        database = cls(path, connection, sleep)
+        database = cls(path, connection, sleep, busy_timeout)
         try:
             database._verify(inode)  # before anything could write to another app's file
             database._configure()
@@ -143,11 +149,15 @@ class Database:
     # ---- transactions -----------------------------------------------------------------------------
 
     @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
-        """A ``BEGIN IMMEDIATE`` transaction: committed when the block ends, rolled back on error."""
+    def write(self, *, wait: float | None = None) -> Iterator[sqlite3.Connection]:
+        """A ``BEGIN IMMEDIATE`` transaction: committed when the block ends, rolled back on error.
+
+        ``wait``: how long to wait for another process's write lock (default: the busy timeout); a
+        caller that must stay responsive (a countdown's heartbeat) waits briefly and tries again later.
+        """
         with self._lock:
             try:
-                self._execute_when_free("BEGIN IMMEDIATE")
+                self._execute_when_free("BEGIN IMMEDIATE", wait)
             except sqlite3.Error as error:
                 raise self._failed(error) from error
             try:
@@ -178,19 +188,27 @@ class Database:
             with contextlib.suppress(sqlite3.Error):
                 self._conn.execute("ROLLBACK")
 
-    def _execute_when_free(self, statement: str) -> None:
-        """Run a statement that needs a lock (BEGIN, a journal mode switch), retrying a few times
-        when SQLite reports SQLITE_BUSY without waiting for the busy timeout."""
-        delay = 0.02
-        for attempt in range(BUSY_ATTEMPTS):
-            try:
-                self._conn.execute(statement)
-                return
-            except sqlite3.OperationalError as error:
-                if _error_code(error) != _SQLITE_BUSY or attempt == BUSY_ATTEMPTS - 1:
-                    raise
-            self._sleep(delay)
-            delay *= 2
+    def _execute_when_free(self, statement: str, wait: float | None = None) -> None:
+        """Run a statement that needs a lock (BEGIN, a journal mode switch), waiting up to ``wait``
+        seconds in all (default: the busy timeout) for another process's lock: BUSY_ATTEMPTS tries of
+        an equal share each, since SQLite sometimes reports SQLITE_BUSY without waiting. (Five full
+        busy timeouts made `timer status` hang for 50 s behind a lock held a minute.)"""
+        if wait is not None:
+            self._conn.execute(f"PRAGMA busy_timeout = {_attempt_ms(wait)}")
+        try:
+            delay = 0.02
+            for attempt in range(BUSY_ATTEMPTS):
+                try:
+                    self._conn.execute(statement)
+                    return
+                except sqlite3.OperationalError as error:
+                    if _error_code(error) != _SQLITE_BUSY or attempt == BUSY_ATTEMPTS - 1:
+                        raise
+                self._sleep(delay)
+                delay *= 2
+        finally:
+            if wait is not None:
+                self._conn.execute(f"PRAGMA busy_timeout = {_attempt_ms(self._busy_timeout)}")
 
     # ---- maintenance ------------------------------------------------------------------------------
 
@@ -239,10 +257,28 @@ class Database:
 
     def _verify(self, inode: int | None) -> None:
         """Judge the file while holding the write lock, so a database another process is creating
-        right now is never mistaken for a damaged or foreign one."""
+        right now is never mistaken for a damaged or foreign one.
+
+        When another process holds the write lock past VERIFY_WAIT (a long write, a sqlite3 shell), the
+        file is judged in a read snapshot instead, so commands that only read (`timer status`) still
+        answer; a file that then looks wrong is reported as busy, never set aside on that sight."""
+        locked = True
         try:
-            self._execute_when_free("BEGIN IMMEDIATE")  # a file that is not SQLite at all fails here
-            self._check_ownership(inode)
+            try:
+                self._execute_when_free("BEGIN IMMEDIATE", VERIFY_WAIT)  # not SQLite at all fails here
+            except sqlite3.OperationalError as error:
+                if _error_code(error) != _SQLITE_BUSY:
+                    raise
+                locked = False
+                self._conn.execute("BEGIN")
+            try:
+                self._check_ownership(inode)
+            except _Unusable:
+                if locked:
+                    raise
+                raise DatabaseBusyError(
+                    f"another studybuddy process kept the database {self.path} busy for too long; try again"
+                ) from None
             # A full check costs ~1 ms per 1,000 sessions, too much for every command: it runs when a
             # past operation met a damaged page (or the schema page itself is unreadable, just above).
             marker = self._check_marker()
@@ -356,6 +392,11 @@ def _move_aside(path: Path, inode: int | None, now: datetime) -> Path | None:
             "move it away yourself and try again"
         ) from error
     return kept_as
+
+
+def _attempt_ms(seconds: float) -> int:
+    """SQLite's busy timeout for one of BUSY_ATTEMPTS tries that wait ``seconds`` in all."""
+    return max(1, int(seconds * 1000 / BUSY_ATTEMPTS))
 
 
 def _error_code(error: sqlite3.Error) -> int | None:
