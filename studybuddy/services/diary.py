@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 MinutesByDay = Callable[[date, date], Mapping[date, int]]
 
+MAX_EDITOR_CHARS = 128 * 1024  # a long day's entry is a few KiB; past this the app's editor slows
 MAX_IMPORT_BYTES = 64 * 1024 * 1024  # a diary, not a database dump: refuse something that is clearly not one
 # A save whose file keeps changing between the check and the write (another program writing in a
 # loop) is tried this often, then kept in one conflict copy.
@@ -122,8 +123,37 @@ class EditSession:
     def day(self) -> date:
         return self.draft.day
 
+    @property
+    def too_long(self) -> str | None:
+        """Why the app's editor must show this entry read-only (None: it can be edited there).
+
+        Textual's TextArea re-wraps and redraws the whole text at every key: past MAX_EDITOR_CHARS a
+        key takes tenths of a second, and a 5 MB entry took 8 s a key (50 MB: minutes, 3 GB).
+        """
+        size = len(self.draft.text)
+        if size <= MAX_EDITOR_CHARS:
+            return None
+        return (
+            f"{self.day} is too long to edit here ({_kib(size)}; the editor takes up to "
+            f"{_kib(MAX_EDITOR_CHARS)}): its beginning is shown read-only. Edit it with $EDITOR "
+            f"(ctrl+o) or `studybuddy diary edit {self.day}`."
+        )
+
+    @property
+    def shown_text(self) -> str:
+        """What the app's editor shows: the entry, or for one too long, its first lines up to
+        MAX_EDITOR_CHARS and a line saying how much more there is."""
+        text = self.draft.text
+        if len(text) <= MAX_EDITOR_CHARS:
+            return text
+        head = text[:MAX_EDITOR_CHARS]
+        head = head[: head.rfind("\n") + 1] or head
+        return f"{head}\n[... {_kib(len(text) - len(head))} more, not shown here ...]\n"
+
     def save(self, text: str) -> Saved:
         """Save the editor's ``text``: ``save_draft`` from the current base."""
+        if self.too_long:  # the editor holds only its beginning: saving that would cut the entry
+            raise StudybuddyError(self.too_long)
         unseen = self._unseen
         current = text if unseen is None else unseen.editor_text(text)
         saved = self._service.save_draft(self.draft, current)
@@ -477,6 +507,10 @@ def editor_command() -> list[str]:
         if shutil.which(fallback):
             return [fallback]
     raise StudybuddyError("no editor found: set $EDITOR (for example: export EDITOR=nano)")
+
+
+def _kib(characters: int) -> str:
+    return f"{characters / 1024 / 1024:.1f} MB" if characters >= 1024 * 1024 else f"{characters // 1024} KiB"
 
 
 def _read_editor_copy(copy: Path) -> tuple[str, str | None]:

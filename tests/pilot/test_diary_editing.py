@@ -362,3 +362,32 @@ async def test_the_day_with_conflict_copies_says_so(make_app, context) -> None:
         )
         first_day = app.screen.query_one("#day-list", ListView).children[0].query_one(Label)
         assert str(first_day.render()) == "2025-07-06 Sun +1"
+
+
+# ---- an entry too long for the editor ------------------------------------------------------------
+
+
+@synchronously
+async def test_an_entry_too_long_for_the_editor_is_shown_read_only_and_never_cut_by_a_save(
+    make_app, context
+) -> None:
+    from studybuddy.services.diary import MAX_EDITOR_CHARS
+
+    line = "derived the softmax Jacobian by hand; diag(s) - s s^T\n"
+    text = line * (5 * 1024 * 1024 // len(line))  # 5 MB: 8 s a key in the editor, and minutes for 50 MB
+    entry = write_entry(context, text)
+    app = make_app(background=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f4")
+        await settle(app, pilot)
+        area = editor(app)
+        assert area.read_only
+        assert len(area.text) <= MAX_EDITOR_CHARS + 100
+        assert area.text.startswith(line) and area.text.endswith(" more, not shown here ...]\n")
+        assert told(app, f"{TODAY} is too long to edit here (5.0 MB; the editor takes up to 128 KiB)") == 1
+        assert told(app, "ctrl+o") == 1
+        await pilot.press("x", "y", "ctrl+s")
+        app.screen.check_disk()  # what the watch does every few seconds: nothing to save or take in
+        await settle(app, pilot)
+        assert not told(app, "Not saved")
+    assert entry.read_text(encoding="utf-8") == text  # the whole entry, never its shown beginning

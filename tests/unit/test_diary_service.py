@@ -237,3 +237,26 @@ def test_an_editor_that_deletes_its_file_saves_nothing_and_says_which_file(
     assert str(raised.value).startswith(f"the editor deleted its file {tmp_path / 'drafts'}")
     assert str(raised.value).endswith("instead of saving it; nothing was saved, the entry is as it was")
     assert service.files.path_for(date(2025, 7, 9)).read_text() == "morning notes\n"
+
+
+def test_an_entry_too_long_for_the_apps_editor_is_shown_by_its_beginning_and_never_saved_from_it(
+    service: DiaryService,
+) -> None:
+    from studybuddy.core.errors import StudybuddyError
+    from studybuddy.services.diary import MAX_EDITOR_CHARS
+
+    write(service, "2025-07-09", "short\n")
+    assert service.edit(date(2025, 7, 9)).too_long is None
+    line = "a line of notes\n"
+    text = line * (MAX_EDITOR_CHARS // len(line) + 1000)
+    write(service, "2025-07-09", text)
+
+    session = service.edit(date(2025, 7, 9))
+
+    assert session.too_long is not None and "Edit it with $EDITOR (ctrl+o)" in session.too_long
+    head, _, tail = session.shown_text.rpartition("\n[... ")
+    assert text.startswith(head) and head.endswith("\n") and len(head) <= MAX_EDITOR_CHARS
+    assert tail == f"{(len(text) - len(head)) // 1024} KiB more, not shown here ...]\n"
+    with pytest.raises(StudybuddyError):
+        session.save(session.shown_text)
+    assert service.files.path_for(date(2025, 7, 9)).read_text() == text

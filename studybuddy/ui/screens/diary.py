@@ -213,10 +213,19 @@ class DiaryScreen(SectionScreen):
 
         self.page = page
         typed = editor.text
+        too_long = page.session.too_long  # shown read-only, its beginning only: the service says why
         with editor.prevent(TextArea.Changed):
-            editor.load_text(text_after_early_typing(page.session.draft.text, typed))
-        editor.move_cursor(editor.document.end)  # writing goes on at the end of the entry
-        self._dirty = bool(typed)
+            editor.load_text(
+                page.session.shown_text
+                if too_long
+                else text_after_early_typing(page.session.draft.text, typed)
+            )
+        editor.read_only = too_long is not None
+        if too_long is not None:
+            self.notify(too_long, title="Diary", severity="warning", timeout=15)
+        else:
+            editor.move_cursor(editor.document.end)  # writing goes on at the end of the entry
+        self._dirty = bool(typed) and too_long is None
         if self._dirty:
             self._schedule_save()
         title = f"{page.day:%A %d %B %Y}"
@@ -256,7 +265,10 @@ class DiaryScreen(SectionScreen):
 
     def check_disk(self) -> None:
         """Take in a change another program made to the entry, when the editor holds nothing unsaved."""
-        if self.page is not None and not self._dirty and self._saving is None and self.app.screen is self:
+        page = self.page
+        # A read-only beginning of an entry too long for the editor has nothing to take in.
+        idle = page is not None and not self._dirty and self._saving is None and self.app.screen is self
+        if idle and page is not None and page.session.too_long is None:
             self._sync(None)
 
     def _sync(self, then: Any) -> None:
