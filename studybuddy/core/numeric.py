@@ -64,6 +64,13 @@ class _Printer(NumPyPrinter):
         return f"{self._module_format('numpy.linalg.det')}({self._print(expr.arg)})"
 
 
+def _printer() -> _Printer:
+    """The printer as lambdify makes its own: names as its namespace has them (a printer *class*
+    would print fully qualified ones such as ``functools.reduce``, for Max and Min, which the
+    namespace of the generated function lacks)."""
+    return _Printer({"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True})
+
+
 def compile_expression(expr: sympy.Basic, table: SymbolTable) -> Callable[..., Any]:
     """A NumPy function of the table's variables, called with keyword values by variable name."""
     variables = table.variables
@@ -77,9 +84,9 @@ def compile_expression(expr: sympy.Basic, table: SymbolTable) -> Callable[..., A
         # just as safe in the generated code.
         renamed = [_renamed(symbol, index) for index, symbol in enumerate(symbols)]
         expr = expr.xreplace(dict(zip(symbols, renamed, strict=True)))
-        function = sympy.lambdify(renamed, expr, modules="numpy", dummify=False, printer=_Printer)
+        function = sympy.lambdify(renamed, expr, modules="numpy", dummify=False, printer=_printer())
     else:
-        function = sympy.lambdify(symbols, expr, modules="numpy", dummify=True, printer=_Printer)
+        function = sympy.lambdify(symbols, expr, modules="numpy", dummify=True, printer=_printer())
 
     def call(**values: Any) -> Any:
         with np.errstate(all="ignore"):

@@ -74,3 +74,15 @@ def test_example_check_with_vectors() -> None:
 def test_example_check_reports_a_shape_mismatch() -> None:
     result = example_check(p("2 w", VECTORS), {"w": [1, 2, 3], "lam": 1}, [2, 4], VECTORS)
     assert not result.passed and "shape" in result.summary
+
+
+@pytest.mark.parametrize(
+    ("function", "gradient"),
+    [("Max(x, 0)*y", "Heaviside(x)*y"), ("Min(x, 1) + Abs(y)", "Heaviside(1 - x)")],
+    ids=["Max", "Min"],
+)
+def test_checks_with_max_and_min_compile(function: str, gradient: str) -> None:
+    """Max and Min print as a reduce: the compiled check must find it (a printer class printed
+    functools.reduce, which the generated function's namespace lacked)."""
+    result = gradient_check(p(function), {"x": p(gradient)}, SCALAR, at={"x": 0.7, "y": -2.0})
+    assert result.passed, result.summary
