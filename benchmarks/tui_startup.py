@@ -190,7 +190,7 @@ def simulate_hour(home: str) -> None:
     clock = Clock()
     context = StudyContext.open(home)
     context.clock = clock
-    app = StudyBuddyApp(context, clock=clock)
+    app = StudyBuddyApp(context)
 
     async def hour() -> None:
         async with app.run_test(size=(80, 24)) as pilot:

@@ -40,10 +40,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def _stats(args: argparse.Namespace) -> int:
     from studybuddy.cli.database_notice import open_context
     from studybuddy.core.stats import Window
+    from studybuddy.services.progress import study_overview
 
-    context = open_context(args)
-    report = context.stats.report(Window(args.window))
-    standings = context.progress.lesson_standings(context.lessons)  # as Progress (F5) reads them
+    overview = study_overview(open_context(args), Window(args.window))  # as Progress (F5) reads it
+    report, standings = overview.report, overview.lessons
     if args.json:
         print(json.dumps({**report.to_json(), "lessons": [_standing_json(s) for s in standings]}, indent=2))
         return 0
@@ -61,11 +61,10 @@ def render_lessons(standings: list[LessonStanding]) -> list[str]:
     widest = min(40, max(len(standing.title) for standing in standings))
     for standing in standings:
         title = standing.title if len(standing.title) <= widest else standing.title[: widest - 1] + "…"
-        steps = f"{standing.steps_seen}/{standing.steps_total if standing.steps_total is not None else '?'}"
-        mastered = f"{standing.mastered}/{standing.exercises if standing.exercises is not None else '?'}"
         answers = f"{standing.attempts} answer{_s(standing.attempts)}, {standing.right} right"
         if standing.after_solution:
             answers += f", {standing.after_solution} after the solution (not counted)"
+        steps, mastered = standing.steps_text, standing.mastered_text
         lines.append(f"  {title:<{widest}}  steps {steps:>5}  mastered {mastered:>5}  {answers}")
     return lines
 

@@ -1,14 +1,16 @@
 """The one object the CLI and the UI are handed: the resolved config and study home.
 
-Area services (diary, timer, lessons, grading, stats) hang off it as lazily built attributes, so a
-command pays only for what it uses.
+Area services (diary, timer, lessons, grading, stats, progress) hang off it as typed attributes built on
+first use, so a command pays only for what it uses, and the app and the CLI code it runs share one of
+each. A test may set one (``context.grading = a_fake``) before its first use; ``close`` stops only what
+the context started itself.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +21,7 @@ from studybuddy.storage.paths import StudyHome, resolve_home
 if TYPE_CHECKING:
     from studybuddy.core.clock import Clock
     from studybuddy.services.diary import DiaryService
+    from studybuddy.services.grading import GradingService
     from studybuddy.services.lessons import LessonService
     from studybuddy.services.progress import ProgressService
     from studybuddy.services.stats import StatsService
@@ -31,6 +34,7 @@ class StudyContext:
     config: Config
     home: StudyHome
     config_path: Path | None = None  # the config file read (or to create): where the app keeps its theme
+    _started_grading: GradingService | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def open(cls, cli_home: str | None = None, environ: Mapping[str, str] | None = None) -> StudyContext:
@@ -94,3 +98,17 @@ class StudyContext:
         from studybuddy.services.lessons import LessonService
 
         return LessonService(self.home)
+
+    @cached_property
+    def grading(self) -> GradingService:
+        """The killable grading worker, spawned on its first ``start()`` or request (the app starts it
+        after its first paint)."""
+        from studybuddy.services.grading import GradingService
+
+        self._started_grading = GradingService()
+        return self._started_grading
+
+    def close(self) -> None:
+        """Stop the grading worker if this context started it (one set by a test belongs to the test)."""
+        if self._started_grading is not None:
+            self._started_grading.close()

@@ -20,7 +20,12 @@ from studybuddy.storage.database import Database
 from studybuddy.storage.progress import LessonProgress
 
 if TYPE_CHECKING:
+    from datetime import date
+
+    from studybuddy.core.stats import Window
+    from studybuddy.services.context import StudyContext
     from studybuddy.services.lessons import LessonService
+    from studybuddy.services.stats import StatsReport
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,37 @@ class LessonStanding:
     def accuracy(self) -> float | None:
         """Right answers over all answers (None before any)."""
         return self.right / self.attempts if self.attempts else None
+
+    @property
+    def steps_text(self) -> str:
+        """``3/5``: derivation steps seen, of the lesson's (``3/?`` once the lesson no longer loads)."""
+        return f"{self.steps_seen}/{'?' if self.steps_total is None else self.steps_total}"
+
+    @property
+    def mastered_text(self) -> str:
+        """``1/5``: exercises mastered, of the lesson's (``1/?`` once the lesson no longer loads)."""
+        return f"{self.mastered}/{'?' if self.exercises is None else self.exercises}"
+
+    @property
+    def accuracy_text(self) -> str:
+        """``50%``, or ``-`` before any answer."""
+        accuracy = self.accuracy()
+        return "-" if accuracy is None else f"{100 * accuracy:.0f}%"
+
+
+@dataclass(frozen=True)
+class StudyOverview:
+    """What Progress (F5) and ``studybuddy stats`` show: the study time of a window of days, and how far
+    and how well every lesson opened or answered has gone."""
+
+    report: StatsReport
+    lessons: list[LessonStanding]
+
+
+def study_overview(context: StudyContext, window: Window, today: date | None = None) -> StudyOverview:
+    return StudyOverview(
+        context.stats.report(window, today), context.progress.lesson_standings(context.lessons)
+    )
 
 
 class ProgressService:

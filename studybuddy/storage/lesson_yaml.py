@@ -211,7 +211,7 @@ def _build(parser: Any, source: str) -> Node:
             stack.append((container, item_marks, is_map, key, key_mark))
             container = node
             is_map = kind is _MappingStart
-            item_marks = None if is_map else node.item_marks
+            item_marks = [] if is_map else node.item_marks  # a mapping marks its keys and values instead
             key = None
         elif kind is _MappingEnd or kind is _SequenceEnd:
             container, item_marks, is_map, _, _ = stack.pop()

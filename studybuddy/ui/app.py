@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 from textual import events, work
@@ -29,7 +29,6 @@ from studybuddy.ui.commands import DiaryDayCommands, LessonCommands
 from studybuddy.ui.keymap import check_keymap
 from studybuddy.ui.library import LibraryState
 from studybuddy.ui.screens.dashboard import DashboardScreen
-from studybuddy.ui.services import AppServices
 from studybuddy.ui.textual_internals import FastModesApp
 from studybuddy.ui.timer_control import TimerControl
 from studybuddy.ui.timer_view import IDLE, TimerView
@@ -68,24 +67,16 @@ class StudyBuddyApp(FastModesApp[None]):
     timer_view: reactive[TimerView] = reactive(IDLE, always_update=True)
     library: reactive[LibraryState] = reactive(LibraryState.loading, always_update=True)
 
-    def __init__(
-        self,
-        context: StudyContext,
-        *,
-        clock: Clock | None = None,
-        background: bool = True,
-        services: Mapping[str, Any] | None = None,
-    ) -> None:
-        """``services``: ready-made services by name (tests hand in a shared grader); the rest are built
-        from ``context`` on first use. ``background=False`` skips the loads after the first paint."""
+    def __init__(self, context: StudyContext, *, background: bool = True) -> None:
+        """The services are the context's (a test sets its own there, a shared grader say, before the
+        app starts), and so is the clock. ``background=False`` skips the loads after the first paint."""
         super().__init__()
         self.context = context
-        self.clock: Clock = clock or context.clock
-        self.services = AppServices(context, self.clock, **(services or {}))
+        self.clock: Clock = context.clock
         self.io = BackgroundIO(self)
         self.loads = BackgroundLoads()
         self.library_settled = asyncio.Event()  # set once the library is loaded (or will not be)
-        self.timer = TimerControl(self, self.services, self.clock)
+        self.timer = TimerControl(self, context)
         self.lesson_figures = LessonFiguresCache()
         self._background = background
         self._painted = False
@@ -184,7 +175,7 @@ class StudyBuddyApp(FastModesApp[None]):
     def load_library(self) -> None:
         """Parse (or read from the cache) the whole lesson library; screens watch ``library``."""
         with self.loads.turn():
-            state = LibraryState.load(self.services, pace=self.loads.give_way)
+            state = LibraryState.load(self.context.lessons, pace=self.loads.give_way)
         self.call_from_thread(setattr, self, "library", state)
 
     @work(thread=True, exclusive=True, group="grading", name="start-grading")
@@ -194,7 +185,7 @@ class StudyBuddyApp(FastModesApp[None]):
             with self.loads.turn():
                 _start_process_helper()
                 self.loads.give_way()
-                self.services.get("grading").start()
+                self.context.grading.start()
         except (StudybuddyError, OSError) as error:  # the app still works without grading: say so, once
             self.call_from_thread(self.notify, f"Grading is unavailable: {error}", severity="error")
 
@@ -221,16 +212,17 @@ class StudyBuddyApp(FastModesApp[None]):
         yield SystemCommand("Keys and help", "Every key and what it does", self.action_help)
 
     def _go(self, mode: str) -> Callable[[], None]:
-        return lambda: self.switch_mode(mode)  # type: ignore[return-value]
+        def go() -> None:
+            self.switch_mode(mode)
+
+        return go
 
     def on_unmount(self) -> None:
         """Every way out ends here: ctrl+q, the palette's Quit, SIGTERM and SIGHUP (see ``launch``), an
         unhandled exception. The running session is let go of, not ended."""
         self.timer.release()
         self.io.close()
-        grading = self.services.opened("grading")
-        if grading is not None:
-            grading.close()
+        self.context.close()
 
 
 def _start_process_helper() -> None:

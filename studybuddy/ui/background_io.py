@@ -9,11 +9,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, TypeVar
 
 from textual.app import App
+from textual.worker import Worker
 
 from studybuddy.core.errors import StudybuddyError
+
+T = TypeVar("T")
 
 
 class BackgroundIO:
@@ -23,13 +26,14 @@ class BackgroundIO:
 
     def run(
         self,
-        call: Callable[[], Any],
-        then: Callable[[Any], None] | None = None,
+        call: Callable[[], T],
+        then: Callable[[T], None] | None = None,
         *,
         failed: Callable[[StudybuddyError], None] | None = None,
         group: str = "io",
-    ) -> None:
-        """``call()`` on the writer thread, then ``then(result)`` (or ``failed(error)``) on the UI thread."""
+    ) -> Worker[None]:
+        """``call()`` on the writer thread, then ``then(result)`` (or ``failed(error)``) on the UI thread;
+        the app's worker that waits for it."""
 
         async def job() -> None:
             loop = asyncio.get_running_loop()
@@ -44,9 +48,9 @@ class BackgroundIO:
             if then is not None:
                 then(result)
 
-        self.app.run_worker(job, group=group, name=f"{group}-call")
+        return self.app.run_worker(job, group=group, name=f"{group}-call")
 
-    def run_now(self, call: Callable[[], Any]) -> Any:
+    def run_now(self, call: Callable[[], T]) -> T:
         """``call()`` after the queued writes, waiting for it here: for the app's exit, and for the diary
         before ``$EDITOR`` opens the file. Once the writer is closed, it simply runs on this thread."""
         try:

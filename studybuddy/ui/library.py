@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from studybuddy.core.errors import StudybuddyError
-from studybuddy.ui.services import AppServices
+
+if TYPE_CHECKING:
+    from studybuddy.services.lessons import LessonService
+    from studybuddy.storage.lesson_library import LibraryEntry
 
 
 @dataclass(frozen=True)
@@ -15,20 +18,20 @@ class LibraryState:
     """``ready`` is False until the worker has loaded the library; ``error``: the whole load failed."""
 
     ready: bool = False
-    lessons: Sequence[Any] = ()
-    broken: Sequence[Any] = ()
+    lessons: Sequence[LibraryEntry] = ()
+    broken: Sequence[LibraryEntry] = ()
     error: str | None = None
-    by_id: dict[str, Any] = field(default_factory=dict)
+    by_id: dict[str, LibraryEntry] = field(default_factory=dict)
 
     loading: ClassVar[LibraryState]
 
     @classmethod
-    def load(cls, services: AppServices, pace: Callable[[], object] | None = None) -> LibraryState:
+    def load(cls, service: LessonService, pace: Callable[[], object] | None = None) -> LibraryState:
         """``pace``: called between steps, where the load gives way to the learner's keys."""
         try:
             if pace is not None:
                 pace()
-            listing = services.get("lessons").list(pace=pace)
+            listing = service.list(pace=pace)
         except StudybuddyError as error:
             return cls(ready=True, error=str(error))
         lessons = [item for item in listing if item.loads]

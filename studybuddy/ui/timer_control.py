@@ -16,25 +16,27 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeVar
 
-from studybuddy.core.clock import Clock
 from studybuddy.core.errors import StudybuddyError
-from studybuddy.ui.services import AppServices
-from studybuddy.ui.timer_view import IDLE, TimerView
+from studybuddy.ui.timer_view import IDLE, TimerView, shown_state
 
 if TYPE_CHECKING:
+    from studybuddy.services.context import StudyContext
+    from studybuddy.services.session_view import SessionView, TimerStatus
+    from studybuddy.services.timer import TimerService
     from studybuddy.ui.app import StudyBuddyApp
 
+T = TypeVar("T")
 HEARTBEAT_EVERY = timedelta(seconds=5)  # of clock time, so a late or skipped tick changes nothing
 
 
 class TimerControl:
-    def __init__(self, app: StudyBuddyApp, services: AppServices, clock: Clock) -> None:
+    def __init__(self, app: StudyBuddyApp, context: StudyContext) -> None:
         self.app = app
-        self.services = services
-        self.clock = clock
-        self._status: Any = None  # the TimerService's last TimerStatus
+        self.context = context
+        self.clock = context.clock
+        self._status: TimerStatus | None = None  # the TimerService's last
         self._last_beat: datetime | None = None
         self._finishing = False
         self._beating = False
@@ -42,11 +44,11 @@ class TimerControl:
         self.unavailable: str | None = None
 
     @property
-    def service(self) -> Any:
+    def service(self) -> TimerService | None:
         """The timer service; None while it cannot open (``unavailable`` says why: a database that
         cannot be opened, say). The rest of the app carries on without it."""
         try:
-            service = self.services.get("timer")
+            service = self.context.timer
         except StudybuddyError as error:
             self.unavailable = str(error)
             return None
@@ -60,19 +62,19 @@ class TimerControl:
         of, or offer to recover one whose process was killed. (A database that cannot open is told by
         the dashboard, and by the timer key.)"""
         if self.service is not None:
-            self._call(self.service.interrupted, self._offer_recovery)
+            self._call(lambda timer: timer.interrupted(), self._offer_recovery)
 
-    def _offer_recovery(self, interrupted: list[Any]) -> None:
+    def _offer_recovery(self, interrupted: list[SessionView]) -> None:
         from studybuddy.ui.screens.dialogs import RecoverSessionDialog
 
         for session in interrupted:
             self.app.push_screen(RecoverSessionDialog(session), self._recovered(session))
 
-    def _recovered(self, session: Any) -> Callable[[str | None], None]:
+    def _recovered(self, session: SessionView) -> Callable[[str | None], None]:
         def apply(choice: str | None) -> None:
             if choice is not None:
                 note = "Session discarded." if choice == "discard" else "Session kept."
-                self._call(lambda: self.service.recover(session.id, choice), lambda _: self.app.notify(note))
+                self._call(lambda timer: timer.recover(session.id, choice), lambda _: self.app.notify(note))
 
         return apply
 
@@ -86,9 +88,9 @@ class TimerControl:
             return
         state = self.app.timer_view.state
         if state == "running":
-            self._call(self.service.pause)
+            self._call(lambda timer: timer.pause())
         elif state == "paused":
-            self._call(self.service.resume)
+            self._call(lambda timer: timer.resume())
         else:
             self.ask_to_start()
 
@@ -98,7 +100,8 @@ class TimerControl:
             self._show_start_dialog(subject, lesson_id)
         else:
             self._call(
-                self.service.suggest_subject, lambda suggested: self._show_start_dialog(suggested, lesson_id)
+                lambda timer: timer.suggest_subject(),
+                lambda suggested: self._show_start_dialog(suggested, lesson_id),
             )
 
     def _show_start_dialog(self, subject: str | None, lesson_id: str | None) -> None:
@@ -107,14 +110,14 @@ class TimerControl:
         def start(choice: tuple[str, int] | None) -> None:
             if choice is not None:
                 subject, minutes = choice
-                self._call(lambda: self.service.start(subject=subject, minutes=minutes, lesson_id=lesson_id))
+                self._call(lambda timer: timer.start(subject=subject, minutes=minutes, lesson_id=lesson_id))
 
-        minutes = self.services.context.config.timer_minutes
+        minutes = self.context.config.timer_minutes
         self.app.push_screen(StartTimerDialog(subject or "", minutes), start)
 
     def stop(self) -> None:
         if self.app.timer_view.state in ("running", "paused"):
-            self._call(self.service.stop, lambda _: self.app.notify("Session recorded."))
+            self._call(lambda timer: timer.stop(), lambda _: self.app.notify("Session recorded."))
 
     # ---- time passing -----------------------------------------------------------------------------
 
@@ -131,13 +134,13 @@ class TimerControl:
         if view.state == "running" and view.remaining <= 0:
             if not self._finishing:
                 self._finishing = True
-                self._call(self.service.finish, self._finished)
+                self._call(lambda timer: timer.finish(), self._finished)
         elif not self._beating and (self._last_beat is None or now - self._last_beat >= HEARTBEAT_EVERY):
             self._beating = True
             self._last_beat = now
-            self._call(self.service.heartbeat, lambda _: setattr(self, "_beating", False))
+            self._call(lambda timer: timer.heartbeat(), lambda _: setattr(self, "_beating", False))
 
-    def _finished(self, finished: Any) -> None:
+    def _finished(self, finished: SessionView | None) -> None:
         from studybuddy.ui.screens.dialogs import TimerFinishedDialog
 
         self.app.bell()
@@ -155,32 +158,35 @@ class TimerControl:
 
             self.app.push_screen(TimerFinishedDialog(finished, next_subject or ""), after)
 
-        self._call(self.service.suggest_subject, show)
+        self._call(lambda timer: timer.suggest_subject(), show)
 
     def release(self) -> None:
         """At exit, whatever the way out (on the UI thread, after the queued writes): the session this
         app holds goes on running, or stays paused, without it. Asks the database, not the screen: a
         start still on the writer thread is released too."""
-        if self._used and self.service is not None:
+        timer = self.service if self._used else None
+        if timer is not None:
             # The app is closing and cannot show an error; a failed release leaves the session held by
             # a process that is gone, so the next start offers it for recovery up to the last beat.
             with contextlib.suppress(StudybuddyError):
-                self.app.io.run_now(self.service.release)
+                self.app.io.run_now(timer.release)
 
     # ---- plumbing ---------------------------------------------------------------------------------
 
-    def _call(self, call: Callable[[], Any], then: Callable[[Any], None] | None = None) -> None:
+    def _call(self, call: Callable[[TimerService], T], then: Callable[[T], None] | None = None) -> None:
         """Run a service call on the writer thread, refresh the countdown, then ``then(result)``.
 
         A user-facing error becomes a toast and the app carries on.
         """
+        timer = self.service
+        if timer is None:  # the timer key says why (toggle)
+            return
         self._used = True
 
-        def in_writer() -> tuple[Any, Any]:
-            result = call()
-            return result, self.service.status()
+        def in_writer() -> tuple[T, TimerStatus]:
+            return call(timer), timer.status()
 
-        def done(outcome: tuple[Any, Any]) -> None:
+        def done(outcome: tuple[T, TimerStatus]) -> None:
             result, self._status = outcome
             self.app.timer_view = self._view()
             if then is not None:
@@ -197,7 +203,7 @@ class TimerControl:
         if status is None:
             return IDLE
         return TimerView(
-            state=status.state,
+            state=shown_state(status.state),
             subject=status.subject or "",
             remaining=status.remaining_at(self.clock.now()),
             planned=status.planned_seconds,

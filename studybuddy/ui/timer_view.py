@@ -6,6 +6,12 @@ from dataclasses import dataclass
 from typing import Literal
 
 TimerState = Literal["idle", "running", "paused", "finished"]
+SHOWN_STATES: tuple[TimerState, ...] = ("idle", "running", "paused", "finished")
+
+
+def shown_state(state: str) -> TimerState:
+    """A session's state as the bar shows it: one that is over (stopped, discarded) shows as idle."""
+    return next((shown for shown in SHOWN_STATES if shown == state), "idle")
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ async def flow(home: Path) -> list[str]:
 
     context = StudyContext.open(str(home))
     context.clock = FrozenClock()
-    app = StudyBuddyApp(context, clock=context.clock)
+    app = StudyBuddyApp(context)
     shown: list[str] = []
     async with app.run_test(size=(80, 24)) as pilot:
 

@@ -34,7 +34,8 @@ def start_app(tmp_path, monkeypatch, clock, grader):
     def build() -> StudyBuddyApp:
         context = StudyContext.open(str(tmp_path / "home"))
         context.clock = clock
-        app = StudyBuddyApp(context, clock=clock, services={"grading": grader}, background=False)
+        context.grading = grader
+        app = StudyBuddyApp(context, background=False)
         record_notifications(app)  # from the start: what on_mount says about the file
         return app
 

@@ -27,7 +27,8 @@ def app_with_config(tmp_path, monkeypatch, clock, grader):
         monkeypatch.delenv("STUDYBUDDY_HOME", raising=False)
         context = StudyContext.open(str(tmp_path / "home"))
         context.clock = clock
-        return StudyBuddyApp(context, clock=clock, services={"grading": grader}, background=False)
+        context.grading = grader
+        return StudyBuddyApp(context, background=False)
 
     return build
 
@@ -73,7 +74,7 @@ async def test_the_last_hint_names_the_solution_key_bound(app_with_config, toml,
     app = app_with_config(toml)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
-        lesson = app.services.get("lessons").get("sigmoid-derivative")
+        lesson = app.context.lessons.get("sigmoid-derivative")
         await app.push_screen(QuizScreen(lesson, 0))
         await settle(app, pilot)
         for _ in range(10):  # every hint the exercise has

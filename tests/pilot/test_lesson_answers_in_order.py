@@ -92,7 +92,7 @@ async def test_a_slow_answer_shows_only_on_the_lesson_it_answers(make_app, way: 
     held = HeldGrader()
     kind, failure, (last_message, times) = ANSWERS[answer]
     gate = held.hold(kind, FIRST, fail=failure)
-    app = make_app(services={"grading": held})
+    app = make_app(grading=held)
     notes = record_notifications(app)
     try:
         async with app.run_test(size=(100, 30)) as pilot:
@@ -146,7 +146,7 @@ async def test_a_slow_answer_shows_only_on_the_lesson_it_answers(make_app, way: 
 @synchronously
 async def test_an_answer_naming_another_lesson_or_an_earlier_request_is_dropped(make_app) -> None:
     held = HeldGrader()
-    app = make_app(services={"grading": held})
+    app = make_app(grading=held)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle_screen(app, pilot)
         await open_from_the_list(app, pilot, OTHER_FILTER)

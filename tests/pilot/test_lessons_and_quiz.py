@@ -102,7 +102,7 @@ async def test_a_grading_time_out_says_undecided_and_the_app_carries_on(make_app
     stalling = GradingService(timeout=PATIENT, stall_on="s*s*s")
     stalling.start()
     try:
-        app = make_app(services={"grading": stalling})
+        app = make_app(grading=stalling)
         async with app.run_test(size=(80, 24)) as pilot:
             await open_sigmoid_lesson(app, pilot)
             await pilot.press("x")

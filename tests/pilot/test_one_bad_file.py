@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pilot_support import screen_lines, settle, shown, synchronously
+from pilot_support import record_notifications, screen_lines, settle, shown, synchronously, warnings
 from textual.widgets import Input, ListView, Tree
 
 from studybuddy.services.context import StudyContext
@@ -115,7 +115,10 @@ def start_app(tmp_path, monkeypatch, clock, grader):
         monkeypatch.delenv("STUDYBUDDY_HOME", raising=False)
         context = StudyContext.open(str(make_home(tmp_path)))
         context.clock = clock
-        return StudyBuddyApp(context, clock=clock, services={"grading": grader})
+        context.grading = grader
+        app = StudyBuddyApp(context)
+        record_notifications(app)  # from the start: what on_mount says about the config file
+        return app
 
     return build
 
@@ -154,7 +157,7 @@ async def test_a_home_full_of_bad_files_starts_lists_the_good_shows_the_broken_a
         await settle(app, pilot)
         await app.library_settled.wait()
         assert isinstance(app.screen, DashboardScreen)
-        config_warnings = [note.message for note in app._notifications if note.severity == "warning"]
+        config_warnings = warnings(app)
         assert any("the whole file is ignored" in message for message in config_warnings), config_warnings
 
         await pilot.press("f3")

@@ -43,7 +43,8 @@ def app_with_config(tmp_path, monkeypatch, clock, grader):
         context = StudyContext.open(str(tmp_path / "home"))
         context.clock = clock
         kwargs.setdefault("background", False)
-        app = StudyBuddyApp(context, clock=clock, services={"grading": grader}, **kwargs)
+        context.grading = grader
+        app = StudyBuddyApp(context, **kwargs)
         record_notifications(app)  # from the start: what on_mount says about the file
         return app
 

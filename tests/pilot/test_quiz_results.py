@@ -130,7 +130,7 @@ async def test_a_slow_grade_that_comes_back_after_next_does_not_land_under_the_n
     make_app, context, grader
 ) -> None:
     gated = GatedGrader(grader)
-    app = make_app(services={"grading": gated})
+    app = make_app(grading=gated)
     async with app.run_test(size=(100, 30)) as pilot:
         await open_quiz(app, pilot, "sigmoid-derivative", "sigmoid-prime")
         await pilot.press(*"s(1-s)")
@@ -154,7 +154,7 @@ async def test_an_older_answer_graded_after_a_newer_one_does_not_replace_its_ver
     make_app, context, grader
 ) -> None:
     gated = GatedGrader(grader)
-    app = make_app(services={"grading": gated})
+    app = make_app(grading=gated)
     async with app.run_test(size=(100, 30)) as pilot:
         await open_quiz(app, pilot, "sigmoid-derivative", "sigmoid-prime")
         first, second = gated.hold_next("grade"), gated.hold_next("grade")
@@ -180,7 +180,7 @@ async def test_an_older_answer_graded_after_a_newer_one_does_not_replace_its_ver
 async def test_a_preview_for_the_exercise_left_behind_is_dropped(make_app, grader) -> None:
     # sigmoid-prime allows only s; max-slope, the next exercise, allows every name of the lesson.
     gated = GatedGrader(grader)
-    app = make_app(services={"grading": gated})
+    app = make_app(grading=gated)
     async with app.run_test(size=(100, 30)) as pilot:
         await open_quiz(app, pilot, "sigmoid-derivative", "sigmoid-prime")
         gate = gated.hold_next("preview")
@@ -202,7 +202,7 @@ async def test_a_preview_for_the_exercise_left_behind_is_dropped(make_app, grade
 @synchronously
 async def test_an_older_preview_coming_back_after_newer_typing_is_not_shown(make_app, grader) -> None:
     gated = GatedGrader(grader)
-    app = make_app(services={"grading": gated})
+    app = make_app(grading=gated)
     async with app.run_test(size=(100, 30)) as pilot:
         await open_quiz(app, pilot, "sigmoid-derivative", "sigmoid-prime")
         gate = gated.hold_next("preview")

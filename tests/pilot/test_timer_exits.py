@@ -38,10 +38,13 @@ class Processes:
         return pid in self.alive
 
 
-def study_context(home, clock, owner: Owner, processes: Processes) -> StudyContext:
-    """What a process opens: the study home, with a timer that knows which process it is."""
+def study_context(home, clock, owner: Owner, processes: Processes, grader=None) -> StudyContext:
+    """What a process opens: the study home, with a timer that knows which process it is (and for the
+    app, the tests' shared grader)."""
     context = StudyContext.open(str(home))
     context.clock = clock
+    if grader is not None:
+        context.grading = grader
     context.timer = TimerService(
         context.database, clock, default_minutes=60, owner=owner, is_alive=processes.is_alive
     )
@@ -85,12 +88,7 @@ async def test_the_session_outlives_every_way_out_of_the_app(
     monkeypatch.setenv("STUDYBUDDY_CONFIG", str(tmp_path / "no-config.toml"))
     processes = Processes()
     home = tmp_path / "home"
-    app = StudyBuddyApp(
-        study_context(home, clock, APP, processes),
-        clock=clock,
-        background=False,
-        services={"grading": grader},
-    )
+    app = StudyBuddyApp(study_context(home, clock, APP, processes, grader), background=False)
     crashes = pytest.raises(Crash) if way_out == "a crash" else contextlib.nullcontext()
     with crashes:
         async with app.run_test(size=(100, 30)) as pilot:
@@ -114,12 +112,7 @@ async def test_the_session_outlives_every_way_out_of_the_app(
     studied = round(shell.status().session.studied_seconds)
     assert studied == (900 if state == "running" else 600), "a running session counts on without the app"
 
-    reopened = StudyBuddyApp(
-        study_context(home, clock, REOPENED, processes),
-        clock=clock,
-        background=False,
-        services={"grading": grader},
-    )
+    reopened = StudyBuddyApp(study_context(home, clock, REOPENED, processes, grader), background=False)
     async with reopened.run_test(size=(100, 30)) as pilot:
         await settle(reopened, pilot)
         assert not isinstance(reopened.screen, RecoverSessionDialog)
@@ -137,12 +130,7 @@ async def test_a_session_paused_in_the_open_app_stays_live_for_other_shells(
     monkeypatch.setenv("STUDYBUDDY_CONFIG", str(tmp_path / "no-config.toml"))
     processes = Processes()
     home = tmp_path / "home"
-    app = StudyBuddyApp(
-        study_context(home, clock, APP, processes),
-        clock=clock,
-        background=False,
-        services={"grading": grader},
-    )
+    app = StudyBuddyApp(study_context(home, clock, APP, processes, grader), background=False)
     shell = study_context(home, clock, SHELL, processes).timer
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)

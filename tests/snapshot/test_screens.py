@@ -35,7 +35,8 @@ def grader():
 
 
 def make_app(context, grader) -> StudyBuddyApp:
-    return StudyBuddyApp(context, clock=context.clock, services={"grading": grader})
+    context.grading = grader
+    return StudyBuddyApp(context)
 
 
 async def settle(pilot) -> None:

@@ -7,10 +7,7 @@ thread imports it), and its data are read after the first paint.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -21,73 +18,22 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
-from studybuddy.core.errors import StudybuddyError
+from studybuddy.services.dashboard import DashboardData, gather_dashboard
 from studybuddy.ui.key_hints import key_hint
 from studybuddy.ui.screens.base import SectionScreen
-from studybuddy.ui.services import ServiceMissing, service
+from studybuddy.ui.study_app import study_app
 from studybuddy.ui.widgets.spread import link, spread
+
+if TYPE_CHECKING:
+    from studybuddy.ui.library import LibraryState
 
 NO_ENTRY_YET = Content.assemble(("Nothing written today yet.", "italic"), " What did you learn?")
 
 
-@dataclass(frozen=True)
-class DashboardData:
-    today: date
-    last_session: str
-    diary_excerpt: str | None
-    recent: list[tuple[str, int]]  # (lesson id, steps revealed), newest first
-    streak_days: int
-    week_minutes: int
-    problems: list[str]
-
-
-def gather_dashboard(app: Any, today: date, pace: Callable[[], object] = lambda: None) -> DashboardData:
-    """Runs in a worker thread: every read the dashboard needs, each failure kept as a message.
-    ``pace`` is called before each read (where the app's loads give way to its keys)."""
-    problems: list[str] = []
-
-    def attempt(what: str, call: Any, default: Any) -> Any:
-        pace()
-        try:
-            return call()
-        except ServiceMissing:  # not installed in this build: show the empty state, quietly
-            return default
-        except StudybuddyError as error:
-            problems.append(f"{what}: {error}")
-            return default
-
-    last = attempt("sessions", lambda: service(app, "timer").last_session(), None)
-    entry = attempt("diary", lambda: service(app, "diary").open_draft(today), None)
-    summary = attempt("stats", lambda: service(app, "stats").summary(today), None)
-    recent = attempt("lessons", lambda: service(app, "progress").recent_lessons(limit=5), [])
-    if entry is not None and entry.text.strip():
-        # Imported here, in this thread, so mounting the excerpt next does not import on the UI
-        # thread (and not at all on a day with nothing written yet).
-        from textual.widgets import Markdown  # noqa: F401
-
-    return DashboardData(
-        today=today,
-        last_session=describe_session(last),
-        diary_excerpt=None if entry is None or not entry.text.strip() else entry.text.strip()[:600],
-        recent=[(item.lesson_id, item.steps_revealed) for item in recent],
-        streak_days=getattr(summary, "current_streak", 0),
-        week_minutes=getattr(summary, "week_minutes", 0),
-        problems=problems,
-    )
-
-
-def describe_recent(library: Any, lesson_id: str, steps: int) -> str:
+def describe_recent(library: LibraryState, lesson_id: str, steps: int) -> str:
     """``The sigmoid and its derivative: step 3``; the id until the library is loaded (or if it is gone)."""
     entry = library.by_id.get(lesson_id)
     return f"{entry.title if entry else lesson_id}: step {steps}"
-
-
-def describe_session(session: Any) -> str:
-    """The last session in a line; empty before the first (the screen names the key to start one)."""
-    if session is None:
-        return ""
-    minutes = int(session.studied_seconds) // 60
-    return f"Last: {session.subject or 'no subject'}, {minutes} min, {session.started_at:%a %d %b %H:%M}"
 
 
 class Card(Widget):
@@ -157,7 +103,7 @@ class DashboardScreen(SectionScreen):
         self.data: DashboardData | None = None
 
     def on_mount(self) -> None:
-        self.app.after_first_paint(self.load)  # type: ignore[attr-defined]
+        study_app(self).after_first_paint(self.load)
         self.watch(self.app, "library", lambda _: self._show_recent(), init=False)
 
     def on_screen_resume(self) -> None:
@@ -166,9 +112,13 @@ class DashboardScreen(SectionScreen):
 
     @work(thread=True, exclusive=True, group="dashboard")
     def load(self) -> None:
-        app: Any = self.app
+        app = study_app(self)
         with app.loads.turn():
-            data = gather_dashboard(app, app.clock.now().date(), pace=app.loads.give_way)
+            data = gather_dashboard(app.context, app.clock.now().date(), pace=app.loads.give_way)
+            if data.diary_excerpt is not None:
+                # Imported here, in this thread, so mounting the excerpt next does not import on the UI
+                # thread (and not at all on a day with nothing written yet).
+                from textual.widgets import Markdown  # noqa: F401
         self.post_message(self.Loaded(data))
 
     async def on_dashboard_screen_loaded(self, message: Loaded) -> None:
@@ -214,7 +164,7 @@ class DashboardScreen(SectionScreen):
     def _show_recent(self) -> None:
         if self.data is None:
             return
-        library: Any = self.app.library  # type: ignore[attr-defined]
+        library = study_app(self).library
         lines = [describe_recent(library, lesson_id, steps) for lesson_id, steps in self.data.recent]
         self.query_one("#card-recent", Card).show(
             "\n".join(lines)
@@ -224,7 +174,7 @@ class DashboardScreen(SectionScreen):
     def action_write_diary(self) -> None:
         from studybuddy.ui.screens.diary import write_todays_entry
 
-        write_todays_entry(self.app)  # today's entry, the cursor in the editor
+        write_todays_entry(study_app(self))  # today's entry, the cursor in the editor
 
     def action_browse(self) -> None:
         self.app.switch_mode("lessons")

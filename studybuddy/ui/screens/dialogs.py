@@ -139,12 +139,12 @@ class LessonErrorDialog(_Dialog):
 
     def __init__(self, title: str, message: str) -> None:
         super().__init__()
-        self._title = title
+        self._heading = title
         self._message = message
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog dialog-wide"):
-            yield Label(self._title, classes="dialog-title", markup=False)
+            yield Label(self._heading, classes="dialog-title", markup=False)
             yield Static(self._message, id="lesson-error", classes="error", markup=False)
             with DialogButtons(classes="dialog-buttons"):
                 yield Button("Close", variant="primary", id="close")

@@ -28,10 +28,12 @@ from textual.worker import get_current_worker
 
 from studybuddy.core.errors import StudybuddyError
 from studybuddy.ui.screens.base import SectionScreen
-from studybuddy.ui.services import service
+from studybuddy.ui.study_app import study_app
 
 if TYPE_CHECKING:
     from studybuddy.services.diary import EditSession, Saved
+    from studybuddy.services.session_view import SessionView
+    from studybuddy.ui.app import StudyBuddyApp
 
 AUTOSAVE_SECONDS = 1.5
 
@@ -45,7 +47,7 @@ def open_diary_day(app: App[Any], day: date) -> None:
         screen.write_on(day)
 
 
-def write_todays_entry(app: Any) -> None:
+def write_todays_entry(app: StudyBuddyApp) -> None:
     open_diary_day(app, app.clock.now().date())
 
 
@@ -114,15 +116,11 @@ class DiaryScreen(SectionScreen):
                 yield Markdown("", id="diary-preview")
                 yield Static("", id="day-sessions", markup=False)
 
-    @property
-    def _app(self) -> Any:
-        return self.app
-
     def on_mount(self) -> None:
         self._editor = self.query_one("#diary-editor", TextArea)
         self.query_one("#diary-preview").display = False
         self.load_days()
-        self.open_day(self.first_day or self._app.clock.now().date())
+        self.open_day(self.first_day or study_app(self).clock.now().date())
         if self.WATCH_SECONDS:
             self.set_interval(self.WATCH_SECONDS, self.check_disk, name="diary-watch")
 
@@ -135,7 +133,7 @@ class DiaryScreen(SectionScreen):
     @work(thread=True, exclusive=True, group="diary-days")
     def _load_days(self, query: str, request: int) -> None:
         try:
-            diary = service(self._app, "diary")
+            diary = study_app(self).context.diary
             days: list[tuple[date, int, int]]
             if query.strip():
                 days = list({hit.day: (hit.day, 0, 0) for hit in diary.search(query)}.values())
@@ -152,7 +150,7 @@ class DiaryScreen(SectionScreen):
             return
         days = self.query_one("#day-list", ListView)
         days.clear()
-        today = self._app.clock.now().date()
+        today = study_app(self).clock.now().date()
         shown = list(message.days)
         if today not in {day for day, _, _ in shown} and not self.query_one("#diary-search", Input).value:
             shown.insert(0, (today, 0, 0))
@@ -172,7 +170,7 @@ class DiaryScreen(SectionScreen):
 
     def open_day(self, day: date) -> None:
         """Show ``day``'s entry; words typed before it arrives are kept, after its text."""
-        self._flush()
+        self._save_unsaved_now()
         self.page, self._day_asked = None, day
         self._dirty = False
         with self._editor.prevent(TextArea.Changed):
@@ -183,9 +181,9 @@ class DiaryScreen(SectionScreen):
 
     @work(thread=True, exclusive=True, group="diary-page")
     def _load_page(self, day: date, request: int) -> None:
-        app = self._app
+        context = study_app(self).context
         try:
-            diary = service(app, "diary")
+            diary = context.diary
             editing = diary.edit(day)
             copies = tuple(diary.conflict_copies(day))
         except StudybuddyError as error:  # an unreadable file: say so, keep the editor read-only
@@ -193,7 +191,7 @@ class DiaryScreen(SectionScreen):
             self.post_message(self.PageLoaded(None, request))
             return
         try:
-            sessions = [describe_session(session) for session in service(app, "timer").sessions_on(day)]
+            sessions = [describe_session(session) for session in context.timer.sessions_on(day)]
         except StudybuddyError as error:
             sessions = [f"(sessions unavailable: {error})"]
         if not get_current_worker().is_cancelled:
@@ -299,7 +297,7 @@ class DiaryScreen(SectionScreen):
                 self._saving = None
             self.notify(str(error), title="Not saved", severity="error", timeout=10)
 
-        self._app.io.run(lambda: page.session.save(text), saved, failed=failed, group="diary-save")
+        study_app(self).io.run(lambda: page.session.save(text), saved, failed=failed, group="diary-save")
 
     def _apply(self, page: DayPage, result: Saved) -> None:
         """Show a save's result: the newer text on disk taken in, and the news said once."""
@@ -321,7 +319,7 @@ class DiaryScreen(SectionScreen):
         if result.written or result.news:
             self.load_days()
 
-    def _flush(self, *, closing: bool = False) -> None:
+    def _save_unsaved_now(self, *, closing: bool = False) -> None:
         """Save unsaved words here and now (another day is opened, $EDITOR takes the entry, the app
         closes), after any save already on its way; its result is taken in first."""
         page = self.page
@@ -329,7 +327,7 @@ class DiaryScreen(SectionScreen):
             return
         text = self._editor.text
         try:
-            result = self._app.io.run_now(lambda: page.session.save(text))
+            result = study_app(self).io.run_now(lambda: page.session.save(text))
         except StudybuddyError as error:
             self.notify(str(error), title="Not saved", severity="error", timeout=10)
             return
@@ -353,7 +351,7 @@ class DiaryScreen(SectionScreen):
         self.check_disk()
 
     def on_unmount(self) -> None:
-        self._flush(closing=True)
+        self._save_unsaved_now(closing=True)
 
     # ---- preview, $EDITOR, search, day list -------------------------------------------------------
 
@@ -374,11 +372,11 @@ class DiaryScreen(SectionScreen):
         page = self.page
         if page is None:
             return
-        self._flush()  # the file must hold the editor's words before $EDITOR gets its copy
-        app = self._app
+        self._save_unsaved_now()  # the file must hold the editor's words before $EDITOR gets its copy
+        app = study_app(self)
         try:
             # Here, on the UI thread: the terminal is handed over (App.suspend) and the app waits.
-            result = service(app, "diary").edit_externally(page.day, hand_over_terminal=app.suspend)
+            result = app.context.diary.edit_externally(page.day, hand_over_terminal=app.suspend)
         except SuspendNotSupported:
             self.notify("This terminal cannot be handed to $EDITOR.", severity="error")
             return
@@ -396,7 +394,7 @@ class DiaryScreen(SectionScreen):
 
     @on(Input.Submitted, "#diary-search")
     @on(Input.Changed, "#diary-search")
-    def _search(self, event: Input.Changed | Input.Submitted) -> None:
+    def _search_typed(self, event: Input.Changed | Input.Submitted) -> None:
         self.load_days(event.value)
 
     @on(ListView.Selected, "#day-list")
@@ -440,7 +438,7 @@ def replace_keeping_cursor(editor: TextArea, text: str) -> None:
         editor.selection = Selection(start, end)
 
 
-def describe_session(session: Any) -> str:
+def describe_session(session: SessionView) -> str:
     """``09:30 linear algebra 60 min, 4 exercises (3 right)``, the start in local time."""
     minutes = int(session.studied_seconds) // 60
     text = f"{session.started_at.astimezone():%H:%M} {session.subject or 'study'} {minutes} min"

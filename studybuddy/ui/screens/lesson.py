@@ -9,7 +9,7 @@ the screen shows (the learner left, or asked again) is dropped.
 from __future__ import annotations
 
 from itertools import count
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import App, ComposeResult
@@ -23,24 +23,27 @@ from studybuddy.services.lesson_figures import format_checks, numeric_checks, pr
 from studybuddy.ui.mathview import ENGINE_LOADING, engine_ready
 from studybuddy.ui.screens.base import SectionScreen
 from studybuddy.ui.screens.dialogs import LessonErrorDialog
-from studybuddy.ui.services import service
+from studybuddy.ui.study_app import study_app
 from studybuddy.ui.widgets.step_view import StepView
+
+if TYPE_CHECKING:
+    from studybuddy.core.lessons.model import Lesson
 
 
 class CheckResults(Static):
     """The numeric checks' results, scrolled into view from their first line. The new text is laid
     out a frame or more after ``update``, so the scroll is done again when the widget has resized."""
 
-    _reveal = False
+    _scroll_when_laid_out = False
 
     def show(self, text: str) -> None:
-        self._reveal = True
+        self._scroll_when_laid_out = True
         self.update(text)
         self.scroll_visible(top=True)
 
     def on_resize(self) -> None:
-        if self._reveal:  # laid out now: scroll at once, past any step still gliding into view
-            self._reveal = False
+        if self._scroll_when_laid_out:  # laid out now: scroll at once, past any step still gliding in
+            self._scroll_when_laid_out = False
             self.scroll_visible(top=True, animate=False, immediate=True)
 
 
@@ -59,7 +62,7 @@ class LessonScreen(SectionScreen):
     class Answer(Message):
         """A thread's answer about ``lesson`` to the screen's request number ``request``."""
 
-        def __init__(self, lesson: Any, request: int) -> None:
+        def __init__(self, lesson: Lesson, request: int) -> None:
             super().__init__()
             self.lesson = lesson
             self.request = request
@@ -77,18 +80,18 @@ class LessonScreen(SectionScreen):
         pass
 
     class StepsPretty(Answer):
-        def __init__(self, lesson: Any, request: int, steps: list[str]) -> None:
+        def __init__(self, lesson: Lesson, request: int, steps: list[str]) -> None:
             super().__init__(lesson, request)
             self.steps = steps
 
     class StepMarked(Answer):
-        def __init__(self, lesson: Any, request: int, index: int, mark: str) -> None:
+        def __init__(self, lesson: Lesson, request: int, index: int, mark: str) -> None:
             super().__init__(lesson, request)
             self.index = index
             self.mark = mark
 
     class MathUnavailable(Answer):
-        def __init__(self, lesson: Any, request: int, error: str) -> None:
+        def __init__(self, lesson: Lesson, request: int, error: str) -> None:
             super().__init__(lesson, request)
             self.error = error
 
@@ -96,19 +99,14 @@ class LessonScreen(SectionScreen):
         """The numeric checks wait for the math engine to start."""
 
     class ChecksDone(Answer):
-        def __init__(self, lesson: Any, request: int, results: list[dict[str, Any]]) -> None:
+        def __init__(self, lesson: Lesson, request: int, results: list[dict[str, Any]]) -> None:
             super().__init__(lesson, request)
             self.results = results
-
-    class ChecksFailed(Answer):
-        def __init__(self, lesson: Any, request: int, error: str) -> None:
-            super().__init__(lesson, request)
-            self.error = error
 
     def __init__(self, lesson_id: str) -> None:
         super().__init__()
         self.lesson_id = lesson_id
-        self.lesson: Any = None
+        self.lesson: Lesson | None = None
         self.pretty_steps: list[str] | None = None
         self.marks: dict[int, str] = {}
         self.revealed = 0
@@ -147,16 +145,16 @@ class LessonScreen(SectionScreen):
     @work(thread=True, exclusive=True, group="lesson")
     def load(self, request: int) -> None:
         """In a thread: every result is posted with the lesson and ``request`` it answers."""
-        app: Any = self.app
+        app = study_app(self)
         try:
-            lesson = service(app, "lessons").get(self.lesson_id)
+            lesson = app.context.lessons.get(self.lesson_id)
         except StudybuddyError as error:
             self.post_message(self.Failed(error, request))
             return
         self.post_message(self.Ready(lesson, request))
         figures = app.lesson_figures.for_lesson(lesson)
+        grading = app.context.grading
         try:
-            grading = service(app, "grading")
             if figures.steps is None and not engine_ready(grading):
                 self.post_message(self.EngineLoading(lesson, request))
             self.post_message(self.StepsPretty(lesson, request, pretty_steps(grading, figures)))
@@ -244,14 +242,14 @@ class LessonScreen(SectionScreen):
 
     def _record_progress(self) -> None:
         """Where the learner stopped, written on the app's writer thread."""
-        app: Any = self.app
+        app = study_app(self)
         lesson_id, revealed = self.lesson_id, self.revealed
 
         def failed(error: StudybuddyError) -> None:
             self.notify(f"Could not save where you stopped: {error}", severity="warning", markup=False)
 
         app.io.run(
-            lambda: service(app, "progress").lesson_opened(lesson_id, steps_revealed=revealed),
+            lambda: app.context.progress.lesson_opened(lesson_id, steps_revealed=revealed),
             failed=failed,
             group="progress",
         )
@@ -265,15 +263,11 @@ class LessonScreen(SectionScreen):
             self.run_checks(self.lesson, self._checks_request)
 
     @work(thread=True, group="checks")
-    def run_checks(self, lesson: Any, request: int) -> None:
+    def run_checks(self, lesson: Lesson, request: int) -> None:
         """In a thread: the results are posted with the lesson and ``request`` they answer."""
-        app: Any = self.app
+        app = study_app(self)
         figures = app.lesson_figures.for_lesson(lesson)
-        try:
-            grading = service(app, "grading")
-        except StudybuddyError as error:
-            self.post_message(self.ChecksFailed(lesson, request, str(error)))
-            return
+        grading = app.context.grading
         if figures.checks is None and not engine_ready(grading):
             self.post_message(self.ChecksWaiting(lesson, request))
         self.post_message(self.ChecksDone(lesson, request, numeric_checks(grading, figures)))
@@ -287,15 +281,6 @@ class LessonScreen(SectionScreen):
             return
         self._checks_request = 0
         self.query_one(CheckResults).show(format_checks(message.results))
-
-    def on_lesson_screen_checks_failed(self, message: ChecksFailed) -> None:
-        if not self._answers_checks(message):
-            return
-        self._checks_request = 0
-        text = f"The numeric checks failed: {message.error}"
-        self.query_one(CheckResults).show(text)
-        if self.is_active:
-            self.notify(text, severity="error", markup=False)
 
     # ---- navigation -------------------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -16,9 +16,13 @@ from textual.widgets.tree import TreeNode
 from studybuddy.ui.library import LibraryState
 from studybuddy.ui.screens.base import SectionScreen
 from studybuddy.ui.screens.dialogs import LessonErrorDialog
+from studybuddy.ui.study_app import study_app
+
+if TYPE_CHECKING:
+    from studybuddy.storage.lesson_library import LibraryEntry
 
 
-def matches(lesson: Any, words: list[str]) -> bool:
+def matches(lesson: LibraryEntry, words: list[str]) -> bool:
     tags = lesson.summary.tags if lesson.summary else ()
     haystack = " ".join([lesson.id, lesson.title, lesson.subject, lesson.topic, *tags]).lower()
     return all(word in haystack for word in words)
@@ -45,11 +49,11 @@ class LessonsScreen(SectionScreen):
         # event, after this handler): the section key repaints with the filter box, where typing can
         # start, and the list follows a frame later. A Tree is the costliest widget here to style and
         # draw, and the key's whole budget is 50 ms.
-        if self._tree() is None:
+        if self._lesson_tree() is None:
             self.call_later(self._mount_tree)
 
     async def _mount_tree(self) -> None:
-        if self._tree() is not None:
+        if self._lesson_tree() is not None:
             return
         tree: Tree[Any] = Tree(Text("Lessons"), id="lesson-tree")
         tree.show_root = False
@@ -61,7 +65,7 @@ class LessonsScreen(SectionScreen):
 
     @on(Input.Changed, "#lesson-filter")
     def _filter_changed(self) -> None:
-        self._show_library(self.app.library)  # type: ignore[attr-defined]
+        self._show_library(study_app(self).library)
 
     @on(Input.Submitted, "#lesson-filter")
     def _filter_submitted(self) -> None:
@@ -69,7 +73,7 @@ class LessonsScreen(SectionScreen):
 
     def action_focus_list(self) -> None:
         """Into the tree, with the cursor on the first lesson (not on a subject, where Enter folds)."""
-        tree = self._tree()
+        tree = self._lesson_tree()
         if tree is None:
             return
         tree.focus()
@@ -79,13 +83,13 @@ class LessonsScreen(SectionScreen):
             if first is not None:
                 tree.move_cursor(first)
 
-    def _tree(self) -> Tree[Any] | None:
+    def _lesson_tree(self) -> Tree[Any] | None:
         """The list, once mounted (a key pressed in the screen's first frame comes before it)."""
         return next(iter(self.query("#lesson-tree").results(Tree)), None)
 
     def _show_library(self, library: LibraryState) -> None:
         status = self.query_one("#library-status", Static)
-        tree = self._tree()
+        tree = self._lesson_tree()
         if tree is None or not library.ready:
             return
         if library.error:
@@ -105,7 +109,7 @@ class LessonsScreen(SectionScreen):
         cursor = tree.cursor_node.data if tree.cursor_node is not None else None
         was_on = cursor[1].id if cursor is not None and cursor[0] == "lesson" else None
         tree.clear()
-        by_subject: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+        by_subject: dict[str, dict[str, list[LibraryEntry]]] = defaultdict(lambda: defaultdict(list))
         for lesson in shown:
             by_subject[lesson.subject][lesson.topic].append(lesson)
         for subject in sorted(by_subject):
@@ -136,7 +140,7 @@ class LessonsScreen(SectionScreen):
             self.app.push_screen(LessonErrorDialog(f"Cannot load {item.file_name}", str(item.error)))
 
 
-def _label(lesson: Any) -> Text:
+def _label(lesson: LibraryEntry) -> Text:
     """The lesson's title; one whose last `studybuddy lessons check` failed says so."""
     if lesson.status == "fails check":
         return Text(f"{lesson.title}  ✗ fails its check")

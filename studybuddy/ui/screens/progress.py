@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-from typing import Any
-
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -14,57 +10,11 @@ from textual.message import Message
 from textual.widgets import DataTable, Label, Static
 
 from studybuddy.core.errors import StudybuddyError
+from studybuddy.core.stats import Window, study_time
+from studybuddy.services.progress import LessonStanding, StudyOverview, study_overview
 from studybuddy.ui.screens.base import SectionScreen
-from studybuddy.ui.services import service
+from studybuddy.ui.study_app import study_app
 from studybuddy.ui.widgets.heatmap import Heatmap
-
-
-@dataclass(frozen=True)
-class LessonRow:
-    """One lesson's line: how far into the derivation, how many exercises mastered, how accurate."""
-
-    title: str
-    steps: str  # "3/5"
-    mastered: str  # "1/5": exercises whose latest answer without the solution was right, of all
-    attempts: int
-    accuracy: str  # "50%" (right without the solution, of all answers), or "-" before any attempt
-
-
-@dataclass(frozen=True)
-class ProgressData:
-    today: date
-    minutes_by_day: dict[date, int]
-    minutes_by_subject: list[tuple[str, int]]
-    current_streak: int
-    longest_streak: int
-    lessons: list[LessonRow]
-
-
-def gather_progress(app: Any, today: date) -> ProgressData:
-    """Worker thread: the year's study time, then one row per lesson opened or answered."""
-    from studybuddy.core.stats import Window
-
-    report = service(app, "stats").report(Window.YEAR, today)
-    rows = [
-        LessonRow(
-            title=standing.title,
-            steps=f"{standing.steps_seen}/{standing.steps_total}"
-            if standing.steps_total is not None
-            else str(standing.steps_seen),
-            mastered=f"{standing.mastered}/{standing.exercises or '?'}",
-            attempts=standing.attempts,
-            accuracy="-" if (accuracy := standing.accuracy()) is None else f"{100 * accuracy:.0f}%",
-        )
-        for standing in service(app, "progress").lesson_standings(service(app, "lessons"))
-    ]
-    return ProgressData(
-        today=today,
-        minutes_by_day=dict(report.minutes_by_day),
-        minutes_by_subject=list(report.minutes_by_subject.items()),
-        current_streak=report.streaks.current,
-        longest_streak=report.streaks.longest,
-        lessons=rows,
-    )
 
 
 class LessonTable(DataTable[Text | str | int]):
@@ -77,10 +27,10 @@ class LessonTable(DataTable[Text | str | int]):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
-        self.lessons: list[LessonRow] = []
+        self.lessons: list[LessonStanding] = []
         self.title_width = 0
 
-    def show(self, lessons: list[LessonRow]) -> None:
+    def show(self, lessons: list[LessonStanding]) -> None:
         self.lessons = lessons
         self.rebuild()
 
@@ -108,7 +58,12 @@ class LessonTable(DataTable[Text | str | int]):
             height = None if len(lesson.title) > self.title_width else 1  # None: as many lines as it wraps to
             title = Text(lesson.title)  # a str cell is read as markup: a lesson's title is a stranger's text
             self.add_row(
-                title, lesson.steps, lesson.mastered, lesson.attempts, lesson.accuracy, height=height
+                title,
+                lesson.steps_text,
+                lesson.mastered_text,
+                lesson.attempts,
+                lesson.accuracy_text,
+                height=height,
             )
         if self.lessons:
             self.move_cursor(row=min(row, len(self.lessons) - 1), animate=False)
@@ -116,15 +71,14 @@ class LessonTable(DataTable[Text | str | int]):
 
 class ProgressScreen(SectionScreen):
     class Loaded(Message):
-        def __init__(self, data: ProgressData) -> None:
+        def __init__(self, data: StudyOverview) -> None:
             super().__init__()
             self.data = data
 
     def compose_body(self) -> ComposeResult:
-        app: Any = self.app
         with VerticalScroll(id="progress"):
             yield Label("Study minutes, past year", classes="card-title")
-            yield Heatmap({}, app.clock.now().date(), id="heatmap")
+            yield Heatmap({}, study_app(self).clock.now().date(), id="heatmap")
             yield Static("Loading…", id="streaks")
             yield Label("Minutes per subject", classes="card-title")
             yield Static("", id="by-subject", markup=False)
@@ -139,29 +93,29 @@ class ProgressScreen(SectionScreen):
 
     @work(thread=True, exclusive=True, group="progress")
     def load(self) -> None:
-        app: Any = self.app
+        app = study_app(self)
         try:
-            data = gather_progress(app, app.clock.now().date())
+            data = study_overview(app.context, Window.YEAR, app.clock.now().date())
         except StudybuddyError as error:
             app.call_from_thread(self.notify, f"Progress unavailable: {error}", severity="error")
             return
         self.post_message(self.Loaded(data))
 
     def on_progress_screen_loaded(self, message: Loaded) -> None:
-        data = message.data
-        self.query_one("#heatmap", Heatmap).update_data(data.minutes_by_day, data.today)
-        total = sum(data.minutes_by_day.values())
+        report = message.data.report
+        self.query_one("#heatmap", Heatmap).update_data(report.minutes_by_day, report.end)
+        streaks = report.streaks
         self.query_one("#streaks", Static).update(
-            f"Streak: {data.current_streak} day{'s' if data.current_streak != 1 else ''} "
-            f"(longest {data.longest_streak})  ·  "
-            f"{total // 60} h {total % 60} min this year"
+            f"Streak: {streaks.current} day{'s' if streaks.current != 1 else ''} "
+            f"(longest {streaks.longest})  ·  {study_time(report.total_minutes)} this year"
         )
-        widest = max((minutes for _, minutes in data.minutes_by_subject), default=0)
+        by_subject = report.minutes_by_subject
+        widest = max(by_subject.values(), default=0)
         self.query_one("#by-subject", Static).update(
             "\n".join(
                 f"{subject[:22]:<22} {minutes:>5} min {'█' * round(30 * minutes / widest) if widest else ''}"
-                for subject, minutes in data.minutes_by_subject
+                for subject, minutes in by_subject.items()
             )
             or "No study time recorded yet."
         )
-        self.query_one("#lesson-progress", LessonTable).show(data.lessons)
+        self.query_one("#lesson-progress", LessonTable).show(message.data.lessons)

@@ -9,7 +9,7 @@ service's worker process, asked from thread workers, so typing and the timer nev
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -30,8 +30,11 @@ from studybuddy.services.quiz import (
 from studybuddy.ui.key_hints import key_hint
 from studybuddy.ui.mathview import ENGINE_LOADING
 from studybuddy.ui.screens.base import SectionScreen
-from studybuddy.ui.services import service
+from studybuddy.ui.study_app import study_app
 from studybuddy.ui.widgets.expression_preview import ExpressionPreview
+
+if TYPE_CHECKING:
+    from studybuddy.core.lessons.model import Lesson
 
 
 class QuizScreen(SectionScreen):
@@ -52,7 +55,7 @@ class QuizScreen(SectionScreen):
             super().__init__()
             self.result = result
 
-    def __init__(self, lesson: Any, index: int = 0) -> None:
+    def __init__(self, lesson: Lesson, index: int = 0) -> None:
         super().__init__()
         self.lesson = lesson
         self.index = index
@@ -76,9 +79,9 @@ class QuizScreen(SectionScreen):
             yield Button("Next", id="next", compact=True)
 
     def on_mount(self) -> None:
-        app: Any = self.app
+        context = study_app(self).context
         try:
-            grading, progress = service(app, "grading"), service(app, "progress")
+            grading, progress = context.grading, context.progress
         except StudybuddyError as error:  # the grader or the database cannot open: nothing here works
             self.notify(f"The exercises are unavailable: {error}", severity="error", markup=False)
             self.app.pop_screen()

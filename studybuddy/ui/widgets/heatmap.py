@@ -1,4 +1,8 @@
-"""Study minutes per day for the past year, GitHub-style: weeks as columns, weekdays as rows."""
+"""Study minutes per day for the past year, GitHub-style: weeks as columns, weekdays as rows.
+
+The calendar and its levels are ``core.stats.heatmap``'s, the same that ``studybuddy stats`` draws;
+this widget only fits it to its width and colours it.
+"""
 
 from __future__ import annotations
 
@@ -8,26 +12,9 @@ from datetime import date, timedelta
 from rich.text import Text
 from textual.widget import Widget
 
-LEVEL_MINUTES = (1, 30, 60, 120)  # thresholds for levels 1..4; 0 minutes is level 0
+from studybuddy.core.stats import heatmap
+
 WEEKDAY_LABELS = ("Mon", "", "Wed", "", "Fri", "", "Sun")
-
-
-def level_of(minutes: int) -> int:
-    return sum(1 for threshold in LEVEL_MINUTES if minutes >= threshold)
-
-
-def year_grid(today: date, weeks: int) -> list[list[date | None]]:
-    """Rows Monday..Sunday, columns oldest week..this week; days after today are None."""
-    last_monday = today - timedelta(days=today.weekday())
-    first_monday = last_monday - timedelta(weeks=weeks - 1)
-    grid: list[list[date | None]] = []
-    for weekday in range(7):
-        row: list[date | None] = []
-        for week in range(weeks):
-            day = first_monday + timedelta(weeks=week, days=weekday)
-            row.append(day if day <= today else None)
-        grid.append(row)
-    return grid
 
 
 class Heatmap(Widget):
@@ -36,8 +23,8 @@ class Heatmap(Widget):
     COMPONENT_CLASSES = {f"heatmap--level-{n}" for n in range(5)} | {"heatmap--label"}
     DEFAULT_CSS = "Heatmap { height: 9; }"
 
-    def __init__(self, minutes_by_day: Mapping[date, int], today: date, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, minutes_by_day: Mapping[date, int], today: date, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self.minutes_by_day = dict(minutes_by_day)
         self.today = today
 
@@ -47,30 +34,29 @@ class Heatmap(Widget):
         self.refresh()
 
     def render(self) -> Text:
-        weeks = max(4, min(53, (self.size.width - 4) // 1))
+        weeks = max(4, min(53, self.size.width - 4))
+        this_monday = self.today - timedelta(days=self.today.weekday())
+        calendar = heatmap(self.minutes_by_day, this_monday - timedelta(weeks=weeks - 1), self.today)
         label_style = self.get_component_rich_style("heatmap--label")
         styles = [self.get_component_rich_style(f"heatmap--level-{n}") for n in range(5)]
         text = Text()
         months = Text("    ")
-        grid = year_grid(self.today, weeks)
         previous_month = None
-        for week in range(weeks):
-            first = grid[0][week] or grid[0][week - 1]
-            month = first.month if first else None
-            if month != previous_month and first is not None and first.day <= 7:
-                months.append(first.strftime("%b")[:1], label_style)
+        for monday in calendar.column_starts():  # a month's initial over its first Monday
+            if monday.month != previous_month and monday.day <= 7:
+                months.append(monday.strftime("%b")[:1], label_style)
             else:
                 months.append(" ")
-            previous_month = month
+            previous_month = monday.month
         text.append_text(months)
         text.append("\n")
-        for weekday, row in enumerate(grid):
+        for weekday, row in enumerate(calendar.rows):
             text.append(f"{WEEKDAY_LABELS[weekday]:<4}", label_style)
-            for day in row:
-                if day is None:
+            for cell in row:
+                if cell is None:  # after today
                     text.append(" ")
                 else:
-                    text.append("■", styles[level_of(self.minutes_by_day.get(day, 0))])
+                    text.append("■", styles[cell.level])
             text.append("\n")
         text.append("    less ", label_style)
         for style in styles:

@@ -1,0 +1,75 @@
+"""What the app's first screen shows, read in one go: the last session, today's diary entry, the streak
+and the week's minutes, the lessons opened lately.
+
+A part that cannot be read is left at its empty state and named in ``problems``, so one broken part
+(a database that cannot open, an unreadable entry) never blanks the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, TypeVar
+
+from studybuddy.core.errors import StudybuddyError
+
+if TYPE_CHECKING:
+    from studybuddy.services.context import StudyContext
+    from studybuddy.services.session_view import SessionView
+    from studybuddy.storage.progress import LessonProgress
+
+EXCERPT_CHARACTERS = 600
+RECENT_LESSONS = 5
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class DashboardData:
+    today: date
+    last_session: str  # a line; empty before the first session
+    diary_excerpt: str | None  # the start of today's entry; None when nothing is written yet
+    recent: list[tuple[str, int]]  # (lesson id, steps revealed), newest first
+    streak_days: int
+    week_minutes: int
+    problems: list[str]  # "what: why", one per part that could not be read
+
+
+def gather_dashboard(
+    context: StudyContext, today: date, pace: Callable[[], object] = lambda: None
+) -> DashboardData:
+    """Every read the dashboard needs (the caller's thread: the app calls it from a worker).
+    ``pace`` is called before each read (where the app's start-up loads give way to its keys)."""
+    problems: list[str] = []
+
+    def attempt(what: str, read: Callable[[], T], default: T) -> T:
+        pace()
+        try:
+            return read()
+        except StudybuddyError as error:
+            problems.append(f"{what}: {error}")
+            return default
+
+    last = attempt("sessions", lambda: context.timer.last_session(), None)
+    entry = attempt("diary", lambda: context.diary.open_draft(today), None)
+    summary = attempt("stats", lambda: context.stats.summary(today), None)
+    no_lessons: list[LessonProgress] = []
+    recent = attempt("lessons", lambda: context.progress.recent_lessons(limit=RECENT_LESSONS), no_lessons)
+    text = "" if entry is None else entry.text.strip()
+    return DashboardData(
+        today=today,
+        last_session=last_session_line(last),
+        diary_excerpt=text[:EXCERPT_CHARACTERS] or None,
+        recent=[(item.lesson_id, item.steps_revealed) for item in recent],
+        streak_days=0 if summary is None else summary.current_streak,
+        week_minutes=0 if summary is None else summary.week_minutes,
+        problems=problems,
+    )
+
+
+def last_session_line(session: SessionView | None) -> str:
+    """The last session in a line; empty before the first (the screen names the key to start one)."""
+    if session is None:
+        return ""
+    minutes = int(session.studied_seconds) // 60
+    return f"Last: {session.subject or 'no subject'}, {minutes} min, {session.started_at:%a %d %b %H:%M}"
