@@ -7,6 +7,7 @@ from datetime import timedelta
 from pilot_support import settle, shown, synchronously, told
 from timer_support import let_time_pass, start_session
 
+from studybuddy.cli import main
 from studybuddy.ui.screens.dialogs import TimerFinishedDialog
 from studybuddy.ui.screens.diary import DiaryScreen
 from studybuddy.ui.screens.progress import ProgressScreen
@@ -86,3 +87,20 @@ async def test_progress_shows_study_time_and_how_well_each_lesson_went(make_app,
         row = table.get_row_at(0)
         assert str(row[0]).startswith("The sigmoid and its derivative")
         assert [str(cell) for cell in row[1:]] == ["3/5", "1/5", "2", "50%"]
+
+
+@synchronously
+async def test_progress_and_stats_show_a_lesson_that_no_longer_loads_alike(make_app, context, capsys) -> None:
+    """Both read study_overview and its standings' texts (the app showed '3' where the CLI said '3/?')."""
+    context.progress.lesson_opened("a-lesson-since-deleted", steps_revealed=3)
+    app = make_app(background=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f5")
+        await settle(app, pilot)
+        row = app.screen.query_one("#lesson-progress").get_row_at(0)
+    assert [str(cell) for cell in row] == ["a-lesson-since-deleted", "3/?", "0/?", "0", "-"]
+
+    assert main(["--home", str(context.home.root), "stats"]) == 0
+    [line] = [line for line in capsys.readouterr().out.splitlines() if "a-lesson-since-deleted" in line]
+    assert line.split()[1:5] == ["steps", "3/?", "mastered", "0/?"]
