@@ -153,11 +153,11 @@ def test_a_lesson_with_a_superscript_shape_is_listed_broken_and_everything_else_
     assert "PASS   mine" in out and f"BROKEN {mine / 'shaped.yaml'}" in out and "Traceback" not in out
 
 
-ESCAPES = {
-    "osc52-clipboard": "\\e]52;c;ZWNobyBwd25lZA==\\a",
-    "clear-screen": "\\e[2J\\e[H",
-    "c1-csi": "\\x9b2J",
-    "bell": "\\a",
+ESCAPES = {  # as a YAML double-quoted escape, and the characters it makes
+    "osc52-clipboard": ("\\e]52;c;ZWNobyBwd25lZA==\\a", "\x1b]52;c;ZWNobyBwd25lZA==\x07"),
+    "clear-screen": ("\\e[2J\\e[H", "\x1b[2J\x1b[H"),
+    "c1-csi": ("\\x9b2J", "\x9b2J"),
+    "bell": ("\\a", "\x07"),
 }
 
 
@@ -169,8 +169,8 @@ def test_no_terminal_escape_from_a_shared_lesson_reaches_the_terminal(
     terminal; a file's name may hold them too."""
     mine = home / "lessons"
     mine.mkdir(parents=True)
-    (mine / "evil.yaml").write_text(lesson("evil", f'"Evil {ESCAPES[escape]} title"'))
-    raw = ESCAPES[escape].encode().decode("unicode_escape").replace("\\e", "\x1b")
+    written, raw = ESCAPES[escape]
+    (mine / "evil.yaml").write_text(lesson("evil", f'"Evil {written} title"'))
     (mine / f"named {raw}.yaml").write_text("id: [\n")
     (mine / "good.yaml").write_text(lesson("good"))
     for command in (["lessons", "list"], ["lessons", "list", "--json"], ["lessons", "check", str(mine)]):
