@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -183,15 +184,15 @@ def _lesson_file(filename: str, origin: Origin, root: str, prefix: str) -> Lesso
     to somewhere outside ``root``, or not a regular file (a FIFO, a device, a dangling link)."""
     shown = _shown(filename, prefix)
     try:
-        link = os.lstat(filename)
-        if os.path.islink(filename):
+        status = os.lstat(filename)  # one system call for the usual file: a start-up lists them all
+        if stat.S_ISLNK(status.st_mode):
             target = os.path.realpath(filename)
             real_root = os.path.realpath(root)
             if os.path.commonpath([target, real_root]) != real_root:
                 return _refused(
-                    filename, origin, link, shown, f"is a link to a file outside {printable(root)}"
+                    filename, origin, status, shown, f"is a link to a file outside {printable(root)}"
                 )
-        status = os.stat(filename)
+            status = os.stat(filename)
     except (OSError, ValueError) as error:  # a dangling link or a link loop, say
         reason = getattr(error, "strerror", None) or "cannot be read"
         return _refused(filename, origin, None, shown, f"cannot be read: {reason}")
