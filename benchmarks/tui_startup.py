@@ -195,7 +195,7 @@ def simulate_hour(home: str) -> None:
     async def hour() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
             await app.workers.wait_for_complete()
-            app.timer._call(lambda: app.timer.service.start(subject="machine learning", minutes=60))
+            app.timer._call(lambda timer: timer.start(subject="machine learning", minutes=60))
             await app.workers.wait_for_complete()
             from studybuddy.ui.screens.lesson import LessonScreen
             from studybuddy.ui.screens.quiz import QuizScreen
