@@ -77,7 +77,9 @@ def test_every_hostile_answer_as_a_line_is_invalid_where_it_is_wrong_and_the_res
 def test_an_invalid_lines_column_points_into_the_whole_line() -> None:
     marks = mark_all(derivation_from_text("x^2\nd/dx: 2x.__class__", DECLARED))
     mark = marks[1]
-    assert mark.text[mark.column - 1 : mark.end_column - 1] == "."
+    assert (
+        mark.text[mark.column - 1 : mark.end_column - 1] == ".__class__"
+    )  # the attribute, refused as a whole
 
 
 def test_a_300_line_derivation_is_marked_line_by_line() -> None:

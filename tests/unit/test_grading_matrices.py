@@ -28,13 +28,16 @@ def test_a_rewritten_matrix_answer_is_equivalent() -> None:
     assert grade("(dz^T W)^T", "W^T dz", TABLE).kind == "equivalent"
 
 
-def test_the_transposed_outer_product_is_named_as_a_transpose() -> None:
-    assert diagnosis("x dz^T", "dz x^T") == ("transpose", "Your answer is the transpose of the expected one.")
+def test_the_transposed_outer_product_is_a_shape_said_without_an_attempt() -> None:
+    verdict = grade("x dz^T", "dz x^T", TABLE)
+    assert verdict.kind == "shape"  # the quiz records no attempt for it
+    assert verdict.detail == "Your answer is 3x2, the question wants 2x3: did you transpose?"
 
 
-def test_a_transposed_product_or_square_matrix_is_named_as_a_transpose() -> None:
-    assert diagnosis("W^T A^T", "A W")[0] == "transpose"
-    assert diagnosis("A^T", "A")[0] == "transpose"
+def test_a_transposed_square_matrix_is_named_as_a_transpose() -> None:
+    assert grade("W^T A^T", "A W", TABLE).kind == "shape"
+    assert diagnosis("A^T", "A") == ("transpose", "Your answer is the transpose of the expected one.")
+    assert diagnosis("(A W W^T)^T", "A W W^T")[0] == "transpose"
     assert grade("A^T W", "A W", TABLE).diagnosis is None  # a factor transposed is not the whole answer
 
 
@@ -64,9 +67,20 @@ def test_a_missing_or_extra_scalar_variable_factor_is_named() -> None:
 
 
 def test_a_listed_matrix_mistake_gets_the_lessons_feedback() -> None:
-    mistakes = [ListedMistake("W dz", "unreadable here"), ListedMistake("x^T W^T", "Row, not column.")]
+    mistakes = [ListedMistake("W dz", "unreadable here"), ListedMistake("-W x", "Mind the sign.")]
     # W dz does not parse (3-column W times a 2-vector); it matches nothing and the next one is found.
-    assert diagnosis("x^T W^T", "W x", mistakes=mistakes) == ("listed:1", "Row, not column.")
+    assert diagnosis("-W x", "W x", mistakes=mistakes) == ("listed:1", "Mind the sign.")
+
+
+def test_a_listed_mistake_of_another_shape_gives_its_feedback_with_the_shape() -> None:
+    mistakes = [ListedMistake("W dz", "unreadable here"), ListedMistake("x^T W^T", "Row, not column.")]
+    verdict = grade("x^T W^T", "W x", TABLE, mistakes=mistakes)
+    assert verdict.kind == "shape"
+    assert (
+        verdict.detail == "Your answer is 1x2 (a row), the question wants 2x1 (a column): did you transpose?"
+    )
+    assert verdict.diagnosis is not None
+    assert (verdict.diagnosis.code, verdict.diagnosis.message) == ("listed:1", "Row, not column.")
 
 
 def test_an_unrelated_wrong_matrix_gets_no_diagnosis_and_names_only_its_variables() -> None:

@@ -103,7 +103,7 @@ def test_a_scalar_of_matrix_entries_is_compared_not_left_undecided() -> None:
 
 def test_a_scalar_answer_against_a_matrix_is_a_shape_difference_not_a_crash() -> None:
     verdict = grade("det(A)", "A", TABLE)
-    assert (verdict.kind, verdict.strength) == ("different", "different shapes")
+    assert (verdict.kind, verdict.strength) == ("shape", "different shapes")
 
 
 # Right answers with the same pieces: the second look and its high-precision check keep them right.
@@ -169,7 +169,7 @@ def test_every_bundled_matrix_answer_stays_right_and_its_listed_mistakes_stay_na
     assert grade_terms(terms.expected, terms).kind == "equivalent"
     for index, mistake in enumerate(terms.mistakes):
         verdict = grade_terms(mistake.answer, terms)
-        assert verdict.kind == "different", (mistake.answer, verdict.detail)
+        assert verdict.kind in ("different", "shape"), (mistake.answer, verdict.detail)
         assert verdict.diagnosis is not None and verdict.diagnosis.code == f"listed:{index}", verdict.detail
 
 

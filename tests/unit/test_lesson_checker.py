@@ -101,7 +101,7 @@ MATRIX_CHECKS = """\
   - id: det-identity
     kind: identity
     description: det(W W) = det(W)^2.
-    lhs: det(W*W)
+    lhs: det(W @ W)
     rhs: det(W)^2
   - id: norm-identity
     kind: identity
@@ -123,7 +123,7 @@ MATRIX_CHECKS = """\
   - id: trace-gradient
     kind: gradient
     description: The gradient of trace(W^T W) is 2W.
-    function: trace(transpose(W)*W)
+    function: trace(transpose(W) @ W)
     gradient: {W: 2*W}
   - id: det-gradient
     kind: gradient

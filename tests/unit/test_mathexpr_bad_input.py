@@ -52,7 +52,9 @@ def test_undefined_function_mode_does_not_open_the_door(marker: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message", "pointed"),
     [
-        ("x.__class__", "unexpected character '.'", "."),
+        ("x.__class__", "'.__class__' means nothing here: the only attribute is .T", ".__class__"),
+        ("np.__class__", "np.__class__ is not one of the NumPy functions", "np.__class__"),
+        ("numpy.os.system(x)", "numpy.os.system is not one of the NumPy functions", "numpy.os.system"),
         ("lambda: 1", "unexpected character ':'", ":"),
         ("x if x else 1", "unknown name 'if'", "if"),
         ("[x]", "unexpected character '['", "["),

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from functools import lru_cache
 
 import sympy
 
 from studybuddy.core.grading.diagnosis import diagnose
 from studybuddy.core.grading.equivalence import ProofGuard, equivalent_exprs
+from studybuddy.core.grading.shapes import shape_of, shape_verdict
 from studybuddy.core.grading.terms import GradingTerms
 from studybuddy.core.grading.verdict import ListedMistake, Verdict, invalid
 from studybuddy.core.mathexpr import ExprError, SymbolTable, Variable, parse_expression
@@ -33,6 +34,11 @@ def grade_terms(
         table = terms.symbol_table()
     except ExprError as error:  # an unusable declared name: nothing can be read with it
         return invalid(error).with_ms((time.perf_counter() - started) * 1000)
+    if terms.kind != "answer":  # a number, a shape or a choice (kinds.py)
+        from studybuddy.core.grading.kinds import grade_kind
+
+        verdict = grade_kind(answer, terms, table, _reader(table, terms), seed)
+        return verdict.with_ms((time.perf_counter() - started) * 1000)
     return grade(
         answer,
         terms.expected,
@@ -57,6 +63,10 @@ def answer_preview(text: str, terms: GradingTerms) -> dict[str, object]:
         return {"pretty": None}
     try:
         table = terms.symbol_table()
+        if terms.kind != "answer":
+            from studybuddy.core.grading.kinds import preview_kind
+
+            return {"pretty": preview_kind(text, terms, _reader(table, terms))}
         key = _key(table, dict(terms.definitions), terms.functions)
         allowed = _allowed(terms.answer_variables)
         try:
@@ -67,7 +77,44 @@ def answer_preview(text: str, terms: GradingTerms) -> dict[str, object]:
         as_typed = prepared(text, table.variables, (), key[2], allowed)  # before definitions replace names
     except ExprError as error:
         return _preview_error(error)
-    return {"pretty": str(sympy.pretty(as_typed, use_unicode=True, wrap_line=False))}
+    return {"pretty": str(sympy.pretty(shown_entries(as_typed), use_unicode=True, wrap_line=False))}
+
+
+def shown_entries(expr: sympy.Basic) -> sympy.Basic:
+    """``expr`` for display, each entry of a declared vector or matrix named as the learner writes it:
+    g[1, 0] shows as g₂ and W[0, 1] as W₁₂ (counting from 1, as ``g_2`` and ``W_1_2`` are typed)."""
+    from sympy.matrices.expressions.matexpr import MatrixElement
+
+    elements = expr.atoms(MatrixElement)
+    if not elements:
+        return expr
+    names: dict[sympy.Basic, sympy.Basic] = {}
+    for element in elements:
+        parent, row, col = element.args
+        if not isinstance(parent, sympy.MatrixSymbol):
+            continue
+        rows, cols = parent.shape
+        if cols == 1 or rows == 1:
+            label = f"{parent.name}_{int(row if cols == 1 else col) + 1}"
+        elif rows < 10 and cols < 10:
+            label = f"{parent.name}_{int(row) + 1}{int(col) + 1}"
+        else:
+            label = f"{parent.name}_{int(row) + 1},{int(col) + 1}"
+        names[element] = sympy.Symbol(label)
+    return expr.xreplace(names)
+
+
+def _reader(table: SymbolTable, terms: GradingTerms) -> Callable[[str, tuple[str, ...] | None], sympy.Basic]:
+    """How the number, shape and choice kinds read a text: as ``grade`` reads an answer (with only the
+    ``allowed`` names; None: every name) or the expected one, definitions (a variant's values) in."""
+    key = _key(table, dict(terms.definitions), terms.functions)
+
+    def read(text: str, allowed: tuple[str, ...] | None) -> sympy.Basic:
+        if allowed is None:
+            return prepared(text, *key)
+        return read_answer(text, key, _allowed(allowed))
+
+    return read
 
 
 def _preview_error(error: ExprError, prefix: str = "") -> dict[str, object]:
@@ -136,15 +183,18 @@ def _grade(
         answer_expr = read_answer(answer, key, allowed)
     except ExprError as error:
         return invalid(error)
+    if shape_of(answer_expr) != shape_of(expected_expr):  # said at once, never counted (shapes.py)
+
+        def same(left: sympy.Basic, right: sympy.Basic) -> bool:
+            return equivalent_exprs(left, right, table, seed=seed).kind == "equivalent"
+
+        verdict = shape_verdict(answer_expr, expected_expr, _listed(mistakes, key), same, answer)
+        assert verdict is not None
+        return verdict
     verdict = equivalent_exprs(answer_expr, expected_expr, table, seed=seed, proof_guard=proof_guard)
     if verdict.kind != "different":
         return verdict
-    listed = []
-    for mistake in mistakes:
-        try:
-            listed.append((prepared(mistake.answer, *key), mistake.feedback))
-        except ExprError:
-            listed.append((sympy.nan, mistake.feedback))  # an unreadable listed mistake matches nothing
+    listed = _listed(mistakes, key)
     if _is_matrix(answer_expr) or _is_matrix(expected_expr):
         from studybuddy.core.grading.matrices import diagnose_matrices
 
@@ -154,6 +204,19 @@ def _grade(
     if diagnosis is None:
         return verdict
     return Verdict("different", verdict.strength, diagnosis.message, verdict.counterexample, diagnosis)
+
+
+def _listed(
+    mistakes: Sequence[ListedMistake],
+    key: tuple[tuple[Variable, ...], tuple[tuple[str, str], ...], tuple[str, ...]],
+) -> list[tuple[sympy.Basic, str]]:
+    listed = []
+    for mistake in mistakes:
+        try:
+            listed.append((prepared(mistake.answer, *key), mistake.feedback))
+        except ExprError:
+            listed.append((sympy.nan, mistake.feedback))  # an unreadable listed mistake matches nothing
+    return listed
 
 
 # One of each path (proofs, every diagnosis, high-precision confirmation, the listed-mistake check).

@@ -18,6 +18,7 @@ from both sides' values at the first batch of sample points.
 
 from __future__ import annotations
 
+import cmath
 import contextlib
 from collections.abc import Callable, Sequence
 from functools import lru_cache
@@ -80,7 +81,7 @@ def equivalent_matrices(
     if decision.kind == "proved":
         return Verdict("equivalent", "proved equal", "Correct: it equals the expected answer.")
     if decision.kind == "different":
-        return _different(a, b, left, decision.found, table)
+        return _different(a, b, left, right, decision.found, table)
     agreed = decision.found.agreed
     if decision.kind == "undecided":
         return unknown(
@@ -95,10 +96,16 @@ def equivalent_matrices(
 
 
 def _different(
-    a: sympy.Basic, b: sympy.Basic, shape: Explicit, found: SampledComparison, table: SymbolTable
+    a: sympy.Basic,
+    b: sympy.Basic,
+    shape: Explicit,
+    expected: Explicit,
+    found: SampledComparison,
+    table: SymbolTable,
 ) -> Verdict:
-    """'they differ at random values of lam, w (e.g. at lam = 5.0000001: entry 2 of yours is 1.4, of
-    the expected answer 0.7)': the scalar variables' values and the entry, not every entry's value."""
+    """'entries (1, 2) and (2, 1) are wrong, the other 4 right (e.g. at lam = 5.0000001: entry (1, 2)
+    of yours is 1.4, of the expected answer 0.7)': which entries differ at the point found, and the
+    first one's values; the scalar variables' values, not every entry's."""
     names = ", ".join(sorted({getattr(s, "name", str(s)) for s in a.free_symbols | b.free_symbols}))
     example = []
     if found.samples is not None and found.mismatch is not None:
@@ -107,19 +114,62 @@ def _different(
         point = {name: value for name, value in readable.items() if name in scalars}
         if point:
             example.append(f"at {sampling.format_point(point)}")
+    count = shape.rows * shape.cols
     if found.values is not None:
-        yours, expected = (show_value(v) for v in found.values)
-        if shape.rows * shape.cols > 1:
+        yours, expected_value = (show_value(v) for v in found.values)
+        if count > 1:
             where = entry_name(shape.rows, shape.cols, found.entry)
-            example.append(f"{where} of yours is {yours}, of the expected answer {expected}")
+            example.append(f"{where} of yours is {yours}, of the expected answer {expected_value}")
         else:
-            example.append(f"yours is {yours}, the expected answer {expected}")
+            example.append(f"yours is {yours}, the expected answer {expected_value}")
     shown = f" (e.g. {': '.join(example)})" if example else ""
+    wrong = _wrong_entries(shape, expected, found) if count > 1 else None
+    which = ""
+    if wrong:
+        listed = [entry_name(shape.rows, shape.cols, index).removeprefix("entry ") for index in wrong]
+        right = count - len(wrong)
+        if not right:
+            which = ": every entry is wrong"
+        else:
+            names_of = listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + f" and {listed[-1]}"
+            verb = "entry {} is wrong" if len(listed) == 1 else "entries {} are wrong"
+            which = f": {verb.format(names_of)}, the other {right} right"
     return Verdict(
         "different",
         "different at random values",
-        f"Not equal to the expected answer: they differ at random values of {names}{shown}.",
+        f"Not equal to the expected answer: they differ at random values of {names}{shown}{which}.",
     )
+
+
+MAX_LISTED_ENTRIES = 64  # a larger answer names only its first wrong entry
+
+
+def _wrong_entries(ours: Explicit, theirs: Explicit, found: SampledComparison) -> list[int] | None:
+    """Which entries differ at the point where one was found to (in float64: the first is confirmed
+    at high precision already); None when that cannot be said (too many entries, no point)."""
+    if found.samples is None or found.mismatch is None or len(ours.entries) > MAX_LISTED_ENTRIES:
+        return None
+    pairs = [(index, pair) for index, pair in enumerate(zip(ours.entries, theirs.entries, strict=True))]
+    pairs = [(index, (mine, right)) for index, (mine, right) in pairs if mine != right]  # the same: right
+    free: set[sympy.Basic] = set()
+    for _, (mine, right) in pairs:
+        free |= mine.free_symbols | right.free_symbols
+    point = found.samples.exact_point(found.mismatch, free)
+    if set(point) != free:  # a second look's points hold only the entries it looked at again
+        return None
+    arrays = {symbol: np.asarray([complex(value)]) for symbol, value in point.items()}
+    evaluate = Evaluator(arrays, 1, True)
+    wrong = []
+    for index, (mine, right) in pairs:
+        if index == found.entry:
+            wrong.append(index)
+            continue
+        va, vb = complex(evaluate(numeric_form(mine))[0]), complex(evaluate(numeric_form(right))[0])
+        if not (cmath.isfinite(va) and cmath.isfinite(vb)):
+            return None  # undefined there: cannot say
+        if abs(va - vb) > MATRIX_RTOL * max(abs(va), abs(vb), numeric.TINY):
+            wrong.append(index)
+    return wrong
 
 
 def _compare_numerically(a: sympy.Basic, b: sympy.Basic, table: SymbolTable, seed: int) -> Verdict:

@@ -10,7 +10,7 @@ they cross to the worker process as they are.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from studybuddy.core.grading.verdict import ListedMistake
@@ -37,6 +37,12 @@ class GradingTerms:
     mistakes: tuple[ListedMistake, ...] = ()
     answer_variables: tuple[str, ...] | None = None
     functions: tuple[str, ...] = ()  # undefined functions (``f`` in ``f(x)``), SymPy-style input only
+    # What is asked (grading/kinds.py for the last three): an expression (matrices and vectors
+    # included), a number within ``tolerance`` (("absolute" | "relative", value); None: exact up to
+    # rounding), a shape, or a choice of ``options`` (each (right, feedback), lettered a, b, ...).
+    kind: str = "answer"
+    tolerance: tuple[str, float] | None = None
+    options: tuple[tuple[bool, str], ...] = ()
 
     def symbol_table(self) -> SymbolTable:
         """Every declared name as a SymbolTable (imports SymPy; ExprError for an unusable name)."""
@@ -78,11 +84,44 @@ def comparison_terms(
 
 def exercise_terms(lesson: Lesson, exercise: Exercise) -> GradingTerms:
     """The terms of one of a lesson's exercises: all the lesson's symbols and definitions, the
-    exercise's listed mistakes, and its ``variables`` as the only names an answer may use."""
-    return comparison_terms(
+    exercise's listed mistakes, and its ``variables`` as the only names an answer may use.
+
+    For a variant (``exercise.drawn``, see core.lessons.variants) each parameter is a variable whose
+    drawn value replaces it everywhere, as a definition does; the learner's answer may not use it (the
+    prompt gives its value). A number's answer may use no variable at all."""
+    from studybuddy.core.lessons.variants import exact
+
+    drawn = dict(exercise.drawn)
+    parameters = {parameter.name for parameter in exercise.parameters}
+    declared = {symbol.name for symbol in lesson.symbols}
+    variables: list[Any] = list(lesson.symbols)
+    variables += [
+        (p.name, _parameter_domain(p.domain), None) for p in exercise.parameters if p.name not in declared
+    ]
+    definitions = {name: text.text for name, text in lesson.definitions if name not in drawn}
+    definitions.update({name: exact(value) for name, value in drawn.items()})
+    if exercise.kind == "number":
+        allowed: Iterable[str] | None = ()
+    elif exercise.variables is not None:
+        allowed = exercise.variables
+    else:
+        allowed = None if not parameters else [name for name in declared if name not in parameters]
+    terms = comparison_terms(
         exercise.answer.text,
-        lesson.symbols,
-        definitions={name: text.text for name, text in lesson.definitions},
+        variables,
+        definitions=definitions,
         mistakes=[ListedMistake(mistake.answer.text, mistake.feedback) for mistake in exercise.mistakes],
-        answer_variables=exercise.variables,
+        answer_variables=allowed,
     )
+    tolerance = exercise.tolerance
+    return replace(
+        terms,
+        kind=exercise.kind,
+        tolerance=None if tolerance is None else (tolerance.kind, tolerance.value),
+        options=tuple((option.correct, option.feedback) for option in exercise.options),
+    )
+
+
+def _parameter_domain(domain: str) -> str:
+    """The domain a parameter's variable is read with (a listed value may be any real number)."""
+    return {"value": "real", "even": "integer"}.get(domain, domain)

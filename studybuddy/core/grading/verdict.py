@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:  # the grading service rebuilds verdicts in the UI process, which must not load SymPy
     from studybuddy.core.mathexpr import ExprError
 
-VerdictKind = Literal["equivalent", "different", "invalid", "unknown"]
+# "shape": the answer's shape is not the question's (grading/shapes.py); said, but never an attempt.
+VerdictKind = Literal["equivalent", "different", "invalid", "unknown", "shape"]
 
 
 @dataclass(frozen=True)

@@ -9,20 +9,22 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, NamedTuple
 
 import sympy
 
 from studybuddy.core.grading import Verdict, equivalent_exprs
-from studybuddy.core.grading.grader import UNREADABLE_EXPECTED, grade_terms
+from studybuddy.core.grading.grader import UNREADABLE_EXPECTED, grade_terms, prepared
+from studybuddy.core.grading.kinds import letter
 from studybuddy.core.grading.terms import exercise_terms
 from studybuddy.core.lessons.compile import LessonMath, expression_error
 from studybuddy.core.lessons.derive_exercises import check_mistake, check_reference
 from studybuddy.core.lessons.errors import LessonError, Location
 from studybuddy.core.lessons.model import Check, Exercise, Lesson, SourceText, Step
-from studybuddy.core.mathexpr import SymbolTable
+from studybuddy.core.lessons.variants import checked_seeds, describe, every_draw, instantiate, with_values
+from studybuddy.core.mathexpr import ExprError, SymbolTable
 from studybuddy.core.numeric import example_check, gradient_check, identity_check, value_at
 
 SEED = 0  # fixed: a lesson passes or fails the same way on every run
@@ -73,7 +75,18 @@ def plan_checks(lesson: Lesson) -> list[CheckItem]:
         items.append(CheckItem(f"check {check.id}", partial(numeric_check_result, math, check)))
     for exercise in lesson.exercises:
         key = f"exercise {exercise.id}"
+        if exercise.parameters:
+            variants_key = f"exercise {exercise.id} variants"
+            run = _guarded(variants_key, partial(_check_every_draw, math, exercise), exercise.location)
+            items.append(CheckItem(variants_key, run))
         items.append(CheckItem(key, _guarded(key, partial(_check_answer, math, exercise))))
+        if exercise.kind == "choice":
+            for index, option in enumerate(exercise.options):
+                if not option.correct:
+                    key = f"exercise {exercise.id} option {letter(index)}"
+                    run = _guarded(key, partial(_check_option, math, exercise, index), option.location)
+                    items.append(CheckItem(key, run))
+            continue
         for number, mistake in enumerate(exercise.mistakes, start=1):
             key = f"exercise {exercise.id} mistake {number}"
             if number > MAX_CHECKED_MISTAKES:
@@ -226,33 +239,106 @@ def example_value(expr: sympy.Basic, point: Mapping[str, object], table: SymbolT
     return value_at(expr, point, table)
 
 
+def _variants(exercise: Exercise) -> list[Exercise]:
+    """The variants an answer and its mistakes are proven on: a few draws (variants.checked_seeds),
+    or the exercise itself when it has no parameters."""
+    if not exercise.parameters:
+        return [exercise]
+    return [instantiate(exercise, seed) for seed in checked_seeds(exercise.parameters)]
+
+
+def _in_variant(variant: Exercise, message: str) -> str:
+    return f"{message} (in the variant {describe(variant.drawn)})" if variant.drawn else message
+
+
 def _check_answer(math: LessonMath, exercise: Exercise) -> tuple[bool, str, Location | None, str]:
-    verdict = _grade(math, exercise, exercise.answer)
-    if verdict.kind == "equivalent":
-        return True, f"the expected answer is graded correct ({verdict.strength})", None, ""
-    return False, f"the expected answer is not graded correct: {verdict.detail}", exercise.answer.location, ""
+    variants = _variants(exercise)
+    for variant in variants:
+        verdict = _grade(math, variant, variant.answer)
+        if verdict.kind != "equivalent":
+            message = _in_variant(variant, f"the expected answer is not graded correct: {verdict.detail}")
+            return False, message, exercise.answer.location, ""
+    drawn = f", in {len(variants)} variants" if exercise.parameters else ""
+    return True, f"the expected answer is graded correct ({verdict.strength}{drawn})", None, ""
 
 
 def _check_mistake(
     math: LessonMath, exercise: Exercise, number: int
 ) -> tuple[bool, str, Location | None, str]:
-    mistake = exercise.mistakes[number - 1]
-    verdict = _grade(math, exercise, mistake.answer)
-    where = mistake.answer.location
-    if verdict.kind == "equivalent":
+    where = exercise.mistakes[number - 1].answer.location
+    for variant in _variants(exercise):
+        mistake = variant.mistakes[number - 1]
+        verdict = _grade(math, variant, mistake.answer)
+        if verdict.kind == "equivalent":
+            message = f"this listed mistake is graded correct: it equals the answer ({verdict.strength})"
+            return False, _in_variant(variant, message), where, ""
+        if verdict.kind not in ("different", "shape"):  # a shape: said without counting, with its feedback
+            message = f"this listed mistake cannot be graded: {verdict.detail}"
+            return False, _in_variant(variant, message), where, ""
+        code = verdict.diagnosis.code if verdict.diagnosis else ""
+        if code != f"listed:{number - 1}":
+            said = verdict.diagnosis.message if verdict.diagnosis else verdict.detail
+            message = f"graded wrong but not with its own feedback (the grader says: {said})"
+            return False, _in_variant(variant, message), where, ""
+    return True, "graded wrong with its listed feedback", None, ""
+
+
+def _check_option(math: LessonMath, exercise: Exercise, index: int) -> tuple[bool, str, Location | None, str]:
+    """A wrong option of a choice is graded wrong with its own feedback."""
+    option = exercise.options[index]
+    verdict = grade_terms(letter(index), exercise_terms(math.lesson, exercise), seed=SEED)
+    code = verdict.diagnosis.code if verdict.diagnosis else ""
+    if verdict.kind != "different" or code != f"listed:{index}":
         return (
             False,
-            f"this listed mistake is graded correct: it equals the answer ({verdict.strength})",
-            where,
+            f"option {letter(index)} is not graded wrong with its feedback: {verdict.detail}",
+            option.location,
             "",
         )
-    if verdict.kind != "different":
-        return False, f"this listed mistake cannot be graded: {verdict.detail}", where, ""
-    code = verdict.diagnosis.code if verdict.diagnosis else ""
-    if code != f"listed:{number - 1}":
-        said = verdict.diagnosis.message if verdict.diagnosis else verdict.detail
-        return False, f"graded wrong but not with its own feedback (the grader says: {said})", where, ""
-    return True, "graded wrong with its listed feedback", None, ""
+    return True, "graded wrong with its feedback", None, ""
+
+
+def _check_every_draw(math: LessonMath, exercise: Exercise) -> tuple[bool, str, Location | None, str]:
+    """Every variant (up to variants.MAX_GRID of them) has an answer: defined, and for a number a
+    finite number, for a shape whole sizes of 1 or more."""
+    checked = 0
+    for values in every_draw(exercise.parameters):
+        variant = with_values(exercise, values)
+        problem = _undefined(math, variant)
+        if problem is not None:
+            message = f"the answer is {problem} in the variant {describe(values)}: narrow the parameters"
+            return False, message, exercise.answer.location, ""
+        checked += 1
+    return True, f"every variant has an answer ({checked} checked)", None, ""
+
+
+def _undefined(math: LessonMath, variant: Exercise) -> str | None:
+    """What is wrong with a variant's expected answer ("undefined", ...), or None when it is fine."""
+    if variant.kind == "choice":
+        return None
+    terms = exercise_terms(math.lesson, variant)
+    table = terms.symbol_table()
+    key = (table.variables, terms.definitions, terms.functions)
+    try:
+        if variant.kind == "shape":
+            from studybuddy.core.grading.kinds import read_shape
+
+            dims = read_shape(terms.expected, lambda text, _: prepared(text, *key), None)
+            if any(dim.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) for dim in dims):
+                return "undefined"
+            return None
+        expr = prepared(terms.expected, *key)
+        if variant.kind == "number":
+            from studybuddy.core.grading.kinds import number_value
+
+            number_value(terms.expected, expr)
+            return None
+    except ExprError as error:
+        return f"not a usable value ({error.message})"
+    parts = list(expr) if isinstance(expr, sympy.MatrixBase) else [expr]
+    if any(part.has(sympy.zoo, sympy.nan) or part.has(sympy.oo, -sympy.oo) for part in parts):
+        return "undefined (a division by zero?)"
+    return None
 
 
 def _too_many_mistakes(key: str, exercise: Exercise) -> ItemResult:
@@ -268,8 +354,16 @@ def _too_many_mistakes(key: str, exercise: Exercise) -> ItemResult:
 def _grade(math: LessonMath, exercise: Exercise, answer: SourceText) -> Verdict:
     """Grade as a learner's answer is graded in the app (the same terms, the same core call); an
     unreadable one is a LessonError at the character that is wrong (a name outside the exercise's
-    ``variables`` included)."""
-    verdict = grade_terms(answer.text, exercise_terms(math.lesson, exercise), seed=SEED)
+    ``variables`` included). The answer and mistakes of an exercise with parameters are the author's
+    expressions of them (``n - k + 1``, ``a*z^(a - 1)``), read with the parameters' names too, where a
+    learner types their values (the prompt gives them)."""
+    terms = exercise_terms(math.lesson, exercise)
+    if exercise.kind == "number":
+        terms = replace(terms, answer_variables=None)
+    elif exercise.parameters and terms.answer_variables is not None:
+        names = (*terms.answer_variables, *(parameter.name for parameter in exercise.parameters))
+        terms = replace(terms, answer_variables=names)
+    verdict = grade_terms(answer.text, terms, seed=SEED)
     if verdict.kind == "invalid" and verdict.error is not None:
         unreadable = exercise.answer if verdict.detail.startswith(UNREADABLE_EXPECTED) else answer
         raise expression_error(unreadable, verdict.error)

@@ -131,16 +131,65 @@ class Mistake:
     location: Location
 
 
+ExerciseKind = Literal["answer", "number", "shape", "choice"]
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One option of a ``kind: choice`` exercise, with what to say when it is chosen."""
+
+    text: str
+    correct: bool
+    feedback: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Tolerance:
+    """How far a ``kind: number`` answer may be from the expected value: ``absolute`` (|a - e| <= value)
+    or ``relative`` (|a - e| <= value * |e|; written as a percentage in the file)."""
+
+    kind: Literal["absolute", "relative"]
+    value: float
+    text: str  # as written, for messages ("0.01", "1%")
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    """A value drawn afresh for each variant of an exercise: a range of whole numbers of a ``domain``
+    (integer, natural, odd, even) from ``low`` to ``high``, or one of ``values`` (exact number texts)."""
+
+    name: str
+    domain: str  # integer, natural, odd, even; "value" for a list
+    low: int
+    high: int
+    values: tuple[str, ...]  # a list's values; () for a range
+    location: Location
+
+
 @dataclass(frozen=True, slots=True)
 class Exercise:
+    """An exercise the learner answers in one line: an expression (``kind: answer``, matrices and
+    vectors included), a number with a tolerance, a shape, or a choice of options.
+
+    An exercise with ``parameters`` is a template: ``core.lessons.variants.instantiate`` draws its
+    values (``drawn``, from ``seed``) and puts them into its texts; grading replaces each parameter in
+    the answer, the mistakes and the learner's answer by its drawn value."""
+
     id: str
     prompt: str
-    answer: SourceText
+    answer: SourceText  # choice: the right options' letters ("a" or "a, c")
     variables: tuple[str, ...] | None  # None: every symbol of the lesson
     hints: tuple[str, ...]
     mistakes: tuple[Mistake, ...]
     solution: str
     location: Location
+    kind: ExerciseKind = "answer"
+    options: tuple[Option, ...] = ()  # choice
+    tolerance: Tolerance | None = None  # number (None: exact, up to rounding at 1e-9)
+    parameters: tuple[Parameter, ...] = ()
+    drawn: tuple[tuple[str, str], ...] = ()  # a variant's values: parameter name -> exact number text
+    seed: int | None = None  # the seed the values were drawn from (None: not a variant)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,15 +19,20 @@ from studybuddy.core.lessons.model import (
     DeriveExercise,
     DeriveMistake,
     Exercise,
+    ExerciseKind,
     Lesson,
     Mistake,
     NumericValue,
+    Option,
+    Parameter,
     SourceText,
     Step,
     StepRule,
     SymbolSpec,
+    Tolerance,
 )
 from studybuddy.core.lessons.tree import Mark, MarkedList, MarkedMap, Node
+from studybuddy.core.lessons.variants import count, placeholders
 from studybuddy.core.mathexpr.names import RESERVED_NAMES as MATH_NAMES
 
 T = TypeVar("T")
@@ -69,7 +74,22 @@ CHECK_FIELDS = {
 }
 EXERCISE_FIELDS = ("id", "kind", "prompt", "answer", "variables", "hints", "mistakes", "solution")
 MISTAKE_FIELDS = ("answer", "feedback")
-EXERCISE_KINDS = ("answer", "derive")
+EXERCISE_KINDS = ("answer", "derive", "number", "shape", "choice")
+# The fields of each one-line kind (``parameters``: a variant drawn per attempt, see _parameters).
+KIND_FIELDS = {
+    "answer": (*EXERCISE_FIELDS, "parameters"),
+    "shape": (*EXERCISE_FIELDS, "parameters"),
+    "number": ("id", "kind", "prompt", "answer", "tolerance", "hints", "mistakes", "solution", "parameters"),
+    "choice": ("id", "kind", "prompt", "options", "hints", "solution", "parameters"),
+}
+OPTION_FIELDS = ("text", "correct", "feedback")
+MAX_OPTIONS = 26  # a to z
+MAX_RELATIVE_TOLERANCE = 0.1  # 10%: a number exercise beyond that accepts a different answer
+MAX_PARAMETERS = 8
+PARAMETER_RANGE = re.compile(
+    r"(?P<domain>integer|natural|odd|even)\s+(?P<low>-?[0-9]{1,9})\s*\.\.\s*(?P<high>-?[0-9]{1,9})\Z"
+)
+MAX_VALUE_LENGTH = 15  # a listed parameter value: 0.001, -2.5e-3 (the parser takes 40 digits)
 DERIVE_FIELDS = ("id", "kind", "prompt", "from", "goal", "reference", "mistakes", "hints", "solution")
 DERIVE_MISTAKE_FIELDS = ("step", "answer", "feedback")
 
@@ -442,16 +462,21 @@ def _check(reader: _Reader, names: set[str]) -> Check:
 
 
 def _exercise(reader: _Reader, names: set[str]) -> Exercise:
-    reader.mapping(EXERCISE_FIELDS, "an exercise")
+    kind = _exercise_kind(reader)
+    reader.mapping(KIND_FIELDS[kind], f"a {kind} exercise" if kind != "answer" else "an exercise")
     variables = reader.field("variables")
     mistakes = []
     for item in _optional_items(reader, "mistakes", "mistakes"):
         item.mapping(MISTAKE_FIELDS, "a mistake")
         mistakes.append(Mistake(item.source_text_of("answer"), item.text_of("feedback"), item.location()))
-    return Exercise(
+    options = _options(reader.required("options")) if kind == "choice" else ()
+    tolerance = reader.field("tolerance")
+    found = reader.field("parameters")
+    parameters = () if found is None else _parameters(found)
+    exercise = Exercise(
         id=reader.matching_of("id", EXERCISE_ID, "use letters, digits, '-' and '_'"),
         prompt=reader.text_of("prompt"),
-        answer=reader.source_text_of("answer"),
+        answer=_right_options(reader, options) if kind == "choice" else reader.source_text_of("answer"),
         variables=None
         if variables is None
         else tuple(_declared(item, names) for item in variables.items("names")),
@@ -459,7 +484,146 @@ def _exercise(reader: _Reader, names: set[str]) -> Exercise:
         mistakes=tuple(mistakes),
         solution=reader.text_of("solution"),
         location=reader.location(),
+        kind=kind,
+        options=options,
+        tolerance=None if tolerance is None else _number_tolerance(tolerance),
+        parameters=parameters,
     )
+    if parameters:
+        _check_placeholders(reader, exercise)
+    return exercise
+
+
+def _exercise_kind(reader: _Reader) -> ExerciseKind:
+    """An exercise's ``kind`` (``answer`` when it has none); _is_derive has refused an unknown one."""
+    if not isinstance(reader.node, MarkedMap) or "kind" not in reader.node:
+        return "answer"
+    kind = reader.required("kind").text()
+    assert kind in KIND_FIELDS  # _is_derive refused any other
+    return kind  # type: ignore[return-value]
+
+
+def _options(reader: _Reader) -> tuple[Option, ...]:
+    """A choice exercise's options: each ``text``, ``correct: true`` for a right one, ``feedback``."""
+    options = []
+    items = reader.items("options", minimum=2)
+    if len(items) > MAX_OPTIONS:
+        raise items[MAX_OPTIONS].error(f"a choice has at most {MAX_OPTIONS} options (a to z)")
+    for item in items:
+        item.mapping(OPTION_FIELDS, "an option")
+        correct = item.field("correct")
+        right = False
+        if correct is not None:
+            written = correct.text()
+            if written not in ("true", "false"):
+                raise correct.error(f"{_quoted(written)} is not true or false")
+            right = written == "true"
+        options.append(Option(item.text_of("text"), right, item.text_of("feedback"), item.location()))
+    if not any(option.correct for option in options):
+        raise reader.error("no option is right: mark the right one (or ones) with 'correct: true'")
+    return tuple(options)
+
+
+def _right_options(reader: _Reader, options: tuple[Option, ...]) -> SourceText:
+    """The right options' letters (``a, c``), as a choice exercise's answer."""
+    letters = ", ".join(chr(ord("a") + index) for index, option in enumerate(options) if option.correct)
+    found = reader.required("options")
+    return SourceText(letters, found.location(), found.path)
+
+
+def _number_tolerance(reader: _Reader) -> Tolerance:
+    """``tolerance: 0.01`` (absolute) or ``tolerance: 1%`` (relative) of a number exercise."""
+    written = reader.text().strip()
+    relative = written.endswith("%")
+    number = written[:-1].strip() if relative else written
+    if not NUMBER.match(number) or not math.isfinite(float(number)) or float(number) <= 0:
+        raise reader.error(
+            f"{_quoted(written)} is not a tolerance: write a number above 0 (an absolute tolerance, "
+            "such as 0.01) or a percentage (a relative one, such as 1%)"
+        )
+    if relative:
+        value = float(number) / 100
+        if value > MAX_RELATIVE_TOLERANCE:
+            raise reader.error(
+                f"a relative tolerance is at most {MAX_RELATIVE_TOLERANCE:.0%}, not {_quoted(written)}: "
+                "a larger one accepts a different answer"
+            )
+        return Tolerance("relative", value, written)
+    return Tolerance("absolute", float(number), written)
+
+
+def _parameters(reader: _Reader) -> tuple[Parameter, ...]:
+    """``name: integer 2..9`` (or natural, odd, even), or ``name: [0.5, 1, 2]``: drawn per variant."""
+    parameters = []
+    entries = reader.entries("parameters")
+    if len(entries) > MAX_PARAMETERS:
+        raise reader.error(f"at most {MAX_PARAMETERS} parameters")
+    if not entries:
+        raise reader.error("give at least one parameter, such as 'a: integer 2..9'")
+    for name, key_mark, value in entries:
+        _check_symbol_name(name, reader.error, key_mark, value.path)
+        location = Location(reader.source, value.mark.line, value.mark.column)
+        if isinstance(value.node, MarkedList):
+            values = []
+            for item in value.items("values", minimum=1):
+                text = item.text().strip()
+                if len(text) > MAX_VALUE_LENGTH or not NUMBER.match(text):
+                    raise item.error(
+                        f"{_quoted(text)} is not a value a parameter can take: a number such as 3, "
+                        f"-0.5 or 1e-3, at most {MAX_VALUE_LENGTH} characters"
+                    )
+                values.append(text)
+            parameters.append(Parameter(name, "value", 0, 0, tuple(values), location))
+            continue
+        written = value.text().strip()
+        found = PARAMETER_RANGE.match(written)
+        if found is None:
+            raise value.error(
+                f"{_quoted(written)} is not a parameter: write a range of whole numbers such as "
+                "'integer 2..9' (or natural, odd, even), or a list of values such as [0.5, 1, 2]"
+            )
+        domain, low, high = found.group("domain"), int(found.group("low")), int(found.group("high"))
+        parameter = Parameter(name, domain, low, high, (), location)
+        if domain == "natural" and low < 1:
+            raise value.error(f"natural numbers start at 1, so {_quoted(written)} is not a range of them")
+        if count(parameter) == 0:
+            raise value.error(f"the range {_quoted(written)} is empty: no {domain} number lies in it")
+        parameters.append(parameter)
+    return tuple(parameters)
+
+
+def _check_placeholders(reader: _Reader, exercise: Exercise) -> None:
+    """Every ``{name}`` in an exercise with parameters names one of them (``{{`` is a brace)."""
+    names = {parameter.name for parameter in exercise.parameters}
+    texts: list[tuple[str, str]] = [("prompt", exercise.prompt), ("solution", exercise.solution)]
+    texts += [(f"hints[{i}]", hint) for i, hint in enumerate(exercise.hints)]
+    texts += [(f"mistakes[{i}].feedback", m.feedback) for i, m in enumerate(exercise.mistakes)]
+    for i, option in enumerate(exercise.options):
+        texts += [(f"options[{i}].text", option.text), (f"options[{i}].feedback", option.feedback)]
+    for path, text in texts:
+        for name, _ in placeholders(text):
+            if name not in names:
+                raise LessonError(
+                    f"{{{name}}} is not a parameter of this exercise (its parameters: "
+                    f"{', '.join(sorted(names))}); write {{{{ and }}}} for a brace",
+                    location=_text_location(reader, path),
+                    path=f"{reader.path}.{path}",
+                )
+
+
+def _text_location(reader: _Reader, path: str) -> Location:
+    """Where the field ``path`` (``prompt``, ``hints[1]``, ``options[0].text``) of an exercise is."""
+    node: Node = reader.node
+    mark = reader.mark
+    for part in re.findall(r"[A-Za-z_]+|\[[0-9]+\]", path):
+        if part.startswith("[") and isinstance(node, MarkedList):
+            index = int(part[1:-1])
+            mark = node.item_marks[index]
+            node = node[index]
+        elif isinstance(node, MarkedMap) and part in node:
+            mark = node.value_marks[part]
+            node = node[part]
+    return Location(reader.source, mark.line, mark.column)
 
 
 def _is_derive(reader: _Reader) -> bool:

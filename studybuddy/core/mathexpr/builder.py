@@ -11,14 +11,17 @@ import ast
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import sympy
 from sympy.calculus.accumulationbounds import AccumBounds
 from sympy.matrices.expressions.matexpr import MatrixExpr
 from sympy.polys.polyerrors import BasePolynomialError
 
+from studybuddy.core.mathexpr import numpy_ops
 from studybuddy.core.mathexpr.errors import ExprError
 from studybuddy.core.mathexpr.matrices import MATRIX_FUNCTIONS, is_matrix, shape_text
+from studybuddy.core.mathexpr.numpy_ops import ShapeRefusal
 from studybuddy.core.mathexpr.symbols import SymbolTable
 from studybuddy.core.mathexpr.tokenizer import Canonical, Kind
 
@@ -78,13 +81,27 @@ _SCALAR_FUNCTIONS: dict[str, tuple[Callable[..., sympy.Basic], tuple[int, ...]]]
     "coth": (sympy.coth, (1,)), "sech": (sympy.sech, (1,)), "csch": (sympy.csch, (1,)),
     "asinh": (sympy.asinh, (1,)), "acosh": (sympy.acosh, (1,)), "atanh": (sympy.atanh, (1,)),
     "acoth": (sympy.acoth, (1,)), "asech": (sympy.asech, (1,)), "acsch": (sympy.acsch, (1,)),
-    "Abs": (sympy.Abs, (1,)), "sign": (sympy.sign, (1,)), "Heaviside": (sympy.Heaviside, (1,)),
+    "Abs": (sympy.Abs, (1,)), "sign": (sympy.sign, (1,)), "Heaviside": (sympy.Heaviside, (1, 2)),
     "Max": (sympy.Max, tuple(range(1, 33))), "Min": (sympy.Min, tuple(range(1, 33))),
     "floor": (sympy.floor, (1,)), "ceiling": (sympy.ceiling, (1,)),
     "factorial": (sympy.factorial, (1,)), "binomial": (sympy.binomial, (2,)),
     "re": (sympy.re, (1,)), "im": (sympy.im, (1,)), "arg": (sympy.arg, (1,)),
     "conjugate": (sympy.conjugate, (1,)),
 }  # fmt: skip
+
+# Functions of numbers, vectors or matrices alike (numpy_ops.py): what each does with a matrix is its own.
+_ARRAY_FUNCTIONS: dict[str, tuple[Callable[..., sympy.Basic], tuple[int, ...]]] = {
+    "sigmoid": (numpy_ops.sigmoid, (1,)),
+    "relu": (numpy_ops.relu, (1,)),
+    "softmax": (numpy_ops.softmax, (1,)),
+    "maximum": (lambda a, b: numpy_ops.combine(sympy.Max, a, b, "maximum"), (2,)),
+    "minimum": (lambda a, b: numpy_ops.combine(sympy.Min, a, b, "minimum"), (2,)),
+    "Max": (lambda *args: numpy_ops.largest(sympy.Max, list(args), "max"), tuple(range(1, 33))),
+    "Min": (lambda *args: numpy_ops.largest(sympy.Min, list(args), "min"), tuple(range(1, 33))),
+    "amax": (lambda arg: numpy_ops.largest(sympy.Max, [arg], "np.max"), (1,)),
+    "amin": (lambda arg: numpy_ops.largest(sympy.Min, [arg], "np.min"), (1,)),
+}
+_COMPARISONS: dict[type[ast.cmpop], str] = {ast.Gt: ">", ast.GtE: ">=", ast.Lt: "<", ast.LtE: "<="}
 
 _CONSTANTS: dict[str, sympy.Basic] = {"E": sympy.E, "pi": sympy.pi, "I": sympy.I, "oo": sympy.oo}
 _UNDEFINED = (sympy.nan, sympy.zoo)
@@ -160,6 +177,8 @@ class Builder:
             return self.checked(lambda: -operand if isinstance(node.op, ast.USub) else operand, node)
         if isinstance(node, ast.Call):
             return self.call(node, depth)
+        if isinstance(node, ast.Compare):
+            return self.comparison(node, depth)
         if isinstance(node, ast.Name):
             return self.atom(node)
         if isinstance(node, ast.Constant) and type(node.value) in (int, float):
@@ -176,6 +195,9 @@ class Builder:
             return self.number(piece.value, node)
         if piece.kind is Kind.VARIABLE:
             return self.table.symbol(piece.value)
+        if piece.kind is Kind.ENTRY:  # g_2: checked against g's length by the tokenizer
+            name, row, col = piece.value.split("|")
+            return self.table.symbol(name)[int(row), int(col)]
         if piece.kind is Kind.CONSTANT:
             return _CONSTANTS[piece.value]
         if piece.kind is Kind.TRANSPOSE:
@@ -218,25 +240,24 @@ class Builder:
         return value
 
     def combine(self, node: ast.BinOp, left: sympy.Basic, right: sympy.Basic) -> sympy.Basic:
+        """One operator between two built values: NumPy's meaning for vectors and matrices where the
+        learner typed the operator (numpy_ops.py), the mathematical product where they wrote two
+        factors side by side (``W x``)."""
         op = node.op
         if isinstance(op, ast.Add):
-            self._same_kind(left, right, node, "add")
-            return self.checked(lambda: left + right, node)
+            return self.checked(lambda: numpy_ops.add(left, right, "+"), node)
         if isinstance(op, ast.Sub):
-            self._same_kind(left, right, node, "subtract")
-            return self.checked(lambda: left - right, node)
+            return self.checked(lambda: numpy_ops.add(left, -right, "-"), node)
         if isinstance(op, ast.Mult):
-            return self.checked(lambda: left * right, node)
+            if self._typed_operator(node) == "*":
+                return self.checked(lambda: numpy_ops.multiply(left, right, "*"), node)
+            return self.checked(lambda: _product(left, right), node)
         if isinstance(op, ast.MatMult):
-            if not (is_matrix(left) and is_matrix(right)):
-                raise self.error("@ multiplies two matrices; use * with a scalar", node)
-            return self.checked(lambda: left * right, node)
+            return self.checked(lambda: numpy_ops.matmul(left, right, "@"), node)
         if isinstance(op, ast.Div):
-            if is_matrix(right):
-                raise self.error("cannot divide by a matrix (use inv(A))", node.right)
-            if right == 0:
+            if not is_matrix(right) and right == 0:
                 raise self.error("division by zero", node.right)
-            return self.checked(lambda: left / right, node)
+            return self.checked(lambda: numpy_ops.divide(left, right), node)
         if isinstance(op, ast.FloorDiv):  # Python's k // 2, as people write it in code: floor(k/2)
             for side, value in ((node.left, left), (node.right, right)):
                 if is_matrix(value):
@@ -246,14 +267,21 @@ class Builder:
             return self.checked(lambda: sympy.floor(left / right), node)
         raise self.error("this operator is not allowed (use + - * / ^)", node)
 
+    def _typed_operator(self, node: ast.BinOp) -> str:
+        """What the learner typed for ``node``'s operator ("*", "×", "**", "^", ...), or "" when it
+        was left out (``2x``, ``W x``: the tokenizer wrote a ``*`` owned by the factor after it)."""
+        text, owners = self.canonical.text, self.canonical.owners
+        start = getattr(node.left, "end_col_offset", None) or 0
+        stop = getattr(node.right, "col_offset", None) or len(text)
+        for index in range(start, min(stop, len(text))):
+            if text[index] not in "( )":
+                owner = owners[index]
+                return self.typed[owner.start : owner.end] if owner.kind is Kind.OPERATOR else ""
+        return ""
+
     def _is_transpose(self, node: ast.AST) -> bool:
         piece = self.canonical.atoms.get(node.id) if isinstance(node, ast.Name) else None
         return piece is not None and piece.kind is Kind.TRANSPOSE
-
-    def _same_kind(self, left: sympy.Basic, right: sympy.Basic, node: ast.BinOp, verb: str) -> None:
-        if is_matrix(left) != is_matrix(right):
-            matrix = left if is_matrix(left) else right
-            raise self.error(f"cannot {verb} a matrix ({shape_text(matrix)}) and a scalar", node)
 
     def power(self, base: sympy.Basic, exponent: sympy.Basic, node: ast.BinOp) -> sympy.Basic:
         limit = self.limits.max_exponent if base.is_number else self.limits.max_symbolic_exponent
@@ -264,7 +292,17 @@ class Builder:
                 raise self.error(f"the exponent is too large (at most {limit})", node.right)
         elif isinstance(exponent, sympy.Float) and abs(exponent) > limit:
             raise self.error(f"the exponent is too large (at most {limit})", node.right)
+        base = numpy_ops.scalar_or_matrix(base)
         if is_matrix(base):
+            if self._typed_operator(node) == "**":  # NumPy's x**2: each entry squared
+                return self.checked(lambda: numpy_ops.power(base, exponent), node)
+            if not base.is_square:
+                what = numpy_ops.describe(base)
+                raise self.error(
+                    f"^ of {what}: write ** for NumPy's power of each entry (x**2), or a product "
+                    "such as x^T x or dot(x, x) for the squared length",
+                    node,
+                )
             if not (isinstance(exponent, sympy.Integer)):
                 raise self.error("a matrix can only be raised to a whole number (or ^T)", node.right)
         elif isinstance(exponent, sympy.Number) and base.is_number:
@@ -275,6 +313,21 @@ class Builder:
         if base == 0 and exponent.is_extended_negative:
             raise self.error("division by zero (0 to a negative power)", node)
         return self.checked(lambda: base**exponent, node)
+
+    def comparison(self, node: ast.Compare, depth: int) -> sympy.Basic:
+        """``z > 0`` is 1 where it holds and 0 elsewhere (NumPy's booleans in arithmetic: ``dout * (x >
+        0)``); ``0 < x < 1`` holds where both do."""
+        values = [self.visit(node.left, depth + 1)]
+        values += [self.visit(operand, depth + 1) for operand in node.comparators]
+        result: sympy.Basic | None = None
+        for index, op in enumerate(node.ops):
+            operator = _COMPARISONS.get(type(op))
+            if operator is None:
+                raise self.error("only >, >=, < and <= compare here (1 where it holds, else 0)", node)
+            one = self.checked(partial(numpy_ops.compare, operator, values[index], values[index + 1]), node)
+            result = one if result is None else self.checked(partial(numpy_ops.multiply, result, one), node)
+        assert result is not None
+        return result
 
     # -- calls ----------------------------------------------------------------------------------
 
@@ -301,8 +354,14 @@ class Builder:
             builder, counts = MATRIX_FUNCTIONS[name]
             self._arity(name, args, counts, node)
             return self.checked(lambda: builder(*args), node)
+        if name in _ARRAY_FUNCTIONS:
+            builder, counts = _ARRAY_FUNCTIONS[name]
+            self._arity(name, args, counts, node)
+            return self.checked(lambda: builder(*args), node, function=name)
         builder, counts = _SCALAR_FUNCTIONS[name]
         self._arity(name, args, counts, node)
+        if len(args) == 1 and is_matrix(args[0]):  # a NumPy ufunc: exp(z) is exp of each entry
+            return self.checked(lambda: numpy_ops.elementwise(builder, args[0], name), node, function=name)
         self._scalars(name, args, node)
         self._check_function_cost(name, args, node)
         return self.checked(lambda: builder(*args), node, function=name)
@@ -372,9 +431,15 @@ class Builder:
     ) -> sympy.Basic:
         try:
             value = make()
+        except ShapeRefusal as exc:  # said for the learner already
+            raise self.error(str(exc), node) from None
         except _SYMPY_REFUSALS as exc:
             reason = str(exc).strip() or type(exc).__name__
             raise self.error(f"cannot compute {self.shown(node)!r}: {reason}", node) from None
+        if isinstance(value, sympy.MatrixBase):  # written entry by entry: each entry is a value
+            for entry in value:
+                self._check_defined(entry, node, function)
+            return value
         if isinstance(value, MatrixExpr):
             return value
         self._check_defined(value, node, function)
@@ -400,6 +465,13 @@ class Builder:
             bits = max(abs(value.p).bit_length(), value.q.bit_length())
             if bits * _LOG10_2 > self.limits.max_exponent:
                 raise self.error(f"a number with more than {self.limits.max_exponent} digits", node)
+
+
+def _product(left: sympy.Basic, right: sympy.Basic) -> sympy.Basic:
+    """Two factors side by side (``W x``, ``2 x``, ``x^T x W``): the mathematical product, a 1 x 1
+    matrix counting as the number it holds."""
+    left, right = numpy_ops.scalar_or_matrix(left), numpy_ops.scalar_or_matrix(right)
+    return left * right
 
 
 def _family(op: ast.operator) -> str:

@@ -1,7 +1,7 @@
-"""Matrix and vector functions over declared matrix symbols (numpy-like meanings, SymPy results).
+"""Matrix and vector functions over declared matrix symbols (NumPy's meanings, SymPy results).
 
 Each builder raises ValueError with a readable reason for a wrong kind or shape; the expression builder
-turns that into an ExprError pointing at the call.
+turns that into an ExprError pointing at the call. The operators' meanings are in numpy_ops.py.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 import sympy
 from sympy.matrices.expressions.matexpr import MatrixExpr
+
+from studybuddy.core.mathexpr import numpy_ops
 
 
 def is_matrix(value: sympy.Basic) -> bool:
@@ -71,13 +73,6 @@ def _diag(value: sympy.Basic) -> sympy.Basic:
     return sympy.DiagonalOf(_square(matrix, "diag"))
 
 
-def _dot(left: sympy.Basic, right: sympy.Basic) -> sympy.Basic:
-    n, m = _vector_length(left, "dot"), _vector_length(right, "dot")
-    if n != m:
-        raise ValueError(f"dot needs two vectors of the same length, not {n} and {m}")
-    return sympy.Add(*(a * b for a, b in zip(_entries(left), _entries(right), strict=True)))
-
-
 def _outer(left: sympy.Basic, right: sympy.Basic) -> sympy.Basic:
     _vector_length(left, "outer")
     _vector_length(right, "outer")
@@ -98,7 +93,11 @@ def _hadamard(left: sympy.Basic, right: sympy.Basic) -> sympy.Basic:
 
 
 def _sum(value: sympy.Basic) -> sympy.Basic:
-    return sympy.Add(*_entries(_matrix(value, "sum")))
+    """The sum of the entries (of a number: itself, as np.sum gives)."""
+    value = numpy_ops.scalar_or_matrix(value)
+    if not isinstance(value, MatrixExpr):
+        return value
+    return sympy.Add(*_entries(value))
 
 
 def _norm(value: sympy.Basic) -> sympy.Basic:
@@ -112,10 +111,13 @@ MATRIX_FUNCTIONS: dict[str, tuple[Callable[..., sympy.Basic], tuple[int, ...]]] 
     "det": (_det, (1,)),
     "inv": (_inv, (1,)),
     "diag": (_diag, (1,)),
-    "dot": (_dot, (2,)),
+    "dot": (numpy_ops.dot, (2,)),
+    "matmul": (lambda a, b: numpy_ops.matmul(a, b, "matmul"), (2,)),
+    "multiply": (numpy_ops.multiply, (2,)),
     "outer": (_outer, (2,)),
     "kron": (_kron, (2,)),
     "hadamard": (_hadamard, (2,)),
     "sum": (_sum, (1,)),
     "norm": (_norm, (1,)),
+    "mean": (numpy_ops.mean, (1,)),
 }

@@ -26,7 +26,25 @@ FUNCTION_ALIASES: dict[str, str] = {
     # Matrix and vector functions (declared shapes).
     "transpose": "transpose", "trace": "trace", "diag": "diag", "dot": "dot", "outer": "outer",
     "kron": "kron", "hadamard": "hadamard", "sum": "sum", "norm": "norm", "det": "det", "inv": "inv",
+    "mean": "mean", "matmul": "matmul", "multiply": "multiply",
+    "maximum": "maximum", "minimum": "minimum",  # NumPy's elementwise max and min of two arguments
+    # What learners write in their code and diaries (sigmoid(z), relu(z), softmax(z) of a vector).
+    "sigmoid": "sigmoid", "relu": "relu", "softmax": "softmax",
 }  # fmt: skip
+
+# What may follow `np.` or `numpy.` (numpy_names below): only these, each meaning what it means in
+# NumPy. Anything else after `np.` is refused by name; the text is never handed to Python.
+NUMPY_FUNCTIONS: dict[str, str] = {
+    "exp": "exp", "log": "log", "sqrt": "sqrt", "sin": "sin", "cos": "cos", "tan": "tan",
+    "tanh": "tanh", "sinh": "sinh", "cosh": "cosh", "arcsin": "asin", "arccos": "acos",
+    "arctan": "atan", "abs": "Abs", "absolute": "Abs", "sign": "sign", "floor": "floor",
+    "ceil": "ceiling", "heaviside": "Heaviside", "maximum": "maximum", "minimum": "minimum",
+    "max": "amax", "min": "amin", "amax": "amax", "amin": "amin", "sum": "sum", "mean": "mean",
+    "dot": "dot", "matmul": "matmul", "outer": "outer", "multiply": "multiply", "kron": "kron",
+    "transpose": "transpose", "trace": "trace", "diag": "diag",
+    "linalg.norm": "norm", "linalg.inv": "inv", "linalg.det": "det",
+}  # fmt: skip
+NUMPY_CONSTANTS: dict[str, str] = {"pi": "pi", "e": "E", "inf": "oo"}
 
 # Functions of one argument that may be written without parentheses before a single atom: `sin x`,
 # `ln 2`, `sin 2x` (see prefix.py). Canonical spellings.

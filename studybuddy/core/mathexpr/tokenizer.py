@@ -20,6 +20,8 @@ from studybuddy.core.mathexpr.errors import ExprError
 from studybuddy.core.mathexpr.names import (
     CONSTANT_ALIASES,
     FUNCTION_ALIASES,
+    NUMPY_CONSTANTS,
+    NUMPY_FUNCTIONS,
     SPLITTABLE_CONSTANTS,
     is_well_formed_name,
     spelled_greek,
@@ -35,6 +37,7 @@ class Kind(Enum):
     FUNCTION = "function"
     UNDEFINED_FUNCTION = "undefined function"
     TRANSPOSE = "transpose"
+    ENTRY = "entry"  # g_2: an entry of a declared vector (value "g|1|0": the name, then 0-based row, column)
     OPERATOR = "operator"
     LPAREN = "("
     RPAREN = ")"
@@ -67,8 +70,12 @@ class Canonical:
 _LEXEME = re.compile(
     r"(?P<space>\s+)"
     r"|(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
+    # np.dot, numpy.linalg.norm: read against names.NUMPY_FUNCTIONS, never looked up anywhere else
+    r"|(?P<dotted>(?:numpy|np)\.(?:[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)?)"
     r"|(?P<name>[A-Za-z_\u0370-\u03ff][A-Za-z0-9_\u0370-\u03ff]*)"
-    r"|(?P<operator>\*\*|//|[-+*/^@])"  # // is Python's floor division (k // 2)
+    r"|(?P<attribute>\.[A-Za-z_][A-Za-z0-9_]*)"  # W.T (the only attribute there is)
+    # // is Python's floor division (k // 2); comparisons are NumPy's 0/1 indicators (z > 0)
+    r"|(?P<operator>\*\*|//|>=|<=|[-+*/^@<>])"
     r"|(?P<root>\u221a)"
     r"|(?P<lparen>\()|(?P<rparen>\))|(?P<comma>,)"
 )
@@ -87,10 +94,22 @@ _CHARACTER_HINTS: dict[str, str] = {
     "%": "write a percentage as a fraction, like 5/100",
 }
 
-_OPERAND_ENDS = frozenset({Kind.NUMBER, Kind.VARIABLE, Kind.CONSTANT, Kind.RPAREN, Kind.TRANSPOSE})
-_OPERAND_STARTS = frozenset(
-    {Kind.NUMBER, Kind.VARIABLE, Kind.CONSTANT, Kind.FUNCTION, Kind.UNDEFINED_FUNCTION, Kind.LPAREN}
+_OPERAND_ENDS = frozenset(
+    {Kind.NUMBER, Kind.VARIABLE, Kind.CONSTANT, Kind.RPAREN, Kind.TRANSPOSE, Kind.ENTRY}
 )
+_OPERAND_STARTS = frozenset(
+    {
+        Kind.NUMBER,
+        Kind.VARIABLE,
+        Kind.CONSTANT,
+        Kind.FUNCTION,
+        Kind.UNDEFINED_FUNCTION,
+        Kind.LPAREN,
+        Kind.ENTRY,
+    }
+)
+_ENTRY = re.compile(r"(?P<base>.+?)_(?P<row>[0-9]+)(?:_(?P<col>[0-9]+))?\Z")
+_INDEXING = re.compile(r"\[\s*(?P<index>[0-9]+)\s*\]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +130,7 @@ def lex(source: Normalized, typed: str) -> list[_Raw]:
         if match is None:
             start, end = source.span(position, position + 1)
             shown = typed[start:end]
-            hint = _CHARACTER_HINTS.get(text[position])
+            hint = _indexing_hint(text, position, tokens) or _CHARACTER_HINTS.get(text[position])
             message = f"unexpected character {shown!r}" + (f" ({hint})" if hint else "")
             raise ExprError(message, typed, start, end)
         kind = match.lastgroup or "space"
@@ -119,6 +138,21 @@ def lex(source: Normalized, typed: str) -> list[_Raw]:
             tokens.append(_Raw(kind, match.group(), position, match.end()))
         position = match.end()
     return tokens
+
+
+def _indexing_hint(text: str, position: int, tokens: list[_Raw]) -> str | None:
+    """``g[1]`` after a name: how entries are written here (from 1, as the app shows g₁)."""
+    if text[position] != "[" or not tokens or tokens[-1].kind != "name" or tokens[-1].end != position:
+        return None
+    name = tokens[-1].text
+    found = _INDEXING.match(text, position)
+    if found is None:
+        return f"write {name}_1, {name}_2, ... for the entries of a vector {name}, counting from 1"
+    index = int(found.group("index"))
+    return (
+        f"write {name}_{index + 1} for that entry: entries count from 1 here, as {name}₁, {name}₂, "
+        f"so NumPy's {name}[{index}] is {name}_{index + 1}"
+    )
 
 
 class Resolver:
@@ -162,10 +196,50 @@ class Resolver:
                 pieces.extend(self._root(raws, index))
                 if index + 1 < len(raws) and raws[index + 1].kind != "lparen":
                     index += 1  # the number or name under the root sign is already written
+            elif raw.kind == "attribute":
+                pieces.extend(self._attribute(raws, index, start, end))
+            elif raw.kind == "dotted":
+                pieces.append(self._numpy_name(raw, start, end))
             else:
                 pieces.extend(self._name_at(raws, index))
             index += 1
         return pieces
+
+    def _attribute(self, raws: list[_Raw], index: int, start: int, end: int) -> list[Piece]:
+        """``W.T`` is ``W^T``; no other attribute means anything here."""
+        raw = raws[index]
+        previous = raws[index - 1] if index else None
+        if raw.text != ".T":
+            raise ExprError(
+                f"{raw.text!r} means nothing here: the only attribute is .T (the transpose, as in W.T)",
+                self.typed,
+                start,
+                end,
+            )
+        if previous is None or previous.kind not in ("name", "rparen"):
+            what = (
+                "one .T at a time: write (W.T).T"
+                if previous is not None and previous.text == ".T"
+                else ".T follows a vector or matrix, as in W.T"
+            )
+            raise ExprError(what, self.typed, start, end)
+        return [Piece(Kind.OPERATOR, "**", start, start + 1), Piece(Kind.TRANSPOSE, "T", start, end)]
+
+    def _numpy_name(self, raw: _Raw, start: int, end: int) -> Piece:
+        """``np.dot`` -> dot: only the names in NUMPY_FUNCTIONS and NUMPY_CONSTANTS, by the table."""
+        module, _, name = raw.text.partition(".")
+        if name in NUMPY_FUNCTIONS:
+            return Piece(Kind.FUNCTION, NUMPY_FUNCTIONS[name], start, end)
+        if name in NUMPY_CONSTANTS:
+            return Piece(Kind.CONSTANT, NUMPY_CONSTANTS[name], start, end)
+        known = ", ".join(sorted(NUMPY_FUNCTIONS))
+        close = difflib.get_close_matches(name, [*NUMPY_FUNCTIONS, *NUMPY_CONSTANTS], n=1, cutoff=0.6)
+        if not name:
+            message = f"{module}. needs a function after it, like {module}.dot(a, b)"
+        else:
+            message = f"{module}.{name} is not one of the NumPy functions studybuddy reads ({known})"
+        suggestion = f"{module}.{close[0]}" if close else None
+        raise ExprError(message, self.typed, start, end, suggestion)
 
     def _name_at(self, raws: list[_Raw], index: int) -> list[Piece]:
         called = index + 1 < len(raws) and raws[index + 1].kind == "lparen"
@@ -216,10 +290,57 @@ class Resolver:
             return [Piece(Kind.TRANSPOSE, "T", start, end)]
         if called and self.allow_undefined_functions and is_well_formed_name(name):
             return [Piece(Kind.UNDEFINED_FUNCTION, name, start, end)]
+        entry = self._entry(name, start, end)
+        if entry is not None:
+            return [entry]
         split = self._split(raw, called=called)
         if split is not None:
             return split
         raise self._unknown(name, start, end, called=called)
+
+    def _entry(self, name: str, start: int, end: int) -> Piece | None:
+        """``g_2``: entry 2 of a declared vector ``g`` (``W_1_2``: row 1, column 2 of a matrix), counting
+        from 1 as the app shows g₂; None when ``name`` is not written so."""
+        found = _ENTRY.match(name)
+        declared = None if found is None else self.table.resolve(found.group("base"))
+        if found is None or declared is None:
+            return None
+        shape = self.table.variable_of(self.table.symbol(declared)).shape
+        if shape is None:
+            return None
+        row, col = int(found.group("row")), found.group("col")
+        indices = [row] if col is None else [row, int(col)]
+        vector = len(shape) == 1 or 1 in shape
+        if vector and len(indices) == 2:
+            raise ExprError(
+                f"{declared} is a vector: write {declared}_{row} for its entry {row}", self.typed, start, end
+            )
+        if not vector and len(indices) == 1:
+            raise ExprError(
+                f"{declared} is a matrix: write {declared}_{row}_1 for row {row}, column 1",
+                self.typed,
+                start,
+                end,
+            )
+        sizes = [shape[0] * (shape[1] if len(shape) == 2 else 1)] if vector else list(shape)
+        for position, (index, size) in enumerate(zip(indices, sizes, strict=True)):
+            if index < 1:
+                raise ExprError(
+                    f"entries count from 1 here ({declared}_1 is the first, as {declared}₁)",
+                    self.typed,
+                    start,
+                    end,
+                )
+            if index > size:
+                what = "entries" if vector else ("rows" if position == 0 else "columns")
+                raise ExprError(
+                    f"{name} is past the end of {declared}: it has {size} {what}", self.typed, start, end
+                )
+        if vector:
+            i, j = (row - 1, 0) if len(shape) == 1 or shape[1] == 1 else (0, row - 1)
+        else:
+            i, j = indices[0] - 1, indices[1] - 1
+        return Piece(Kind.ENTRY, f"{declared}|{i}|{j}", start, end)
 
     def _vocabulary(self) -> dict[str, tuple[Kind, str]]:
         words: dict[str, tuple[Kind, str]] = {}
