@@ -16,17 +16,20 @@ examples:
   studybuddy equiv "s - s^2" "s*(1-s)" --var s:probability
   studybuddy equiv "exp(-x)/(1+exp(-x))^2" "s*(1-s)" --var x --def "s=1/(1+exp(-x))"
   studybuddy equiv "2 lam w" "lam*w" --var lam --var w --json
+  studybuddy equiv "np.dot(W.T, g)" "W^T g" --var W:real:3x2 --var g:real:3
   studybuddy equiv --jsonl cases.jsonl        (or - for standard input)
 
 Without --var, every name that is not a known function or constant is a real variable.
 --def NAME=EXPRESSION lets NAME stand for EXPRESSION on both sides (as a lesson's definitions do):
 each side is compared with NAME replaced; NAME needs no --var, the names in EXPRESSION do when --var
 is given.
-Domains: real, positive, nonnegative, negative, nonzero, probability, integer, natural, complex.
+Domains: real, positive, nonnegative, negative, nonzero, probability, integer, natural, odd, complex.
+--var NAME:DOMAIN:SHAPE (or NAME:SHAPE) declares a vector (SHAPE 3, a column) or a matrix (3x2), each size
+1 to 100; answers then read as NumPy means them (* elementwise, @ the matrix product, W.T, np.dot, g_1).
 --jsonl reads one JSON object per line: student, teacher, optional id, symbols (list of names) and
 assumptions (name -> domain); it writes one JSON object per line, in order, with id, verdict, detail,
 ms, strength, counterexample and diagnosis. A bad line gives an "invalid" row.
-Exit status (single comparison): 0 equivalent, 1 different, 2 invalid or unknown.
+Exit status (single comparison): 0 equivalent, 1 different (a value or a shape), 2 invalid or unknown.
 """
 
 
@@ -45,8 +48,8 @@ def register(subparsers: Any) -> None:
         "--var",
         action="append",
         default=[],
-        metavar="NAME[:DOMAIN]",
-        help="declare a variable (repeatable); default domain real",
+        metavar="NAME[:DOMAIN][:SHAPE]",
+        help="declare a variable (repeatable); default domain real; SHAPE 3 (a vector) or 3x2 (a matrix)",
     )
     parser.add_argument(
         "--def",
@@ -134,7 +137,8 @@ def grade_one(args: argparse.Namespace) -> int:
             print(verdict.error.pointer())
         if verdict.error is not None and verdict.error.message.startswith("unknown name") and args.var:
             print("Declare each name with --var NAME, or say what it stands for with --def NAME=EXPRESSION.")
-    return {"equivalent": EXIT_EQUIVALENT, "different": EXIT_DIFFERENT}.get(verdict.kind, EXIT_UNDECIDED)
+    exits = {"equivalent": EXIT_EQUIVALENT, "different": EXIT_DIFFERENT, "shape": EXIT_DIFFERENT}
+    return exits.get(verdict.kind, EXIT_UNDECIDED)
 
 
 def parse_definition_option(option: str) -> tuple[str, str]:

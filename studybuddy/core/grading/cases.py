@@ -8,6 +8,7 @@ uses that is not a known function or constant is a (real) variable, and a name o
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -54,13 +55,37 @@ def case_from_json(data: object, *, fallback_id: Any = None) -> GradingCase:
     return GradingCase(case_id, student, teacher, variables, tuple(functions))
 
 
+MAX_SIZE = 100  # a vector's length or a matrix's rows or columns, as in a lesson's symbols
+_SHAPE = re.compile(r"[0-9]+(?:\s*[x×]\s*[0-9]+)?\Z")
+
+
 def parse_variable_option(option: str) -> Variable:
-    """``NAME`` or ``NAME:DOMAIN`` as given to ``--var``."""
-    name, colon, domain = option.partition(":")
-    if colon and not domain.strip():
-        plain = name.strip()
-        raise ExprError(f"--var {option!r} names no domain after ':' (write {plain!r} for a real variable)")
-    return Variable(name.strip(), _domain(name.strip(), domain.strip() or "real"))
+    """``NAME``, ``NAME:DOMAIN``, ``NAME:DOMAIN:SHAPE`` or ``NAME:SHAPE`` as given to ``--var``; a
+    SHAPE is ``3`` (a vector, a column) or ``3x2`` (a matrix), each size 1 to MAX_SIZE."""
+    name, colon, rest = option.partition(":")
+    name = name.strip()
+    domain, _, shape_text = rest.partition(":")
+    domain, shape_text = domain.strip(), shape_text.strip()
+    if colon and not domain and not shape_text:
+        raise ExprError(f"--var {option!r} names no domain after ':' (write {name!r} for a real variable)")
+    if not shape_text and domain and (domain[0].isdigit() or domain[0] in "-+(["):
+        domain, shape_text = "", domain  # NAME:3x2, a real matrix
+    shape = _shape(option, shape_text) if shape_text or rest.count(":") else None
+    return Variable(name, _domain(name, domain or "real"), shape)
+
+
+def _shape(option: str, text: str) -> tuple[int, ...]:
+    rule = "write 3 for a vector or 3x2 for a matrix, each size a whole number from 1 to"
+    if not _SHAPE.match(text):
+        raise ExprError(f"--var {option!r}: {text!r} is not a shape: {rule} {MAX_SIZE}")
+    sizes = tuple(int(size) for size in re.split(r"\s*[x×]\s*", text))
+    for size in sizes:
+        if not 1 <= size <= MAX_SIZE:
+            raise ExprError(
+                f"--var {option!r}: a size is from 1 to {MAX_SIZE}, not {size} (every entry of a matrix "
+                "is a variable of its own)"
+            )
+    return sizes
 
 
 def _domain(name: str, value: object) -> Domain:
