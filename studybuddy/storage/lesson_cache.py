@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from studybuddy.storage.lesson_library import LessonFile
 
 # Bump when what a lesson file loads into changes (fields, validation rules, error wording).
-LESSON_FORMAT_VERSION = 3  # 2: a summary holds its file's fingerprint; 3: control characters refused
+LESSON_FORMAT_VERSION = 4  # 2: a summary holds its file's fingerprint; 3: control characters refused;
+# 4: shape, number and choice exercises and parameters (a file refused before may load now)
 CACHE_FILE_NAME = "lesson-index.json"
 MAX_CACHE_BYTES = 64 * 1024 * 1024  # ~150 times what 1,000 lessons take
 
