@@ -14,6 +14,10 @@ from enum import StrEnum
 # so a colour means the same amount of study in every window and every year.
 LEVEL_MINUTES = (1, 30, 60, 120)
 
+# An exercise is mastered when its review card's FSRS stability (the days after which it is still
+# recalled 90% of the time) reaches three weeks: Anki calls a card with such an interval "mature".
+MASTERED_STABILITY_DAYS = 21.0
+
 
 class Window(StrEnum):
     WEEK = "week"
@@ -141,7 +145,7 @@ class AttemptOutcome:
 class LessonMastery:
     lesson_id: str
     exercises_tried: int
-    exercises_mastered: int  # exercises whose latest answer given without the solution was right
+    exercises_mastered: int  # exercises whose review card's stability reached MASTERED_STABILITY_DAYS
     attempts: int
     right_attempts: int  # right, and given without the solution
     after_solution: int = 0  # attempts given after the worked solution was shown (kept, not counted)
@@ -152,10 +156,19 @@ class LessonMastery:
         return self.exercises_mastered / total if total else 0.0
 
 
-def mastery(attempts: Iterable[AttemptOutcome]) -> dict[str, LessonMastery]:
-    """Per lesson: an exercise is mastered when its latest answer given without the worked solution
-    was right; an answer given after the solution counts as an attempt, never as right or mastered."""
-    latest: dict[tuple[str, str], AttemptOutcome] = {}
+def is_mastered(stability: float | None) -> bool:
+    """A review card FSRS expects to be recalled (90%) three weeks or more after its last review."""
+    return stability is not None and stability >= MASTERED_STABILITY_DAYS
+
+
+def mastery(
+    attempts: Iterable[AttemptOutcome], stability: Mapping[tuple[str, str], float | None] | None = None
+) -> dict[str, LessonMastery]:
+    """Per lesson: answers, right answers, and exercises mastered. An exercise is mastered when its
+    review card's ``stability`` (by (lesson id, exercise id), in days) has reached
+    MASTERED_STABILITY_DAYS: being right once, or right today, says little about three weeks from now.
+    An answer given after the worked solution counts as an attempt, never as right."""
+    stability = stability or {}
     tried: dict[str, set[str]] = {}
     counts: dict[str, list[int]] = {}
     for attempt in attempts:
@@ -166,12 +179,11 @@ def mastery(attempts: Iterable[AttemptOutcome]) -> dict[str, LessonMastery]:
             tally[2] += 1
             continue
         tally[1] += attempt.correct
-        key = (attempt.lesson_id, attempt.exercise_id)
-        if key not in latest or attempt.at >= latest[key].at:
-            latest[key] = attempt
     mastered: dict[str, int] = {}
-    for (lesson_id, _), outcome in latest.items():
-        mastered[lesson_id] = mastered.get(lesson_id, 0) + outcome.correct
+    for (lesson_id, exercise_id), days in stability.items():
+        tried.setdefault(lesson_id, set()).add(exercise_id)
+        counts.setdefault(lesson_id, [0, 0, 0])
+        mastered[lesson_id] = mastered.get(lesson_id, 0) + is_mastered(days)
     return {
         lesson_id: LessonMastery(
             lesson_id,

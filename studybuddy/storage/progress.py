@@ -5,9 +5,13 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from studybuddy.core.stats import AttemptOutcome
 from studybuddy.storage.sessions import from_seconds, to_seconds
+
+if TYPE_CHECKING:
+    from studybuddy.core.reviews.insights import DiagnosedAttempt
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,31 @@ def attempt_outcomes(conn: sqlite3.Connection, lesson_id: str | None = None) -> 
         AttemptOutcome(lesson, exercise, bool(correct), from_seconds(at), hints, bool(solution))
         for lesson, exercise, correct, at, hints, solution in rows
     ]
+
+
+def attempts_between(conn: sqlite3.Connection, start: datetime, end: datetime) -> list[AttemptOutcome]:
+    """Every attempt from ``start`` to before ``end``, oldest first."""
+    rows = conn.execute(
+        "SELECT lesson_id, exercise_id, correct, at, hints_used, solution_seen FROM attempts "
+        "WHERE at >= ? AND at < ? ORDER BY at, id",
+        (to_seconds(start), to_seconds(end)),
+    )
+    return [
+        AttemptOutcome(lesson, exercise, bool(correct), from_seconds(at), hints, bool(solution))
+        for lesson, exercise, correct, at, hints, solution in rows
+    ]
+
+
+def diagnosed_attempts(conn: sqlite3.Connection, start: datetime, end: datetime) -> list[DiagnosedAttempt]:
+    """Wrong answers the grader explained (the diagnosis code it gave), from ``start`` to before ``end``."""
+    from studybuddy.core.reviews.insights import DiagnosedAttempt  # imports FSRS: off the start-up path
+
+    rows = conn.execute(
+        "SELECT lesson_id, exercise_id, diagnosis, at FROM attempts "
+        "WHERE at >= ? AND at < ? AND correct = 0 AND diagnosis IS NOT NULL ORDER BY at, id",
+        (to_seconds(start), to_seconds(end)),
+    )
+    return [DiagnosedAttempt(lesson, exercise, code, from_seconds(at)) for lesson, exercise, code, at in rows]
 
 
 def touch_lesson(conn: sqlite3.Connection, lesson_id: str, at: datetime, steps_revealed: int | None) -> None:

@@ -69,6 +69,50 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE attempts ADD COLUMN solution_seen INTEGER NOT NULL DEFAULT 0 "
         "CHECK (solution_seen IN (0, 1))",
     ),
+    # 3: review cards, one per exercise answered, keyed by (lesson id, exercise id) whatever the kind,
+    # holding FSRS's scheduling state only (core.reviews.cards); and their review logs, whose first
+    # four columns are FSRS's ReviewLog as its to_dict() writes it, for its optimizer. A card outlives
+    # its lesson (a lesson removed or renamed leaves its cards, shown as orphaned). Exercises answered
+    # before this version become cards never reviewed, due at their last answer: the first review
+    # schedules them. ``kind`` is the queue a review came from (new, learning step, review), for the
+    # daily caps; ``state_before`` is NULL for a card's first review.
+    (
+        """CREATE TABLE cards (
+            card_id INTEGER PRIMARY KEY,
+            lesson_id TEXT NOT NULL,
+            exercise_id TEXT NOT NULL,
+            state INTEGER NOT NULL DEFAULT 1 CHECK (state IN (1, 2, 3)),
+            step INTEGER CHECK (step >= 0),
+            stability REAL CHECK (stability > 0),
+            difficulty REAL,
+            due REAL NOT NULL,
+            last_review REAL,
+            reps INTEGER NOT NULL DEFAULT 0 CHECK (reps >= 0),
+            lapses INTEGER NOT NULL DEFAULT 0 CHECK (lapses >= 0),
+            created_at REAL NOT NULL,
+            UNIQUE (lesson_id, exercise_id)
+        )""",
+        "CREATE INDEX cards_by_due ON cards (due, state, reps)",
+        """CREATE TABLE review_logs (
+            id INTEGER PRIMARY KEY,
+            card_id INTEGER NOT NULL REFERENCES cards (card_id) ON DELETE CASCADE,
+            rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+            review_datetime TEXT NOT NULL,
+            review_duration INTEGER CHECK (review_duration >= 0),
+            at REAL NOT NULL,
+            day TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('new', 'learning', 'review')),
+            state_before INTEGER CHECK (state_before IN (1, 2, 3)),
+            proposed INTEGER NOT NULL CHECK (proposed BETWEEN 1 AND 4),
+            session_id INTEGER REFERENCES sessions (id) ON DELETE SET NULL
+        )""",
+        "CREATE INDEX review_logs_by_day ON review_logs (day, kind)",
+        "CREATE INDEX review_logs_by_time ON review_logs (at)",
+        "CREATE INDEX review_logs_by_card ON review_logs (card_id, at)",
+        "CREATE INDEX attempts_by_time ON attempts (at)",
+        """INSERT INTO cards (lesson_id, exercise_id, due, created_at)
+            SELECT lesson_id, exercise_id, max(at), min(at) FROM attempts GROUP BY lesson_id, exercise_id""",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

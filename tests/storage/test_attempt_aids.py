@@ -35,7 +35,7 @@ def at(minutes: int) -> datetime:
     return T0 + timedelta(minutes=minutes)
 
 
-def test_an_answer_after_the_solution_is_an_attempt_but_never_right_or_mastered() -> None:
+def test_an_answer_after_the_solution_is_an_attempt_but_never_right() -> None:
     result = mastery(
         [
             AttemptOutcome("sigmoid", "prime", True, at(1), hints_used=3, solution_seen=True),
@@ -43,18 +43,9 @@ def test_an_answer_after_the_solution_is_an_attempt_but_never_right_or_mastered(
             AttemptOutcome("sigmoid", "slope", True, at(2), hints_used=2),  # hints alone: still its own
         ]
     )["sigmoid"]
-    assert (result.exercises_tried, result.exercises_mastered) == (2, 1)
+    assert result.exercises_tried == 2
     assert (result.attempts, result.right_attempts, result.after_solution) == (3, 1, 1)
-
-
-def test_mastered_on_its_own_stays_mastered_after_a_look_at_the_solution() -> None:
-    result = mastery(
-        [
-            AttemptOutcome("sigmoid", "prime", True, at(1)),
-            AttemptOutcome("sigmoid", "prime", False, at(2), solution_seen=True),
-        ]
-    )["sigmoid"]
-    assert result.exercises_mastered == 1, "the latest answer given without the solution was right"
+    assert result.exercises_mastered == 0, "mastery is a review card's stability, never one right answer"
 
 
 def schema_1_database(path: Path) -> None:
@@ -97,7 +88,7 @@ def test_a_schema_1_database_is_migrated_with_its_attempts_kept_as_unaided(tmp_p
             ).fetchall()
         assert rows == [("prime", 1, 0, 0), ("slope", 1, 2, 1)]
         result = StatsService(database, clock).mastery()["sigmoid"]
-        assert (result.exercises_mastered, result.right_attempts, result.after_solution) == (1, 1, 1)
+        assert (result.exercises_mastered, result.right_attempts, result.after_solution) == (0, 1, 1)
 
 
 def test_the_database_refuses_a_negative_hint_count(tmp_path: Path) -> None:

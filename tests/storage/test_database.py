@@ -203,8 +203,12 @@ def test_damage_found_while_working_is_reported_and_the_file_set_aside_at_the_ne
     with Database.open(path, now=NOW) as database:
         for number in range(200):
             add_row(database, f"subject {number}")
+        with database.read() as conn:
+            page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+            root = conn.execute("SELECT rootpage FROM sqlite_schema WHERE name = 'sessions'").fetchone()[0]
     data = bytearray(path.read_bytes())
-    data[4096:] = b"\xde\xad\xbe\xef" * ((len(data) - 4096) // 4)  # every page but the schema page
+    start = page_size * (root - 1)  # the sessions table's root page; the schema's pages are left whole
+    data[start : start + page_size] = b"\xde\xad\xbe\xef" * (page_size // 4)
     path.write_bytes(bytes(data))
 
     database = Database.open(path, now=NOW)  # the schema page is fine: not noticed yet

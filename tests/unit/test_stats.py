@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from studybuddy.core.stats import (
+    MASTERED_STABILITY_DAYS,
     AttemptOutcome,
     Window,
     heatmap,
@@ -85,7 +86,7 @@ def test_days_outside_the_range_are_blank_not_zero() -> None:
     assert [row[0] is not None for row in grid.rows] == [False, False, True, True, True, False, False]
 
 
-def test_mastery_counts_an_exercise_when_its_latest_answer_was_right() -> None:
+def test_mastery_counts_an_exercise_when_its_card_is_recalled_three_weeks_on_not_when_it_was_right() -> None:
     t = datetime(2025, 7, 6, 9, tzinfo=UTC)
     attempts = [
         AttemptOutcome("sigmoid", "e1", False, t),
@@ -94,22 +95,19 @@ def test_mastery_counts_an_exercise_when_its_latest_answer_was_right() -> None:
         AttemptOutcome("sigmoid", "e2", False, t + timedelta(minutes=2)),
         AttemptOutcome("softmax", "e1", True, t),
     ]
-    result = mastery(attempts)
+    stability = {
+        ("sigmoid", "e1"): 2.3,  # right today: not yet mastered
+        ("sigmoid", "e2"): MASTERED_STABILITY_DAYS,  # recalled three weeks on, whatever today's answer
+        ("softmax", "e1"): None,  # a card never reviewed
+    }
+    result = mastery(attempts, stability)
     sigmoid = result["sigmoid"]
-    assert (
-        sigmoid.exercises_tried,
-        sigmoid.exercises_mastered,
-        sigmoid.attempts,
-        sigmoid.right_attempts,
-    ) == (
-        2,
-        1,
-        4,
-        2,
-    )
+    assert (sigmoid.exercises_tried, sigmoid.exercises_mastered) == (2, 1)
+    assert (sigmoid.attempts, sigmoid.right_attempts) == (4, 2)
     assert sigmoid.fraction() == 0.5
     assert sigmoid.fraction(exercises_in_lesson=4) == 0.25
-    assert result["softmax"].fraction() == 1.0
+    assert result["softmax"].exercises_mastered == 0
+    assert mastery(attempts)["softmax"].fraction() == 0.0, "right once, with no card: not mastered"
 
 
 @pytest.mark.parametrize(

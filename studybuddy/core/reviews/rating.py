@@ -1,0 +1,83 @@
+"""The rating a review proposes, from how the learner actually did (they may change it before saving).
+
+An encounter is one sitting with an exercise: every answer graded from when it was shown until it was
+answered right or left. Hints in studybuddy reveal a step each, so any hint counts as help:
+
+- wrong (left without a right answer), or the worked solution was shown: Again;
+- right after a wrong try, or after a hint: Hard;
+- right first time, with no hint: Good; and Easy when that took at most ``QUICK_SECONDS``.
+
+Answers that could not be read, or that the grader could not decide, are no tries (they are not
+recorded as attempts either).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from fsrs import Rating
+
+QUICK_SECONDS = 60.0  # right first time, unaided, within a minute of seeing the exercise: Easy
+
+
+@dataclass(frozen=True)
+class Try:
+    """One graded answer: right or not, and the help shown when it was given."""
+
+    correct: bool
+    at: datetime
+    hints_used: int = 0
+    solution_seen: bool = False
+
+
+@dataclass(frozen=True)
+class Encounter:
+    """The tries of one sitting with an exercise, in order. ``shown_at``: when the exercise was put in
+    front of the learner (None when unknown, as for an answer given from the shell: never "quick")."""
+
+    tries: tuple[Try, ...]
+    shown_at: datetime | None = None
+    quick_seconds: float = QUICK_SECONDS
+
+    @property
+    def answered_right(self) -> bool:
+        return bool(self.tries) and self.tries[-1].correct
+
+    @property
+    def seconds(self) -> float | None:
+        """From showing the exercise to its last try (None when the showing time is unknown)."""
+        if self.shown_at is None or not self.tries:
+            return None
+        return max(0.0, (self.tries[-1].at - self.shown_at).total_seconds())
+
+
+@dataclass(frozen=True)
+class Proposal:
+    rating: Rating
+    reason: str  # why, in a few words: "right after 2 hints"
+
+
+def propose(encounter: Encounter) -> Proposal | None:
+    """The rating the encounter earns (None before any try: there is nothing to rate)."""
+    tries = encounter.tries
+    if not tries:
+        return None
+    if any(attempt.solution_seen for attempt in tries):
+        return Proposal(Rating.Again, "the worked solution was shown")
+    if not encounter.answered_right:
+        wrong = len(tries)
+        return Proposal(Rating.Again, "not answered right" if wrong == 1 else f"{wrong} tries, none right")
+    wrong = len(tries) - 1
+    hints = max(attempt.hints_used for attempt in tries)
+    if wrong or hints:
+        help_had = []
+        if wrong:
+            help_had.append("a wrong try" if wrong == 1 else f"{wrong} wrong tries")
+        if hints:
+            help_had.append("a hint" if hints == 1 else f"{hints} hints")
+        return Proposal(Rating.Hard, "right after " + " and ".join(help_had))
+    seconds = encounter.seconds
+    if seconds is not None and seconds <= encounter.quick_seconds:
+        return Proposal(Rating.Easy, f"right first time, no hint, in {seconds:.0f} s")
+    return Proposal(Rating.Good, "right first time, no hint")
