@@ -1,8 +1,8 @@
 """The one object the CLI and the UI are handed: the resolved config and study home.
 
-Area services (diary, timer, lessons, grading, stats, progress) hang off it as typed attributes built on
-first use, so a command pays only for what it uses, and the app and the CLI code it runs share one of
-each. A test may set one (``context.grading = a_fake``) before its first use; ``close`` stops only what
+Area services (diary, timer, lessons, grading, stats, progress, reviews) hang off it as typed attributes
+built on first use, so a command pays only for what it uses, and the app and the CLI code it runs share
+one of each. A test may set one (``context.grading = a_fake``) before its first use; ``close`` stops only what
 the context started itself.
 """
 
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from studybuddy.services.grading import GradingService
     from studybuddy.services.lessons import LessonService
     from studybuddy.services.progress import ProgressService
+    from studybuddy.services.reviews import ReviewService
     from studybuddy.services.stats import StatsService
     from studybuddy.services.timer import TimerService
     from studybuddy.storage.database import Database
@@ -86,6 +87,13 @@ class StudyContext:
         from studybuddy.services.progress import ProgressService
 
         return ProgressService(self.database, self.clock, self.timer)
+
+    @cached_property
+    def reviews(self) -> ReviewService:
+        """Review cards: ratings proposed and saved, the day's queue, forecasts (services.reviews)."""
+        from studybuddy.services.reviews import open_reviews
+
+        return open_reviews(self)
 
     @cached_property
     def diary(self) -> DiaryService:

@@ -207,12 +207,20 @@ class DiaryService:
         text = " ".join(text.split())
         if not text:
             raise StudybuddyError("nothing to add: give the text of the line")
-        now = self.clock.now()
-        day = now.date()
+        return self.append(f"- {self.clock.now():%H:%M} {text}")
+
+    def append(self, markdown: str, *, block: bool = False) -> StoredEntry:
+        """Add ``markdown`` at the end of today's entry (made if missing): the one way text is added to
+        an entry from outside an editor, safe beside other writers. ``block``: a Markdown block of its
+        own (a report), set off from the text above by a blank line."""
+        day = self.clock.now().date()
         with self.files.locked():
             stored = self.files.read(day)
             old, version = (stored.entry.text, stored.version) if stored else ("", ABSENT)
-            self.files.save(day, append_line(old, f"- {now:%H:%M} {text}"), expected=version)
+            addition = markdown.strip("\n")
+            if block and old.strip():
+                addition = "\n" + addition
+            self.files.save(day, append_line(old, addition), expected=version)
         saved = self.files.read(day)
         assert saved is not None
         return saved

@@ -1,8 +1,10 @@
 """What the learner did in lessons: exercise attempts and the help they had, where they stopped.
 
 The hints and worked solutions shown are remembered per exercise for as long as this service lives
-(the app's run, so leaving a quiz and coming back does not forget them) and are recorded with each
-attempt; an answer given after the solution was shown is kept but never counts as mastered.
+(the app's run, so leaving a quiz and coming back does not forget them) or until the exercise's review
+is saved, and are recorded with each attempt; an answer given after the solution was shown is kept but
+never counts as right. An exercise is mastered when its review card's FSRS stability reaches three
+weeks (core.stats.MASTERED_STABILITY_DAYS), not when it was once right.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ class LessonStanding:
     steps_seen: int
     steps_total: int | None  # None: the lesson no longer loads (deleted or broken); its history stays
     exercises: int | None
-    mastered: int  # exercises whose latest answer given without the worked solution was right
+    mastered: int  # exercises whose review card's stability reached MASTERED_STABILITY_DAYS
     attempts: int
     right: int  # right answers given without the worked solution
     after_solution: int  # answers given after the worked solution was shown (kept, never counted)
@@ -109,6 +111,11 @@ class ProgressService:
             shown = self._aids.get((lesson_id, exercise_id), AidsShown())
             self._aids[(lesson_id, exercise_id)] = AidsShown(shown.hints, True)
 
+    def forget_aids(self, lesson_id: str, exercise_id: str) -> None:
+        """The exercise's review was saved: its next sitting starts with no hint or solution shown."""
+        with self._aids_lock:
+            self._aids.pop((lesson_id, exercise_id), None)
+
     def record_attempt(
         self,
         *,
@@ -153,9 +160,11 @@ class ProgressService:
 
     def lesson_standings(self, lessons: LessonService, limit: int = 500) -> list[LessonStanding]:
         """Every lesson opened or answered, the most recently opened first, then those only answered."""
+        from studybuddy.storage.reviews import stabilities  # FSRS: kept off the app's start-up path
+
         with self.database.read() as conn:
             opened = {item.lesson_id: item for item in progress.recent_lessons(conn, limit)}
-            mastery = stats.mastery(progress.attempt_outcomes(conn))
+            mastery = stats.mastery(progress.attempt_outcomes(conn), stabilities(conn))
         standings = []
         for lesson_id in [*opened, *(key for key in mastery if key not in opened)]:
             try:

@@ -11,22 +11,34 @@ Grading and previews go through ``GradingService.grade_exercise`` and ``preview_
 read an answer with the same terms (``core.grading.terms.exercise_terms``), so they cannot disagree.
 The hints and the solution shown are recorded with each attempt (see ``ProgressService``).
 
+Every exercise answered becomes a review card. The graded answers to an exercise since it was first
+shown (or since its last saved review) are one sitting; a right answer ends it, and its grade comes
+back with the review rating proposed for the sitting and the four choices (``GradeResult.proposal``).
+``pending_proposal`` proposes for a sitting left without a right answer (Again). The learner keeps or
+changes the rating; ``save_rating`` stores it (``services.reviews``) and starts a fresh sitting.
+
 ``ask_*`` and the navigation run on the UI thread; ``grade`` and ``preview`` in worker threads (they
 wait for the grading process) and read nothing the UI thread changes: each request carries what it needs.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
 from itertools import count
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from studybuddy.core.errors import StudybuddyError
 
 if TYPE_CHECKING:
+    from fsrs import Rating
+
     from studybuddy.core.grading.verdict import Verdict
     from studybuddy.core.lessons.model import Exercise, Lesson
+    from studybuddy.core.reviews.rating import Try
     from studybuddy.services.progress import ProgressService
+    from studybuddy.services.reviews import ReviewProposal, ReviewService, SavedReview
 
 EMPTY_ANSWER = "Type an answer first."
 
@@ -87,6 +99,17 @@ class GradeResult:
     text: str
     not_recorded: str | None = None  # why the attempt could not be saved, when it could not
     failed: str | None = None  # why grading itself failed (the engine is missing, ...)
+    verdict: Verdict | None = None  # the grader's verdict (None when grading failed)
+    proposal: ReviewProposal | None = None  # a right answer: the review rating proposed, to keep or change
+    review_failed: str | None = None  # why no rating could be proposed (the database), when it could not
+
+
+@dataclass
+class _Sitting:
+    """The graded answers to one exercise since it was first shown or last reviewed."""
+
+    shown_at: datetime | None  # None: unknown (an answer from the shell)
+    tries: list[Try] = field(default_factory=list)
 
 
 def describe_verdict(verdict: Verdict, *, solution_seen: bool = False) -> tuple[Tone, str]:
@@ -109,16 +132,32 @@ class QuizSession:
     """One sitting with a lesson's exercises (see the module docstring)."""
 
     def __init__(
-        self, lesson: Lesson, grading: ExerciseGrader, progress: ProgressService, index: int = 0
+        self,
+        lesson: Lesson,
+        grading: ExerciseGrader,
+        progress: ProgressService,
+        index: int = 0,
+        *,
+        reviews: ReviewService | None = None,
     ) -> None:
+        """``reviews``: where ratings are proposed and saved (default: over the progress service's
+        database, clock and timer)."""
+        if reviews is None:
+            from studybuddy.services.reviews import ReviewService  # FSRS: loaded when a quiz opens
+
+            reviews = ReviewService(progress.database, progress.clock, timer=progress.timer)
         self.lesson = lesson
         self.grading = grading
         self.progress = progress
+        self.reviews = reviews
         self.index = index
         self._numbers = count(1)
         self._latest_grade: Ticket | None = None
         self._wanted_preview: PreviewRequest | None = None
         self._preview_in_flight = False
+        self._sittings: dict[str, _Sitting] = {}  # by exercise id; written by the UI and worker threads
+        self._sittings_lock = threading.Lock()
+        self._shown()
 
     # ---- what is on screen ----------------------------------------------------------------------
 
@@ -134,6 +173,7 @@ class QuizSession:
         self.index = (self.index + 1) % len(self.lesson.exercises)
         self._latest_grade = None
         self._wanted_preview = None
+        self._shown()
 
     # ---- hints and the worked solution ----------------------------------------------------------
 
@@ -247,13 +287,77 @@ class QuizSession:
                 )
             except StudybuddyError as error:
                 not_recorded = str(error)
+        proposal, review_failed = None, None
+        if not_recorded is None and verdict.kind in ("equivalent", "different"):
+            self._tried(request, verdict.kind == "equivalent")
+            if verdict.kind == "equivalent":
+                try:
+                    proposal = self.pending_proposal(request.exercise.id)
+                except StudybuddyError as error:
+                    review_failed = str(error)
         tone, text = describe_verdict(verdict, solution_seen=request.solution_seen)
-        return GradeResult(request.ticket, tone, text, not_recorded)
+        return GradeResult(
+            request.ticket,
+            tone,
+            text,
+            not_recorded,
+            verdict=verdict,
+            proposal=proposal,
+            review_failed=review_failed,
+        )
 
     def is_current_grade(self, result: GradeResult) -> bool:
         return result.ticket == self._latest_grade and self._answers_shown(result.ticket)
 
+    # ---- review ratings --------------------------------------------------------------------------
+
+    def began_at(self, moment: datetime | None) -> None:
+        """When the learner began the exercise on screen (None: unknown, as for an answer from the
+        shell, which is then never rated Easy for its speed). Set to the moment it is shown, unless
+        told otherwise here."""
+        with self._sittings_lock:
+            sitting = self._sittings.setdefault(self.exercise.id, _Sitting(moment))
+            sitting.shown_at = moment
+
+    def pending_proposal(self, exercise_id: str | None = None) -> ReviewProposal | None:
+        """The rating proposed for the sitting with ``exercise_id`` (default: the one on screen), to
+        show before leaving it; None when it has no graded answer since it was shown or last saved."""
+        from studybuddy.core.reviews.rating import Encounter
+
+        exercise_id = self.exercise.id if exercise_id is None else exercise_id
+        with self._sittings_lock:
+            sitting = self._sittings.get(exercise_id)
+            if sitting is None or not sitting.tries:
+                return None
+            encounter = Encounter(tuple(sitting.tries), sitting.shown_at)
+        return self.reviews.propose(self.lesson.id, exercise_id, encounter)
+
+    def save_rating(self, proposal: ReviewProposal, rating: Rating | None = None) -> SavedReview:
+        """Store the review with ``rating`` (default: the proposed one); the exercise's next answer
+        starts a fresh sitting, with no hint shown. StudybuddyError (a conflict, the database) when it
+        could not be saved: the sitting stays, to propose again."""
+        saved = self.reviews.save(proposal, rating)
+        with self._sittings_lock:
+            self._sittings.pop(proposal.exercise_id, None)
+        self.progress.forget_aids(self.lesson.id, proposal.exercise_id)
+        if proposal.exercise_id == self.exercise.id:
+            self._shown()
+        return saved
+
     # ---- plumbing --------------------------------------------------------------------------------
+
+    def _shown(self) -> None:
+        """The exercise on screen is shown now: its sitting starts, unless one is still open."""
+        now = self.progress.clock.now()
+        with self._sittings_lock:
+            self._sittings.setdefault(self.exercise.id, _Sitting(now))
+
+    def _tried(self, request: GradeRequest, correct: bool) -> None:
+        from studybuddy.core.reviews.rating import Try
+
+        attempt = Try(correct, self.progress.clock.now(), request.hints_used, request.solution_seen)
+        with self._sittings_lock:
+            self._sittings.setdefault(request.exercise.id, _Sitting(None)).tries.append(attempt)
 
     def _ticket(self) -> Ticket:
         return Ticket(self.lesson.id, self.exercise.id, next(self._numbers))

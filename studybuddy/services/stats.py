@@ -105,6 +105,14 @@ class StatsService:
         )
 
     def mastery(self, lesson_id: str | None = None) -> dict[str, LessonMastery]:
-        """Per lesson: exercises tried, exercises whose latest answer was right, attempts."""
+        """Per lesson: exercises tried, exercises mastered (their review card's stability reached
+        three weeks), attempts and right answers."""
+        from studybuddy.storage.reviews import stabilities  # FSRS: kept off the app's start-up path
+
         with self.database.read() as conn:
-            return stats.mastery(progress.attempt_outcomes(conn, lesson_id))
+            cards = {
+                key: value
+                for key, value in stabilities(conn).items()
+                if lesson_id is None or key[0] == lesson_id
+            }
+            return stats.mastery(progress.attempt_outcomes(conn, lesson_id), cards)

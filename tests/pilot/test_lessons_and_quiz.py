@@ -94,7 +94,8 @@ async def test_answer_wrong_then_right_with_diagnosis_hints_and_solution(make_ap
         solution = app.screen.query_one("#solution")
         assert solution.display and "s * (1 - s)" in solution.source
     mastery = context.stats.mastery("sigmoid-derivative")["sigmoid-derivative"]
-    assert (mastery.attempts, mastery.right_attempts, mastery.exercises_mastered) == (2, 1, 1)
+    # right today is not mastered: that takes a review card recalled three weeks on
+    assert (mastery.attempts, mastery.right_attempts, mastery.exercises_mastered) == (2, 1, 0)
 
 
 @synchronously
