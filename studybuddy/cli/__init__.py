@@ -24,6 +24,9 @@ SUBCOMMAND_MODULES = (
     "studybuddy.cli.lessons",
     "studybuddy.cli.diary",
     "studybuddy.cli.timer",
+    "studybuddy.cli.exercise",
+    "studybuddy.cli.review",
+    "studybuddy.cli.report",
     "studybuddy.cli.stats",
     "studybuddy.cli.locate",
 )

@@ -28,7 +28,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Study time over the last 7, 30 (default) or 365 days. A day counts for the streak "
         "when it has a minute of study; today not studied yet does not break it. Then, for every lesson "
         "opened or answered, how far and how well it went (all time): an exercise is mastered when its "
-        "latest answer given without the worked solution was right. Set NO_COLOR for plain output.",
+        "review card is expected to be recalled three weeks on (FSRS stability of 21 days), not when it "
+        "was once right. Set NO_COLOR for plain output.",
     )
     window = stats.add_mutually_exclusive_group()
     for name in ("week", "month", "year"):
