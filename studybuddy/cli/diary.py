@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from studybuddy.core.errors import StudybuddyError
+from studybuddy.core.terminal_text import json_for_terminal, printable, printable_line
 
 if TYPE_CHECKING:
     from studybuddy.services.diary import DiaryService, ImportReport
@@ -94,7 +95,14 @@ def _entries(count: int, kind: str = "") -> str:
 
 
 def _print_json(value: Any) -> None:
-    print(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+    print(json_for_terminal(json.dumps(value, indent=2, ensure_ascii=False, default=str)))
+
+
+def _for_terminal(text: str) -> str:
+    """An entry's text as it goes to stdout: to a terminal with its control characters shown as
+    escapes (an imported or synced entry may hold ESC sequences that clear the screen or write the
+    clipboard), to a file or a pipe exactly as written."""
+    return printable(text) if sys.stdout.isatty() else text
 
 
 def _add(args: argparse.Namespace) -> int:
@@ -112,7 +120,8 @@ def _show(args: argparse.Namespace) -> int:
     elif stored is None:
         print(f"no entry for {day.isoformat()} ({day:%A}); write one with: studybuddy diary add TEXT")
     else:
-        sys.stdout.write(stored.entry.text if stored.entry.text.endswith("\n") else stored.entry.text + "\n")
+        text = stored.entry.text if stored.entry.text.endswith("\n") else stored.entry.text + "\n"
+        sys.stdout.write(_for_terminal(text))
     if stored is not None and stored.entry.front_matter_problem:
         print(f"studybuddy: warning: {stored.path}: {stored.entry.front_matter_problem}", file=sys.stderr)
     copies = service.conflict_copies(day)
@@ -202,7 +211,7 @@ def _search(args: argparse.Namespace) -> int:
     else:
         for hit in hits:
             where = "" if hit.conflict_copy is None else f"[conflict copy {hit.conflict_copy.name}]  "
-            print(f"{hit.day.isoformat()}  {where}{hit.snippet}")
+            print(f"{hit.day.isoformat()}  {printable_line(where + hit.snippet)}")
         entries = sum(hit.conflict_copy is None for hit in hits)
         copies = len(hits) - entries
         print(f"{_entries(entries)}{f' and {_copies(copies)}' if copies else ''} found")
@@ -219,7 +228,7 @@ def _export(args: argparse.Namespace) -> int:
     document = context.diary.export()
     tell_if_database_set_aside(context)  # opened for the study minutes
     if args.output is None:
-        sys.stdout.write(document)
+        sys.stdout.write(_for_terminal(document))
         return 0
     output = Path(args.output)
     try:
