@@ -103,8 +103,24 @@ def _run(argv: Sequence[str] | None) -> int:
     except StudybuddyError as error:  # it may quote a file or its name: control characters escaped
         print(printable(f"studybuddy: {error}"), file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        raise  # main's: the reader went away
+    except OSError as error:  # the system refused a file (a name too long, a folder not allowed, ...)
+        print(printable(f"studybuddy: {_os_problem(error)}"), file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
+
+
+def _os_problem(error: OSError) -> str:
+    """What the system said and the file it said it about, a long path cut in the middle."""
+    reason = error.strerror or str(error)
+    if not error.filename:
+        return reason
+    name = os.fsdecode(error.filename)
+    if len(name) > 160:
+        name = f"{name[:80]}…{name[-60:]}"
+    return f"{reason}: {name}"
 
 
 def _warn_about_the_config_file() -> None:

@@ -60,3 +60,13 @@ def test_with_no_setup_the_platform_folder_is_used(
     assert main(["locate"]) == 0
     out = capsys.readouterr().out
     assert "chosen by  platform default" in out and "(not created yet)" in out
+
+
+@pytest.mark.parametrize("command", [["locate"], ["diary", "list"], ["timer", "status"], ["stats"]])
+def test_a_home_path_the_system_refuses_is_a_message_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    home = tmp_path / ("a" * 300) / ("b" * 4000)  # longer than any file system allows (ENAMETOOLONG)
+    assert main(["--home", str(home), *command]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("studybuddy: ") and "Traceback" not in err and "too long" in err.lower()
