@@ -4,9 +4,11 @@ A line starts a new day when it is, outside fenced code:
 
 - a heading whose text starts with a date: ``## 2025-07-06``, ``### July 6, 2025``, ``# 07/12/24 notes``;
 - a bold date, alone or leading a bullet: ``**2025-07-06**\\``, ``- **6 July 2025**``;
+- in a heading or a bold line, after any decoration (emoji, symbols, brackets): ``## 📘 Day 01 — Vectors``,
+  ``### 🗓️ 2025-07-06``, ``**[2025-07-06]**``;
 - a date starting a line or a top-level bullet: ``07/12/24:``, ``- 07/19/24``, ``2025-07-06 - ...``;
-- a numbered day heading (``## Day 01``, ``**Day 3**``) when the file has no dates: the lowest number
-  is ``start_date`` and the others follow one day apart.
+- a numbered day heading (``## Day 01``, ``### Day 3:``, ``**Day 12**``) when the file has no dates:
+  the lowest number is ``start_date`` and the others follow one day apart.
 
 Each entry is the exact text from its date line to the next one (the date line included, so headings,
 bullets and their indented children render as before). Text before the first date is reported as not
@@ -203,6 +205,8 @@ _ISO_PREFIX = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?![\d/])")
 _SLASH_PREFIX = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\d/])")
 _ISO_ANYWHERE = re.compile(r"\b\d{4}-\d{1,2}-\d{1,2}\b")
 _SLASH_ANYWHERE = re.compile(r"\b\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})\b")
+# Anything but a letter or a digit (\w without the underscore) before a heading's date or day number.
+_DECORATION = re.compile(r"^(?:[^\w]|_)+")
 _AFTER_DATE = re.compile(r"$|[\s:.,;)\]*_\-–—]")
 
 
@@ -301,9 +305,9 @@ def _scan(lines: list[str]) -> _Scan:
         heading = _HEADING.match(line)
         bold = _BOLD.match(line)
         if heading:
-            candidate = heading.group(1).strip().strip("*_").strip()
+            candidate = _undecorated(heading.group(1))
         elif bold:
-            candidate = bold.group(2).strip()
+            candidate = _undecorated(bold.group(2))
         else:
             plain = _LINE_START.match(line)
             candidate = plain.group(1) if plain and not line.startswith("\t") else ""
@@ -331,6 +335,12 @@ def _scan(lines: list[str]) -> _Scan:
         scan.markers.append(_Marker(number, "date", day=day))
     scan.markers.sort(key=lambda marker: marker.line)
     return scan
+
+
+def _undecorated(title: str) -> str:
+    """A heading's or bold line's text without what people put before the day: emoji, symbols,
+    brackets, emphasis (``📘 Day 01``, ``🗓️ 2025-07-06``, ``[2025-07-06]``, ``*Day 3*``)."""
+    return _DECORATION.sub("", title.strip())
 
 
 def _month_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:

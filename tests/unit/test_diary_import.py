@@ -175,3 +175,41 @@ def test_a_byte_neither_encoding_defines_is_said_to_be_damage() -> None:
         "the file is UTF-8 but for 1 byte on line 2; read it as Windows-1252; 1 byte "
         "that neither encoding defines became the replacement character \ufffd (check those lines)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("## 📘 Day 01 — Vectors & Dot Product", "## 📗 Day 02 — Matrices"),
+        ("### Day 3:", "### Day 4:"),
+        ("**Day 12**", "**Day 13**"),
+        ("# 🧠🔥 Day 7 (backprop)", "# ✅ Day 8"),
+        ("## [Day 1]", "## [Day 2]"),
+    ],
+)
+def test_numbered_day_headings_with_decorations(first: str, second: str) -> None:
+    plan = plan_import(f"{first}\nvectors\n\n{second}\nmatrices\n", start_date=date(2025, 3, 1))
+    assert days(plan) == [date(2025, 3, 1), date(2025, 3, 2)]
+    assert plan.entries[0].text == f"{first}\nvectors"
+    assert plan.entries[1].text == f"{second}\nmatrices"
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "## 🗓️ 2025-07-06",
+        "### 📅 July 6, 2025 — chain rule",
+        "**[2025-07-06]**",
+        "## *2025-07-06*",
+        "## → 07/06/25",
+    ],
+)
+def test_dated_headings_with_decorations(heading: str) -> None:
+    plan = plan_import(f"{heading}\nstudied\n\n## 2025-07-07\nmore\n")
+    assert days(plan) == [date(2025, 7, 6), date(2025, 7, 7)]
+    assert plan.entries[0].text == f"{heading}\nstudied"
+
+
+def test_a_decorated_heading_without_a_day_is_not_a_day() -> None:
+    plan = plan_import("## 2025-07-06\n### 📘 Notes — Vectors\nbody\n### ✅ 3 things learned\n")
+    assert days(plan) == [date(2025, 7, 6)]
