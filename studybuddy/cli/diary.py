@@ -236,6 +236,12 @@ def _export(args: argparse.Namespace) -> int:
     except OSError as error:
         raise StudybuddyError(f"cannot write {output}: {error.strerror}") from error
     print(f"exported to {output}")
+    copied, problems = context.diary.export_attachments(output.parent)
+    if copied:
+        files = f"{copied} linked picture{'s' if copied > 1 else ''} or file{'s' if copied > 1 else ''}"
+        print(f"copied {files} into {output.parent / 'attachments'}")
+    for problem in problems:
+        print(f"studybuddy: warning: not copied beside the export: {problem}", file=sys.stderr)
     return 0
 
 
@@ -270,6 +276,17 @@ def _print_import_report(report: ImportReport) -> None:
         print(f"  {verb} {_copies(copies['new'])} beside the entries")
     if copies["already there"]:
         print(f"  skipped {_copies(copies['already there'])} already in the diary")
+    attachments = Counter(report.attachments.values())
+    if report.attachments:
+        files = (
+            f"{len(report.attachments)} linked picture{'s' if len(report.attachments) > 1 else ''} or file"
+        )
+        files += "s" if len(report.attachments) > 1 else ""
+        already = f" ({attachments['already there']} already there)" if attachments["already there"] else ""
+        copy = "would copy" if report.dry_run else "copied"
+        print(f"  {copy} {files} into diary/attachments/{already}; the links point there")
+    for problem in report.attachment_problems:
+        print(f"  link kept: {problem}")
     merged = [day.isoformat() for day, action in sorted(report.written.items()) if action == "merged"]
     if merged:
         print(f"    merged: {', '.join(merged)}")

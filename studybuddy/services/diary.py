@@ -102,6 +102,9 @@ class ImportReport:
     notes: tuple[str, ...] = ()  # how the file was read and split (encoding, date order, repeats)
     written: dict[date, str] = field(default_factory=dict)  # day -> "new", "merged" or "already there"
     copies_written: dict[str, str] = field(default_factory=dict)  # conflict copy -> "new" or "already there"
+    # Linked pictures and files copied into diary/attachments/: name there -> "new" or "already there"
+    attachments: dict[str, str] = field(default_factory=dict)
+    attachment_problems: list[str] = field(default_factory=list)  # a link left as written, and why
 
 
 class EditSession:
@@ -427,6 +430,34 @@ class DiaryService:
         total = sum(minutes.values()) if minutes is not None else None
         return export_document(days, self.today(), total)
 
+    def export_attachments(self, destination: Path) -> tuple[int, builtins.list[str]]:
+        """Copy the pictures and files the entries link to in diary/attachments/ into
+        ``destination``/attachments/, where an export written in ``destination`` links them: how many
+        were copied, and what could not be (a different file of the same name is never overwritten)."""
+        from studybuddy.core.diary_links import local_links
+        from studybuddy.storage.diary_attachments import FOLDER_NAME, AttachmentError, AttachmentFolder
+
+        ours = self.files.folder / FOLDER_NAME
+        if not ours.is_dir() or destination.resolve() == self.files.folder.resolve():
+            return 0, []
+        folder = AttachmentFolder(destination / FOLDER_NAME)
+        copied, problems, done = 0, [], set()
+        for day in self.files.days():
+            entry = self.files.read_entry(day)
+            for link in local_links(entry.text) if entry is not None else ():
+                folder_name, _, name = link.path.removeprefix("./").partition("/")
+                if folder_name != FOLDER_NAME or not name or "/" in name or name in done:
+                    continue
+                done.add(name)
+                if not (ours / name).is_file():
+                    problems.append(f"{day.isoformat()}: {link.path} is not in {ours}")
+                    continue
+                try:
+                    copied += folder.put(ours / name, name)
+                except AttachmentError as error:
+                    problems.append(f"{day.isoformat()}: {link.path}: {error}")
+        return copied, problems
+
     def _minutes(self, days: builtins.list[date]) -> Mapping[date, int] | None:
         if self.minutes_by_day is None or not days:
             return None
@@ -452,6 +483,7 @@ class DiaryService:
         except DiaryImportError as error:
             raise DiaryImportError(f"{source}: {error}") from None
         report = ImportReport(source, plan, dry_run, notes=(*read_notes, *plan.notes))
+        plan = report.plan = self._attach(plan, source, report)
         note = f"*Imported from {source.name} on {self.today().isoformat()}*"
         # A dry run takes no lock: it must not even create the diary folder.
         with contextlib.nullcontext() if dry_run else self.files.locked():
@@ -470,6 +502,61 @@ class DiaryService:
                     self.files.save(imported.day, new_text, expected=stored.version if stored else ABSENT)
             self._import_copies(plan, report)
         return report
+
+    def _attach(self, plan: ImportPlan, source: Path, report: ImportReport) -> ImportPlan:
+        """``plan`` with the pictures and files its entries link to by relative paths copied into
+        diary/attachments/ and the links rewritten to them. A file that is missing, outside the
+        diary's folder or cannot be copied is reported, its link kept as written."""
+        from studybuddy.core.diary_import import ImportedEntry
+        from studybuddy.core.diary_links import LocalLink, local_links, rewrite_links
+        from studybuddy.storage.diary_attachments import FOLDER_NAME, AttachmentError, AttachmentFolder
+
+        folder = AttachmentFolder(self.files.folder / FOLDER_NAME, dry_run=report.dry_run)
+        base = source.parent.resolve()
+        placed: dict[Path, str] = {}  # each source file is copied once, however often it is linked
+        entries = []
+        for entry in plan.entries:
+            new_paths: dict[LocalLink, str] = {}
+            for link in local_links(entry.text):
+                where = f"{entry.day.isoformat()}" + (
+                    f" (line {entry.lines[0] + link.line})"
+                    if len(entry.lines) == 1 and not entry.exact
+                    else ""
+                )
+                try:
+                    target = (source.parent / link.path).resolve()
+                except (OSError, RuntimeError, ValueError):  # a loop of links, a NUL in the path
+                    target = source.parent / link.path
+                if not target.is_relative_to(base):
+                    report.attachment_problems.append(
+                        f"{where}: {link.path} is outside the diary's folder {base}: not copied "
+                        "(copy it into that folder and import again)"
+                    )
+                    continue
+                if target not in placed:
+                    if not target.exists():
+                        report.attachment_problems.append(
+                            f"{where}: {link.path} not found (looked for {target}); "
+                            "the link is kept as written"
+                        )
+                        continue
+                    try:
+                        name, new = folder.place(target)
+                    except AttachmentError as error:
+                        report.attachment_problems.append(
+                            f"{where}: {link.path} not copied: {error}; the link is kept as written"
+                        )
+                        continue
+                    placed[target] = name
+                    report.attachments[name] = "new" if new else "already there"
+                new_paths[link] = f"{FOLDER_NAME}/{placed[target]}"
+            changed = rewrite_links(entry.text, new_paths)
+            entries.append(
+                entry
+                if changed == entry.text
+                else ImportedEntry(entry.day, changed, entry.lines, entry.exact)
+            )
+        return replace(plan, entries=tuple(entries))
 
     def _import_copies(self, plan: ImportPlan, report: ImportReport) -> None:
         """Conflict copies of an export, given back beside their entries (one already there is skipped)."""
