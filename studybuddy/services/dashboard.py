@@ -71,5 +71,9 @@ def last_session_line(session: SessionView | None) -> str:
     """The last session in a line; empty before the first (the screen names the key to start one)."""
     if session is None:
         return ""
+    subject = session.subject or "no subject"
+    if session.is_open:  # the timer bar counts its minutes; a number here would stop at the first read
+        state = "Paused" if session.state == "paused" else "Studying now"
+        return f"{state}: {subject}, started {session.started_at:%a %d %b %H:%M}"
     minutes = int(session.studied_seconds) // 60
-    return f"Last: {session.subject or 'no subject'}, {minutes} min, {session.started_at:%a %d %b %H:%M}"
+    return f"Last: {subject}, {minutes} min, {session.started_at:%a %d %b %H:%M}"

@@ -49,6 +49,21 @@ def test_every_part_of_the_dashboard_comes_from_the_study_home(context: StudyCon
     assert len(paced) == 4, "the app's loads give way before each read"
 
 
+@pytest.mark.parametrize("paused", [False, True], ids=["running", "paused"])
+def test_a_session_still_open_is_shown_as_going_on_not_as_the_last_one(
+    context: StudyContext, paused: bool
+) -> None:
+    context.timer.start(subject="calculus", minutes=60)
+    context.clock.moment += timedelta(minutes=25)  # type: ignore[attr-defined]
+    if paused:
+        context.timer.pause()
+
+    line = gather_dashboard(context, TODAY).last_session
+
+    assert not line.startswith("Last:"), "a session still counting is not the last one, with a frozen 25 min"
+    assert line == f"{'Paused' if paused else 'Studying now'}: calculus, started Sun 06 Jul 09:00"
+
+
 def test_a_part_that_cannot_be_read_is_named_and_the_others_still_show(context: StudyContext) -> None:
     context.diary.add_line("written while the database is broken")
     context.home.database_path.mkdir(parents=True)  # a folder where the database file belongs
