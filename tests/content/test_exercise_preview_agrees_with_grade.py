@@ -9,18 +9,29 @@ using a name the exercise does not allow.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from studybuddy.core.lessons import Exercise, Lesson
+from studybuddy.core.lessons.variants import instantiate
 from studybuddy.services.grading import GradingService
 from studybuddy.storage.lesson_library import bundled_lessons_dir, find_lesson_files, read_lesson
 
 LESSONS = [read_lesson(file) for file in find_lesson_files([(bundled_lessons_dir(), "bundled")])]
-EXERCISES = [
-    pytest.param(lesson, exercise, id=f"{lesson.id}/{exercise.id}")
+EXERCISES = [  # an exercise with parameters as a variant, as the app draws one
+    pytest.param(lesson, instantiate(exercise, 1), id=f"{lesson.id}/{exercise.id}")
     for lesson in LESSONS
     for exercise in lesson.exercises
 ]
+
+
+def as_typed(exercise: Exercise, text: str) -> str:
+    """An answer or mistake as the learner types it for the variant on screen: the drawn values in
+    place of the parameters' names (the learner types values, not the names)."""
+    for name, value in exercise.drawn:
+        text = re.sub(rf"\b{name}\b", f"({value})", text)
+    return text
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +62,8 @@ def test_the_preview_shows_an_error_exactly_when_the_grade_says_invalid(
     grading: GradingService, lesson: Lesson, exercise: Exercise
 ) -> None:
     outside = outside_name(lesson, exercise)
-    answers = [exercise.answer.text, *(mistake.answer.text for mistake in exercise.mistakes), outside]
+    answer = as_typed(exercise, exercise.answer.text)
+    answers = [answer, *(as_typed(exercise, mistake.answer.text) for mistake in exercise.mistakes), outside]
     seen = {}
     for text in answers:
         preview = grading.preview_exercise_answer(lesson, exercise, text)
@@ -60,6 +72,8 @@ def test_the_preview_shows_an_error_exactly_when_the_grade_says_invalid(
         assert (preview["pretty"] is None) == (verdict.kind == "invalid"), f"{text!r}: {seen[text]}"
         if verdict.kind == "invalid":
             assert verdict.error is not None and preview["message"] == str(verdict.error)
-    assert seen[exercise.answer.text][1] == "equivalent"
+    assert seen[answer][1] == "equivalent"
     message, kind = seen[outside]
-    assert kind == "invalid" and message.startswith(f"unknown name '{outside}'"), seen[outside]
+    assert kind == "invalid", seen[outside]
+    if exercise.kind == "answer":  # a number, a shape or a choice refuses a name with its own words
+        assert message.startswith(f"unknown name '{outside}'"), seen[outside]
