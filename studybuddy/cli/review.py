@@ -13,8 +13,6 @@ if TYPE_CHECKING:
     from studybuddy.services.insights import ReviewOverview
     from studybuddy.services.reviews import ReviewQueue
 
-BAR_WIDTH = 24
-
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     review = subparsers.add_parser(
@@ -90,26 +88,7 @@ def render_queue(queue: ReviewQueue) -> list[str]:
 
 
 def render_overview(overview: ReviewOverview) -> list[str]:
-    stats = overview.stats
-    cards = stats.cards
-    total = sum(cards.values())
-    lines = [
-        f"Cards: {total} ({cards['new']} never reviewed, {cards['learning']} learning, {cards['review']} "
-        f"in review, {cards['relearning']} relearning); mastered: {stats.mastered} "
-        "(recalled three weeks on)",
-        f"Retention, last 30 days: {stats.retention.text}",
-        f"Today: {stats.reviews_today} reviewed, {stats.due_today} due, {stats.new_today} new to go",
-        "",
-        "Due in the next 14 days",
-    ]
-    most = max((count for _, count in stats.forecast), default=0)
-    for day, count in stats.forecast:
-        bar = "█" * round(BAR_WIDTH * count / most) if most and count else ""
-        lines.append(f"  {day:%a %d %b}  {count:>4}  {bar}".rstrip())
-    if stats.orphaned:
-        lines += ["", f"Orphaned cards (their exercise is gone; kept, never served): {stats.orphaned}"]
-    lines += ["", "Mistakes made most, last 30 days"]
-    lines += [f"  {line.text()}" for line in overview.mistakes] or ["  none recorded"]
-    lines += ["", "Worth revisiting (lowest first-try accuracy)"]
-    lines += [f"  {line.text()}" for line in overview.worth_revisiting] or ["  nothing stands out yet"]
-    return lines
+    """What Progress shows under Reviews, line for line (services.insights.overview_lines)."""
+    from studybuddy.services.insights import overview_lines
+
+    return overview_lines(overview)

@@ -77,3 +77,33 @@ def last_session_line(session: SessionView | None) -> str:
         return f"{state}: {subject}, started {session.started_at:%a %d %b %H:%M}"
     minutes = int(session.studied_seconds) // 60
     return f"Last: {subject}, {minutes} min, {session.started_at:%a %d %b %H:%M}"
+
+
+@dataclass(frozen=True)
+class ReviewCounts:
+    """The dashboard's Reviews card: what the Review section has for today."""
+
+    due_today: int  # reviews due today (learning steps included)
+    new_waiting: int  # new exercises it will still introduce today (within the daily cap)
+    next_due: str | None  # when nothing is due: when the next review is ("tomorrow at 09:30")
+
+    def text(self) -> str:
+        if self.due_today or self.new_waiting:
+            return f"{self.due_today} due today · {self.new_waiting} new waiting"
+        if self.next_due is None:
+            return "Nothing to review yet: exercises you answer come back here."
+        return f"Nothing due now; the next review is {self.next_due}."
+
+
+def gather_review_counts(context: StudyContext) -> ReviewCounts:
+    """The day's review counts (reads the lesson library: after the first paint, in a worker).
+    StudybuddyError when the database cannot be read."""
+    from studybuddy.services.review_round import when
+
+    reviews = context.reviews
+    queue = reviews.queue()
+    next_due = None
+    if not (queue.due_today or queue.new_today):
+        moment = reviews.next_due()
+        next_due = None if moment is None else when(moment, queue.day.now)
+    return ReviewCounts(queue.due_today, queue.new_today, next_due)

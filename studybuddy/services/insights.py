@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from studybuddy.services.reviews import ReviewStats
 
 MISTAKE_DAYS = 30  # "this month"
+BAR_WIDTH = 24  # the forecast's longest bar
 LABEL_CHARACTERS = 60
 
 
@@ -171,3 +172,30 @@ def open_insights(context: StudyContext) -> InsightsService:
 def review_overview(context: StudyContext, mistakes: int = 5) -> ReviewOverview:
     insight = open_insights(context)
     return ReviewOverview(context.reviews.stats(), insight.mistakes()[:mistakes], insight.worth_revisiting())
+
+
+def overview_lines(overview: ReviewOverview) -> list[str]:
+    """The overview as `review stats` prints it and Progress shows it."""
+    stats = overview.stats
+    cards = stats.cards
+    total = sum(cards.values())
+    lines = [
+        f"Cards: {total} ({cards['new']} never reviewed, {cards['learning']} learning, {cards['review']} "
+        f"in review, {cards['relearning']} relearning); mastered: {stats.mastered} "
+        "(recalled three weeks on)",
+        f"Retention, last 30 days: {stats.retention.text}",
+        f"Today: {stats.reviews_today} reviewed, {stats.due_today} due, {stats.new_today} new to go",
+        "",
+        "Due in the next 14 days",
+    ]
+    most = max((count for _, count in stats.forecast), default=0)
+    for day, count in stats.forecast:
+        bar = "█" * round(BAR_WIDTH * count / most) if most and count else ""
+        lines.append(f"  {day:%a %d %b}  {count:>4}  {bar}".rstrip())
+    if stats.orphaned:
+        lines += ["", f"Orphaned cards (their exercise is gone; kept, never served): {stats.orphaned}"]
+    lines += ["", "Mistakes made most, last 30 days"]
+    lines += [f"  {line.text()}" for line in overview.mistakes] or ["  none recorded"]
+    lines += ["", "Worth revisiting (lowest first-try accuracy)"]
+    lines += [f"  {line.text()}" for line in overview.worth_revisiting] or ["  nothing stands out yet"]
+    return lines

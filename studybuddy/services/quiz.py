@@ -24,6 +24,7 @@ wait for the grading process) and read nothing the UI thread changes: each reque
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import count
@@ -139,9 +140,11 @@ class QuizSession:
         index: int = 0,
         *,
         reviews: ReviewService | None = None,
+        numbers: Iterator[int] | None = None,
     ) -> None:
         """``reviews``: where ratings are proposed and saved (default: over the progress service's
-        database, clock and timer)."""
+        database, clock and timer). ``numbers``: the request numbers to use, when several sessions
+        feed one screen (the Review section's), so no two requests there share one."""
         if reviews is None:
             from studybuddy.services.reviews import ReviewService  # FSRS: loaded when a quiz opens
 
@@ -151,7 +154,7 @@ class QuizSession:
         self.progress = progress
         self.reviews = reviews
         self.index = index
-        self._numbers = count(1)
+        self._numbers = count(1) if numbers is None else numbers
         self._latest_grade: Ticket | None = None
         self._wanted_preview: PreviewRequest | None = None
         self._preview_in_flight = False

@@ -399,6 +399,16 @@ class ReviewService:
         )
         return ReviewQueue(items, day, orphaned)
 
+    def next_due(self) -> datetime | None:
+        """When the next card comes due from now (None: no card will; orphaned cards never do)."""
+        now = self.clock.now()
+        with self.database.read() as conn:
+            index = self._key_index(conn)
+            for row in reviews.due_after(conn, now):
+                if row[0] not in index.reasons:
+                    return _at(row[4], now)
+        return None
+
     def forecast(self, days: int = FORECAST_DAYS) -> list[tuple[date, int]]:
         """Cards coming due on each of the next ``days`` days, today first (with anything overdue);
         orphaned cards are left out."""

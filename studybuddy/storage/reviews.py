@@ -168,6 +168,11 @@ def reviews_due(conn: sqlite3.Connection, before: datetime) -> Iterator[Schedule
     )
 
 
+def due_after(conn: sqlite3.Connection, after: datetime) -> Iterator[ScheduleRow]:
+    """Cards due at or after ``after``, the soonest first (read as the caller goes)."""
+    return iter(conn.execute(f"{_SCHEDULE} WHERE due >= ? ORDER BY due, card_id", (to_seconds(after),)))
+
+
 def count_reviews_due(conn: sqlite3.Connection, before: datetime) -> int:
     row = conn.execute(f"SELECT count(*) FROM cards WHERE due < ? AND NOT {_IN_STEPS}", (to_seconds(before),))
     return int(row.fetchone()[0])

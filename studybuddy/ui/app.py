@@ -33,7 +33,13 @@ from studybuddy.ui.textual_internals import FastModesApp
 from studybuddy.ui.timer_control import TimerControl
 from studybuddy.ui.timer_view import IDLE, TimerView
 
-SECTIONS = {"dashboard": "Dashboard", "lessons": "Lessons", "diary": "Diary", "progress": "Progress"}
+SECTIONS = {
+    "dashboard": "Dashboard",
+    "lessons": "Lessons",
+    "diary": "Diary",
+    "progress": "Progress",
+    "review": "Review",
+}
 
 
 class StudyBuddyApp(FastModesApp[None]):
@@ -48,6 +54,7 @@ class StudyBuddyApp(FastModesApp[None]):
         "lessons": lambda: _screen("lessons", "LessonsScreen"),
         "diary": lambda: _screen("diary", "DiaryScreen"),
         "progress": lambda: _screen("progress", "ProgressScreen"),
+        "review": lambda: _screen("review", "ReviewScreen"),
     }
     # Function keys and ctrl chords only, so no app key ever steals a letter from an answer box or the
     # diary editor. Every binding has an id: users remap them in the config file's [keys] table.
@@ -57,6 +64,7 @@ class StudyBuddyApp(FastModesApp[None]):
         Binding("f3", "switch_mode('lessons')", "Lessons", id="mode.lessons"),
         Binding("f4", "switch_mode('diary')", "Diary", id="mode.diary"),
         Binding("f5", "switch_mode('progress')", "Progress", id="mode.progress"),
+        Binding("f10", "switch_mode('review')", "Review", id="mode.review"),
         # Priority: the timer keys work on every screen, even where a widget has its own f6/f7
         # (the diary editor's TextArea selects a line / all on them).
         Binding("f6,ctrl+t", "timer_toggle", "Timer", id="timer.toggle", priority=True),

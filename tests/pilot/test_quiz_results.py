@@ -233,10 +233,14 @@ async def test_an_answer_after_the_worked_solution_is_recorded_as_such_and_not_m
         verdict = shown(app, "#verdict")
         assert verdict.startswith("✓ Right.") and "not counted as mastered" in verdict
 
-        await pilot.press("escape")  # leaving and coming back does not forget the solution was seen
+        # Leaving saves the sitting's review as Again (the solution was seen); coming back starts a
+        # fresh sitting, with no hint or solution shown, as a review days later would.
+        await pilot.press("escape")
         await open_quiz(app, pilot, "sigmoid-derivative", "sigmoid-prime")
-        assert app.screen.query_one("#solution").display
-        assert shown(app, "#hints").startswith("Hint 1:") and "Hint 2:" in shown(app, "#hints")
+        assert not app.screen.query_one("#solution").display
+        assert shown(app, "#hints") == ""
+        with context.database.read() as conn:
+            assert conn.execute("SELECT rating, proposed FROM review_logs").fetchall() == [(1, 1)]
         await pilot.press(*"s - s^2", "enter")
         await settle(app, pilot)
 
@@ -251,15 +255,15 @@ async def test_an_answer_after_the_worked_solution_is_recorded_as_such_and_not_m
         table = app.screen.query_one("#lesson-progress")
         row = [str(cell) for cell in table.get_row_at(0)]
         assert row[0].startswith("The sigmoid and its derivative")
-        # mastered 0 of 5 (that takes a review card recalled three weeks on); 1 of 3 right on its own
-        assert row[2:] == ["0/5", "3", "33%"]
+        # mastered 0 of 5 (that takes a review card recalled three weeks on); 2 of 3 right on their own
+        assert row[2:] == ["0/5", "3", "67%"]
     assert attempts(context) == [
         ("sigmoid-prime", "s(1-s)", 1, 2, 1),
-        ("sigmoid-prime", "s - s^2", 1, 2, 1),
+        ("sigmoid-prime", "s - s^2", 1, 0, 0),
         ("max-slope", "1/4", 1, 0, 0),
     ]
     mastery = context.stats.mastery("sigmoid-derivative")["sigmoid-derivative"]
-    assert (mastery.exercises_mastered, mastery.right_attempts, mastery.after_solution) == (0, 1, 2)
+    assert (mastery.exercises_mastered, mastery.right_attempts, mastery.after_solution) == (0, 2, 1)
 
 
 def test_stats_reads_lesson_mastery_as_progress_does(context, capsys) -> None:

@@ -18,7 +18,8 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
-from studybuddy.services.dashboard import DashboardData, gather_dashboard
+from studybuddy.core.errors import StudybuddyError
+from studybuddy.services.dashboard import DashboardData, ReviewCounts, gather_dashboard, gather_review_counts
 from studybuddy.ui.key_hints import key_hint
 from studybuddy.ui.screens.base import SectionScreen
 from studybuddy.ui.study_app import study_app
@@ -76,6 +77,7 @@ class DashboardScreen(SectionScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,w", "write_diary", "Write today's entry", show=False, id="dashboard.write"),
         Binding("l", "browse", "Browse lessons", show=False, id="dashboard.browse"),
+        Binding("r", "review", "Review what is due", show=False, id="dashboard.review"),
     ]
 
     class Loaded(Message):
@@ -83,10 +85,19 @@ class DashboardScreen(SectionScreen):
             super().__init__()
             self.data = data
 
+    class ReviewsLoaded(Message):
+        def __init__(self, counts: ReviewCounts | None, problem: str | None) -> None:
+            super().__init__()
+            self.counts = counts
+            self.problem = problem
+
     def compose_body(self) -> ComposeResult:
         with Grid(id="dashboard"):
             yield Card("Session", "Loading…", id="card-session", classes="card")
             yield Card("Streak", "Loading…", id="card-streak", classes="card")
+            yield Card(
+                "Reviews", "Loading…", action=(" Review ", "screen.review"), id="card-reviews", classes="card"
+            )
             with Vertical(classes="card", id="card-diary"):
                 yield Card("Today's diary", action=(" Write ", "screen.write_diary"))
                 yield Static("Loading…", id="diary-excerpt")
@@ -104,11 +115,13 @@ class DashboardScreen(SectionScreen):
 
     def on_mount(self) -> None:
         study_app(self).after_first_paint(self.load)
+        study_app(self).after_first_paint(self.load_reviews)
         self.watch(self.app, "library", lambda _: self._show_recent(), init=False)
 
     def on_screen_resume(self) -> None:
         if self.data is not None:  # back from another section: the diary or the timer may have changed
             self.load()
+            self.load_reviews()
 
     @work(thread=True, exclusive=True, group="dashboard")
     def load(self) -> None:
@@ -170,6 +183,31 @@ class DashboardScreen(SectionScreen):
             "\n".join(lines)
             or f"No lesson opened yet. Pick one in Lessons ({key_hint(self, 'mode.lessons')})."
         )
+
+    @work(thread=True, exclusive=True, group="dashboard-reviews")
+    def load_reviews(self) -> None:
+        """The Reviews card: due today and new waiting (the queue reads the lesson library, so it comes
+        after the other cards, on its own)."""
+        app = study_app(self)
+        with app.loads.turn():
+            try:
+                counts, problem = gather_review_counts(app.context), None
+            except StudybuddyError as error:
+                counts, problem = None, f"reviews: {error}"
+        self.post_message(self.ReviewsLoaded(counts, problem))
+
+    def on_dashboard_screen_reviews_loaded(self, message: ReviewsLoaded) -> None:
+        card = self.query_one("#card-reviews", Card)
+        if message.counts is None:
+            card.show("Cannot be read now.")
+            self.notify(message.problem or "", severity="error", markup=False)
+            return
+        key = key_hint(self, "dashboard.review")
+        counts = message.counts
+        card.show(counts.text() + (f" Press {key}." if counts.due_today or counts.new_waiting else ""))
+
+    def action_review(self) -> None:
+        self.app.switch_mode("review")
 
     def action_write_diary(self) -> None:
         from studybuddy.ui.screens.diary import write_todays_entry

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Label, Static
@@ -15,6 +18,7 @@ from studybuddy.services.progress import LessonStanding, StudyOverview, study_ov
 from studybuddy.ui.screens.base import SectionScreen
 from studybuddy.ui.study_app import study_app
 from studybuddy.ui.widgets.heatmap import Heatmap
+from studybuddy.ui.widgets.review_overview import ReviewOverviewView
 
 
 class LessonTable(DataTable[Text | str | int]):
@@ -70,6 +74,10 @@ class LessonTable(DataTable[Text | str | int]):
 
 
 class ProgressScreen(SectionScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("w", "weekly_report", "Weekly report", id="progress.week"),
+    ]
+
     class Loaded(Message):
         def __init__(self, data: StudyOverview) -> None:
             super().__init__()
@@ -84,12 +92,21 @@ class ProgressScreen(SectionScreen):
             yield Static("", id="by-subject", markup=False)
             yield Label("Lessons", classes="card-title")
             yield LessonTable(id="lesson-progress")
+            yield Label("Reviews", classes="card-title")
+            yield ReviewOverviewView("Loading…", id="review-overview", markup=False)
 
     def on_mount(self) -> None:
         self.load()
+        self.query_one(ReviewOverviewView).load()
 
     def on_screen_resume(self) -> None:
         self.load()
+        self.query_one(ReviewOverviewView).load()
+
+    def action_weekly_report(self) -> None:
+        from studybuddy.ui.screens.weekly_report import WeeklyReportScreen
+
+        self.app.push_screen(WeeklyReportScreen())
 
     @work(thread=True, exclusive=True, group="progress")
     def load(self) -> None:

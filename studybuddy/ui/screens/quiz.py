@@ -29,15 +29,16 @@ from studybuddy.services.quiz import (
 )
 from studybuddy.ui.key_hints import key_hint
 from studybuddy.ui.mathview import ENGINE_LOADING
-from studybuddy.ui.screens.base import SectionScreen
+from studybuddy.ui.screens.quiz_rating import QuizRating
 from studybuddy.ui.study_app import study_app
 from studybuddy.ui.widgets.expression_preview import ExpressionPreview
+from studybuddy.ui.widgets.rating_choice import RatingChoice
 
 if TYPE_CHECKING:
     from studybuddy.core.lessons.model import Lesson
 
 
-class QuizScreen(SectionScreen):
+class QuizScreen(QuizRating):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f8", "hint", "Hint", id="quiz.hint"),
         Binding("f9", "solution", "Solution", id="quiz.solution"),
@@ -70,6 +71,7 @@ class QuizScreen(SectionScreen):
             yield Input(placeholder="Your answer, as you would write it: 2x, x^2, exp(-z)…", id="answer")
             yield ExpressionPreview("", id="answer-preview", markup=False)
             yield Static("", id="verdict", markup=False)
+            yield RatingChoice(id="rating")
             yield Static("", id="hints", markup=False)
             yield Markdown("", id="solution")
         with Horizontal(id="quiz-actions"):
@@ -79,6 +81,10 @@ class QuizScreen(SectionScreen):
             yield Button("Next", id="next", compact=True)
 
     def on_mount(self) -> None:
+        self.open_exercises()
+
+    def open_exercises(self) -> None:
+        """The session over the lesson's exercises (the Review section's brings one per turn instead)."""
         context = study_app(self).context
         try:
             grading, progress = context.grading, context.progress
@@ -86,7 +92,7 @@ class QuizScreen(SectionScreen):
             self.notify(f"The exercises are unavailable: {error}", severity="error", markup=False)
             self.app.pop_screen()
             return
-        self.session = QuizSession(self.lesson, grading, progress, self.index)
+        self.session = QuizSession(self.lesson, grading, progress, self.index, reviews=context.reviews)
         self._show_exercise()
 
     def _show_exercise(self) -> None:
@@ -166,7 +172,9 @@ class QuizScreen(SectionScreen):
             self.notify(
                 f"The attempt could not be saved: {result.not_recorded}", severity="warning", markup=False
             )
-        if not self.session.is_current_grade(result):
+        current = self.session.is_current_grade(result)
+        self.rating_graded(result, current)
+        if not current:
             return  # an answer to an exercise no longer on screen, or an older answer
         if result.failed:
             self.notify(f"Grading failed: {result.failed}", severity="error", markup=False)
@@ -185,10 +193,12 @@ class QuizScreen(SectionScreen):
         self._show_aids(scroll_to_solution=True)
 
     def action_next_exercise(self) -> None:
+        self.rating_leave()
         self.session.next_exercise()
         self._show_exercise()
 
     def action_back(self) -> None:
+        self.rating_leave(for_good=True)
         self.app.pop_screen()
 
     @on(Button.Pressed, "#hint")
