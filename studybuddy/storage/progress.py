@@ -106,3 +106,18 @@ def recent_lessons(conn: sqlite3.Connection, limit: int) -> list[LessonProgress]
         (limit,),
     )
     return [LessonProgress(lesson_id, from_seconds(at), steps) for lesson_id, at, steps in rows]
+
+
+def steps_read(conn: sqlite3.Connection) -> dict[str, int]:
+    """Every lesson opened: how many derivation steps were revealed (the furthest ever)."""
+    return dict(conn.execute("SELECT lesson_id, steps_revealed FROM lesson_progress"))
+
+
+def solved_exercises(conn: sqlite3.Connection) -> dict[str, set[str]]:
+    """Per lesson, the exercises answered right at least once without the worked solution shown."""
+    solved: dict[str, set[str]] = {}
+    for lesson_id, exercise_id in conn.execute(
+        "SELECT DISTINCT lesson_id, exercise_id FROM attempts WHERE correct = 1 AND solution_seen = 0"
+    ):
+        solved.setdefault(lesson_id, set()).add(exercise_id)
+    return solved

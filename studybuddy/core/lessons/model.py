@@ -232,6 +232,8 @@ class LessonSummary:
     exercise_count: int
     location: Location  # where the id is written
     fingerprint: str = ""  # as Lesson.fingerprint
+    step_count: int = 0  # derivation steps: the learner's path counts how many were read
+    exercise_ids: tuple[str, ...] = ()  # the quiz's exercises, in order: the path counts those solved
 
 
 @dataclass(frozen=True)
@@ -281,6 +283,8 @@ class Lesson:
             len(self.exercises),
             self.location,
             self.fingerprint,
+            len(self.derivation),
+            tuple(exercise.id for exercise in self.exercises),
         )
 
     def exercise(self, exercise_id: str) -> Exercise:
