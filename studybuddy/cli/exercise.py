@@ -17,7 +17,7 @@ from studybuddy.cli.moment import add_at_option, open_context_at
 from studybuddy.cli.options import positive_seconds
 
 if TYPE_CHECKING:
-    from studybuddy.services.quiz import GradeResult
+    from studybuddy.services.quiz import GradeResult, QuizSession
     from studybuddy.services.reviews import ReviewProposal, SavedReview
 
 EXIT_RIGHT, EXIT_NOT_RIGHT = 0, 1
@@ -76,6 +76,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="RATING",
         help="save the review as again, hard, good or easy instead",
     )
+    answer.add_argument(
+        "--variant",
+        type=_seed,
+        metavar="SEED",
+        help="for an exercise drawn afresh (with parameters): answer the variant drawn from SEED",
+    )
     answer.add_argument("--json", action="store_true", help="machine-readable output")
     add_at_option(answer)
     answer.set_defaults(handler=_answer)
@@ -89,6 +95,12 @@ def _hint_count(text: str) -> int:
     if count < 0:
         raise argparse.ArgumentTypeError(f"must be 0 or more, not {count}")
     return count
+
+
+def _seed(text: str) -> int:
+    if not text.isdigit() or len(text) > 9:
+        raise argparse.ArgumentTypeError(f"a seed is a whole number from 0 to 999999999, not {text!r}")
+    return int(text)
 
 
 def _rating(text: str) -> Any:
@@ -121,6 +133,7 @@ def _answer(args: argparse.Namespace) -> int:
                 f"so --hints {args.hints} cannot be right"
             )
         session = QuizSession(lesson, context.grading, context.progress, index, reviews=context.reviews)
+        variant = _draw_variant(session, args.variant)
         started = None if args.seconds is None else context.clock.now() - timedelta(seconds=args.seconds)
         session.began_at(started)
         if args.hints:
@@ -139,12 +152,40 @@ def _answer(args: argparse.Namespace) -> int:
         saved = session.save_rating(proposal, args.rating) if proposal is not None else None
     finally:
         context.close()
-    _report(args, result, proposal, saved)
+    _report(args, result, proposal, saved, variant)
     return EXIT_RIGHT if result.tone == "right" and result.not_recorded is None else EXIT_NOT_RIGHT
 
 
+def _draw_variant(session: QuizSession, seed: int | None) -> dict[str, str] | None:
+    """Draw the variant ``--variant`` names, and say its values (None: the exercise has no variants).
+    An exercise drawn afresh needs one (a random one would grade the answer against values its writer
+    never saw)."""
+    from studybuddy.core.errors import StudybuddyError
+    from studybuddy.core.lessons.variants import describe, instantiate
+
+    exercise = session.lesson.exercises[session.index]
+    if not exercise.parameters:
+        if seed is not None:
+            raise StudybuddyError(
+                f"exercise '{exercise.id}' has no parameters, so no variants: leave out --variant"
+            )
+        return None
+    if seed is None:
+        names = ", ".join(parameter.name for parameter in exercise.parameters)
+        raise StudybuddyError(
+            f"exercise '{exercise.id}' is drawn afresh ({names}): say which variant you answer with "
+            f"--variant SEED (variant 1 is {describe(instantiate(exercise, 1).drawn)})"
+        )
+    session.draw_variant(seed)
+    return dict(session.exercise.drawn)
+
+
 def _report(
-    args: argparse.Namespace, result: GradeResult, proposal: ReviewProposal | None, saved: SavedReview | None
+    args: argparse.Namespace,
+    result: GradeResult,
+    proposal: ReviewProposal | None,
+    saved: SavedReview | None,
+    variant: dict[str, str] | None = None,
 ) -> None:
     from studybuddy.core.reviews.cards import RATING_NAMES
     from studybuddy.core.terminal_text import json_for_terminal, printable
@@ -162,6 +203,7 @@ def _report(
             "lesson": args.lesson,
             "exercise": args.exercise,
             "answer": args.answer,
+            "variant": None if variant is None else {"seed": args.variant, "values": variant},
             "result": result.tone,
             "verdict": None if result.verdict is None else result.verdict.to_dict(),
             "recorded": result.tone in ("right", "wrong") and result.not_recorded is None,
@@ -171,6 +213,8 @@ def _report(
         print(json_for_terminal(json.dumps(document, indent=2, ensure_ascii=False)))
         return
     lines = [result.text]
+    if variant is not None:
+        lines.insert(0, f"Variant {args.variant}: " + ", ".join(f"{k} = {v}" for k, v in variant.items()))
     if result.tone in ("invalid", "unknown"):
         lines.append(
             "Not recorded: the answer could not be " + ("read." if result.tone == "invalid" else "decided.")

@@ -253,6 +253,12 @@ class GradingService:
         gradient, per variable: ``analytic``, ``numeric``, ``relative_error``, ``rating``)."""
         return self._math("numeric_check", lesson, check_id)
 
+    def answer_shape(self, lesson: Lesson, exercise: Exercise) -> str | None:
+        """The shape of the exercise's expected answer as the shape feedback says it ('2x1 (a
+        column)'); None for a number (read in the worker: the app's process never imports SymPy)."""
+        shape = self._math("answer_shape", lesson, exercise)["shape"]
+        return None if shape is None else str(shape)
+
     def mark_derivation_line(self, derivation: Any, index: int) -> dict[str, Any] | None:
         """Line ``index`` of ``derivation`` marked in the worker, under the time limit: the mark as
         LineMark.to_dict() gives it (None for a blank line). MathTimeout when the worker overran,

@@ -109,10 +109,19 @@ def _plain_rows(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return [plain(row) for row in rows]
 
 
+def answer_shape(lesson: Lesson, exercise: Any) -> dict[str, Any]:
+    """``shape``: what the exercise's expected answer is ('2x1 (a column)'), None for a number."""
+    from studybuddy.core.grading.grader import expected_shape
+    from studybuddy.core.grading.terms import exercise_terms
+
+    return {"shape": expected_shape(exercise_terms(lesson, exercise))}
+
+
 HANDLERS: dict[str, Callable[..., dict[str, Any]]] = {
     "lesson_steps": lesson_steps,
     "verify_step": verify_step,
     "numeric_check": numeric_check,
+    "answer_shape": answer_shape,
 }
 
 

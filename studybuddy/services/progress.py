@@ -127,9 +127,11 @@ class ProgressService:
         diagnosis: str | None = None,
         hints_used: int = 0,
         solution_seen: bool = False,
+        variant_seed: int | None = None,
     ) -> int:
-        """Store an answer, its grade and the help it had; it also counts in the live study session,
-        if one runs (an answer given after the solution counts there as tried, not as right)."""
+        """Store an answer, its grade and the help it had (and the seed of the variant it answered, for
+        an exercise with parameters); it also counts in the live study session, if one runs (an answer
+        given after the solution counts there as tried, not as right)."""
         session_id = self.timer.live_session_id()
         with self.database.write() as conn:
             attempt_id = progress.insert_attempt(
@@ -144,6 +146,7 @@ class ProgressService:
                 session_id=session_id,
                 hints_used=hints_used,
                 solution_seen=solution_seen,
+                variant_seed=variant_seed,
             )
             if session_id is not None:
                 sessions.count_exercise(conn, session_id, correct and not solution_seen)

@@ -31,6 +31,7 @@ from itertools import count
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from studybuddy.core.errors import StudybuddyError
+from studybuddy.core.lessons.variants import fresh_seed, instantiate
 
 if TYPE_CHECKING:
     from fsrs import Rating
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
 
 EMPTY_ANSWER = "Type an answer first."
 
-Tone = Literal["right", "wrong", "invalid", "unknown"]
+Tone = Literal["right", "wrong", "invalid", "unknown", "shape"]
 
 
 class ExerciseGrader(Protocol):
@@ -54,6 +55,8 @@ class ExerciseGrader(Protocol):
     def preview_exercise_answer(self, lesson: Lesson, exercise: Exercise, text: str) -> dict[str, Any]: ...
 
     def is_ready(self) -> bool: ...
+
+    def answer_shape(self, lesson: Lesson, exercise: Exercise) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -113,16 +116,25 @@ class _Sitting:
     tries: list[Try] = field(default_factory=list)
 
 
+SHAPE_NOT_COUNTED = "Not counted as an attempt: fix the shape and check again."
+
+
 def describe_verdict(verdict: Verdict, *, solution_seen: bool = False) -> tuple[Tone, str]:
-    """(tone, text) for a verdict: right, wrong with its diagnosis, invalid, or undecided."""
+    """(tone, text) for a verdict: right, wrong with its diagnosis, of another shape (no attempt),
+    invalid, or undecided."""
     if verdict.kind == "equivalent":
         text = f"✓ Right. ({verdict.strength}, {verdict.ms:.0f} ms)"
+        if verdict.diagnosis is not None and verdict.diagnosis.code == "explanation":
+            text += f"\n  {verdict.diagnosis.message}"  # a right option's feedback: why it is right
         if solution_seen:
             text += "\n  Given after the worked solution was shown: kept, but not counted as mastered."
         return "right", text
     if verdict.kind == "different":
         why = verdict.diagnosis.message if verdict.diagnosis else verdict.detail
         return "wrong", f"✗ Not quite: {why}\n  ({verdict.strength}, {verdict.ms:.0f} ms)"
+    if verdict.kind == "shape":
+        listed = f"\n  {verdict.diagnosis.message}" if verdict.diagnosis else ""
+        return "shape", f"⧉ {verdict.detail}{listed}\n  {SHAPE_NOT_COUNTED}"
     if verdict.kind == "invalid":
         pointer = verdict.error.pointer() if verdict.error else ""
         return "invalid", f"{pointer}\n{verdict.detail}".strip()
@@ -160,13 +172,39 @@ class QuizSession:
         self._preview_in_flight = False
         self._sittings: dict[str, _Sitting] = {}  # by exercise id; written by the UI and worker threads
         self._sittings_lock = threading.Lock()
+        self._variants: dict[str, Exercise] = {}  # by exercise id: the variant drawn for it
         self._shown()
 
     # ---- what is on screen ----------------------------------------------------------------------
 
     @property
     def exercise(self) -> Exercise:
-        return self.lesson.exercises[self.index]
+        """The exercise on screen; for one with parameters, the variant drawn for it (draw_variant)."""
+        written = self.lesson.exercises[self.index]
+        if not written.parameters:
+            return written
+        variant = self._variants.get(written.id)
+        if variant is None:
+            variant = written if written.seed is not None else instantiate(written, fresh_seed())
+            self._variants[written.id] = variant
+        return variant
+
+    def draw_variant(self, seed: int | None = None) -> bool:
+        """Draw another variant of the exercise on screen (from ``seed``, default a fresh one with
+        other values when there are any); False when it has no parameters. A result still on its way
+        answers the variant before: stale."""
+        shown = self.exercise
+        if not shown.parameters:
+            return False
+        variant = instantiate(shown, fresh_seed() if seed is None else seed)
+        for _ in range(16 if seed is None else 0):  # a small range repeats values: try for others
+            if variant.drawn != shown.drawn:
+                break
+            variant = instantiate(shown, fresh_seed())
+        self._variants[shown.id] = variant
+        self._latest_grade = None
+        self._wanted_preview = None
+        return True
 
     def title(self) -> str:
         return f"{self.lesson.title}: exercise {self.index + 1} of {len(self.lesson.exercises)}"
@@ -174,6 +212,14 @@ class QuizSession:
     def next_exercise(self) -> None:
         """On to the next exercise (after the last, the first); every result still on its way is stale."""
         self.index = (self.index + 1) % len(self.lesson.exercises)
+        self._latest_grade = None
+        self._wanted_preview = None
+        self._shown()
+
+    def go_to(self, index: int) -> None:
+        """To exercise ``index`` (from 0; the list's click, the previous exercise, the first again);
+        every result still on its way is stale."""
+        self.index = index % len(self.lesson.exercises)
         self._latest_grade = None
         self._wanted_preview = None
         self._shown()
@@ -287,6 +333,7 @@ class QuizSession:
                     diagnosis=verdict.diagnosis.code if verdict.diagnosis else None,
                     hints_used=request.hints_used,
                     solution_seen=request.solution_seen,
+                    variant_seed=request.exercise.seed,
                 )
             except StudybuddyError as error:
                 not_recorded = str(error)

@@ -34,10 +34,11 @@ def insert_attempt(
     session_id: int | None,
     hints_used: int = 0,
     solution_seen: bool = False,
+    variant_seed: int | None = None,
 ) -> int:
     cursor = conn.execute(
         "INSERT INTO attempts (lesson_id, exercise_id, answer, correct, verdict, diagnosis, at, session_id, "
-        "hints_used, solution_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "hints_used, solution_seen, variant_seed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             lesson_id,
             exercise_id,
@@ -49,6 +50,7 @@ def insert_attempt(
             session_id,
             hints_used,
             int(solution_seen),
+            variant_seed,
         ),
     )
     assert cursor.lastrowid is not None

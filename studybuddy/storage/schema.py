@@ -113,6 +113,10 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """INSERT INTO cards (lesson_id, exercise_id, due, created_at)
             SELECT lesson_id, exercise_id, max(at), min(at) FROM attempts GROUP BY lesson_id, exercise_id""",
     ),
+    # 4: the seed of the variant an attempt answered (an exercise with parameters draws its values from
+    # it, core.lessons.variants), so the question can be drawn again; NULL: no variant (every attempt
+    # before this version, and every exercise without parameters).
+    ("ALTER TABLE attempts ADD COLUMN variant_seed INTEGER",),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -80,6 +80,23 @@ def answer_preview(text: str, terms: GradingTerms) -> dict[str, object]:
     return {"pretty": str(sympy.pretty(shown_entries(as_typed), use_unicode=True, wrap_line=False))}
 
 
+def expected_shape(terms: GradingTerms) -> str | None:
+    """The shape the expected answer of an ``answer`` exercise has, as the shape feedback says it
+    ('2x1 (a column)'); None for a number, or an expected answer that cannot be read (lessons check
+    names that)."""
+    from studybuddy.core.grading.shapes import describe
+
+    if terms.kind != "answer":
+        return None
+    try:
+        key = _key(terms.symbol_table(), dict(terms.definitions), terms.functions)
+        expected = prepared(terms.expected, *key)
+    except ExprError:
+        return None
+    shape = shape_of(expected)
+    return None if shape == (1, 1) else describe(shape)
+
+
 def shown_entries(expr: sympy.Basic) -> sympy.Basic:
     """``expr`` for display, each entry of a declared vector or matrix named as the learner writes it:
     g[1, 0] shows as g₂ and W[0, 1] as W₁₂ (counting from 1, as ``g_2`` and ``W_1_2`` are typed)."""

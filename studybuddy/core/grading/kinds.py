@@ -198,6 +198,17 @@ def read_shape(text: str, read: Reader, allowed: tuple[str, ...] | None) -> list
             raise ExprError("a dimension is a size, not a vector or matrix", text, *span)
         if dim.is_number and not (dim.is_integer and dim >= 1):
             raise ExprError(f"a dimension is a whole number of 1 or more, not {sympy.sstr(dim)}", text, *span)
+        counts = [
+            name for name in sorted(dim.free_symbols, key=str) if not name.is_positive or not name.is_integer
+        ]
+        if counts:
+            raise ExprError(
+                f"{counts[0]} is not declared natural: a dimension counts things (declare it 'natural')",
+                text,
+                *span,
+            )
+        if dim.is_positive is False:
+            raise ExprError(f"a dimension is a size of 1 or more; {sympy.sstr(dim)} is not", text, *span)
         dims.append(dim)
     return dims
 

@@ -190,6 +190,7 @@ class Exercise:
     parameters: tuple[Parameter, ...] = ()
     drawn: tuple[tuple[str, str], ...] = ()  # a variant's values: parameter name -> exact number text
     seed: int | None = None  # the seed the values were drawn from (None: not a variant)
+    template: Exercise | None = None  # a variant's exercise as written, to draw another variant from
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,15 +64,23 @@ def draw(parameters: Sequence[Parameter], seed: int) -> Values:
     return tuple(drawn)
 
 
+def fresh_seed() -> int:
+    """A seed for a variant nobody chose (the app's; a test or `--variant` gives its own)."""
+    return random.SystemRandom().randrange(1, 1_000_000)
+
+
 def instantiate(exercise: Exercise, seed: int) -> Exercise:
-    """The variant of ``exercise`` drawn from ``seed`` (an exercise without parameters: itself)."""
+    """The variant of ``exercise`` drawn from ``seed`` (an exercise without parameters: itself; a
+    variant: another variant of the same exercise)."""
     if not exercise.parameters:
         return exercise
     return with_values(exercise, draw(exercise.parameters, seed), seed)
 
 
 def with_values(exercise: Exercise, values: Values, seed: int | None = None) -> Exercise:
-    """``exercise`` with ``values`` put into its texts and kept for grading."""
+    """``exercise`` with ``values`` put into its texts and kept for grading (``exercise`` may be a
+    variant already: its texts as written are kept in ``template``)."""
+    exercise = exercise.template or exercise
     named = dict(values)
     return replace(
         exercise,
@@ -89,6 +97,7 @@ def with_values(exercise: Exercise, values: Values, seed: int | None = None) -> 
         ),
         drawn=values,
         seed=seed,
+        template=exercise,
     )
 
 

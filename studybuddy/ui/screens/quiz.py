@@ -9,6 +9,7 @@ service's worker process, asked from thread workers, so typing and the timer nev
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -19,6 +20,7 @@ from textual.message import Message
 from textual.widgets import Button, Input, Markdown, Static
 
 from studybuddy.core.errors import StudybuddyError
+from studybuddy.services.exercise_form import exercise_form
 from studybuddy.services.quiz import (
     EMPTY_ANSWER,
     AnswerPreview,
@@ -31,6 +33,7 @@ from studybuddy.ui.key_hints import key_hint
 from studybuddy.ui.mathview import ENGINE_LOADING
 from studybuddy.ui.screens.quiz_rating import QuizRating
 from studybuddy.ui.study_app import study_app
+from studybuddy.ui.widgets.exercise_form import ExerciseFormView
 from studybuddy.ui.widgets.expression_preview import ExpressionPreview
 from studybuddy.ui.widgets.rating_choice import RatingChoice
 
@@ -43,6 +46,7 @@ class QuizScreen(QuizRating):
         Binding("f8", "hint", "Hint", id="quiz.hint"),
         Binding("f9", "solution", "Solution", id="quiz.solution"),
         Binding("ctrl+n", "next_exercise", "Next", id="quiz.next"),
+        Binding("ctrl+r", "new_variant", "Variant", id="quiz.variant"),  # shown on a variant only
         Binding("escape", "back", "Back", id="quiz.back"),
     ]
 
@@ -68,6 +72,7 @@ class QuizScreen(QuizRating):
             # markup=False: titles, feedback and typed answers are text, never markup ("[/]" is words)
             yield Static("", id="exercise-title", classes="page-title", markup=False)
             yield Markdown("", id="exercise-prompt")
+            yield ExerciseFormView(id="exercise-form")
             yield Input(placeholder="Your answer, as you would write it: 2x, x^2, exp(-z)…", id="answer")
             yield ExpressionPreview("", id="answer-preview", markup=False)
             yield Static("", id="verdict", markup=False)
@@ -99,6 +104,7 @@ class QuizScreen(QuizRating):
         session = self.session
         self.query_one("#exercise-title", Static).update(session.title())
         self.query_one("#exercise-prompt", Markdown).update(session.exercise.prompt)
+        self._show_form()
         answer = self.query_one("#answer", Input)
         answer.value = ""
         answer.focus()
@@ -212,3 +218,37 @@ class QuizScreen(QuizRating):
     @on(Button.Pressed, "#next")
     def _next(self) -> None:
         self.action_next_exercise()
+
+    # ---- how to answer this kind: options, tolerance, shape, variant (widgets/exercise_form.py) -----
+
+    def _show_form(self) -> None:
+        session = self.session
+        form = exercise_form(session.lesson, session.exercise)
+        view = self.query_one(ExerciseFormView)
+        view.show(form, key_hint(self, "quiz.variant"))
+        self.query_one("#answer", Input).placeholder = form.placeholder
+        if form.arrays:
+            view.ask_shape(partial(session.grading.answer_shape, session.lesson, session.exercise))
+        self.refresh_bindings()  # the variant key shows on a variant only
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "new_variant":
+            session: QuizSession | None = getattr(self, "session", None)  # None: not open yet
+            return session is not None and bool(session.exercise.parameters)
+        return super().check_action(action, parameters)
+
+    def action_new_variant(self) -> None:
+        """Another variant of the exercise on screen: new values, a blank answer, the same hints shown."""
+        if self.session.draw_variant():
+            self._show_exercise()
+
+    @on(ExerciseFormView.Chosen)
+    def _options_chosen(self, message: ExerciseFormView.Chosen) -> None:
+        answer = self.query_one("#answer", Input)
+        answer.value = message.letters  # previewed as if typed
+        if message.done:
+            answer.focus()  # Enter checks it
+
+    @on(Input.Changed, "#answer")
+    def _typed_choice(self, event: Input.Changed) -> None:
+        self.query_one(ExerciseFormView).follow_typed(event.value)

@@ -1,0 +1,131 @@
+"""What the quiz shows above the answer box for an exercise's kind: how to answer it.
+
+A choice lists its options (lettered a, b, ...; one or several right), a number says how close is
+right, a shape how a shape is written and with which names, a vector or matrix answer which of its
+names are vectors and matrices and how they are typed, and a variant which values were drawn. Decided
+here from the lesson alone (no SymPy: the app's process never imports it); the quiz screen lays it out.
+The expected answer's own shape needs SymPy: ``GradingService.answer_shape`` reads it in the worker.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from studybuddy.core.lessons.model import Exercise, Lesson, SymbolSpec
+
+
+@dataclass(frozen=True)
+class ChoiceOption:
+    letter: str  # a, b, c, ...
+    text: str  # as the lesson wrote it (Markdown: code in backticks)
+
+
+@dataclass(frozen=True)
+class ExerciseForm:
+    """How to answer the exercise on screen."""
+
+    kind: str  # answer, number, shape, choice
+    instruction: str  # one or two sentences: what to type
+    options: tuple[ChoiceOption, ...] = ()  # choice
+    several: bool = False  # choice: more than one option is right (the learner chooses a set)
+    variant: str | None = None  # "n = 12, k = 5": the values drawn (None: the exercise has no parameters)
+    arrays: bool = False  # an answer over declared vectors or matrices: its expected shape is worth asking
+    placeholder: str = "Your answer, as you would write it: 2x, x^2, exp(-z)…"  # in the empty answer box
+
+
+def letter(index: int) -> str:
+    return chr(ord("a") + index)
+
+
+def exercise_form(lesson: Lesson, exercise: Exercise) -> ExerciseForm:
+    """The form of ``exercise`` (a drawn variant when it has parameters) of ``lesson``."""
+    from studybuddy.core.lessons.variants import describe
+
+    variant = describe(exercise.drawn) if exercise.parameters else None
+    if exercise.kind == "choice":
+        right = sum(option.correct for option in exercise.options)
+        options = tuple(ChoiceOption(letter(i), option.text) for i, option in enumerate(exercise.options))
+        last = letter(len(options) - 1)
+        if right > 1:
+            instruction = (
+                f"Several options are right: choose every one (type their letters, a c; a to {last})."
+            )
+        else:
+            instruction = f"One option is right: choose it (type its letter, a to {last})."
+        placeholder = "The letters of your choices: a c" if right > 1 else "The letter of your choice: b"
+        return ExerciseForm("choice", instruction, options, right > 1, variant, placeholder=placeholder)
+    if exercise.kind == "number":
+        instruction = "A number: " + tolerance_text(exercise) + "."
+        return ExerciseForm("number", instruction, variant=variant, placeholder="A number: 0.25, 1/4, 2^10…")
+    if exercise.kind == "shape":
+        names = _names(lesson, exercise)
+        using = f", with {', '.join(names)}" if names else ""
+        instruction = f"A shape: (N, C) or N x C{using}; (N,) for a 1-D array."
+        return ExerciseForm("shape", instruction, variant=variant, placeholder="A shape: (N, C) or N x C")
+    arrays = _arrays(lesson, exercise)
+    if not arrays:
+        return ExerciseForm("answer", "", variant=variant)
+    declared = "; ".join(f"{symbol.name} is {_declared_shape(symbol.shape)}" for symbol in arrays)
+    instruction = (
+        f"{declared}. Type it as NumPy code: @ is the matrix product, * elementwise, W.T transposes."
+    )
+    placeholder = "Your answer as NumPy code: W.T @ g, np.outer(g, x)…"
+    return ExerciseForm("answer", instruction, variant=variant, arrays=True, placeholder=placeholder)
+
+
+_LETTER_OR_NUMBER = re.compile(r"\b([A-Za-z]|[0-9]{1,2})\b")
+
+
+def chosen_letters(text: str, options: int) -> set[int]:
+    """The options (0-based) a typed choice names, read leniently to tick them in the list as the
+    learner types (the grade reads the text strictly and says what is wrong with it)."""
+    chosen = set()
+    for token in _LETTER_OR_NUMBER.findall(text):
+        index = int(token) - 1 if token.isdigit() else ord(token.lower()) - ord("a")
+        if 0 <= index < options:
+            chosen.add(index)
+    return chosen
+
+
+def tolerance_text(exercise: Exercise) -> str:
+    """'right within ±0.001 (absolute)', 'right within 1% of the answer', 'exact'."""
+    tolerance = exercise.tolerance
+    if tolerance is None:
+        return "exact (an expression of numbers, 3/4 or 2^10, is read too)"
+    if tolerance.kind == "absolute":
+        return f"right within ±{tolerance.text} (absolute)"
+    return f"right within {tolerance.text} of the answer (relative)"
+
+
+def _names(lesson: Lesson, exercise: Exercise) -> list[str]:
+    if exercise.variables is not None:
+        return list(exercise.variables)
+    parameters = {parameter.name for parameter in exercise.parameters}
+    return [
+        symbol.name for symbol in lesson.symbols if symbol.shape is None and symbol.name not in parameters
+    ]
+
+
+def _arrays(lesson: Lesson, exercise: Exercise) -> list[SymbolSpec]:
+    """The declared vectors and matrices the expected answer uses (and the learner may use)."""
+    allowed = None if exercise.variables is None else set(exercise.variables)
+    used = set(_NAME.findall(exercise.answer))
+    return [
+        symbol
+        for symbol in lesson.symbols
+        if symbol.shape is not None and symbol.name in used and (allowed is None or symbol.name in allowed)
+    ]
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _declared_shape(shape: tuple[int, ...] | None) -> str:
+    if shape is None:
+        return "a number"
+    if len(shape) == 1:
+        return f"a {shape[0]}-vector (a {shape[0]}x1 column)"
+    return f"{shape[0]}x{shape[1]}"
