@@ -204,7 +204,8 @@ class DashboardScreen(SectionScreen):
             return
         key = key_hint(self, "dashboard.review")
         counts = message.counts
-        card.show(counts.text() + (f" Press {key}." if counts.due_today or counts.new_waiting else ""))
+        more = counts.due_today or counts.new_waiting
+        card.show(counts.text() + (f". Press {key} to review." if more else ""))
 
     def action_review(self) -> None:
         self.app.switch_mode("review")
