@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 
 class ReviewScreen(QuizScreen):
+    LESSON_PATH = False  # exercises of many lessons: no lesson's exercise list or summary (quiz_path.py)
+
     class TurnReady(Message):
         def __init__(self, turn: ReviewTurn | NothingDue | None, number: int, problem: str | None) -> None:
             super().__init__()
@@ -92,6 +94,7 @@ class ReviewScreen(QuizScreen):
             status.update(f"Reviews are unavailable: {error}")
             self._show_quiz(False)
             return
+        self.lesson, self.index = turn.lesson, turn.index
         self.session = QuizSession(
             turn.lesson, grading, progress, turn.index, reviews=context.reviews, numbers=self._numbers
         )
