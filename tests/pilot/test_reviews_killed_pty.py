@@ -20,9 +20,9 @@ LOGS = "SELECT c.exercise_id, l.rating FROM review_logs l JOIN cards c USING (ca
 
 
 def answer_from_the_shell(study: StudyHome, answer: str) -> None:
+    command = [str(COMMAND), "--home", str(study.home), "exercise", "answer", "--at", T0.isoformat()]
     result = subprocess.run(
-        [str(COMMAND), "--home", str(study.home), "exercise", "answer", "--at", T0.isoformat()]
-        + ["sigmoid-derivative", "sigmoid-prime", answer],
+        [*command, "sigmoid-derivative", "sigmoid-prime", answer],
         env=study.env,
         stdin=subprocess.DEVNULL,
         capture_output=True,
