@@ -259,6 +259,13 @@ class GradingService:
         shape = self._math("answer_shape", lesson, exercise)["shape"]
         return None if shape is None else str(shape)
 
+    def derive_reference_span(self, lesson: Lesson, exercise_id: str) -> tuple[int, int] | None:
+        """The slice of the lesson's derivation that is derive exercise ``exercise_id``'s reference
+        (None: the exercise has its own). Found by equivalence in the worker; LessonError's message as
+        a StudybuddyError when no part of the derivation leads from 'from' to 'goal'."""
+        span = self._math("derive_reference", lesson, exercise_id)
+        return None if span["start"] is None else (int(span["start"]), int(span["stop"]))
+
     def mark_derivation_line(self, derivation: Any, index: int) -> dict[str, Any] | None:
         """Line ``index`` of ``derivation`` marked in the worker, under the time limit: the mark as
         LineMark.to_dict() gives it (None for a blank line). MathTimeout when the worker overran,

@@ -117,7 +117,21 @@ def answer_shape(lesson: Lesson, exercise: Any) -> dict[str, Any]:
     return {"shape": expected_shape(exercise_terms(lesson, exercise))}
 
 
+def derive_reference(lesson: Lesson, exercise_id: str) -> dict[str, Any]:
+    """Which steps of the lesson's derivation a derive exercise without its own reference uses
+    (``start``, ``stop``: a slice), found by equivalence (core.lessons.derive_exercises)."""
+    from studybuddy.core.lessons.derive_exercises import derive_reference as reference_of
+
+    exercise = next(item for item in lesson.derive_exercises if item.id == exercise_id)
+    if exercise.reference:
+        return {"start": None, "stop": None}
+    steps = reference_of(lesson, exercise)
+    start = lesson.derivation.index(steps[0])
+    return {"start": start, "stop": start + len(steps)}
+
+
 HANDLERS: dict[str, Callable[..., dict[str, Any]]] = {
+    "derive_reference": derive_reference,
     "lesson_steps": lesson_steps,
     "verify_step": verify_step,
     "numeric_check": numeric_check,

@@ -128,10 +128,12 @@ class ProgressService:
         hints_used: int = 0,
         solution_seen: bool = False,
         variant_seed: int | None = None,
+        wrong_lines: tuple[int, ...] | None = None,
     ) -> int:
         """Store an answer, its grade and the help it had (and the seed of the variant it answered, for
         an exercise with parameters); it also counts in the live study session, if one runs (an answer
-        given after the solution counts there as tried, not as right)."""
+        given after the solution counts there as tried, not as right). ``wrong_lines``: a derivation's
+        lines (1-based) that did not hold (None for an answer)."""
         session_id = self.timer.live_session_id()
         with self.database.write() as conn:
             attempt_id = progress.insert_attempt(
@@ -147,6 +149,7 @@ class ProgressService:
                 hints_used=hints_used,
                 solution_seen=solution_seen,
                 variant_seed=variant_seed,
+                wrong_lines=wrong_lines,
             )
             if session_id is not None:
                 sessions.count_exercise(conn, session_id, correct and not solution_seen)

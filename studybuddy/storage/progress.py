@@ -35,10 +35,11 @@ def insert_attempt(
     hints_used: int = 0,
     solution_seen: bool = False,
     variant_seed: int | None = None,
+    wrong_lines: tuple[int, ...] | None = None,
 ) -> int:
     cursor = conn.execute(
         "INSERT INTO attempts (lesson_id, exercise_id, answer, correct, verdict, diagnosis, at, session_id, "
-        "hints_used, solution_seen, variant_seed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "hints_used, solution_seen, variant_seed, wrong_lines) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             lesson_id,
             exercise_id,
@@ -51,6 +52,7 @@ def insert_attempt(
             hints_used,
             int(solution_seen),
             variant_seed,
+            None if wrong_lines is None else ",".join(str(line) for line in wrong_lines),
         ),
     )
     assert cursor.lastrowid is not None

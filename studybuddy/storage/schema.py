@@ -117,6 +117,10 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # it, core.lessons.variants), so the question can be drawn again; NULL: no variant (every attempt
     # before this version, and every exercise without parameters).
     ("ALTER TABLE attempts ADD COLUMN variant_seed INTEGER",),
+    # 5: the lines of a derivation (a derive exercise's attempt, its whole text in ``answer``) that did not
+    # hold, as their numbers, comma-separated ("3,5"); NULL for an answer, "" for a derivation whose lines
+    # all hold.
+    ("ALTER TABLE attempts ADD COLUMN wrong_lines TEXT",),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

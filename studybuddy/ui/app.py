@@ -69,6 +69,7 @@ class StudyBuddyApp(FastModesApp[None]):
         # (the diary editor's TextArea selects a line / all on them).
         Binding("f6,ctrl+t", "timer_toggle", "Timer", id="timer.toggle", priority=True),
         Binding("f7", "timer_stop", "Stop", id="timer.stop", show=False, priority=True),
+        Binding("f12", "scratchpad", "Scratchpad", id="app.scratchpad", show=False),
     ]
     COMMANDS = App.COMMANDS | {LessonCommands, DiaryDayCommands}
 
@@ -205,6 +206,13 @@ class StudyBuddyApp(FastModesApp[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
+    def action_scratchpad(self) -> None:
+        """A page to check any derivation line by line (ui/screens/scratchpad.py)."""
+        from studybuddy.ui.screens.scratchpad import ScratchpadScreen
+
+        if not isinstance(self.screen, ScratchpadScreen):
+            self.push_screen(ScratchpadScreen())
+
     def action_timer_toggle(self) -> None:
         self.timer.toggle()
 
@@ -218,6 +226,11 @@ class StudyBuddyApp(FastModesApp[None]):
         yield SystemCommand("Timer: start, pause or resume", "The one-hour study timer", self.timer.toggle)
         yield SystemCommand("Timer: stop", "End the session and record it", self.timer.stop)
         yield SystemCommand("Keys and help", "Every key and what it does", self.action_help)
+        yield SystemCommand(
+            "Scratchpad: is my algebra right?",
+            "Write a derivation; each line is checked",
+            self.action_scratchpad,
+        )
 
     def _go(self, mode: str) -> Callable[[], None]:
         def go() -> None:

@@ -18,6 +18,7 @@ from studybuddy.ui.key_hints import key_name
 BINDING_IDS = frozenset(
     {
         "app.help",
+        "app.scratchpad",
         "mode.dashboard",
         "mode.lessons",
         "mode.diary",
@@ -38,6 +39,7 @@ BINDING_IDS = frozenset(
         "quiz.solution",
         "quiz.next",
         "quiz.back",
+        "scratchpad.back",
         "rating.again",
         "rating.hard",
         "rating.good",

@@ -3,14 +3,14 @@ read in, and the proofs ``lessons check`` runs (the reference reaches the goal; 
 caught at its step with its own feedback).
 
 Every line here is marked by the derivation engine (core.derivation), the one a learner's lines go
-through, so what the checker proves is what a learner will be told.
+through, so what the checker proves is what a learner will be told. The engine (SymPy) is imported where
+a line is marked: the app's process reads an exercise's context and reference lines without it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from studybuddy.core.derivation.engine import mark_all
 from studybuddy.core.derivation.lines import Line, line_from_step
 from studybuddy.core.derivation.marks import LineMark, first_error
 from studybuddy.core.derivation.model import Derivation, DerivationContext, StepMistakes, lesson_context
@@ -67,6 +67,30 @@ def derive_context(
     return lesson_context(lesson, listed)
 
 
+def reference_text(reference: tuple[Step, ...]) -> list[str]:
+    """The reference written in the line syntax, one step a line, its reason as a comment: what a
+    learner could type (``d/dz1: -1 + s1  # the log of the sum``)."""
+    written = []
+    for index, step in enumerate(reference):
+        rule = step.by
+        if index == 0:
+            line = step.expr.text
+        elif rule.kind == "differentiate":
+            line = f"d/d{rule.variable}: {step.expr.text}"
+        elif rule.kind == "substitute":
+            shown = ", ".join(f"{name} = {value.text}" for name, value in rule.replacements)
+            line = f"with {shown}: {step.expr.text}"
+        elif rule.kind == "limit" and rule.point is not None:
+            line = f"lim {rule.variable}->{rule.point.text}: {step.expr.text}"
+        elif rule.kind == "given":
+            line = f"given: {step.expr.text}"
+        else:
+            line = f"= {step.expr.text}"
+        reason = " ".join(step.reason.split())
+        written.append(f"{line}  # {reason}" if reason and "#" not in line else line)
+    return written
+
+
 def reference_lines(reference: tuple[Step, ...]) -> tuple[Line, ...]:
     """The reference as derivation lines (its first step a starting point)."""
     return tuple(
@@ -80,6 +104,8 @@ def reference_lines(reference: tuple[Step, ...]) -> tuple[Line, ...]:
 
 def check_reference(lesson: Lesson, exercise: DeriveExercise) -> Outcome:
     """The reference starts at ``from``, every step follows, and its last step equals ``goal``."""
+    from studybuddy.core.derivation.engine import mark_all
+
     reference = derive_reference(lesson, exercise)
     context = derive_context(lesson, exercise, reference)
     marks = mark_all(Derivation(exercise.id, context, reference_lines(reference)))
@@ -129,6 +155,8 @@ def check_mistake(lesson: Lesson, exercise: DeriveExercise, number: int) -> Outc
         line_from_step(mistake.answer.text, _by(reference[index].by)),
     )
     context = derive_context(lesson, exercise, reference)
+    from studybuddy.core.derivation.engine import mark_all
+
     marks = mark_all(Derivation(exercise.id, context, lines))
     found = first_error(marks)
     mark = marks[index]
@@ -180,6 +208,8 @@ def _operation(rule: StepRule) -> str:
 
 def _comparison(context: DerivationContext, first: SourceText, second: SourceText) -> LineMark:
     """The mark of ``second`` written as a rewrite of ``first``."""
+    from studybuddy.core.derivation.engine import mark_all
+
     lines = (line_from_step(first.text), line_from_step(second.text))
     marks = mark_all(Derivation(None, context, lines))
     if marks[0].verdict == "invalid":

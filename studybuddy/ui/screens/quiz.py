@@ -33,6 +33,7 @@ from studybuddy.ui.key_hints import key_hint
 from studybuddy.ui.mathview import ENGINE_LOADING
 from studybuddy.ui.screens.quiz_rating import QuizRating
 from studybuddy.ui.study_app import study_app
+from studybuddy.ui.widgets.derive_exercise_view import DeriveExerciseView
 from studybuddy.ui.widgets.exercise_form import ExerciseFormView
 from studybuddy.ui.widgets.expression_preview import ExpressionPreview
 from studybuddy.ui.widgets.rating_choice import RatingChoice
@@ -79,6 +80,7 @@ class QuizScreen(QuizRating):
             yield RatingChoice(id="rating")
             yield Static("", id="hints", markup=False)
             yield Markdown("", id="solution")
+        yield DeriveExerciseView(id="derive-exercise")
         with Horizontal(id="quiz-actions"):
             yield Button("Check", id="check", variant="primary", compact=True)
             yield Button("Hint", id="hint", compact=True)
@@ -159,6 +161,8 @@ class QuizScreen(QuizRating):
     @on(Input.Submitted, "#answer")
     @on(Button.Pressed, "#check")
     def submit(self) -> None:
+        if self._derive_turn("finish"):
+            return
         request = self.session.ask_grade(self.query_one("#answer", Input).value)
         box = self.query_one("#verdict", Static)
         box.set_classes("")
@@ -191,14 +195,20 @@ class QuizScreen(QuizRating):
     # ---- hints, solution, navigation --------------------------------------------------------------
 
     def action_hint(self) -> None:
+        if self._derive_turn("hint"):
+            return
         self.session.reveal_hint()
         self._show_aids()
 
     def action_solution(self) -> None:
+        if self._derive_turn("solution"):
+            return
         self.session.reveal_solution()
         self._show_aids(scroll_to_solution=True)
 
     def action_next_exercise(self) -> None:
+        if self._derive_turn("next"):
+            return
         self.rating_leave()
         self.session.next_exercise()
         self._show_exercise()
@@ -252,3 +262,35 @@ class QuizScreen(QuizRating):
     @on(Input.Changed, "#answer")
     def _typed_choice(self, event: Input.Changed) -> None:
         self.query_one(ExerciseFormView).follow_typed(event.value)
+
+    # ---- derive exercises, written line by line (widgets/derive_exercise_view.py) ----------------------
+
+    def _derive_turn(self, action: str) -> bool:
+        """Route ``action`` (hint, solution, finish, next) to the derive exercise on screen; True when
+        handled. Next goes from the last answer exercise to the derive exercises, and from the last of
+        those back to the first answer exercise (which the session's next does from its last)."""
+        view = self.query_one(DeriveExerciseView)
+        derive = self.lesson.derive_exercises
+        on_screen = view.position is not None
+        if action != "next":
+            if on_screen:
+                {"hint": view.hint, "solution": view.solution, "finish": view.finish}[action]()
+            return on_screen
+        if not derive:
+            return False
+        if on_screen:
+            assert view.position is not None
+            if view.position + 1 < len(derive):
+                view.show(self.lesson, view.position + 1)
+                return True
+            view.position = None
+            view.display = False
+            self.query_one("#quiz-body").display = True
+            return False
+        if self.session.index + 1 < len(self.lesson.exercises):
+            return False
+        self.rating_leave()
+        self.query_one("#quiz-body").display = False
+        view.display = True
+        view.show(self.lesson, 0)
+        return True
