@@ -27,6 +27,8 @@ examples:
   studybuddy derive softmax.txt                       (or - for standard input)
   studybuddy derive sigmoid.txt --var x --def "s=1/(1+exp(-x))"
   studybuddy derive mine.txt --lesson softmax-cross-entropy    (the lesson's symbols and definitions)
+  studybuddy derive mine.txt --lesson softmax-cross-entropy --exercise derive-label-gradient
+                                                      (a derive exercise: checked and recorded)
   studybuddy derive --jsonl derivations.jsonl
 
 Without --var or --lesson, every name a line uses that is not a function or constant is a real
@@ -70,6 +72,12 @@ def register(subparsers: Any) -> None:
         help="let NAME stand for EXPRESSION in every line (repeatable)",
     )
     parser.add_argument("--lesson", metavar="ID", help="derive with a lesson's symbols and definitions")
+    parser.add_argument(
+        "--exercise",
+        metavar="ID",
+        help="with --lesson: the lesson's derive exercise this works; its start and goal are checked "
+        "and the attempt is recorded, as the app records it",
+    )
     parser.add_argument("--json", action="store_true", help="print the marks as one JSON object")
     parser.add_argument("--jsonl", metavar="FILE", help="mark every JSON line of FILE (- for stdin)")
     parser.add_argument(
@@ -109,6 +117,10 @@ def run(args: argparse.Namespace) -> int:
         raise StudybuddyError(
             "--lesson brings the lesson's symbols and definitions; give no --var/--def with it"
         )
+    if args.exercise is not None:
+        if not args.lesson:
+            raise StudybuddyError("--exercise names a derive exercise of the lesson given with --lesson")
+        return _exercise(args)
     derivation = _derivation(args)
     with GradingService(timeout=args.timeout) as grading:
         marks = list(DerivationService(grading).marks(derivation))
@@ -118,6 +130,45 @@ def run(args: argparse.Namespace) -> int:
         _print_marks(marks)
     every_line_holds = all(mark.verdict in ("start", "follows") for mark in marks)
     return EXIT_ALL_FOLLOW if every_line_holds else EXIT_NOT_ALL
+
+
+def _exercise(args: argparse.Namespace) -> int:
+    """A derive exercise's attempt: through services.derive_exercise, the path the app's quiz takes."""
+    from studybuddy.core.derivation.model import derivation_from_text
+    from studybuddy.services.context import StudyContext
+    from studybuddy.services.derivation import DerivationService
+    from studybuddy.services.derive_exercise import derive_setup, finish_derivation
+    from studybuddy.services.exercise_catalogue import UnknownExerciseError, open_exercise
+    from studybuddy.services.grading import GradingService
+
+    text = _read_text(args.file)
+    context = StudyContext.open(args.home)
+    lesson, kind, position = open_exercise(context.lessons, args.lesson, args.exercise)
+    if kind != "derive":
+        raise UnknownExerciseError(
+            f"'{args.exercise}' of lesson '{lesson.id}' is answered with an expression: "
+            f"studybuddy exercise answer {lesson.id} {args.exercise} ANSWER"
+        )
+    exercise = lesson.derive_exercises[position]
+    with GradingService(timeout=args.timeout) as grading:
+        setup = derive_setup(lesson, exercise, grading)
+        derivation = derivation_from_text(text, setup.context, None if args.file == "-" else args.file)
+        finished = finish_derivation(DerivationService(grading), context.progress, setup, derivation)
+    marks = list(finished.marks)
+    if args.json:
+        row = _row(derivation.id, marks, with_lines=True)
+        row.update(
+            starts=finished.starts,
+            reaches_goal=finished.reaches_goal,
+            correct=finished.correct,
+            recorded=finished.recorded,
+            not_recorded=finished.not_recorded,
+        )
+        print(json.dumps(row, ensure_ascii=False))
+    else:
+        _print_marks(marks)
+        print(finished.summary(str(exercise.goal)))
+    return EXIT_ALL_FOLLOW if finished.correct else EXIT_NOT_ALL
 
 
 def _derivation(args: argparse.Namespace) -> Any:

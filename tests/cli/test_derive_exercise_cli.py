@@ -1,0 +1,70 @@
+"""`studybuddy derive FILE --lesson L --exercise E`: a derive exercise worked from the shell is checked
+(start, every line, goal) and recorded as the app records it (services.derive_exercise)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from studybuddy.cli import main
+from studybuddy.services.context import StudyContext
+
+RIGHT = """\
+L = -log(s1)
+= -z1 + log(exp(z1) + exp(z2) + exp(z3))
+dL/dz1 = -1 + exp(z1)/(exp(z1)+exp(z2)+exp(z3))
+= s1 - 1
+"""
+EXERCISE = ["--lesson", "softmax-cross-entropy", "--exercise", "derive-label-gradient"]
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("STUDYBUDDY_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("STUDYBUDDY_CONFIG", str(tmp_path / "none.toml"))
+    return tmp_path / "home"
+
+
+def attempts(home: Path) -> list[tuple]:
+    with StudyContext.open(str(home)).database.read() as conn:
+        return conn.execute("SELECT exercise_id, correct, diagnosis, wrong_lines FROM attempts").fetchall()
+
+
+def test_a_right_derivation_of_the_exercise_exits_0_and_is_recorded(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "mine.txt"
+    path.write_text(RIGHT, encoding="utf-8")
+    assert main(["derive", str(path), *EXERCISE]) == 0
+    out = capsys.readouterr().out
+    assert "✓ Derived: every line follows, from the start to the goal s1 - 1." in out
+    assert "Recorded as an attempt." in out
+    assert attempts(home) == [("derive-label-gradient", 1, None, "")]
+
+
+def test_a_derivation_that_stops_short_with_a_wrong_line_exits_1_and_records_its_wrong_lines(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "mine.txt"
+    path.write_text("L = -log(s1)\ndL/dz1 = 1 - s1\n", encoding="utf-8")
+    assert main(["derive", str(path), *EXERCISE, "--json"]) == 1
+    row = json.loads(capsys.readouterr().out)
+    assert (row["correct"], row["starts"], row["reaches_goal"], row["recorded"]) == (False, True, False, True)
+    assert row["first_error"] == 1 and row["steps"][1]["diagnosis_kind"] in ("sign", "listed-mistake")
+    [(exercise, correct, diagnosis, wrong)] = attempts(home)
+    assert (exercise, correct, wrong) == ("derive-label-gradient", 0, "2")
+    assert diagnosis is not None
+
+
+def test_an_answer_exercise_or_a_missing_lesson_is_refused_with_what_to_do(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "mine.txt"
+    path.write_text(RIGHT, encoding="utf-8")
+    assert main(["derive", str(path), "--exercise", "derive-label-gradient"]) != 0
+    assert "--lesson" in capsys.readouterr().err
+    assert main(["derive", str(path), *EXERCISE[:3], "derive-label-gradiet"]) != 0
+    assert "did you mean 'derive-label-gradient'?" in capsys.readouterr().err
+    assert attempts(home) == []
