@@ -1,10 +1,10 @@
 """Above the quiz's answer box: how to answer the exercise on screen (services.exercise_form decides).
 
-A choice's options, listed and selectable (a click, or Space on the highlighted one, writes the
-letters into the answer box through the ``Chosen`` message; one right option behaves as radio
-buttons); a number's tolerance; how a shape is written; which names are vectors and matrices and the
-shape the answer has (asked of the grading worker, which the app's process leaves SymPy to); and the
-variant on show, with the key that draws another.
+A choice's options, listed and selectable (typing their letters ticks them; a click on one ticks
+it and writes the letters into the answer box through the ``Chosen`` message; one right option
+behaves as radio buttons); a number's tolerance; how a shape is written; which names are vectors
+and matrices and the shape the answer has (asked of the grading worker: the app's process leaves
+SymPy to it); and the variant on show, with the key that draws another.
 """
 
 from __future__ import annotations
@@ -12,15 +12,43 @@ from __future__ import annotations
 from collections.abc import Callable
 from itertools import count
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.content import Content
 from textual.message import Message
-from textual.widgets import SelectionList, Static
+from textual.widgets import Static
 
 from studybuddy.core.errors import StudybuddyError
 from studybuddy.services.exercise_form import ExerciseForm, chosen_letters
+
+
+class OptionRow(Static):
+    """One option of a choice: ``[x] b) text``; a click on it chooses it."""
+
+    DEFAULT_CSS = """
+    OptionRow { height: auto; padding: 0 1; }
+    OptionRow:hover { background: $boost; }
+    OptionRow.-chosen { color: $accent; text-style: bold; }
+    """
+
+    class Clicked(Message):
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
+
+    def __init__(self, index: int, letter: str, text: str) -> None:
+        super().__init__(markup=False)  # an option's text is the lesson's, never markup
+        self.index = index
+        self.label = f"{letter}) {text}"
+        self.tick(False)
+
+    def tick(self, chosen: bool) -> None:
+        self.set_class(chosen, "-chosen")
+        self.update(("[x] " if chosen else "[ ] ") + self.label)
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        self.post_message(self.Clicked(self.index))
 
 
 class ExerciseFormView(Vertical):
@@ -28,7 +56,7 @@ class ExerciseFormView(Vertical):
     ExerciseFormView { height: auto; padding: 0 1; }
     ExerciseFormView > Static { height: auto; color: $text-muted; }
     ExerciseFormView > #form-variant { color: $accent; }
-    ExerciseFormView > SelectionList { height: auto; max-height: 8; margin: 0; border: none; padding: 0; }
+    ExerciseFormView > #form-options { height: auto; }
     """
 
     class Chosen(Message):
@@ -53,10 +81,11 @@ class ExerciseFormView(Vertical):
         self.form: ExerciseForm | None = None
         self._requests = count(1)
         self._shape_request = 0  # the latest shape asked for; an older answer is dropped
+        self.chosen: set[int] = set()  # the options ticked (0-based)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="form-instruction", markup=False)
-        yield SelectionList[int](id="form-options")
+        yield Vertical(id="form-options")
         yield Static("", id="form-variant", markup=False)
 
     def show(self, form: ExerciseForm, variant_key: str) -> None:
@@ -64,11 +93,11 @@ class ExerciseFormView(Vertical):
         self.form = form
         self._shape_request = next(self._requests)  # a shape still on its way is for another exercise
         self._instruction(form.instruction)
-        options = self.query_one("#form-options", SelectionList)
-        options.clear_options()
+        self.chosen = set()
+        options = self.query_one("#form-options", Vertical)
+        options.remove_children()
         options.display = bool(form.options)
-        if form.options:
-            options.add_options([(Content(f"{o.letter}) {o.text}"), i) for i, o in enumerate(form.options)])
+        options.mount_all(OptionRow(i, option.letter, option.text) for i, option in enumerate(form.options))
         variant = self.query_one("#form-variant", Static)
         variant.display = form.variant is not None
         if form.variant is not None:
@@ -81,34 +110,32 @@ class ExerciseFormView(Vertical):
 
     # ---- choices ----------------------------------------------------------------------------------
 
-    @on(SelectionList.SelectionToggled, "#form-options")
-    def _toggled(self, event: SelectionList.SelectionToggled[int]) -> None:
-        event.stop()
-        options: SelectionList[int] = self.query_one("#form-options", SelectionList)
+    @on(OptionRow.Clicked)
+    def _clicked(self, message: OptionRow.Clicked) -> None:
+        message.stop()
         form = self.form
         if form is None:
             return
-        if not form.several and event.selection.value in options.selected:  # radio: one at a time
-            with options.prevent(SelectionList.SelectedChanged, SelectionList.SelectionToggled):
-                for index in list(options.selected):
-                    if index != event.selection.value:
-                        options.deselect(index)
-        letters = ", ".join(form.options[index].letter for index in sorted(options.selected))
+        if message.index in self.chosen:
+            chosen = self.chosen - {message.index}
+        else:
+            chosen = (self.chosen if form.several else set()) | {message.index}  # one right: radio
+        self._tick(chosen)
+        letters = ", ".join(form.options[index].letter for index in sorted(chosen))
         self.post_message(self.Chosen(letters, done=not form.several))
 
     def follow_typed(self, text: str) -> None:
         """The learner typed ``text`` in the answer box: tick the options it names."""
         form = self.form
-        if form is None or not form.options:
+        if form is not None and form.options:
+            self._tick(chosen_letters(text, len(form.options)))
+
+    def _tick(self, chosen: set[int]) -> None:
+        if chosen == self.chosen:
             return
-        options: SelectionList[int] = self.query_one("#form-options", SelectionList)
-        wanted = chosen_letters(text, len(form.options))
-        if wanted == set(options.selected):
-            return
-        with options.prevent(SelectionList.SelectedChanged, SelectionList.SelectionToggled):
-            options.deselect_all()
-            for index in sorted(wanted):
-                options.select(index)
+        self.chosen = chosen
+        for row in self.query(OptionRow):
+            row.tick(row.index in chosen)
 
     # ---- the shape of a vector or matrix answer --------------------------------------------------------
 
