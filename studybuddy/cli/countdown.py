@@ -25,6 +25,7 @@ from typing import TextIO
 
 from studybuddy.core.clock import Clock
 from studybuddy.core.errors import StudybuddyError
+from studybuddy.core.time_left import clock_text
 from studybuddy.services.session_view import SessionView
 from studybuddy.services.timer import TimerService
 from studybuddy.storage.database import DatabaseBusyError, DatabaseError
@@ -116,14 +117,6 @@ def progress_bar(fraction: float, width: int = BAR_WIDTH) -> str:
     full, part = divmod(eighths, 8)
     bar = "█" * full + (_EIGHTHS[part] if part else "")
     return bar + "░" * (width - len(bar))
-
-
-def clock_text(seconds: float) -> str:
-    """``42:07`` or ``1:00:00``, rounded up so 0:00 means done."""
-    whole = max(0, int(-(-seconds // 1)))
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes}:{secs:02}"
 
 
 def ring(out: TextIO, title: str, body: str) -> None:

@@ -8,6 +8,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from studybuddy.core.errors import StudybuddyError
+from studybuddy.core.time_left import clock_text
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -17,7 +18,13 @@ if TYPE_CHECKING:
     from studybuddy.services.timer import TimerService
 
 # `--recover` and `timer recover` choices -> TimerService.recover's keep_until
-RECOVER_CHOICES = {"keep": "heartbeat", "planned-end": "planned_end", "discard": "discard"}
+CONTROLS = "Pause or stop from any shell: studybuddy timer pause|resume|stop; Ctrl-C stops."
+RECOVER_CHOICES = {
+    "keep": "heartbeat",
+    "planned-end": "planned_end",
+    "discard": "discard",
+    "resume": "resume",
+}
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -26,19 +33,25 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="the study timer: start, pause, resume, stop, status",
         description="Time-boxed study sessions, stored as they run. A session keeps counting when its "
         "countdown or the app ends (a closed terminal, a quit): stop it with `timer stop`. A killed process "
-        "loses at most a few seconds, and the next start offers to keep the interrupted session.",
+        "loses at most a few seconds, and the next start offers to resume, keep or discard the interrupted "
+        "session.",
     )
     commands = timer.add_subparsers(title="timer commands", metavar="COMMAND", required=True)
 
     start = commands.add_parser("start", help="start a session and show the countdown")
     start.add_argument("--minutes", type=int, help="length (default: timer.minutes in the config, or 60)")
-    start.add_argument("--subject", help="what you study (default: the next in your rotation)")
+    start.add_argument(
+        "--subject",
+        help="what you study (default: the next in timer.rotation, or else in the subjects of your last two "
+        "weeks' sessions, the one waiting longest first; or the last session's subject)",
+    )
     start.add_argument("--lesson", metavar="ID", help="the lesson you work on, if any")
     start.add_argument(
         "--recover",
         choices=sorted(RECOVER_CHOICES),
-        help="what to do with a session whose process was killed: keep it up to its last heartbeat, keep it "
-        "to its planned end, or discard it (default: ask; without a terminal, keep)",
+        help="what to do with a session whose process was killed: resume it (its countdown shows instead of "
+        "a new session's; the time since its last heartbeat counts as a pause), keep it up to its last "
+        "heartbeat, keep it to its planned end, or discard it (default: ask; without a terminal, keep)",
     )
     start.set_defaults(handler=_start)
 
@@ -50,7 +63,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     status.add_argument("--json", action="store_true", help="machine-readable output")
     status.set_defaults(handler=_status)
 
-    recover = commands.add_parser("recover", help="keep or discard sessions whose process was killed")
+    recover = commands.add_parser("recover", help="resume, keep or discard sessions whose process was killed")
     recover.add_argument("choice", choices=sorted(RECOVER_CHOICES))
     recover.set_defaults(handler=_recover)
 
@@ -68,17 +81,23 @@ def _start(args: argparse.Namespace) -> int:
 
     context = open_context(args)
     service = context.timer
-    _settle_interrupted(service, args.recover)
-    subject = args.subject or service.suggest_subject()
-    if not subject:
-        raise StudybuddyError("name what you study: --subject 'linear algebra' (or set timer.rotation)")
-    session = service.start(subject=subject, minutes=args.minutes, lesson_id=args.lesson)
+    resumed = _settle_interrupted(service, args.recover)
+    if resumed is not None:
+        session = resumed
+        print(
+            f"Resumed {session.subject}: {clock_text(session.remaining_seconds)} left of "
+            f"{session.planned_seconds // 60} min (session {session.id}). {CONTROLS}",
+            flush=True,
+        )
+    else:
+        subject = args.subject or _chosen_subject(service)
+        session = service.start(subject=subject, minutes=args.minutes, lesson_id=args.lesson)
+        print(
+            f"Studying {session.subject} for {session.planned_seconds // 60} min (session {session.id}). "
+            f"{CONTROLS}",
+            flush=True,
+        )
     live = sys.stdout.isatty()
-    print(
-        f"Studying {session.subject} for {session.planned_seconds // 60} min (session {session.id}). "
-        "Pause or stop from any shell: studybuddy timer pause|resume|stop; Ctrl-C stops.",
-        flush=True,
-    )
     result = run_countdown(service, session, context.clock, sys.stdout, live=live)
     if result.detached_by is not None:
         return 128 + result.detached_by  # the session runs on without this countdown
@@ -110,9 +129,36 @@ def _report_end(context: StudyContext, session: SessionView) -> None:
     print(f'Write it down: studybuddy diary add "{session.subject}: what I learned..."')
 
 
-def _settle_interrupted(service: TimerService, choice: str | None) -> None:
-    for session in service.interrupted():
+def _chosen_subject(service: TimerService) -> str:
+    """No --subject: the rotation's next, or the last session's subject; said on stdout."""
+    choice = service.subject_choice()
+    subject = choice.default
+    if subject is None:
+        raise StudybuddyError(
+            "name what you study: --subject 'linear algebra' (there is no session yet to go on from, and "
+            "no timer.rotation in the config file)"
+        )
+    if choice.last is not None and choice.last.casefold() == subject.casefold():
+        why = "your last subject"
+    elif choice.from_history:
+        why = f"after {choice.last}: of your last two weeks' subjects, the one waiting longest"
+    elif choice.last is None:
+        why = "the first in timer.rotation"
+    else:
+        why = f"next in timer.rotation after {choice.last}"
+    print(f"No --subject given: {subject} ({why}).")
+    return subject
+
+
+def _settle_interrupted(service: TimerService, choice: str | None) -> SessionView | None:
+    """Resume, keep or discard each interrupted session; the one resumed (at most one), if any."""
+    resumed: SessionView | None = None
+    for session in reversed(service.interrupted()):  # the most recent first: the one to resume
         known = f"{session.subject}, started {_local(session.started_at)}, {_minutes(session)} known studied"
+        if resumed is not None:  # one session at a time: the others are kept
+            closed = service.recover(session.id, RECOVER_CHOICES["keep"])
+            print(f"Kept {_minutes(closed)} of {closed.subject} from an older interrupted session.")
+            continue
         if choice is None and sys.stdin.isatty():
             answer = _ask(f"An interrupted session was found ({known}).")
         elif choice is None:
@@ -124,17 +170,21 @@ def _settle_interrupted(service: TimerService, choice: str | None) -> None:
             )
         else:
             answer = choice
+        if answer == "resume":
+            resumed = service.resume_interrupted(session.id)
+            continue
         closed = service.recover(session.id, RECOVER_CHOICES[answer])
         if closed.state == "discarded":
             print(f"Discarded the interrupted session of {closed.subject}.")
         else:
             print(f"Kept {_minutes(closed)} of {closed.subject} from the interrupted session.")
+    return resumed
 
 
 def _ask(question: str) -> str:
-    keys = {"k": "keep", "p": "planned-end", "d": "discard", "": "keep"}
+    keys = {"r": "resume", "k": "keep", "p": "planned-end", "d": "discard", "": "keep"}
     prompt = (
-        f"{question}\nKeep it up to its last heartbeat [k], keep it to its planned end [p], "
+        f"{question}\nResume it [r], keep it up to its last heartbeat [k], keep it to its planned end [p], "
         "or discard it [d]? (k) "
     )
     while True:
@@ -181,7 +231,8 @@ def _status(args: argparse.Namespace) -> int:
     for session in status.interrupted:
         print(
             f"interrupted: {session.subject}, started {_local(session.started_at)}, "
-            f"{_minutes(session)} known studied; keep or discard it: studybuddy timer recover keep|discard"
+            f"{_minutes(session)} known studied; resume, keep or discard it: "
+            "studybuddy timer recover resume|keep|discard"
         )
     return 0
 
@@ -193,8 +244,16 @@ def _recover(args: argparse.Namespace) -> int:
     interrupted = service.interrupted()
     if not interrupted:
         print("No interrupted session.")
-    for session in interrupted:
-        closed = service.recover(session.id, RECOVER_CHOICES[args.choice])
+    choice = args.choice
+    for session in reversed(interrupted):  # the most recent first: the one to resume
+        closed = service.recover(session.id, RECOVER_CHOICES[choice])
+        if choice == "resume":
+            print(
+                f"Resumed the session of {closed.subject} started {_local(closed.started_at)}: "
+                f"{clock_text(closed.remaining_seconds)} left, counting now (studybuddy timer status)."
+            )
+            choice = "keep"  # one session at a time: any older one is kept
+            continue
         verb = "Discarded" if closed.state == "discarded" else f"Kept {_minutes(closed)} of"
         print(f"{verb} the session of {closed.subject} started {_local(closed.started_at)}.")
     return 0
@@ -216,8 +275,6 @@ def _minutes(session: SessionView) -> str:
 
 
 def _left(session: SessionView) -> str:
-    from studybuddy.cli.countdown import clock_text
-
     return clock_text(session.remaining_seconds)
 
 

@@ -106,6 +106,24 @@ class TimerSession:
         running = replace(self, state=TimerState.RUNNING, pauses=self._pauses_closed_at(known_until))
         return running._ended_at(min(running.due_at() or now, now))
 
+    def resumed_after_interruption(self, last_heartbeat: datetime, now: datetime) -> TimerSession:
+        """Carry on a session its process left open, from ``now``: the time after its last heartbeat
+        (nobody knows whether it was studied) is a pause, so what is left is what was left then."""
+        if not self.state.is_open:
+            raise TimerError(_cannot("resume", self.state))
+        known_until = min(max(last_heartbeat, self._started()), now)
+        settled = self.settle(known_until)
+        if not settled.state.is_open:
+            raise TimerError(
+                "cannot resume: the session had run its planned length before it was interrupted; keep it"
+            )
+        kept = settled._pauses_closed_at(known_until)
+        if settled.state is TimerState.PAUSED:  # the pause it was in lasts until now
+            kept = (*kept[:-1], Pause(kept[-1].start, now))
+        elif now > known_until:
+            kept = (*kept, Pause(known_until, now))
+        return replace(settled, state=TimerState.RUNNING, pauses=kept)
+
     def discarded(self) -> TimerSession:
         if not self.state.is_open:
             raise TimerError(_cannot("discard", self.state))

@@ -28,7 +28,8 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
 
 from studybuddy.core.clock import Clock
-from studybuddy.core.rotation import next_subject
+from studybuddy.core.rotation import SubjectChoice, subject_choice
+from studybuddy.core.time_left import time_left_text
 from studybuddy.core.timer import KeepUntil, TimerError, TimerSession, TimerState
 from studybuddy.services.session_view import SessionView, TimerStatus
 from studybuddy.storage import sessions as rows
@@ -38,6 +39,8 @@ from studybuddy.storage.sessions import Owner, SessionRecord
 HEARTBEAT_INTERVAL = timedelta(seconds=5)
 STALE_AFTER = 4 * HEARTBEAT_INTERVAL
 MAX_MINUTES = 24 * 60
+HISTORY = timedelta(days=14)  # without a rotation in the config, the subjects of these days' sessions
+HISTORY_SUBJECTS = 8  # at most this many of them
 SETTLE_WAIT = 0.5  # seconds `status` waits for the write lock to store a session that ended unseen
 
 
@@ -87,7 +90,7 @@ class TimerService:
 
     def start(self, *, subject: str, minutes: int | None = None, lesson_id: str | None = None) -> SessionView:
         """Start a session; the row is committed before this returns."""
-        subject = _named(subject, "name the subject you are studying (--subject)")
+        subject = _named(subject, "name the subject you are studying")
         length = _length(self.default_minutes if minutes is None else minutes)
         now = self.clock.now()
         with self.database.write() as conn:
@@ -96,12 +99,12 @@ class TimerService:
             if live is not None:
                 raise TimerError(
                     f"a session is already {live.state}: {live.subject}, "
-                    f"{_minutes(live.remaining_seconds)} left; stop it first (studybuddy timer stop)"
+                    f"{time_left_text(live.remaining_seconds)} left; stop it first (studybuddy timer stop)"
                 )
             if stuck:
                 raise InterruptedSessionError(
                     f"an interrupted session ({stuck[0].subject}, started {_when(stuck[0].started_at)}) "
-                    "must be kept or discarded first (studybuddy timer recover keep|discard)",
+                    "must be resumed, kept or discarded first (studybuddy timer recover resume|keep|discard)",
                     stuck,
                 )
             timer = TimerSession(length).start(now)
@@ -172,7 +175,7 @@ class TimerService:
         """Record a session studied away from the timer (on paper, on a walk): finished, ``minutes`` long,
         ending now when ``day`` is today, else starting at noon that day."""
         length = _length(minutes)
-        subject = _named(subject, "name the subject you studied (--subject)")
+        subject = _named(subject, "name the subject you studied")
         now = self.clock.now()
         day = day or now.date()
         if day > now.date():
@@ -203,9 +206,12 @@ class TimerService:
 
     def recover(self, session_id: int, keep_until: str = KeepUntil.HEARTBEAT) -> SessionView:
         """Close an interrupted session: keep it up to its last heartbeat ("heartbeat") or its planned
-        end ("planned_end"), or "discard" it (the row stays, marked discarded, and never counts)."""
+        end ("planned_end"), or "discard" it (the row stays, marked discarded, and never counts); or
+        "resume" it (``resume_interrupted``, held by no process: the next to show it takes it)."""
         if keep_until == "discard":
             return self.discard(session_id)
+        if keep_until == "resume":
+            return self.resume_interrupted(session_id, hold=False)
         try:
             policy = KeepUntil("heartbeat" if keep_until == "keep" else keep_until)
         except ValueError:
@@ -215,6 +221,28 @@ class TimerService:
         return self._close_interrupted(
             session_id, lambda record, now: record.timer.recovered(policy, record.last_heartbeat_at, now)
         )
+
+    def resume_interrupted(self, session_id: int, *, hold: bool = True) -> SessionView:
+        """Carry on an interrupted session from now, running: the time since its last heartbeat is a
+        pause. ``hold``: this process shows it (and beats for it); else nobody holds it, and it counts
+        on the clock until a countdown or the app shows it."""
+        now = self.clock.now()
+        with self.database.write() as conn:
+            record = self._interrupted_record(conn, session_id, now)
+            live = self._open_sessions(conn, now)[0]
+            if live is not None:
+                raise TimerError(
+                    f"cannot resume the session of {record.subject}: {live.subject} is {live.state}; "
+                    "stop it first (studybuddy timer stop)"
+                )
+            timer = record.timer.resumed_after_interruption(record.last_heartbeat_at, now)
+            studied = timer.elapsed(now).total_seconds()
+            rows.save_timer(conn, session_id, timer, studied)
+            rows.beat(conn, session_id, now, studied, self.owner)
+            if not hold:
+                rows.release(conn, session_id, self.owner, now, studied)
+            record = rows.get_session(conn, session_id) or record
+        return SessionView.of(record, now)
 
     def discard(self, session_id: int) -> SessionView:
         return self._close_interrupted(session_id, lambda record, now: record.timer.discarded())
@@ -257,12 +285,27 @@ class TimerService:
                 for record in rows.sessions_on(conn, day)
             ]
 
+    def subject_choice(self, after: str | None = None) -> SubjectChoice:
+        """The last session's subject (or ``after``, a session just ended) and the next in the rotation:
+        the config's, or else the subjects of the last ``HISTORY_DAYS`` days' sessions."""
+        now = self.clock.now()
+        with self.database.read() as conn:
+            if after is None:
+                last = rows.last_session(conn)
+                after = last.subject if last else None
+            recent = [] if self.rotation else rows.recent_subjects(conn, now - HISTORY, HISTORY_SUBJECTS)
+        return subject_choice(self.rotation, recent, after)
+
     def suggest_subject(self, after: str | None = None) -> str | None:
-        """The next subject in the user's rotation after ``after`` (default: the last session's)."""
-        if after is None:
-            last = self.last_session()
-            after = last.subject if last else None
-        return next_subject(self.rotation, after)
+        """The next subject in the rotation after ``after`` (default: the last session's)."""
+        return self.subject_choice(after).next
+
+    def changed_elsewhere(self, seen: int | None) -> tuple[int, TimerStatus | None]:
+        """For a process showing the timer: ``seen`` is what the last call returned first. The status
+        when another process (`timer pause` in a shell) has written since then, else None; either way
+        the token to pass next time."""
+        version = self.database.data_version()
+        return version, (None if version == seen else self.status())
 
     def live_session_id(self) -> int | None:
         """The live session's id, for attaching exercise attempts to it."""
@@ -340,13 +383,7 @@ class TimerService:
     ) -> SessionView:
         now = self.clock.now()
         with self.database.write() as conn:
-            record = rows.get_session(conn, session_id)
-            if record is None:
-                raise TimerError(f"there is no session {session_id}")
-            if not record.state.is_open:
-                raise TimerError(f"session {session_id} has already ended ({record.state})")
-            if not self._is_interrupted(record, now):
-                raise TimerError(f"session {session_id} is still live; stop it with `studybuddy timer stop`")
+            record = self._interrupted_record(conn, session_id, now)
             timer = close(record, now)
             discarded = timer.state is TimerState.DISCARDED
             studied = record.studied_seconds if discarded else timer.elapsed(now).total_seconds()
@@ -354,12 +391,22 @@ class TimerService:
             record = rows.get_session(conn, session_id) or record
         return SessionView.of(record, now)
 
+    def _interrupted_record(self, conn: sqlite3.Connection, session_id: int, now: datetime) -> SessionRecord:
+        record = rows.get_session(conn, session_id)
+        if record is None:
+            raise TimerError(f"there is no session {session_id}")
+        if not record.state.is_open:
+            raise TimerError(f"session {session_id} has already ended ({record.state})")
+        if not self._is_interrupted(record, now):
+            raise TimerError(f"session {session_id} is still live; stop it with `studybuddy timer stop`")
+        return record
+
     def _nothing_running(self, conn: sqlite3.Connection, now: datetime) -> str:
         stuck = self._open_sessions(conn, now)[1]
         if stuck:
             return (
-                f"no session is running; an interrupted one ({stuck[0].subject}) can be kept or "
-                "discarded with `studybuddy timer recover keep|discard`"
+                f"no session is running; an interrupted one ({stuck[0].subject}) can be resumed, kept or "
+                "discarded with `studybuddy timer recover resume|keep|discard`"
             )
         return "no session is running (start one with `studybuddy timer start`)"
 
@@ -380,7 +427,3 @@ def _length(minutes: int) -> timedelta:
 
 def _when(moment: datetime) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
-
-
-def _minutes(seconds: float) -> str:
-    return f"{int(seconds // 60)} min"

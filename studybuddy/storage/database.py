@@ -216,6 +216,16 @@ class Database:
     def schema_version(self) -> int:
         return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
 
+    def data_version(self) -> int:
+        """A number that changes whenever another connection (another process) commits to the file,
+        and never for this one's own writes: a cheap way to notice what a shell did (SQLite reads it
+        from the shared memory index, no query of any table)."""
+        with self._lock:
+            try:
+                return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+            except sqlite3.Error as error:
+                raise self._failed(error) from error
+
     def backup(self, target: Path) -> None:
         """A consistent copy through SQLite's backup API (safe while others write), placed atomically."""
         target.parent.mkdir(parents=True, exist_ok=True)

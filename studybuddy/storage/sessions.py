@@ -180,6 +180,17 @@ def last_session(conn: sqlite3.Connection) -> SessionRecord | None:
     return None if row is None else _record(conn, row)
 
 
+def recent_subjects(conn: sqlite3.Connection, since: datetime, limit: int) -> list[str]:
+    """The subjects of the sessions that count started since ``since``, each once (whatever its case,
+    spelled as last time), the most recently studied first."""
+    rows = conn.execute(
+        f"SELECT subject, max(started_at) AS last FROM sessions WHERE state IN {COUNTED_STATES_SQL} "
+        "AND started_at >= ? GROUP BY lower(subject) ORDER BY last DESC LIMIT ?",
+        (to_seconds(since), limit),
+    ).fetchall()
+    return [subject for subject, _ in rows]
+
+
 def sessions_on(conn: sqlite3.Connection, day: date) -> list[SessionRecord]:
     """The sessions of one local day that count, in the order they started."""
     rows = conn.execute(

@@ -19,9 +19,11 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, TypeVar
 
 from studybuddy.core.errors import StudybuddyError
+from studybuddy.core.rotation import same_subject
 from studybuddy.ui.timer_view import IDLE, TimerView, shown_state
 
 if TYPE_CHECKING:
+    from studybuddy.core.rotation import SubjectChoice
     from studybuddy.services.context import StudyContext
     from studybuddy.services.session_view import SessionView, TimerStatus
     from studybuddy.services.timer import TimerService
@@ -40,6 +42,8 @@ class TimerControl:
         self._last_beat: datetime | None = None
         self._finishing = False
         self._beating = False
+        self._watching = False
+        self._seen_version: int | None = None  # TimerService.changed_elsewhere's token
         self._used = False  # a service call was made: this process may hold a session
         self.unavailable: str | None = None
 
@@ -73,8 +77,17 @@ class TimerControl:
     def _recovered(self, session: SessionView) -> Callable[[str | None], None]:
         def apply(choice: str | None) -> None:
             if choice is not None:
-                note = "Session discarded." if choice == "discard" else "Session kept."
-                self._call(lambda timer: timer.recover(session.id, choice), lambda _: self.app.notify(note))
+                note = {"discard": "Session discarded.", "resume": "Session resumed."}.get(
+                    choice, "Session kept."
+                )
+                if choice == "resume":  # this app shows it from now on, and beats for it
+                    self._call(
+                        lambda timer: timer.resume_interrupted(session.id), lambda _: self.app.notify(note)
+                    )
+                else:
+                    self._call(
+                        lambda timer: timer.recover(session.id, choice), lambda _: self.app.notify(note)
+                    )
 
         return apply
 
@@ -95,25 +108,26 @@ class TimerControl:
             self.ask_to_start()
 
     def ask_to_start(self, subject: str | None = None, lesson_id: str | None = None) -> None:
-        """The start dialog, pre-filled with ``subject`` or the next subject of the user's rotation."""
-        if subject is not None:
-            self._show_start_dialog(subject, lesson_id)
-        else:
-            self._call(
-                lambda timer: timer.suggest_subject(),
-                lambda suggested: self._show_start_dialog(suggested, lesson_id),
-            )
+        """The start dialog, pre-filled with ``subject`` or the next subject of the rotation, and
+        offering the last session's subject too (``TimerService.subject_choice``)."""
+        self._call(
+            lambda timer: timer.subject_choice(),
+            lambda choice: self._show_start_dialog(choice, subject, lesson_id),
+        )
 
-    def _show_start_dialog(self, subject: str | None, lesson_id: str | None) -> None:
+    def _show_start_dialog(self, choice: SubjectChoice, subject: str | None, lesson_id: str | None) -> None:
         from studybuddy.ui.screens.dialogs import StartTimerDialog
 
-        def start(choice: tuple[str, int] | None) -> None:
-            if choice is not None:
-                subject, minutes = choice
+        def start(chosen: tuple[str, int] | None) -> None:
+            if chosen is not None:
+                subject, minutes = chosen
                 self._call(lambda timer: timer.start(subject=subject, minutes=minutes, lesson_id=lesson_id))
 
+        offered = choice.offered()
+        if subject:  # asked for (the next subject, after the hour rang): first, the others after it
+            offered = (subject, *(other for other in offered if not same_subject(other, subject)))
         minutes = self.context.config.timer_minutes
-        self.app.push_screen(StartTimerDialog(subject or "", minutes), start)
+        self.app.push_screen(StartTimerDialog(offered[0] if offered else "", minutes, choice, offered), start)
 
     def stop(self) -> None:
         if self.app.timer_view.state in ("running", "paused"):
@@ -123,9 +137,11 @@ class TimerControl:
 
     def tick(self) -> None:
         """Once a second: recompute the countdown; store a heartbeat every few seconds of clock time,
-        paused too (a session whose heartbeat stops looks abandoned to every other process)."""
+        paused too (a session whose heartbeat stops looks abandoned to every other process); and show
+        what another process did (a shell's `timer pause`) within the second."""
         if self._status is None:
             return
+        self._watch_other_processes()
         view = self._view()
         self.app.timer_view = view
         if view.state not in ("running", "paused"):
@@ -139,6 +155,28 @@ class TimerControl:
             self._beating = True
             self._last_beat = now
             self._call(lambda timer: timer.heartbeat(), lambda _: setattr(self, "_beating", False))
+
+    def _watch_other_processes(self) -> None:
+        """Has another process written to the database since the last look (SQLite's data_version, no
+        table read)? Then take the timer's status afresh. One look at a time, on the writer thread."""
+        timer = self.service
+        if timer is None or self._watching:
+            return
+        self._watching = True
+        seen = self._seen_version
+
+        def done(outcome: tuple[int, TimerStatus | None]) -> None:
+            self._watching = False
+            self._seen_version, status = outcome
+            if status is not None:
+                self._status = status
+                self.app.timer_view = self._view()
+
+        def failed(error: StudybuddyError) -> None:
+            # The next tick looks again; a database that stays unwritable is told by the heartbeat.
+            self._watching = False
+
+        self.app.io.run(lambda: timer.changed_elsewhere(seen), done, failed=failed, group="timer-watch")
 
     def _finished(self, finished: SessionView | None) -> None:
         from studybuddy.ui.screens.dialogs import TimerFinishedDialog

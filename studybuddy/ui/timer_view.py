@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from studybuddy.core.time_left import clock_text
+
 TimerState = Literal["idle", "running", "paused", "finished"]
 SHOWN_STATES: tuple[TimerState, ...] = ("idle", "running", "paused", "finished")
 
@@ -31,11 +33,8 @@ class TimerView:
 
     @property
     def clock_text(self) -> str:
-        """``42:07`` or ``1:00:00``: minutes and seconds left, rounded up so 0:00 means done."""
-        seconds = max(0, int(-(-self.remaining // 1)))
-        hours, rest = divmod(seconds, 3600)
-        minutes, seconds = divmod(rest, 60)
-        return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes}:{seconds:02}"
+        """``42:07`` or ``1:00:00``: as the shell's countdown says it (``core.time_left``)."""
+        return clock_text(self.remaining)
 
 
 IDLE = TimerView()

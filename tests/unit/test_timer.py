@@ -111,3 +111,30 @@ def test_a_discarded_session_is_closed_and_cannot_be_recovered_again() -> None:
 
 def test_a_clock_that_steps_backwards_never_gives_negative_time() -> None:
     assert running().elapsed(at(-5)) == timedelta(0)
+
+
+# ---- resuming an interrupted session -------------------------------------------------------------
+
+
+def test_a_resumed_session_runs_on_from_where_its_last_heartbeat_left_it() -> None:
+    timer = running().resumed_after_interruption(last_heartbeat=at(23), now=at(300))
+    assert timer.state is TimerState.RUNNING
+    assert timer.elapsed(at(300)) == timedelta(minutes=23)  # the unknown gap is a pause
+    assert timer.remaining(at(310)) == timedelta(minutes=27)
+    assert timer.due_at() == at(337)
+
+
+def test_a_session_paused_when_interrupted_resumes_with_its_pause_ending_now() -> None:
+    timer = running().pause(at(20)).resumed_after_interruption(last_heartbeat=at(40), now=at(300))
+    assert (timer.state, timer.elapsed(at(300)), timer.elapsed(at(305))) == (
+        TimerState.RUNNING,
+        timedelta(minutes=20),
+        timedelta(minutes=25),
+    )
+
+
+def test_a_session_that_ran_its_hour_before_the_interruption_cannot_be_resumed() -> None:
+    with pytest.raises(TimerError, match=r"planned length.*keep it"):
+        running().resumed_after_interruption(last_heartbeat=at(61), now=at(300))
+    with pytest.raises(TimerError, match="cannot resume"):
+        running().discarded().resumed_after_interruption(last_heartbeat=at(1), now=at(2))

@@ -335,3 +335,67 @@ def test_a_process_lets_go_only_of_the_session_it_holds(database, clock) -> None
     assert first.release() is None
     assert service(database, clock, Owner(1003, "laptop")).status().session.owner_pid == 1002  # type: ignore[union-attr]
     assert second.release() is not None and first.release() is None
+
+
+def test_an_interrupted_session_can_be_resumed_and_the_resumer_holds_it(database, clock) -> None:
+    dead = service(database, clock, alive=())
+    session = dead.start(subject="calculus", minutes=60)
+    clock.advance(minutes=23)
+    dead.heartbeat(session.id)
+    clock.advance(hours=3)
+    survivor = service(database, clock, OTHER_SHELL, alive=(1002,))
+    resumed = survivor.resume_interrupted(session.id)
+    assert (resumed.state, resumed.studied_seconds, resumed.remaining_seconds) == (
+        "running",
+        23 * 60,
+        37 * 60,
+    )
+    assert resumed.owner_pid == 1002 and survivor.interrupted() == []
+    clock.advance(minutes=7)
+    assert survivor.status().session.studied_seconds == 30 * 60  # type: ignore[union-attr]
+    with pytest.raises(TimerError, match="already running: calculus, 30 min left"):
+        survivor.start(subject="algebra")
+
+
+def test_a_session_resumed_from_a_one_shot_command_is_held_by_nobody_and_counts_on(database, clock) -> None:
+    dead = service(database, clock, alive=())
+    session = dead.start(subject="calculus", minutes=60)
+    clock.advance(minutes=10)
+    dead.heartbeat(session.id)
+    clock.advance(hours=1)
+    shell = service(database, clock, OTHER_SHELL, alive=())  # `timer recover resume`, then it exits
+    assert shell.recover(session.id, "resume").owner_pid is None
+    clock.advance(minutes=5)
+    later = service(database, clock, Owner(1003, "laptop"), alive=())
+    status = later.status()
+    assert status.interrupted == () and status.session.studied_seconds == 15 * 60  # type: ignore[union-attr]
+
+
+def test_resuming_is_refused_while_another_session_is_live(database, clock) -> None:
+    dead = service(database, clock, alive=())
+    session = dead.start(subject="calculus", minutes=60)
+    clock.advance(minutes=1)
+    other = service(database, clock, Owner(7, "desktop"))  # on another host, a session already runs
+    database_rows = sqlite3.connect(database.path)
+    database_rows.execute("UPDATE sessions SET state = 'stopped' WHERE id = ?", (session.id,))
+    database_rows.commit()
+    other.start(subject="algebra")
+    database_rows.execute("UPDATE sessions SET state = 'running' WHERE id = ?", (session.id,))
+    database_rows.commit()
+    database_rows.close()
+    survivor = service(database, clock, OTHER_SHELL, alive=(1002,))
+    with pytest.raises(TimerError, match="cannot resume the session of calculus: algebra is running"):
+        survivor.resume_interrupted(session.id)
+
+
+def test_without_a_rotation_the_next_subject_is_the_recent_one_waiting_longest(database, clock) -> None:
+    timer = TimerService(database, clock, owner=OWNER, is_alive=lambda pid: True)
+    assert (timer.subject_choice().last, timer.subject_choice().next) == (None, None)
+    for subject in ("probability", "linear algebra", "calculus"):
+        timer.log(subject=subject, minutes=30)
+        clock.advance(hours=1)
+    choice = timer.subject_choice()
+    assert (choice.last, choice.next, choice.from_history) == ("calculus", "probability", True)
+    assert timer.suggest_subject(after="probability") == "linear algebra"
+    clock.advance(days=15)  # a subject left for more than two weeks is out of the rotation
+    assert (timer.subject_choice().last, timer.subject_choice().next) == ("calculus", None)

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
+
+from studybuddy.core.rotation import SubjectChoice, same_subject
+from studybuddy.ui.widgets.spread import clickable
 
 
 class DialogButtons(Horizontal):
@@ -40,18 +45,34 @@ class _Dialog(ModalScreen[Any]):
 
 
 class StartTimerDialog(_Dialog):
-    """Subject and length of the session; Enter starts it."""
+    """Subject and length of the session; Enter starts it. The subjects ``offered`` (the rotation's
+    next, the last session's) are listed under the subject box: a click or up/down puts one in it."""
 
-    def __init__(self, subject: str, minutes: int) -> None:
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "other_subject(-1)", "Other subject", show=False, id="start.previous_subject"),
+        Binding("down", "other_subject(1)", "Other subject", show=False, id="start.next_subject"),
+    ]
+
+    def __init__(
+        self,
+        subject: str,
+        minutes: int,
+        choice: SubjectChoice | None = None,
+        offered: Sequence[str] = (),
+    ) -> None:
         super().__init__()
         self._subject = subject
         self._minutes = minutes
+        self._choice = choice
+        self._offered = tuple(offered)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("Start a study session", classes="dialog-title")
             yield Label("Subject")
             yield Input(self._subject, placeholder="e.g. linear algebra", id="subject")
+            if self._offered:
+                yield Static(self._choices_text(), id="subject-choices")
             yield Label("Minutes")
             yield Input(str(self._minutes), type="integer", id="minutes")
             yield Static("", id="start-error", classes="error")
@@ -59,11 +80,45 @@ class StartTimerDialog(_Dialog):
                 yield Button("Start", variant="primary", id="start")
                 yield Button("Cancel", id="cancel")
 
+    def _choices_text(self) -> Content:
+        choice = self._choice
+        parts: list[Content] = []
+        for index, subject in enumerate(self._offered):
+            why = []
+            if choice is not None and choice.next and same_subject(subject, choice.next):
+                why.append("next")
+            if choice is not None and choice.last and same_subject(subject, choice.last):
+                why.append("last")
+            label = f"{subject} ({', '.join(why)})" if why else subject
+            parts.append(clickable(Content(label), f"screen.use_subject({index})"))
+        keys = "  ↑↓" if len(self._offered) > 1 else ""
+        return Content.assemble(Content(" · ").join(parts), Content.styled(keys, "dim"))
+
+    def action_use_subject(self, index: int) -> None:
+        subject = self.query_one("#subject", Input)
+        subject.value = self._offered[index]
+        subject.focus()
+
+    def action_other_subject(self, step: int) -> None:
+        """The next (or previous) offered subject in the subject box, while it has the focus."""
+        subject = self.query_one("#subject", Input)
+        if not self._offered or self.focused is not subject:
+            return
+        current = next((i for i, text in enumerate(self._offered) if same_subject(text, subject.value)), None)
+        if current is None:  # something typed: the first (down) or the last (up) offered
+            current = -1 if step > 0 else 0
+        subject.value = self._offered[(current + step) % len(self._offered)]
+        subject.cursor_position = len(subject.value)
+
     @on(Input.Submitted)
     @on(Button.Pressed, "#start")
     def start(self) -> None:
-        subject = self.query_one("#subject", Input).value.strip()
+        subject = " ".join(self.query_one("#subject", Input).value.split())
         minutes_text = self.query_one("#minutes", Input).value.strip()
+        if not subject:
+            self.query_one("#start-error", Static).update("Name the subject you are studying.")
+            self.query_one("#subject", Input).focus()
+            return
         if not minutes_text.isdigit() or not 1 <= int(minutes_text) <= 24 * 60:
             self.query_one("#start-error", Static).update("Minutes must be a whole number from 1 to 1440.")
             return
@@ -75,7 +130,8 @@ class StartTimerDialog(_Dialog):
 
 
 class RecoverSessionDialog(_Dialog):
-    """A session a crash or a closed terminal interrupted: keep it (to the last heartbeat) or discard."""
+    """A session a crash or a closed terminal interrupted: resume it (the time since its last heartbeat
+    is a pause), keep it (to the last heartbeat) or discard it."""
 
     def __init__(self, session: Any) -> None:
         super().__init__()
@@ -87,8 +143,13 @@ class RecoverSessionDialog(_Dialog):
             yield Label("An interrupted session was found", classes="dialog-title")
             yield Static(describe_interrupted(session), id="recover-text")
             with DialogButtons(classes="dialog-buttons"):
-                yield Button("Keep it", variant="primary", id="keep")
+                yield Button("Resume", variant="primary", id="resume")
+                yield Button("Keep it", id="keep")
                 yield Button("Discard", variant="error", id="discard")
+
+    @on(Button.Pressed, "#resume")
+    def resume(self) -> None:
+        self.dismiss("resume")
 
     @on(Button.Pressed, "#keep")
     def keep(self) -> None:
@@ -108,7 +169,10 @@ def describe_interrupted(session: Any) -> str:
         parts.append(f"Started: {started:%Y-%m-%d %H:%M}")
     if studied is not None:
         parts.append(f"Known studied time: {int(studied) // 60} min")
-    return "\n".join(parts) + "\n\nKeep it up to the last moment it was known running, or discard it?"
+    return (
+        "\n".join(parts) + "\n\nResume it from here (the time since then counts as a pause), keep it up "
+        "to the last moment it was known running, or discard it?"
+    )
 
 
 class TimerFinishedDialog(_Dialog):
