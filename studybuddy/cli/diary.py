@@ -82,6 +82,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     importing.set_defaults(handler=_import)
 
+    from studybuddy.cli import diary_check  # diary check: the entry's ```derive blocks, marked
+
+    diary_check.register(commands)
+
 
 def _service(args: argparse.Namespace) -> DiaryService:
     from studybuddy.services.context import StudyContext

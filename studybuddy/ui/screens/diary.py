@@ -29,6 +29,7 @@ from textual.worker import get_current_worker
 from studybuddy.core.errors import StudybuddyError
 from studybuddy.ui.screens.base import SectionScreen
 from studybuddy.ui.study_app import study_app
+from studybuddy.ui.widgets.diary_derive_marks import DiaryDerivationMarks
 
 if TYPE_CHECKING:
     from studybuddy.services.diary import EditSession, Saved
@@ -94,6 +95,7 @@ class DiaryScreen(SectionScreen):
     def __init__(self) -> None:
         super().__init__()
         self.page: DayPage | None = None
+        self._derive_marks = DiaryDerivationMarks(self, self._refresh_preview)  # ```derive blocks' marks
         self._dirty = False  # the editor holds words that are not saved
         self._saving: object | None = None  # the save (or look at the disk) on its way, if any
         self._save_asked: tuple[Any, ...] | None = None  # a save asked for meanwhile: (then,)
@@ -364,7 +366,8 @@ class DiaryScreen(SectionScreen):
     def _refresh_preview(self) -> None:
         preview = self.query_one("#diary-preview", Markdown)
         if preview.display:
-            preview.update(self._editor.text)
+            # ```derive blocks with their marks; the entry is unchanged
+            preview.update(self._derive_marks.annotate(self._editor.text))
 
     def action_external_editor(self) -> None:
         """The entry in $VISUAL or $EDITOR: the same service call as ``studybuddy diary edit`` (a copy
