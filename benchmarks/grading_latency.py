@@ -21,7 +21,7 @@ and the usual slips), first sight, in the same way (issue 12's target: a 3x3 mat
 10 ms median warm). A third grades every bundled lesson exercise's answer and listed mistakes through
 ``GradingService.grade_exercise`` (the TUI's call), first sight, in the same way.
 
-    .venv/bin/python benchmarks/grading_latency.py [--runs 10]
+    .venv/bin/python benchmarks/grading_latency.py [--runs 10] [--tables typical,matrix,lessons,cold]
 """
 
 from __future__ import annotations
@@ -97,6 +97,15 @@ MATRIX = [  # (answer, expected): 3x3 matrix and 3-vector answers, right and wro
     ("(A + W) x", "A x + W x"),
     ("W A x / N", "W (A x) / N"),
     ("A W x - lam x", "A (W x) - lam x"),
+    # typed as NumPy code (issue 12): @, .T, np. names, 1-D vectors, * elementwise, a shape slip
+    ("np.outer(dz, x)", "dz x^T"),
+    ("W.T @ dz", "W^T dz"),
+    ("dz @ W", "W^T dz"),
+    ("np.dot(W.T, dz)", "W^T dz"),
+    ("A @ W.T", "(W A^T)^T"),
+    ("W * A", "A * W"),
+    ("W.T * dz", "W^T dz"),
+    ("2 * lam * W", "2 lam W"),
 ]
 
 Sample = tuple[float, float]  # (core ms, worker round trip ms)
@@ -227,7 +236,18 @@ def matrix_table(runs: int) -> None:
     )
 
 
+def typed_as_values(text: str, exercise: Any) -> str:
+    """An author's answer of a variant as the learner types it: each parameter as its drawn value."""
+    import re
+
+    from studybuddy.core.lessons.variants import exact
+
+    drawn = dict(exercise.drawn)
+    return re.sub(r"[A-Za-z_]\w*", lambda m: f"({exact(drawn[m[0]])})" if m[0] in drawn else m[0], text)
+
+
 def lesson_table(runs: int) -> None:
+    from studybuddy.core.lessons.variants import instantiate
     from studybuddy.services.lessons import LessonService
 
     lessons = LessonService(None)
@@ -237,9 +257,10 @@ def lesson_table(runs: int) -> None:
             print(f"skipped (does not load): {entry.file.display_name}: {entry.error}")
             continue
         lesson = lessons.get(entry.summary.id)
-        for exercise in lesson.exercises:
+        for written in lesson.exercises:
+            exercise = instantiate(written, 1)  # a variant as the app shows it; typed as its values
             for answer in [exercise.answer.text, *(m.answer.text for m in exercise.mistakes)]:
-                cases.append((lesson, exercise, answer))
+                cases.append((lesson, exercise, typed_as_values(answer, exercise)))
 
     def grade_exercise(service: Any, index: int) -> Any:
         lesson, exercise, answer = cases[index]
@@ -284,12 +305,22 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--runs", type=int, default=10, help="fresh workers per table (default 10)")
+    parser.add_argument(
+        "--tables",
+        default="typical,matrix,lessons,cold",
+        help="which tables, comma-separated (default: typical,matrix,lessons,cold)",
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    typical_table(args.runs)
-    matrix_table(args.runs)
-    lesson_table(max(2, args.runs // 3))
-    cold_start()
+    tables = set(args.tables.split(","))
+    if "typical" in tables:
+        typical_table(args.runs)
+    if "matrix" in tables:
+        matrix_table(args.runs)
+    if "lessons" in tables:
+        lesson_table(max(2, args.runs // 3))
+    if "cold" in tables:
+        cold_start()
     return 0
 
 

@@ -18,6 +18,7 @@ from studybuddy.core.grading.grader import grade_terms, prepared
 from studybuddy.core.grading.terms import GradingTerms, exercise_terms
 from studybuddy.core.lessons import validate_lesson
 from studybuddy.core.lessons.checker import check_lesson
+from studybuddy.core.lessons.variants import instantiate
 from studybuddy.core.mathexpr import Domain, SymbolTable, Variable
 from studybuddy.services.lessons import LessonService
 from studybuddy.storage.lesson_yaml import load_yaml_text
@@ -145,7 +146,10 @@ def bundled_matrix_exercises() -> list[tuple[str, str, GradingTerms]]:
         if entry.summary is None:
             continue
         lesson = lessons.get(entry.summary.id)
-        for exercise in lesson.exercises:
+        for written in lesson.exercises:
+            if written.kind != "answer":  # a shape, a number or a choice of letters: no expression
+                continue
+            exercise = instantiate(written, 1)  # a variant: its parameters as drawn values
             terms = exercise_terms(lesson, exercise)
             variables = terms.symbol_table().variables
             if is_matrix_valued(prepared(terms.expected, variables, terms.definitions, terms.functions)):

@@ -167,7 +167,10 @@ def multiply(left: sympy.Basic, right: sympy.Basic, operator: str = "*") -> symp
         return sympy.HadamardProduct(column(left), column(right))
     matrix, vector = (left, right) if is_vector(right) else (right, left)
     assert shape_of(matrix) == shape
-    return matrix * sympy.DiagMatrix(column(vector))  # column j times v_j: NumPy's row broadcast
+    # Column j times v_j (NumPy's row broadcast): v^T repeated on every row, entry by entry. Not
+    # matrix @ DiagMatrix(v): SymPy asks its assumptions system about that (200 ms the first time,
+    # 350 ms more to write its entries), and it prints as DiagMatrix(v) in the preview.
+    return sympy.HadamardProduct(matrix, sympy.OneMatrix(shape[0], 1) * column(vector).T)
 
 
 def add(left: sympy.Basic, right: sympy.Basic, operator: str = "+") -> sympy.Basic:
