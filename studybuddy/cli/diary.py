@@ -295,9 +295,15 @@ def _print_import_report(report: ImportReport) -> None:
     if merged:
         print(f"    merged: {', '.join(merged)}")
     if plan.repairs:
+        from studybuddy.core.mojibake import code_page_name
+
         examples = ", ".join(f"{r.wrong} -> {r.right}" for r in list(dict.fromkeys(plan.repairs))[:5])
-        characters = "character" if len(plan.repairs) == 1 else "characters"
-        print(f"  repaired {len(plan.repairs)} mis-encoded {characters} (e.g. {examples})")
+        count = sum(len(repair.right) for repair in plan.repairs)
+        characters = "character" if count == 1 else "characters"
+        read_as = " or ".join(dict.fromkeys(code_page_name(repair.codec) for repair in plan.repairs))
+        print(
+            f"  repaired {count} mis-encoded {characters} (UTF-8 that was read as {read_as}; e.g. {examples})"
+        )
     for note in report.notes:
         print(f"  note: {note}")
     for piece in plan.unplaced:

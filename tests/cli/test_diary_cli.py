@@ -84,7 +84,7 @@ def test_import_dry_run_reports_and_writes_nothing(
     out = capsys.readouterr().out
     assert "2 entries found" in out and "dates: 2025-07-06 to 2025-07-08" in out
     assert "would write 2 new entries" in out
-    assert "repaired 1 mis-encoded character (e.g. âœ… -> ✅)" in out
+    assert "repaired 1 mis-encoded character (UTF-8 that was read as Windows-1252; e.g. âœ… -> ✅)" in out
     assert "not placed: lines 1-2" in out
     assert not (home / "diary").exists()
     assert run(home, "import", str(source), "--date", "2025-07-05") == 0

@@ -18,7 +18,10 @@ def mangle(text: str, codec: str) -> str:
     return "".join(shown)
 
 
-@pytest.mark.parametrize("codec", ["cp1252", "mac_roman"])
+CODE_PAGES = ["cp1252", "mac_roman", "cp1254", "cp1251", "cp1250", "cp1253", "cp1257", "cp437"]
+
+
+@pytest.mark.parametrize("codec", CODE_PAGES)
 def test_mangled_text_is_restored_exactly(codec: str) -> None:
     mangled = mangle(CORRECT, codec)
     assert mangled != CORRECT
@@ -29,6 +32,24 @@ def test_mangled_text_is_restored_exactly(codec: str) -> None:
 
 def test_the_examples_from_the_issue() -> None:
     assert repair_mojibake("âœ… done, â‰ˆ 3")[0] == "✅ done, ≈ 3"
+    # A diary that went through a Turkish Windows code page.
+    repaired, repairs = repair_mojibake("ğŸ“˜ Day 01 â€” Vectors")
+    assert repaired == "📘 Day 01 — Vectors"
+    assert [(r.wrong, r.right, r.codec) for r in repairs] == [
+        ("ğŸ“˜", "📘", "cp1254"),
+        ("â€”", "—", "cp1254"),
+    ]
+
+
+def test_a_line_only_partly_mangled_keeps_its_correct_characters() -> None:
+    line = "✅ right, and " + mangle("≈ mangled", "cp1252")
+    assert repair_mojibake(line)[0] == "✅ right, and ≈ mangled"
+
+
+@pytest.mark.parametrize("codec", CODE_PAGES)
+def test_each_line_is_repaired_with_its_own_code_page(codec: str) -> None:
+    text = "## 📘 Day 01\n" + mangle("naïve ∂L/∂w 🙂", codec) + "\ncafé written right\n"
+    assert repair_mojibake(text)[0] == "## 📘 Day 01\nnaïve ∂L/∂w 🙂\ncafé written right\n"
 
 
 def test_text_mangled_twice_is_repaired() -> None:
