@@ -25,8 +25,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     commands = diary.add_subparsers(title="diary commands", metavar="COMMAND", required=True)
 
-    add = commands.add_parser("add", help="append a time-stamped line to today's entry")
+    add = commands.add_parser("add", help="append a time-stamped line to today's entry (or --date's)")
     add.add_argument("text", nargs="+", help="the line (quote it or not)")
+    add.add_argument(
+        "--date",
+        metavar="DATE",
+        help="the day's entry to add to (default: today; another day's line has no time)",
+    )
     add.set_defaults(handler=_add)
 
     edit = commands.add_parser("edit", help="open a day's entry in $VISUAL or $EDITOR")
@@ -110,7 +115,8 @@ def _for_terminal(text: str) -> str:
 
 
 def _add(args: argparse.Namespace) -> int:
-    stored = _service(args).add_line(" ".join(args.text))
+    service = _service(args)
+    stored = service.add_line(" ".join(args.text), service.parse_day(args.date) if args.date else None)
     print(f"added to {stored.path}")
     return 0
 

@@ -213,6 +213,33 @@ def snippet(entry: DiaryEntry, query: DiaryQuery, width: int = 100) -> str:
     return chosen if len(chosen) <= width else chosen[: width - 1] + "…"
 
 
+def matching_lines(entry: DiaryEntry, query: DiaryQuery, *, limit: int = 3, lead: int = 10) -> list[str]:
+    """The first ``limit`` lines of the body holding a searched word, phrase or tag, each from a
+    little before its first match (``…the softmax Jacobian``), so a narrow list still shows it.
+    A search of dates only matches no line: it finds days."""
+    needles = [
+        needle.lower() for needle in (*query.phrases, *query.words, *(f"#{tag}" for tag in query.tags))
+    ]
+    found: list[str] = []
+    if not needles:
+        return found
+    for line in entry.body.splitlines():
+        lowered = line.lower()
+        at = [position for needle in needles if (position := lowered.find(needle)) >= 0]
+        if not at:
+            continue
+        stripped = line.strip()
+        start = max(0, min(at) - (len(line) - len(line.lstrip())))
+        if start <= lead:
+            found.append(stripped)
+        else:
+            space = stripped.find(" ", start - lead, start)  # begin at a word, not inside one
+            found.append("…" + stripped[space + 1 if space >= 0 else start :])
+        if len(found) == limit:
+            break
+    return found
+
+
 def parse_query(text: str, today: date) -> DiaryQuery:
     """Read a search as typed; a bad date or an unbalanced quote is a DateError with the reason."""
     tokens = _split_query(text)

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from studybuddy.core.clock import Clock
 from studybuddy.core.diary import append_line, merge_below
 from studybuddy.core.diary_edits import merge_texts, saved_form
-from studybuddy.core.diary_search import parse_query, snippet
+from studybuddy.core.diary_search import matching_lines, parse_query, snippet
 from studybuddy.core.errors import StudybuddyError
 from studybuddy.storage.diary_cache import CACHE_NAME as DIARY_INDEX_NAME
 from studybuddy.storage.diary_files import ABSENT, DiaryConflict, DiaryFiles, StoredEntry, Version
@@ -59,6 +59,7 @@ class SearchHit:
     snippet: str
     tags: tuple[str, ...]
     conflict_copy: Path | None = None  # the hit is this conflict copy, not the day's entry
+    lines: tuple[str, ...] = ()  # the first lines holding what was searched for (core.diary_search)
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,11 @@ class Draft:
     day: date
     text: str
     version: Version
+
+    @property
+    def on_disk(self) -> bool:
+        """Whether the entry has a file (a new day's template is not saved until it is changed)."""
+        return self.version != ABSENT
 
     def holds(self, text: str) -> bool:
         """Whether an editor's ``text`` is what is saved (a save adds only a final newline)."""
@@ -184,13 +190,16 @@ class DiaryService:
         minutes_by_day: MinutesByDay | None = None,
         *,
         drafts_dir: Path | None = None,
+        template: Callable[[date], str] | None = None,
     ) -> None:
         """``drafts_dir``: where ``$EDITOR`` gets its copy of an entry (the study home's; a service
-        made without one, in tests, uses the system's temporary folder)."""
+        made without one, in tests, uses the system's temporary folder). ``template``: the text an
+        editor starts a day without an entry from (services.diary_template; none: an empty page)."""
         self.files = files
         self.clock = clock
         self.minutes_by_day = minutes_by_day
         self.drafts_dir = drafts_dir
+        self.template = template
 
     def today(self) -> date:
         return self.clock.now().date()
@@ -205,18 +214,22 @@ class DiaryService:
 
     # Writing -------------------------------------------------------------------------------------
 
-    def add_line(self, text: str) -> StoredEntry:
-        """Append ``- HH:MM text`` to today's entry (made if missing). Safe beside other writers."""
+    def add_line(self, text: str, day: date | None = None) -> StoredEntry:
+        """Append ``- HH:MM text`` to today's entry (made if missing), or ``- text`` to another
+        ``day``'s (the time now would be no time of that day). Safe beside other writers."""
         text = " ".join(text.split())
         if not text:
             raise StudybuddyError("nothing to add: give the text of the line")
-        return self.append(f"- {self.clock.now():%H:%M} {text}")
+        now = self.clock.now()
+        if day is None or day == now.date():
+            return self.append(f"- {now:%H:%M} {text}")
+        return self.append(f"- {text}", day=day)
 
-    def append(self, markdown: str, *, block: bool = False) -> StoredEntry:
-        """Add ``markdown`` at the end of today's entry (made if missing): the one way text is added to
-        an entry from outside an editor, safe beside other writers. ``block``: a Markdown block of its
-        own (a report), set off from the text above by a blank line."""
-        day = self.clock.now().date()
+    def append(self, markdown: str, *, block: bool = False, day: date | None = None) -> StoredEntry:
+        """Add ``markdown`` at the end of ``day``'s entry (default today; made if missing): the one way
+        text is added to an entry from outside an editor, safe beside other writers. ``block``: a
+        Markdown block of its own (a report), set off from the text above by a blank line."""
+        day = day or self.clock.now().date()
         with self.files.locked():
             stored = self.files.read(day)
             old, version = (stored.entry.text, stored.version) if stored else ("", ABSENT)
@@ -229,9 +242,11 @@ class DiaryService:
         return saved
 
     def open_draft(self, day: date) -> Draft:
+        """``day``'s entry as an editor starts from it; a day without one starts from the template,
+        which is saved only once the learner changes it (a draft holding it unchanged writes nothing)."""
         stored = self.files.read(day)
         if stored is None:
-            return Draft(day, "", ABSENT)
+            return Draft(day, self.template(day) if self.template else "", ABSENT)
         return Draft(day, stored.entry.text, stored.version)
 
     def edit(self, day: date) -> EditSession:
@@ -394,9 +409,13 @@ class DiaryService:
     def search(self, text: str) -> builtins.list[SearchHit]:
         """Entries and conflict copies found by ``text``, newest first (a day's entry before its copies)."""
         query = parse_query(text, self.today())
-        hits = [SearchHit(e.day, snippet(e, query), e.tags) for e in self.files.search(query)]
+        hits = [
+            SearchHit(e.day, snippet(e, query), e.tags, lines=tuple(matching_lines(e, query)))
+            for e in self.files.search(query)
+        ]
         hits += [
-            SearchHit(e.day, snippet(e, query), e.tags, path) for path, e in self.files.search_copies(query)
+            SearchHit(e.day, snippet(e, query), e.tags, path, tuple(matching_lines(e, query)))
+            for path, e in self.files.search_copies(query)
         ]
         return sorted(hits, key=lambda hit: (-hit.day.toordinal(), hit.conflict_copy is not None))
 
@@ -590,7 +609,15 @@ def open_diary(context: StudyContext) -> DiaryService:
         wall_clock=lambda: context.clock.now().timestamp(),
     )
     files.remove_stale_temporaries()  # left by saves killed mid-write, once clearly abandoned
-    return DiaryService(files, context.clock, minutes_by_day, drafts_dir=context.home.drafts_dir)
+    from studybuddy.services.diary_template import entry_template
+
+    return DiaryService(
+        files,
+        context.clock,
+        minutes_by_day,
+        drafts_dir=context.home.drafts_dir,
+        template=entry_template(context),
+    )
 
 
 def editor_command() -> list[str]:

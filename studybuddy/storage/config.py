@@ -11,16 +11,12 @@ editors write one) is skipped. Messages escape control characters the file may h
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import platformdirs
 
 from studybuddy.core.errors import StudybuddyError
 from studybuddy.core.terminal_text import printable
@@ -49,6 +45,10 @@ class Config:
     rotation = ["linear algebra", "calculus", "deep learning"]
     [keys]                           # binding id -> keys, as in Textual ("ctrl+t", "f2,t")
     "timer.toggle" = "ctrl+t"
+    [diary]  # a new entry's text ("" for an empty page): {date} {weekday} {sessions} {lessons} {minutes}
+    template = '''# {weekday} {date}
+    {sessions}
+    '''
     ```
     """
 
@@ -57,6 +57,7 @@ class Config:
     timer_minutes: int = DEFAULT_MINUTES
     rotation: tuple[str, ...] = ()
     keys: Mapping[str, str] = field(default_factory=dict)
+    diary_template: str | None = None  # a new entry's text (core.diary_template); None: an empty page
     source: Path | None = None
     problems: tuple[str, ...] = ()  # what was ignored, and why: shown to the user, never fatal
 
@@ -64,6 +65,8 @@ class Config:
 def default_config_path(environ: Mapping[str, str]) -> Path:
     if environ.get(CONFIG_ENV_VAR):
         return Path(environ[CONFIG_ENV_VAR]).expanduser()
+    import platformdirs  # here, not at the top: every command reads the config, few need this
+
     return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
 
 
@@ -133,7 +136,7 @@ def _parse_error_place(path: Path, error: Exception, text: str) -> str:
 
 # What each TOML type is called in a message (the file's words, not Python's).
 _KIND_NAMES = {str: "text in quotes", int: "a whole number", list: "a list [...]", dict: "a table"}
-_KNOWN = ("home", "theme", "timer", "keys", "timer.minutes", "timer.rotation")
+_KNOWN = ("home", "theme", "timer", "keys", "timer.minutes", "timer.rotation", "diary", "diary.template")
 
 
 class _ConfigReader:
@@ -159,6 +162,12 @@ class _ConfigReader:
         if home is not None and "\0" in home:
             self._problem(("home",), "holds a NUL character (\\u0000), which no folder name can; ignored")
             home = None
+        diary = self._get(data, ("diary",), dict, {})
+        self._unknown(diary, ("diary",))
+        template = self._get(diary, ("diary", "template"), str, None)
+        if template is not None and len(template) > 64 * 1024:
+            self._problem(("diary", "template"), "is over 64 KiB; new entries start empty")
+            template = None
         return Config(
             # A relative home is relative to the config file, wherever the app is started from.
             home=self.path.parent / Path(home).expanduser() if home is not None else None,
@@ -166,6 +175,7 @@ class _ConfigReader:
             timer_minutes=minutes,
             rotation=self._rotation(self._get(timer, ("timer", "rotation"), list, [])),
             keys=self._keys(self._get(data, ("keys",), dict, {})),
+            diary_template=template,
             source=self.path,
             problems=tuple(message for _, message in sorted(self.problems, key=lambda item: item[0])),
         )
@@ -225,6 +235,8 @@ def _shown(value: Any) -> str:
 
 
 def _did_you_mean(dotted: str) -> str:
+    import difflib  # only for a mistake: off every command's start-up
+
     close = difflib.get_close_matches(dotted, _KNOWN, n=1)
     if not close:  # a setting outside its table: `minutes = 50` at the top, for timer.minutes
         last = dotted.rsplit(".", 1)[-1]
@@ -338,6 +350,8 @@ def _with_theme_line(text: str, theme: str) -> str:
 
 def _replace(target: Path, text: str, shown: Path, bom: bytes = b"") -> None:
     """Atomically: a temporary file beside it, fsynced, then renamed over it (mode kept)."""
+    import tempfile  # only when the app keeps a theme: off every command's start-up
+
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
