@@ -27,13 +27,15 @@ from textual.widgets.text_area import Document, Selection
 from textual.worker import get_current_worker
 
 from studybuddy.core.errors import StudybuddyError
+from studybuddy.core.math_text import math_as_unicode
+from studybuddy.core.terminal_text import printable
+from studybuddy.services.diary_template import describe_session
 from studybuddy.ui.screens.base import SectionScreen
 from studybuddy.ui.study_app import study_app
 from studybuddy.ui.widgets.diary_derive_marks import DiaryDerivationMarks
 
 if TYPE_CHECKING:
-    from studybuddy.services.diary import EditSession, Saved
-    from studybuddy.services.session_view import SessionView
+    from studybuddy.services.diary import DiaryService, EditSession, Saved
     from studybuddy.ui.app import StudyBuddyApp
 
 AUTOSAVE_SECONDS = 1.5
@@ -50,6 +52,17 @@ def open_diary_day(app: App[Any], day: date) -> None:
 
 def write_todays_entry(app: StudyBuddyApp) -> None:
     open_diary_day(app, app.clock.now().date())
+
+
+@dataclass(frozen=True)
+class DayRow:
+    """A day in the list: its study minutes and conflict copies, and for a search the lines found."""
+
+    day: date
+    minutes: int = 0
+    copies: int = 0
+    lines: tuple[str, ...] = ()
+    has_entry: bool = True  # False: a day asked for by its date, to start its entry
 
 
 @dataclass(frozen=True)
@@ -76,9 +89,9 @@ class DiaryScreen(SectionScreen):
     WATCH_SECONDS: ClassVar[float | None] = 2.0
 
     class DaysLoaded(Message):
-        def __init__(self, days: list[tuple[date, int, int]], request: int) -> None:
+        def __init__(self, days: list[DayRow], request: int) -> None:
             super().__init__()
-            self.days = days  # (day, study minutes, conflict copies)
+            self.days = days
             self.request = request
 
     class PageLoaded(Message):
@@ -104,6 +117,8 @@ class DiaryScreen(SectionScreen):
         self._page_request = self._days_request = 0
         self._left_section = False  # switched to another section: the editor gets the cursor back
         self.first_day: date | None = None  # the day shown first (None: today)
+        self._day_title = ""  # the day's title, shown with the saved mark beside it
+        self._save_failed = False  # the last save failed: said in the mark until one succeeds
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="diary"):
@@ -111,7 +126,9 @@ class DiaryScreen(SectionScreen):
                 yield Input(placeholder="Search: words, #tag", id="diary-search")
                 yield ListView(id="day-list")
             with Vertical(id="diary-main"):
-                yield Label("", id="diary-day", classes="page-title")
+                with Horizontal(id="diary-heading"):
+                    yield Label("", id="diary-day", classes="page-title")
+                    yield Label("", id="diary-saved")  # the saved mark
                 yield TextArea.code_editor(
                     "", language="markdown", id="diary-editor", soft_wrap=True, show_line_numbers=False
                 )
@@ -136,11 +153,11 @@ class DiaryScreen(SectionScreen):
     def _load_days(self, query: str, request: int) -> None:
         try:
             diary = study_app(self).context.diary
-            days: list[tuple[date, int, int]]
+            days: list[DayRow]
             if query.strip():
-                days = list({hit.day: (hit.day, 0, 0) for hit in diary.search(query)}.values())
+                days = _found_days(diary, query)
             else:
-                days = [(s.day, s.minutes or 0, len(s.conflict_copies)) for s in reversed(diary.list())]
+                days = [DayRow(s.day, s.minutes or 0, len(s.conflict_copies)) for s in reversed(diary.list())]
         except StudybuddyError as error:
             self.post_message(self.Problem(str(error)))
             return
@@ -154,12 +171,10 @@ class DiaryScreen(SectionScreen):
         days.clear()
         today = study_app(self).clock.now().date()
         shown = list(message.days)
-        if today not in {day for day, _, _ in shown} and not self.query_one("#diary-search", Input).value:
-            shown.insert(0, (today, 0, 0))
-        for day, minutes, copies in shown:
-            label = f"{day:%Y-%m-%d %a}" + (f" {minutes:>3}m" if minutes else "")  # fits 80 columns
-            label += f" +{copies}" if copies else ""  # conflict copies beside the entry (see the title)
-            days.append(ListItem(Label(label), name=day.isoformat()))
+        if today not in {row.day for row in shown} and not self.query_one("#diary-search", Input).value:
+            shown.insert(0, DayRow(today))
+        for row in shown:
+            days.append(ListItem(Label(_day_label(row), markup=False), name=row.day.isoformat()))
 
     def write_on(self, day: date) -> None:
         """Show ``day`` (if it is not shown) with the cursor in the editor."""
@@ -174,7 +189,7 @@ class DiaryScreen(SectionScreen):
         """Show ``day``'s entry; words typed before it arrives are kept, after its text."""
         self._save_unsaved_now()
         self.page, self._day_asked = None, day
-        self._dirty = False
+        self._dirty = self._save_failed = False
         with self._editor.prevent(TextArea.Changed):
             self._editor.load_text("")
         self._editor.read_only = False
@@ -207,7 +222,8 @@ class DiaryScreen(SectionScreen):
         if page is None:  # could not be read: nothing typed here could be saved
             editor.read_only = True
             if self._day_asked is not None:
-                self.query_one("#diary-day", Label).update(f"{self._day_asked:%A %d %B %Y} (cannot be read)")
+                self._day_title = f"{self._day_asked:%A %d %B %Y} (cannot be read)"
+                self._show_saved_mark()
             return
         from studybuddy.services.diary import text_after_early_typing
 
@@ -233,7 +249,8 @@ class DiaryScreen(SectionScreen):
             names = ", ".join(path.name for path in page.copies)
             count = f"{len(page.copies)} conflict {'copy' if len(page.copies) == 1 else 'copies'}"
             title += f" · {count} beside it: {names}"
-        self.query_one("#diary-day", Label).update(title)
+        self._day_title = title
+        self._show_saved_mark()
         self.query_one("#day-sessions", Static).update(
             "Sessions: " + ("; ".join(page.sessions) if page.sessions else "none this day")
         )
@@ -247,7 +264,27 @@ class DiaryScreen(SectionScreen):
     @on(TextArea.Changed, "#diary-editor")
     def _edited(self) -> None:
         self._dirty = True
+        self._show_saved_mark()
         self._schedule_save()
+
+    def saved_mark(self) -> str:
+        """What the title says of the editor's text: saved, not yet, being saved, or why not."""
+        page = self.page
+        if page is None:
+            return ""
+        if page.session.too_long is not None:
+            return "· read-only"
+        if self._save_failed:
+            return "✗ not saved (see the message)"
+        if self._saving is not None:
+            return "… saving"
+        if self._dirty:
+            return "● not saved yet"
+        return "✓ saved" if page.session.draft.on_disk else "· new: saved once you write"
+
+    def _show_saved_mark(self) -> None:
+        self.query_one("#diary-day", Label).update(self._day_title)
+        self.query_one("#diary-saved", Label).update(self.saved_mark())
 
     def _schedule_save(self) -> None:
         if self._save_timer is not None:
@@ -280,11 +317,15 @@ class DiaryScreen(SectionScreen):
             return
         token = self._saving = object()
         text = self._editor.text  # what the editor holds now: keys typed from here on are merged in
+        if self._dirty:
+            self._show_saved_mark()
 
         def saved(result: Saved) -> None:
             if self._saving is token:
                 self._saving = None
+            self._save_failed = False
             self._apply(page, result)
+            self._show_saved_mark()
             if then is not None:
                 then()
             asked, self._save_asked = self._save_asked, None
@@ -297,6 +338,8 @@ class DiaryScreen(SectionScreen):
         def failed(error: StudybuddyError) -> None:  # e.g. a read-only folder: the words stay here
             if self._saving is token:
                 self._saving = None
+            self._save_failed = True
+            self._show_saved_mark()
             self.notify(str(error), title="Not saved", severity="error", timeout=10)
 
         study_app(self).io.run(lambda: page.session.save(text), saved, failed=failed, group="diary-save")
@@ -334,9 +377,12 @@ class DiaryScreen(SectionScreen):
             self.notify(str(error), title="Not saved", severity="error", timeout=10)
             return
         self._saving = None  # a save on its way is done: its result is outdated by this one
+        self._save_failed = False
         if not closing:
             self._apply(page, result)
         self._dirty = False
+        if not closing:
+            self._show_saved_mark()
 
     def action_save_now(self) -> None:
         self.save_now(then=lambda: self.notify("Saved.", timeout=2))
@@ -366,8 +412,8 @@ class DiaryScreen(SectionScreen):
     def _refresh_preview(self) -> None:
         preview = self.query_one("#diary-preview", Markdown)
         if preview.display:
-            # ```derive blocks with their marks; the entry is unchanged
-            preview.update(self._derive_marks.annotate(self._editor.text))
+            # $...$ as Unicode and ```derive blocks with their marks; the entry is unchanged
+            preview.update(math_as_unicode(self._derive_marks.annotate(self._editor.text)))
 
     def action_external_editor(self) -> None:
         """The entry in $VISUAL or $EDITOR: the same service call as ``studybuddy diary edit`` (a copy
@@ -395,10 +441,26 @@ class DiaryScreen(SectionScreen):
     def action_search(self) -> None:
         self.query_one("#diary-search", Input).focus()
 
-    @on(Input.Submitted, "#diary-search")
     @on(Input.Changed, "#diary-search")
-    def _search_typed(self, event: Input.Changed | Input.Submitted) -> None:
+    def _search_typed(self, event: Input.Changed) -> None:
         self.load_days(event.value)
+
+    @on(Input.Submitted, "#diary-search")
+    def _search_entered(self, event: Input.Submitted) -> None:
+        """Enter in the search box: a date typed opens that day (an entry or not, to start one);
+        else the newest day found opens."""
+        try:
+            day = (
+                study_app(self).context.diary.parse_day(event.value.strip()) if event.value.strip() else None
+            )
+        except StudybuddyError:  # words, not a date
+            day = None
+        if day is None:
+            self.load_days(event.value)
+            first = next(iter(self.query_one("#day-list", ListView).children), None)
+            day = date.fromisoformat(first.name) if first is not None and first.name else None
+        if day is not None:
+            self.write_on(day)
 
     @on(ListView.Selected, "#day-list")
     def _day_chosen(self, event: ListView.Selected) -> None:
@@ -441,10 +503,26 @@ def replace_keeping_cursor(editor: TextArea, text: str) -> None:
         editor.selection = Selection(start, end)
 
 
-def describe_session(session: SessionView) -> str:
-    """``09:30 linear algebra 60 min, 4 exercises (3 right)``, the start in local time."""
-    minutes = int(session.studied_seconds) // 60
-    text = f"{session.started_at.astimezone():%H:%M} {session.subject or 'study'} {minutes} min"
-    if session.exercises_tried:
-        text += f", {session.exercises_tried} exercises ({session.exercises_right} right)"
-    return text
+def _found_days(diary: DiaryService, query: str) -> list[DayRow]:
+    """The days a search finds, newest first, with the lines found; a date typed on its own is
+    offered first even without an entry, to start one."""
+    rows: dict[date, DayRow] = {}
+    for hit in diary.search(query):  # a day's entry comes before its conflict copies
+        if hit.day not in rows:
+            rows[hit.day] = DayRow(hit.day, lines=hit.lines)
+    found = list(rows.values())
+    try:
+        asked = diary.parse_day(query.strip())
+    except StudybuddyError:  # words, not a date
+        return found
+    if asked not in rows and not diary.files.path_for(asked).exists():
+        found.insert(0, DayRow(asked, has_entry=False))
+    return found
+
+
+def _day_label(row: DayRow) -> str:
+    """``2025-07-06 Sun  45m +1`` (fits 80 columns), then the lines a search found, indented."""
+    label = f"{row.day:%Y-%m-%d %a}" + (f" {row.minutes:>3}m" if row.minutes else "")
+    label += f" +{row.copies}" if row.copies else ""  # conflict copies beside the entry (see the title)
+    label += "" if row.has_entry else " · new"
+    return "\n".join([label, *(f"  {printable(line)}" for line in row.lines)])

@@ -118,6 +118,12 @@ class ProgressScreen(SectionScreen):
             return
         self.post_message(self.Loaded(data))
 
+    def on_heatmap_day_chosen(self, message: Heatmap.DayChosen) -> None:
+        """A day clicked in the calendar: its diary entry, to read or to start."""
+        from studybuddy.ui.screens.diary import open_diary_day
+
+        open_diary_day(self.app, message.day)
+
     def on_progress_screen_loaded(self, message: Loaded) -> None:
         report = message.data.report
         self.query_one("#heatmap", Heatmap).update_data(report.minutes_by_day, report.end)
