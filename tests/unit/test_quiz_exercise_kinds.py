@@ -202,3 +202,9 @@ def test_bad_input_in_a_matrix_answer_is_refused_and_not_recorded(context, typed
     result = answer(quiz(context, "dx"), typed)
     assert result.tone == "invalid" and said in result.text
     assert recorded(context) == []
+
+
+def test_a_broadcast_product_previews_as_an_elementwise_product(context) -> None:
+    lesson = context.lessons.get(LESSON)
+    pretty = context.grading.preview_exercise_answer(lesson, lesson.exercise("dx"), "W.T * g")["pretty"]
+    assert "∘" in pretty and "DiagMatrix" not in pretty, pretty
