@@ -87,7 +87,8 @@ def register(subparsers: Any) -> None:
         metavar="SECONDS",
         help="time limit per line (default 2)",
     )
-    parser.set_defaults(handler=run, derive_parser=parser)
+    # exit_quickly: no teardown of SymPy at exit (cli.main); the worker is closed, any attempt committed
+    parser.set_defaults(handler=run, derive_parser=parser, exit_quickly=True)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -100,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
             raise StudybuddyError(
                 "--jsonl reads everything from its file; give no FILE/--var/--def/--lesson/--json"
             )
-        with GradingService(timeout=args.timeout) as grading:
+        with GradingService(timeout=args.timeout, one_shot=True) as grading:
             service = DerivationService(grading)
             if args.jsonl == "-":
                 mark_json_lines(service, sys.stdin.buffer, sys.stdout)
@@ -122,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
             raise StudybuddyError("--exercise names a derive exercise of the lesson given with --lesson")
         return _exercise(args)
     derivation = _derivation(args)
-    with GradingService(timeout=args.timeout) as grading:
+    with GradingService(timeout=args.timeout, one_shot=True) as grading:
         marks = list(DerivationService(grading).marks(derivation))
     if args.json:
         print(json.dumps(_row(derivation.id, marks, with_lines=True), ensure_ascii=False))
@@ -150,7 +151,7 @@ def _exercise(args: argparse.Namespace) -> int:
             f"studybuddy exercise answer {lesson.id} {args.exercise} ANSWER"
         )
     exercise = lesson.derive_exercises[position]
-    with GradingService(timeout=args.timeout) as grading:
+    with GradingService(timeout=args.timeout, one_shot=True) as grading:
         setup = derive_setup(lesson, exercise, grading)
         derivation = derivation_from_text(text, setup.context, None if args.file == "-" else args.file)
         finished = finish_derivation(DerivationService(grading), context.progress, setup, derivation)

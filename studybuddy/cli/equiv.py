@@ -68,7 +68,8 @@ def register(subparsers: Any) -> None:
         metavar="SECONDS",
         help="time limit per comparison (default 2)",
     )
-    parser.set_defaults(handler=run, equiv_parser=parser)
+    # exit_quickly: no teardown of SymPy at exit (cli.main); the worker is closed before it
+    parser.set_defaults(handler=run, equiv_parser=parser, exit_quickly=True)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -80,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
             raise StudybuddyError(
                 "--jsonl reads the expressions from the file; give no STUDENT/TEACHER/--var/--def"
             )
-        with GradingService(timeout=args.timeout) as service:
+        with GradingService(timeout=args.timeout, one_shot=True) as service:
             if args.jsonl == "-":
                 grade_lines(service, sys.stdin.buffer, sys.stdout)
             else:
@@ -117,7 +118,7 @@ def grade_one(args: argparse.Namespace) -> int:
         variables = list(first_of_each.values())
     except ExprError as error:
         return _report_invalid(error, args.json)
-    with GradingService(timeout=args.timeout) as service:
+    with GradingService(timeout=args.timeout, one_shot=True) as service:
         verdict = service.grade(
             args.student, args.teacher, variables, functions=functions, definitions=definitions
         )

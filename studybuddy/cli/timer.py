@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import TYPE_CHECKING
 
@@ -215,6 +214,8 @@ def _status(args: argparse.Namespace) -> int:
         payload = status.to_json()
         last = context.timer.last_session() if status.session is None else None
         payload["last"] = None if last is None else last.to_json()
+        import json
+
         print(json.dumps(payload, indent=2))
         return 0
     if status.session is not None:

@@ -9,12 +9,19 @@ however it ends.
 
 ``start()`` returns at once (the TUI calls it after first paint); the worker imports SymPy on its own.
 The parent process never imports SymPy for a grade that comes back as a plain verdict.
+
+A one-shot command (`equiv`, `derive`) would pay for SymPy and NumPy twice that way: once in a spawned
+worker and again wherever it reads its input. With ``one_shot=True`` it imports the math engine once,
+in its own process, and *forks* the worker from it (where forking is safe: Linux, and no other thread
+in the process): the same killable, memory-capped process under the same time limit, started in
+milliseconds, and a worker replaced after an overrun starts as fast.
 """
 
 from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import sys
 import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -148,10 +155,15 @@ class MathOutOfMemory(MathStopped):
 class GradingService:
     """Grades answers in a killable worker process (see the module docstring)."""
 
-    def __init__(self, timeout: float = DEFAULT_TIMEOUT, *, stall_on: str | None = None) -> None:
-        """``stall_on`` is a test seam: the worker sleeps past any limit when an answer equals it."""
+    def __init__(
+        self, timeout: float = DEFAULT_TIMEOUT, *, stall_on: str | None = None, one_shot: bool = False
+    ) -> None:
+        """``stall_on`` is a test seam: the worker sleeps past any limit when an answer equals it.
+        ``one_shot``: for a command that grades and exits: the worker is forked where that is safe
+        (see the module docstring), else spawned as usual."""
         self.timeout = timeout
         self._stall_on = stall_on
+        self._one_shot = one_shot
         self._lock = threading.Lock()
         self._process: BaseProcess | None = None
         self._connection: Connection | None = None
@@ -159,6 +171,7 @@ class GradingService:
         self._ready = False
         self._next_id = 0
         self.restarts = 0
+        self.start_method: str | None = None  # "fork" or "spawn": how the current worker was started
 
     def start(self) -> None:
         """Spawn the worker in the background (returns at once; idempotent)."""
@@ -300,12 +313,17 @@ class GradingService:
     def _spawn_if_needed(self) -> None:
         if self._process is not None and self._process.is_alive():
             return
-        context = multiprocessing.get_context("spawn")  # fork is unsafe in a threaded (TUI) parent
+        forked = self._one_shot and fork_is_safe()
+        if forked:
+            import_math_engine()  # here, once: the forked worker starts with it imported
+        # fork is unsafe in a threaded (TUI) parent: spawn, a fresh interpreter, unless forked is safe
+        context = multiprocessing.get_context("fork") if forked else multiprocessing.get_context("spawn")
         parent_end, child_end = context.Pipe()
         lifeline = Lifeline(context)
+        inherited = (parent_end, lifeline.parent_end) if forked else ()
         process = context.Process(
             target=_worker_main,
-            args=(child_end, lifeline.child, self.timeout * PROOF_SHARE, self._stall_on),
+            args=(child_end, lifeline.child, self.timeout * PROOF_SHARE, self._stall_on, inherited),
             name="studybuddy-grader",
             daemon=True,
         )
@@ -314,6 +332,7 @@ class GradingService:
         child_end.close()
         lifeline.started()
         self._process, self._connection, self._lifeline, self._ready = process, parent_end, lifeline, False
+        self.start_method = "fork" if forked else "spawn"
 
     def _stop(self) -> None:
         process, connection, lifeline = self._process, self._connection, self._lifeline
@@ -386,24 +405,50 @@ def open_grading(context: StudyContext) -> GradingService:
     return GradingService()
 
 
+def fork_is_safe() -> bool:
+    """Whether this process may fork a worker: on Linux (macOS's system libraries are not fork-safe),
+    with no thread but this one (a fork copies no other thread, whatever lock it held)."""
+    return sys.platform.startswith("linux") and threading.active_count() == 1
+
+
+def import_math_engine() -> None:
+    """What a worker imports before its first request (for a worker forked from this process)."""
+    import importlib
+
+    for module in ("studybuddy.core.grading.grader", "studybuddy.core.grading.verdict"):  # SymPy, NumPy
+        importlib.import_module(module)
+
+
 # --- inside the worker process ------------------------------------------------------------------------
 
 
 def _worker_main(
-    connection: Connection, lifeline: Connection, proof_budget: float, stall_on: str | None
+    connection: Connection,
+    lifeline: Connection,
+    proof_budget: float,
+    stall_on: str | None,
+    inherited: tuple[Connection, ...] = (),
 ) -> None:
+    """``inherited``: a forked worker's copies of the parent's ends of its pipes, closed first, so
+    that the parent's end closes when the parent ends."""
+    for end in inherited:
+        end.close()
     exit_with_parent(lifeline)  # first: the parent may end while SymPy is still importing
     import os
     import signal
 
-    # Below the app's priority: on a two-core machine, the worker importing SymPy (about a second of
-    # CPU) must not slow the key presses of the UI it serves. Grades still take milliseconds.
-    with contextlib.suppress(OSError, AttributeError):  # AttributeError: no os.nice (Windows)
-        os.nice(10)
+    forked = bool(inherited)
+    if not forked:
+        # Below the app's priority: on a two-core machine, the worker importing SymPy (about a second of
+        # CPU) must not slow the key presses of the UI it serves. Grades still take milliseconds. (A
+        # forked worker serves a command that waits for it, and imported nothing.)
+        with contextlib.suppress(OSError, AttributeError):  # AttributeError: no os.nice (Windows)
+            os.nice(10)
 
     from studybuddy.core.grading import ProofInterrupted
     from studybuddy.core.grading.grader import grade_terms, warm_up
     from studybuddy.core.grading.verdict import unknown
+    from studybuddy.core.mathexpr import Variable
 
     def interrupt(signum: int, frame: object) -> None:
         raise ProofInterrupted
@@ -441,7 +486,10 @@ def _worker_main(
             verdict = unknown(detail).with_ms((time.perf_counter() - started) * 1000)
         return verdict.to_dict()
 
-    warm_up()  # in this process, before the first request: a learner's first answer is not slower
+    if forked:  # one answer, one command: only what any first grade loads, outside its time limit
+        grade_terms("x", comparison_terms("x", [Variable("x")]))
+    else:
+        warm_up()  # in this process, before the first request: a learner's first answer is not slower
     cap = limit_memory()  # after the imports and the warm-up: they are not the work being capped
     connection.send("ready")
     while True:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import sqlite3
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
@@ -65,7 +64,17 @@ def process_is_alive(pid: int) -> bool:
 
 
 def this_process() -> Owner:
-    return Owner(os.getpid(), socket.gethostname())
+    return Owner(os.getpid(), host_name())
+
+
+def host_name() -> str:
+    """The machine's name, as socket.gethostname() says it (importing socket costs `timer status` a
+    tenth of its time; POSIX's uname gives the same name)."""
+    if hasattr(os, "uname"):
+        return os.uname().nodename
+    import socket
+
+    return socket.gethostname()
 
 
 class TimerService:

@@ -103,6 +103,11 @@ class Lifeline:
     def started(self) -> None:
         self.child.close()
 
+    @property
+    def parent_end(self) -> Connection:
+        """The end only the parent may hold: a forked worker closes its copy first thing."""
+        return self._parent
+
     def close(self) -> None:
         self._parent.close()
 

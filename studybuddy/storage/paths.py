@@ -7,8 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 from studybuddy.storage.config import APP_NAME, Config
 
 HOME_ENV_VAR = "STUDYBUDDY_HOME"
@@ -67,4 +65,6 @@ def resolve_home(
         return StudyHome(Path(environ[HOME_ENV_VAR]).expanduser().resolve(), f"${HOME_ENV_VAR}")
     if config.home is not None:
         return StudyHome(config.home.resolve(), f"config file {config.source}")
+    import platformdirs  # here, not at the top: --home or $STUDYBUDDY_HOME need none of it
+
     return StudyHome(Path(platformdirs.user_data_dir(APP_NAME)), "platform default")
