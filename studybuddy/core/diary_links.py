@@ -23,6 +23,7 @@ _INLINE = re.compile(
 _REFERENCE = re.compile(r"^[ ]{0,3}\[[^\]]+\]:[ \t]*(?:<(?P<angled>[^<>\n]*)>|(?P<bare>\S+))")
 _IMG_SRC = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*(?:\"(?P<double>[^\"]*)\"|'(?P<single>[^']*)')", re.I)
 _EMBED = re.compile(r"!\[\[(?P<path>[^\]|#\n]+)")
+_ANY_LINK = re.compile(r"\]\(|\]:|!\[\[|<img", re.I)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
@@ -40,6 +41,8 @@ class LocalLink:
 def local_links(text: str) -> list[LocalLink]:
     """Every link in ``text`` to a file by a relative path, in order, outside code."""
     found: list[LocalLink] = []
+    if not _ANY_LINK.search(text):
+        return found  # most entries link nothing: no need to walk their lines
     fence: str | None = None
     for number, line in enumerate(text.split("\n")):
         opener = _FENCE.match(line)

@@ -58,8 +58,9 @@ def repair_mojibake(text: str) -> tuple[str, list[Repair]]:
 
     repairs: list[Repair] = []
     lines = text.split("\n")
+    suspect = _suspect()
     for number, line in enumerate(lines):
-        if line.isascii():
+        if line.isascii() or not suspect.search(line):
             continue
         fixed, steps = fix_encoding_and_explain(line, _config())
         if fixed == line:
@@ -128,6 +129,31 @@ def _encode(text: str, codec: str) -> bytes | None:
             else:
                 return None
     return bytes(out)
+
+
+@lru_cache(maxsize=1)
+def _suspect() -> re.Pattern[str]:
+    """What every mojibake line holds: the character a code page shows for a UTF-8 lead byte
+    (C2-F4) followed by one it shows for a continuation byte (80-BF). Most lines of a diary, with
+    accents (``café``, ``naïve``), symbols and emoji, have no such pair and are not handed to ftfy,
+    which would take ~100x longer to say so (benchmarks/diary_import.py)."""
+    leads: set[str] = set()
+    continuations = {chr(byte) for byte in range(0x80, 0xA0)}  # undefined bytes, shown as C1 controls
+    for codec in (*_CODECS.values(), "latin-1", "cp437"):
+        for byte in range(0x80, 0xF5):
+            try:
+                character = bytes([byte]).decode(codec)
+            except UnicodeDecodeError:
+                continue
+            if byte >= 0xC2:
+                leads.add(character)
+            elif byte <= 0xBF:
+                continuations.add(character)
+    return re.compile(f"[{_char_class(leads)}][{_char_class(continuations)}]")
+
+
+def _char_class(characters: set[str]) -> str:
+    return "".join(re.escape(character) for character in sorted(characters))
 
 
 @lru_cache(maxsize=1)
