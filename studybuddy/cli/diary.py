@@ -49,7 +49,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     listing.add_argument("--from", dest="start", metavar="DATE", help="first day to list")
     listing.add_argument("--to", dest="end", metavar="DATE", help="last day to list")
     listing.add_argument("--json", action="store_true", help="machine-readable output")
-    listing.set_defaults(handler=_list)
+    listing.set_defaults(handler=_list, exit_quickly=True)  # read-only: no teardown at exit (cli.main)
 
     search = commands.add_parser(
         "search",
@@ -60,7 +60,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     search.add_argument("query", nargs="+", help="e.g. softmax #calculus from:2025-07-01")
     search.add_argument("--json", action="store_true", help="machine-readable output")
-    search.set_defaults(handler=_search)
+    search.set_defaults(handler=_search, exit_quickly=True)  # read-only: no teardown at exit (cli.main)
 
     export = commands.add_parser(
         "export",

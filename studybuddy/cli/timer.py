@@ -60,7 +60,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     status = commands.add_parser("status", help="the running session, or the last one")
     status.add_argument("--json", action="store_true", help="machine-readable output")
-    status.set_defaults(handler=_status)
+    status.set_defaults(handler=_status, exit_quickly=True)  # no teardown at exit (cli.main)
 
     recover = commands.add_parser("recover", help="resume, keep or discard sessions whose process was killed")
     recover.add_argument("choice", choices=sorted(RECOVER_CHOICES))

@@ -15,7 +15,6 @@ import os
 import shlex
 import shutil
 import stat
-import subprocess
 import tempfile
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
@@ -337,6 +336,8 @@ class DiaryService:
         draft = self.open_draft(day)
         command = editor_command()
         copy = self._copy_for_editor(draft)
+        import subprocess  # here: only the editor needs it, and every diary command imports this module
+
         try:
             with hand_over_terminal():
                 status = subprocess.run([*command, str(copy)], check=False).returncode

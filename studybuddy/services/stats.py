@@ -9,7 +9,7 @@ from typing import Any
 from studybuddy.core import stats
 from studybuddy.core.clock import Clock
 from studybuddy.core.stats import Heatmap, LessonMastery, Streaks, Window
-from studybuddy.storage import progress, sessions
+from studybuddy.storage import sessions
 from studybuddy.storage.database import Database
 
 
@@ -107,6 +107,7 @@ class StatsService:
     def mastery(self, lesson_id: str | None = None) -> dict[str, LessonMastery]:
         """Per lesson: exercises tried, exercises mastered (their review card's stability reached
         three weeks), attempts and right answers."""
+        from studybuddy.storage import progress  # here: `diary list` reads minutes, not mastery
         from studybuddy.storage.reviews import stabilities  # FSRS: kept off the app's start-up path
 
         with self.database.read() as conn:

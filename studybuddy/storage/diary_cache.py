@@ -17,7 +17,6 @@ import contextlib
 import gc
 import json
 import os
-import tempfile
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -95,6 +94,8 @@ def save_index(path: Path, folder: Path, index: DiaryIndex, stamps: Mapping[date
     payload = json.dumps(saved, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     try:
         make_cache_dir(path.parent)
+        import tempfile  # here: a read of a fresh index writes nothing, and it costs 4 ms
+
         descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError:  # a read-only or full disk: searches still work, they build the index themselves
         return False

@@ -6,6 +6,7 @@ import errno
 import os
 import signal
 import sys
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -127,7 +128,7 @@ def make_read_only(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(diary_files.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)  # the module diary_files imports when it writes
 
 
 def test_a_read_only_folder_is_a_clear_error_and_the_old_entry_stays(
