@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from studybuddy.ui.key_hints import key_name
 
 # Every binding a learner can remap (the help screen, F1, lists them with their ids). A test checks
-# this against the BINDINGS of the app and its screens, so a new binding cannot be forgotten here.
+# this against the BINDINGS of the app, its screens and its widgets, so a new binding cannot be
+# forgotten here.
 BINDING_IDS = frozenset(
     {
         "app.help",
@@ -29,8 +30,10 @@ BINDING_IDS = frozenset(
         "dashboard.write",
         "dashboard.browse",
         "dashboard.review",
+        "dashboard.next_lesson",
         "lessons.filter",
         "lessons.list",
+        "lessons.order",
         "lesson.next_step",
         "lesson.checks",
         "lesson.exercises",
@@ -39,7 +42,12 @@ BINDING_IDS = frozenset(
         "quiz.solution",
         "quiz.next",
         "quiz.back",
+        "quiz.previous",
         "scratchpad.back",
+        "derive.finish",
+        "quiz.variant",
+        "start.previous_subject",
+        "start.next_subject",
         "rating.again",
         "rating.hard",
         "rating.good",
@@ -54,6 +62,7 @@ BINDING_IDS = frozenset(
         "diary.search",
         "help.close",
         "dialog.close",
+        "finished.stay",
     }
 )
 

@@ -76,7 +76,7 @@ async def test_answer_wrong_then_right_with_diagnosis_hints_and_solution(make_ap
         # Now s(1+s): the sign slip the lesson anticipates.
         await pilot.press("backspace", "backspace", *"+s)", "enter")
         await settle(app, pilot)
-        assert "s⋅(s + 1)" in shown(app, "#answer-preview")
+        assert "s⋅(1 + s)" in shown(app, "#answer-preview")  # as typed
         verdict = shown(app, "#verdict")
         assert verdict.startswith("✗ Not quite: Check the sign of the second factor")
 

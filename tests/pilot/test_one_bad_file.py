@@ -124,10 +124,14 @@ def start_app(tmp_path, monkeypatch, clock, grader):
 
 
 def tree_labels(app: Any) -> dict[str, list[str]]:
-    """The lesson list as the learner sees it: each top-level node's label -> its leaves' labels."""
+    """The lesson list as the learner sees it: each top-level node's label -> its leaves' labels (the
+    lessons on the path, one row each at the top, under "path"), a lesson's without its place and mark."""
     tree = app.screen.query_one("#lesson-tree", Tree)
     labels: dict[str, list[str]] = {}
     for top in tree.root.children:
+        if not top.children and top.data is not None and top.data[0] == "lesson":
+            labels.setdefault("path", []).append(lesson_title(top))
+            continue
         leaves: list[str] = []
         pending = list(top.children)
         while pending:
@@ -135,9 +139,14 @@ def tree_labels(app: Any) -> dict[str, list[str]]:
             if node.children:
                 pending.extend(node.children)
             else:
-                leaves.append(str(node.label))
+                leaves.append(lesson_title(node) if node.data[0] == "lesson" else str(node.label))
         labels[str(top.label)] = leaves
     return labels
+
+
+def lesson_title(node: Any) -> str:
+    """A lesson row's label after its place on the path and its stage's mark (' 3 ○ Title')."""
+    return str(node.label)[5:] if str(node.label)[4:5] == " " else str(node.label)
 
 
 def broken_node(app: Any, starts: str) -> Any:
@@ -197,7 +206,7 @@ async def test_a_home_full_of_bad_files_starts_lists_the_good_shows_the_broken_a
         await pilot.press(*"markup")
         await settle(app, pilot)
         tree = app.screen.query_one("#lesson-tree", Tree)
-        (leaf,) = [node for node in _leaves(tree) if str(node.label) == MARKUP_TITLE]
+        (leaf,) = [node for node in _leaves(tree) if str(node.label).endswith(MARKUP_TITLE)]
         tree.select_node(leaf)
         await settle(app, pilot)
         assert isinstance(app.screen, LessonScreen)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from datetime import UTC, date, datetime
 
 import pytest
 
 from studybuddy.services.context import StudyContext
+from studybuddy.services.lessons import LessonService
+from studybuddy.storage.lesson_library import bundled_lessons_dir
 
 MOMENT = datetime(2025, 7, 6, 9, 30, tzinfo=UTC)
 
@@ -25,6 +28,14 @@ def context(tmp_path, monkeypatch) -> StudyContext:
     time.tzset()
     ctx = StudyContext.open(str(tmp_path / "home"))
     ctx.clock = FrozenClock()
+    # The sigmoid lesson and what it requires, not the whole library: the dashboard's path ("0 of N
+    # lessons done") must not change with every lesson added to the library.
+    library = tmp_path / "library"
+    library.mkdir()
+    needed = ("activations/sigmoid-derivative", "calculus/computational-graph", "losses/log-cross-entropy")
+    for name in needed:
+        shutil.copy(bundled_lessons_dir() / f"{name}.yaml", library)
+    ctx.lessons = LessonService(ctx.home, bundled_dir=library)
     yield ctx
     monkeypatch.undo()
     time.tzset()

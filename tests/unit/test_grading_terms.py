@@ -33,7 +33,7 @@ def test_an_exercise_terms_hold_every_lesson_name_and_allow_only_the_exercise_va
 
 def test_the_preview_is_pretty_or_points_at_the_error() -> None:
     terms = sigmoid_prime()
-    assert answer_preview("s(1+s)", terms) == {"pretty": "s⋅(s + 1)"}, "as typed, not with s replaced"
+    assert answer_preview("s(1+s)", terms) == {"pretty": "s⋅(1 + s)"}, "as typed, not with s replaced"
     bad = answer_preview("s(1-s", terms)
     assert bad["pretty"] is None and "never closed" in str(bad["message"])
     assert str(bad["pointer"]).splitlines()[0] == "s(1-s" and "^" in str(bad["pointer"])
@@ -78,3 +78,21 @@ def test_the_checker_refuses_a_listed_mistake_a_learner_could_not_type_at_its_po
     assert mistake.headline().startswith(
         "my.yaml:65:21: exercise one-minus-s mistake 1: exercises[2].mistakes[0].answer: unknown name 's'"
     )
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("3g1-(g1+g2+g3)", "3⋅g₁ - (g₁ + g₂ + g₃)"),  # not folded into 2⋅g₁ - g₂ - g₃
+        ("0.25", "0.25"),  # not 0.250000000000000
+        ("g1 + g1", "g₁ + g₁"),
+        ("2*(g1+1)", "2⋅(g₁ + 1)"),
+        ("x1 g1 + x2 g2 + x3 g3", "x₁⋅g₁ + x₂⋅g₂ + x₃⋅g₃"),
+        ("-(g1+g2)", "-(g₁ + g₂)"),
+        ("g3 - 1e-3", "g₃ - 0.001"),
+    ],
+)
+def test_the_preview_shows_the_answer_as_typed_not_as_sympy_simplifies_it(typed: str, shown: str) -> None:
+    lesson = LESSONS.get("conv-backward")
+    terms = exercise_terms(lesson, lesson.exercises[0])
+    assert answer_preview(typed, terms) == {"pretty": shown}

@@ -50,7 +50,7 @@ def test_the_service_answers_across_the_process_boundary() -> None:
     with GradingService(timeout=5.0) as service:
         lesson = sigmoid()
         assert service.preview_exercise_answer(lesson, lesson.exercises[0], "s(1+s)") == {
-            "pretty": "s⋅(s + 1)"
+            "pretty": "s⋅(1 + s)"  # as typed
         }
         assert service.is_ready()
         assert service.verify_step(lesson, 1)["mark"] == "checked"

@@ -74,10 +74,27 @@ def answer_preview(text: str, terms: GradingTerms) -> dict[str, object]:
         except ExprError as error:
             return _preview_error(error, prefix=UNREADABLE_EXPECTED)
         read_answer(text, key, allowed)  # the grade's own reading of the answer: the same errors
-        as_typed = prepared(text, table.variables, (), key[2], allowed)  # before definitions replace names
+        as_typed = typed_form(text, table.variables, key[2], allowed)  # before definitions replace names
     except ExprError as error:
         return _preview_error(error)
-    return {"pretty": str(sympy.pretty(shown_entries(as_typed), use_unicode=True, wrap_line=False))}
+    return {"pretty": pretty_as_typed(as_typed)}
+
+
+def typed_form(
+    text: str, variables: tuple[Variable, ...], functions: tuple[str, ...], allowed: tuple[str, ...] | None
+) -> sympy.Basic:
+    """The answer as the learner wrote it, for the preview only: parsed with SymPy's evaluation off, so
+    ``3g1-(g1+g2+g3)`` shows as typed, not folded into ``2g1-g2-g3`` (never used to grade)."""
+    readable = _table(variables if allowed is None else tuple(v for v in variables if v.name in allowed))
+    return parse_expression(text, readable, functions=functions, evaluate=False)
+
+
+def pretty_as_typed(expr: sympy.Basic) -> str:
+    """``expr`` (a ``typed_form``) pretty-printed in the order it was written, a decimal as typed
+    (``0.25``, not SymPy's fifteen digits ``0.250000000000000``)."""
+    with sympy.evaluate(False):  # naming the entries of vectors must not fold the sum back
+        shown = shown_entries(expr)
+    return str(sympy.pretty(shown, use_unicode=True, wrap_line=False, order="none", full_prec=False))
 
 
 def expected_shape(terms: GradingTerms) -> str | None:

@@ -21,7 +21,7 @@ from textual.widgets import Static
 from studybuddy.core.errors import StudybuddyError
 from studybuddy.services.dashboard import DashboardData, ReviewCounts, gather_dashboard, gather_review_counts
 from studybuddy.ui.key_hints import key_hint
-from studybuddy.ui.screens.base import SectionScreen
+from studybuddy.ui.screens.dashboard_path import DashboardPath
 from studybuddy.ui.study_app import study_app
 from studybuddy.ui.widgets.spread import link, spread
 
@@ -71,12 +71,13 @@ class Card(Widget):
         return Content.assemble(title, "\n", self.text) if self.text else title
 
 
-class DashboardScreen(SectionScreen):
+class DashboardScreen(DashboardPath):
     # Letters are safe here: the dashboard has no text box. Enter writes today's entry, the first
     # thing a learner comes back to do.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,w", "write_diary", "Write today's entry", show=False, id="dashboard.write"),
         Binding("l", "browse", "Browse lessons", show=False, id="dashboard.browse"),
+        Binding("n", "open_next_lesson", "Next lesson on the path", show=False, id="dashboard.next_lesson"),
         Binding("r", "review", "Review what is due", show=False, id="dashboard.review"),
     ]
 
@@ -98,6 +99,13 @@ class DashboardScreen(SectionScreen):
             yield Card(
                 "Reviews", "Loading…", action=(" Review ", "screen.review"), id="card-reviews", classes="card"
             )
+            yield Card(
+                "Your path",
+                "Loading…",
+                action=(" Next ", "screen.open_next_lesson"),
+                id="card-path",
+                classes="card",
+            )
             with Vertical(classes="card", id="card-diary"):
                 yield Card("Today's diary", action=(" Write ", "screen.write_diary"))
                 yield Static("Loading…", id="diary-excerpt")
@@ -117,8 +125,10 @@ class DashboardScreen(SectionScreen):
         study_app(self).after_first_paint(self.load)
         study_app(self).after_first_paint(self.load_reviews)
         self.watch(self.app, "library", lambda _: self._show_recent(), init=False)
+        self.path_mounted()
 
     def on_screen_resume(self) -> None:
+        self.path_resumed()
         if self.data is not None:  # back from another section: the diary or the timer may have changed
             self.load()
             self.load_reviews()
@@ -191,7 +201,7 @@ class DashboardScreen(SectionScreen):
         app = study_app(self)
         with app.loads.turn():
             try:
-                counts, problem = gather_review_counts(app.context), None
+                counts, problem = gather_review_counts(app.context, pace=app.loads.give_way), None
             except StudybuddyError as error:
                 counts, problem = None, f"reviews: {error}"
         self.post_message(self.ReviewsLoaded(counts, problem))

@@ -38,8 +38,9 @@ class HelpScreen(ModalScreen[None]):
         palette = key_name(self.app.COMMAND_PALETTE_BINDING)
         intro = INTRO.format(palette=palette, quit=self._quit_key())
         close = key_hint(self, "help.close")
+        about = f"{self.below.HELP}\n\n" if self.below.HELP else ""
         with VerticalScroll(classes="dialog dialog-wide", id="help"):
-            yield Markdown(intro + key_table(self.below) + f"\n\nPress **{close}** to close.")
+            yield Markdown(intro + about + key_table(self.below) + f"\n\nPress **{close}** to close.")
 
     def _quit_key(self) -> str:
         """Textual's own quit binding has no id (it cannot be remapped in [keys]), so found by action."""
@@ -51,16 +52,27 @@ class HelpScreen(ModalScreen[None]):
 
 
 def key_table(screen: Screen[object]) -> str:
-    """The keys active on ``screen`` (its own, the focused widget's and the app's), as the user's keymap
-    binds them; one row per action, its keys joined."""
-    rows: dict[tuple[str, str, str], list[str]] = {}
+    """The keys active on ``screen`` as the user's keymap binds them, one row per action, its keys
+    joined: the screen's own first (what this screen is for: an exercise's Hint, Next, Previous...),
+    then the app's, then those of the focused widget and its containers (a text box's thirty editing
+    keys last, under their own heading)."""
+    rows: dict[tuple[int, str, str, str], list[str]] = {}
     for active in screen.active_bindings.values():
         binding = active.binding
         if binding.description:
-            keys = rows.setdefault((binding.description, binding.action, binding.id or ""), [])
+            ours = active.node is screen and binding.id  # Textual's own (tab: focus next) have no id
+            rank = 0 if ours else 1 if active.node in (screen, screen.app) else 2
+            keys = rows.setdefault((rank, binding.description, binding.action, binding.id or ""), [])
             display = screen.app.get_key_display(binding)
             if display not in keys:
                 keys.append(display)
-    lines = ["| key | what | id |", "| --- | --- | --- |"]
-    lines += [f"| {', '.join(keys)} | {what} | {key_id} |" for (what, _, key_id), keys in rows.items()]
-    return "\n".join(lines)
+    tables = []
+    for rank, heading in ((0, "This screen"), (1, "Everywhere"), (2, "In the focused box or list")):
+        lines = [
+            f"| {', '.join(keys)} | {what} | {key_id} |"
+            for (row_rank, what, _, key_id), keys in rows.items()
+            if row_rank == rank
+        ]
+        if lines:
+            tables.append(f"### {heading}\n\n| key | what | id |\n| --- | --- | --- |\n" + "\n".join(lines))
+    return "\n\n".join(tables)

@@ -8,6 +8,7 @@ the screen shows (the learner left, or asked again) is dropped.
 
 from __future__ import annotations
 
+from datetime import datetime
 from itertools import count
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -27,6 +28,8 @@ from studybuddy.ui.study_app import study_app
 from studybuddy.ui.widgets.step_view import StepView
 
 if TYPE_CHECKING:
+    from textual.widget import AwaitMount
+
     from studybuddy.core.lessons.model import Lesson
 
 
@@ -52,6 +55,7 @@ def open_lesson(app: App[Any], lesson_id: str) -> None:
 
 
 class LessonScreen(SectionScreen):
+    opened_at: datetime
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n,space", "next_step", "Next step", id="lesson.next_step"),
         Binding("c", "run_checks", "Numeric check", id="lesson.checks"),
@@ -128,6 +132,7 @@ class LessonScreen(SectionScreen):
             yield Button("Exercises", id="exercises", variant="primary", compact=True)
 
     def on_mount(self) -> None:
+        self.opened_at = study_app(self).clock.now()  # the finished exercises' summary counts from here
         self._load_request = next(self._requests)
         self.load(self._load_request)
 
@@ -182,7 +187,8 @@ class LessonScreen(SectionScreen):
         )
         self.query_one("#lesson-intro", Markdown).update(lesson.intro)
         self.sub_title = lesson.title
-        self.action_next_step()
+        self._reveal_step(scroll=False)  # the first step shows below the intro; the page opens at its top
+        self.query_one("#lesson-body", VerticalScroll).scroll_home(animate=False)
 
     def on_lesson_screen_engine_loading(self, message: EngineLoading) -> None:
         if self._answers_load(message):
@@ -217,6 +223,11 @@ class LessonScreen(SectionScreen):
     # ---- stepping -------------------------------------------------------------------------------------
 
     def action_next_step(self) -> None:
+        self._reveal_step(scroll=True)
+
+    def _reveal_step(self, *, scroll: bool) -> None:
+        """Show the next derivation step (``scroll``: into view; after the last, down to the line that
+        says the derivation is complete and what comes next)."""
         lesson = self.lesson
         if lesson is None:
             return
@@ -226,10 +237,19 @@ class LessonScreen(SectionScreen):
             self.revealed += 1
             text = self.pretty_steps[index] if self.pretty_steps else step.expr.text
             view = StepView(self.revealed, text, step.reason, self.marks.get(index))
-            self.query_one("#steps", Vertical).mount(view)
-            view.scroll_visible()
+            mounting = self.query_one("#steps", Vertical).mount(view)
+            if scroll and self.revealed < len(lesson.derivation):
+                view.scroll_visible()
+            elif scroll:
+                self.call_later(self._scroll_to_hint, mounting)
             self._record_progress()
         self._show_hint()
+
+    async def _scroll_to_hint(self, mounting: AwaitMount) -> None:
+        """ "Derivation complete" and what comes next, in view once the last step has its place."""
+        await mounting
+        hint = self.query_one("#steps-hint", Static)
+        self.call_after_refresh(hint.scroll_visible, animate=False, immediate=True)
 
     def _show_hint(self) -> None:
         total = len(self.lesson.derivation) if self.lesson is not None else 0

@@ -31,10 +31,11 @@ from studybuddy.services.quiz import (
 )
 from studybuddy.ui.key_hints import key_hint
 from studybuddy.ui.mathview import ENGINE_LOADING
-from studybuddy.ui.screens.quiz_rating import QuizRating
+from studybuddy.ui.screens.quiz_path import QuizPath
 from studybuddy.ui.study_app import study_app
 from studybuddy.ui.widgets.derive_exercise_view import DeriveExerciseView
 from studybuddy.ui.widgets.exercise_form import ExerciseFormView
+from studybuddy.ui.widgets.exercise_list import ExerciseList
 from studybuddy.ui.widgets.expression_preview import ExpressionPreview
 from studybuddy.ui.widgets.rating_choice import RatingChoice
 
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
     from studybuddy.core.lessons.model import Lesson
 
 
-class QuizScreen(QuizRating):
+class QuizScreen(QuizPath):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f8", "hint", "Hint", id="quiz.hint"),
         Binding("f9", "solution", "Solution", id="quiz.solution"),
@@ -72,6 +73,7 @@ class QuizScreen(QuizRating):
         with VerticalScroll(id="quiz-body"):
             # markup=False: titles, feedback and typed answers are text, never markup ("[/]" is words)
             yield Static("", id="exercise-title", classes="page-title", markup=False)
+            yield ExerciseList(id="exercise-list")
             yield Markdown("", id="exercise-prompt")
             yield ExerciseFormView(id="exercise-form")
             yield Input(placeholder="Your answer, as you would write it: 2x, x^2, exp(-z)…", id="answer")
@@ -80,7 +82,8 @@ class QuizScreen(QuizRating):
             yield RatingChoice(id="rating")
             yield Static("", id="hints", markup=False)
             yield Markdown("", id="solution")
-        yield DeriveExerciseView(id="derive-exercise")
+        self.derive_view = DeriveExerciseView(id="derive-exercise")  # kept: asked after unmounting too
+        yield self.derive_view
         with Horizontal(id="quiz-actions"):
             yield Button("Check", id="check", variant="primary", compact=True)
             yield Button("Hint", id="hint", compact=True)
@@ -100,6 +103,9 @@ class QuizScreen(QuizRating):
             self.app.pop_screen()
             return
         self.session = QuizSession(self.lesson, grading, progress, self.index, reviews=context.reviews)
+        if not self.session.typed:  # derive exercises only: the first of them
+            self.show_derive(self.lesson, 0)
+            return
         self._show_exercise()
 
     def _show_exercise(self) -> None:
@@ -113,6 +119,7 @@ class QuizScreen(QuizRating):
         self.query_one("#answer-preview", ExpressionPreview).show_empty()
         self.query_one("#verdict", Static).update("")
         self._show_aids()
+        self.path_shown()
 
     def _show_aids(self, *, scroll_to_solution: bool = False) -> None:
         """The hints and the worked solution shown so far for this exercise (kept when coming back)."""
@@ -184,6 +191,7 @@ class QuizScreen(QuizRating):
             )
         current = self.session.is_current_grade(result)
         self.rating_graded(result, current)
+        self.path_graded(result)
         if not current:
             return  # an answer to an exercise no longer on screen, or an older answer
         if result.failed:
@@ -210,6 +218,8 @@ class QuizScreen(QuizRating):
         if self._derive_turn("next"):
             return
         self.rating_leave()
+        if self.path_finishing():  # the last exercise: the lesson's summary, not exercise 1 again
+            return
         self.session.next_exercise()
         self._show_exercise()
 
@@ -244,7 +254,10 @@ class QuizScreen(QuizRating):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "new_variant":
             session: QuizSession | None = getattr(self, "session", None)  # None: not open yet
-            return session is not None and bool(session.exercise.parameters)
+            view: DeriveExerciseView | None = getattr(self, "derive_view", None)
+            if session is None or not session.typed or view is None or view.position is not None:
+                return False  # not open yet, or a derive exercise on screen
+            return bool(session.exercise.parameters)
         return super().check_action(action, parameters)
 
     def action_new_variant(self) -> None:
@@ -268,8 +281,9 @@ class QuizScreen(QuizRating):
     def _derive_turn(self, action: str) -> bool:
         """Route ``action`` (hint, solution, finish, next) to the derive exercise on screen; True when
         handled. Next goes from the last answer exercise to the derive exercises, and from the last of
-        those back to the first answer exercise (which the session's next does from its last)."""
-        view = self.query_one(DeriveExerciseView)
+        those back to the first answer exercise (which the session's next does from its last), or to
+        the first derive exercise in a lesson with no other kind."""
+        view = self.derive_view
         derive = self.lesson.derive_exercises
         on_screen = view.position is not None
         if action != "next":
@@ -280,17 +294,32 @@ class QuizScreen(QuizRating):
             return False
         if on_screen:
             assert view.position is not None
-            if view.position + 1 < len(derive):
-                view.show(self.lesson, view.position + 1)
+            following = view.position + 1
+            self.rating_leave()
+            if following < len(derive) or not self.session.typed:
+                self.show_derive(self.lesson, following % len(derive))
                 return True
-            view.position = None
-            view.display = False
-            self.query_one("#quiz-body").display = True
+            self.hide_derive()
             return False
         if self.session.index + 1 < len(self.lesson.exercises):
             return False
         self.rating_leave()
-        self.query_one("#quiz-body").display = False
-        view.display = True
-        view.show(self.lesson, 0)
+        self.show_derive(self.lesson, 0)
         return True
+
+    def show_derive(self, lesson: Lesson, position: int) -> None:
+        """Derive exercise ``position`` of ``lesson`` in place of the answer box; its sitting starts."""
+        self.query_one("#quiz-body").display = False
+        self.derive_view.show(lesson, position)
+        self.session.derive_shown(lesson.derive_exercises[position].id)
+
+    def hide_derive(self) -> None:
+        self.derive_view.hide()
+        self.query_one("#quiz-body").display = True
+
+    def rating_exercise_id(self) -> str | None:
+        exercise = self.derive_view.exercise
+        return exercise.id if exercise is not None else super().rating_exercise_id()
+
+    def rating_widget_id(self) -> str:
+        return "derive-rating" if self.derive_view.exercise is not None else "rating"

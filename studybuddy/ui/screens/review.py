@@ -3,7 +3,8 @@
 It is the quiz screen (the same answer box, live preview, grade, hints, worked solution and review
 rating), walking ``services.review_round.ReviewRound`` instead of one lesson's exercises: each turn is
 read afresh from the day's queue after the last rating is saved, with a fresh variant where the
-exercise has parameters. When nothing is due it says when the next review is.
+exercise has parameters. A derive exercise is served in the quiz's derive view, written line by line
+and rated from the finished derivation. When nothing is due it says when the next review is.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
 
 class ReviewScreen(QuizScreen):
+    LESSON_PATH = False  # exercises of many lessons: no lesson's exercise list, previous or summary
     LESSON_PATH = False  # exercises of many lessons: no lesson's exercise list or summary (quiz_path.py)
 
     class TurnReady(Message):
@@ -94,19 +96,26 @@ class ReviewScreen(QuizScreen):
             status.update(f"Reviews are unavailable: {error}")
             self._show_quiz(False)
             return
-        self.lesson, self.index = turn.lesson, turn.index
+        self.lesson, self.index = turn.lesson, 0 if turn.derive else turn.index
         self.session = QuizSession(
-            turn.lesson, grading, progress, turn.index, reviews=context.reviews, numbers=self._numbers
+            turn.lesson, grading, progress, self.index, reviews=context.reviews, numbers=self._numbers
         )
         status.update("\n".join(turn.passed_over))
         status.display = bool(turn.passed_over)
         self._show_quiz(True)
+        if turn.derive:  # written line by line, in the quiz's derive view
+            self.show_derive(turn.lesson, turn.index)
+            self.query_one("#derive-title", Static).update(turn.heading())
+            return
+        self.hide_derive()
         self._show_exercise()
         self.query_one("#exercise-title", Static).update(turn.heading())
 
     def _show_quiz(self, shown: bool) -> None:
         self.query_one("#quiz-body").display = shown
         self.query_one("#quiz-actions").display = shown
+        if not shown:
+            self.derive_view.hide()
 
     # ---- moving on -----------------------------------------------------------------------------------
 

@@ -27,12 +27,13 @@ class TitleBar(Widget):
         title = screen.title if screen.title is not None else app.title
         sub_title = screen.sub_title if screen.sub_title is not None else app.sub_title
         heading = app.format_title(title, sub_title)
-        # Centred on the whole line, as Textual's header centres it; the icon takes the left end.
+        # Centred on the whole line, as Textual's header centres it; the icon takes the left end. A
+        # heading too long for the line (a lesson's long title at 80 or 100 columns) wraps, whole.
         width = self.content_size.width
         margin = len(ICON) + 2
         room = max(0, width - 2 * margin)
         if heading.cell_length > room:
-            heading = heading.truncate(room, ellipsis=True)
+            return Content.assemble(ICON, " " * (margin - len(ICON)), heading)
         before = (room - heading.cell_length) // 2
         return Content.assemble(
             ICON, " " * (margin - len(ICON) + before), heading, " " * (room - heading.cell_length - before)
