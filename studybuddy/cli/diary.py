@@ -74,8 +74,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "import",
         help="split one long Markdown diary into daily entries",
         description="Finds the days in a long diary (**2025-07-06**, ## July 6, 2025, 07/12/24:, "
-        "## Day 01, ...) and writes one entry per day. An existing entry is never overwritten: the "
-        "imported text is merged below it.",
+        "## 📘 Day 01 — Vectors, ...) and writes one entry per day. An existing entry is never "
+        "overwritten: the imported text is merged below it. Mis-encoded text (UTF-8 read with another "
+        "code page) is repaired and reported; pictures and files linked by relative paths are copied "
+        "into diary/attachments/ and the links pointed there.",
     )
     importing.add_argument("file", help="the Markdown file")
     importing.add_argument(
