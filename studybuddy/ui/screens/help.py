@@ -39,8 +39,11 @@ class HelpScreen(ModalScreen[None]):
         intro = INTRO.format(palette=palette, quit=self._quit_key())
         close = key_hint(self, "help.close")
         about = f"{self.below.HELP}\n\n" if self.below.HELP else ""
+        # The screen's own keys first, where the eyes land: what the learner asked about.
+        own, *others = key_tables(self.below) or [""]
+        text = "\n\n".join([own, about + intro, *others, f"Press **{close}** to close."])
         with VerticalScroll(classes="dialog dialog-wide", id="help"):
-            yield Markdown(intro + about + key_table(self.below) + f"\n\nPress **{close}** to close.")
+            yield Markdown(text)
 
     def _quit_key(self) -> str:
         """Textual's own quit binding has no id (it cannot be remapped in [keys]), so found by action."""
@@ -52,6 +55,10 @@ class HelpScreen(ModalScreen[None]):
 
 
 def key_table(screen: Screen[object]) -> str:
+    return "\n\n".join(key_tables(screen))
+
+
+def key_tables(screen: Screen[object]) -> list[str]:
     """The keys active on ``screen`` as the user's keymap binds them, one row per action, its keys
     joined: the screen's own first (what this screen is for: an exercise's Hint, Next, Previous...),
     then the app's, then those of the focused widget and its containers (a text box's thirty editing
@@ -67,7 +74,7 @@ def key_table(screen: Screen[object]) -> str:
             if display not in keys:
                 keys.append(display)
     tables = []
-    for rank, heading in ((0, "This screen"), (1, "Everywhere"), (2, "In the focused box or list")):
+    for rank, heading in ((0, "Keys on this screen"), (1, "Everywhere"), (2, "In the focused box or list")):
         lines = [
             f"| {', '.join(keys)} | {what} | {key_id} |"
             for (row_rank, what, _, key_id), keys in rows.items()
@@ -75,4 +82,4 @@ def key_table(screen: Screen[object]) -> str:
         ]
         if lines:
             tables.append(f"### {heading}\n\n| key | what | id |\n| --- | --- | --- |\n" + "\n".join(lines))
-    return "\n\n".join(tables)
+    return tables

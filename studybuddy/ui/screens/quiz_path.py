@@ -30,6 +30,11 @@ class QuizPath(QuizRating):
     """The quiz screen's base for the path: it composes an ExerciseList with the id ``exercise-list``."""
 
     LESSON_PATH: ClassVar[bool] = True
+    HELP: ClassVar[str | None] = (
+        "**Exercises.** Type the answer as you would write it; Enter checks it. An exercise is solved "
+        "when it is answered right without the worked solution (hints are fine). Moving on from the "
+        "last exercise shows how the sitting went and the next lesson on the path."
+    )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+b", "previous_exercise", "Previous", id="quiz.previous"),
     ]
