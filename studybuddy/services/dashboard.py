@@ -95,15 +95,21 @@ class ReviewCounts:
         return f"Nothing due now; the next review is {self.next_due}."
 
 
-def gather_review_counts(context: StudyContext) -> ReviewCounts:
-    """The day's review counts (reads the lesson library: after the first paint, in a worker).
-    StudybuddyError when the database cannot be read."""
+def gather_review_counts(context: StudyContext, pace: Callable[[], object] = lambda: None) -> ReviewCounts:
+    """The day's review counts (after the first paint, in a worker). ``pace`` is called before each
+    step and each lesson file the library must read (where the app's start-up loads give way to its
+    keys): the queue needs the library, and may be the first to load it. StudybuddyError when the
+    database cannot be read."""
     from studybuddy.services.review_round import when
 
     reviews = context.reviews
+    pace()
+    context.lessons.library(pace=pace)  # loaded here, it is read a file at a time, giving way between
+    pace()
     queue = reviews.queue()
     next_due = None
     if not (queue.due_today or queue.new_today):
+        pace()
         moment = reviews.next_due()
         next_due = None if moment is None else when(moment, queue.day.now)
     return ReviewCounts(queue.due_today, queue.new_today, next_due)

@@ -116,9 +116,8 @@ class InsightsService:
     def _label(self, kind: MistakeKind) -> str:
         if not kind.code.startswith(LISTED_PREFIX) or kind.lesson_id is None or kind.exercise_id is None:
             return insights.diagnosis_label(kind.code)
-        facts = self.catalogue.facts(kind.lesson_id)
         index = kind.code[len(LISTED_PREFIX) :]
-        listed = () if facts is None else facts.listed_mistakes.get(kind.exercise_id, ())
+        listed = self.catalogue.listed_mistakes(kind.lesson_id, kind.exercise_id)
         feedback = listed[int(index)] if index.isdigit() and int(index) < len(listed) else None
         if feedback is None:
             return f"a mistake listed by {kind.lesson_id}, exercise {kind.exercise_id}"

@@ -15,7 +15,12 @@ Every exercise answered becomes a review card. The graded answers to an exercise
 shown (or since its last saved review) are one sitting; a right answer ends it, and its grade comes
 back with the review rating proposed for the sitting and the four choices (``GradeResult.proposal``).
 ``pending_proposal`` proposes for a sitting left without a right answer (Again). The learner keeps or
-changes the rating; ``save_rating`` stores it (``services.reviews``) and starts a fresh sitting.
+changes the rating; ``save_rating`` stores it (``services.reviews``) and starts a fresh sitting. A
+lesson's derive exercises (worked in ``services.derive_exercise``) have sittings here too: each
+finished derivation is a try (``derivation_tried``), rated as ``core.reviews.rating`` says.
+
+A lesson may have derive exercises only: the session then has no typed exercise on screen (``typed``
+False) and the screen shows its derive exercises.
 
 ``ask_*`` and the navigation run on the UI thread; ``grade`` and ``preview`` in worker threads (they
 wait for the grading process) and read nothing the UI thread changes: each request carries what it needs.
@@ -25,7 +30,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import count
 from typing import TYPE_CHECKING, Any, Literal, Protocol
@@ -39,6 +44,7 @@ if TYPE_CHECKING:
     from studybuddy.core.grading.verdict import Verdict
     from studybuddy.core.lessons.model import Exercise, Lesson
     from studybuddy.core.reviews.rating import Try
+    from studybuddy.services.derive_exercise import FinishedDerivation
     from studybuddy.services.progress import ProgressService
     from studybuddy.services.reviews import ReviewProposal, ReviewService, SavedReview
 
@@ -178,8 +184,15 @@ class QuizSession:
     # ---- what is on screen ----------------------------------------------------------------------
 
     @property
+    def typed(self) -> bool:
+        """Whether the lesson has exercises answered by typing (else derive exercises only, and
+        ``exercise`` names none)."""
+        return bool(self.lesson.exercises)
+
+    @property
     def exercise(self) -> Exercise:
-        """The exercise on screen; for one with parameters, the variant drawn for it (draw_variant)."""
+        """The exercise on screen; for one with parameters, the variant drawn for it (draw_variant).
+        IndexError for a lesson with derive exercises only (see ``typed``)."""
         written = self.lesson.exercises[self.index]
         if not written.parameters:
             return written
@@ -211,6 +224,8 @@ class QuizSession:
 
     def next_exercise(self) -> None:
         """On to the next exercise (after the last, the first); every result still on its way is stale."""
+        if not self.typed:
+            return
         self.index = (self.index + 1) % len(self.lesson.exercises)
         self._latest_grade = None
         self._wanted_preview = None
@@ -219,6 +234,8 @@ class QuizSession:
     def go_to(self, index: int) -> None:
         """To exercise ``index`` (from 0; the list's click, the previous exercise, the first again);
         every result still on its way is stale."""
+        if not self.typed:
+            return
         self.index = index % len(self.lesson.exercises)
         self._latest_grade = None
         self._wanted_preview = None
@@ -375,12 +392,37 @@ class QuizSession:
         from studybuddy.core.reviews.rating import Encounter
 
         exercise_id = self.exercise.id if exercise_id is None else exercise_id
+        derive = any(exercise.id == exercise_id for exercise in self.lesson.derive_exercises)
         with self._sittings_lock:
             sitting = self._sittings.get(exercise_id)
             if sitting is None or not sitting.tries:
                 return None
             encounter = Encounter(tuple(sitting.tries), sitting.shown_at)
+        if derive:
+            encounter = replace(encounter, quick_seconds=None)  # a derivation is never Easy for speed
         return self.reviews.propose(self.lesson.id, exercise_id, encounter)
+
+    def derive_shown(self, exercise_id: str) -> None:
+        """Derive exercise ``exercise_id`` is on screen now: its sitting starts, unless one is open."""
+        now = self.progress.clock.now()
+        with self._sittings_lock:
+            self._sittings.setdefault(exercise_id, _Sitting(now))
+
+    def derivation_tried(
+        self, exercise_id: str, finished: FinishedDerivation, hints_used: int, solution_seen: bool
+    ) -> ReviewProposal | None:
+        """Worker thread: a derive exercise was finished (``services.derive_exercise``); a recorded
+        attempt is a try of its sitting. A right one returns the rating proposed (as a right answer's
+        grade does); a wrong one, or one not recorded, None (leaving then saves Again for wrong tries).
+        StudybuddyError when the database cannot be read."""
+        from studybuddy.core.reviews.rating import Try
+
+        if not finished.recorded:
+            return None
+        attempt = Try(finished.correct, self.progress.clock.now(), hints_used, solution_seen)
+        with self._sittings_lock:
+            self._sittings.setdefault(exercise_id, _Sitting(None)).tries.append(attempt)
+        return self.pending_proposal(exercise_id) if finished.correct else None
 
     def save_rating(self, proposal: ReviewProposal, rating: Rating | None = None) -> SavedReview:
         """Store the review with ``rating`` (default: the proposed one); the exercise's next answer
@@ -390,7 +432,7 @@ class QuizSession:
         with self._sittings_lock:
             self._sittings.pop(proposal.exercise_id, None)
         self.progress.forget_aids(self.lesson.id, proposal.exercise_id)
-        if proposal.exercise_id == self.exercise.id:
+        if self.typed and proposal.exercise_id == self.exercise.id:
             self._shown()
         return saved
 
@@ -398,6 +440,8 @@ class QuizSession:
 
     def _shown(self) -> None:
         """The exercise on screen is shown now: its sitting starts, unless one is still open."""
+        if not self.typed:
+            return
         now = self.progress.clock.now()
         with self._sittings_lock:
             self._sittings.setdefault(self.exercise.id, _Sitting(now))

@@ -4,12 +4,13 @@ and, when nothing is due, when the next one will be.
 The queue itself (what is due, the daily caps, most overdue first, interleaved across lessons, orphaned
 cards left out) is ``ReviewService.queue``; this only walks it. Each turn reads the queue afresh, so
 a review just saved (its card due again later) or an exercise answered in another window is never
-served twice. An exercise the learner skipped without answering goes to the back of the round; a
-derive exercise (written line by line, not typed in the quiz) and one whose lesson no longer loads
-are passed over and named, never served.
+served twice. An exercise the learner skipped without answering goes to the back of the round; one
+whose lesson no longer loads is passed over and named, never served.
 
 Grading and rating go through the same ``QuizSession`` as a lesson's exercises (services.quiz): the
-turn hands out a one-exercise lesson with the exercise drawn afresh where it has parameters.
+turn hands out the lesson with the exercise drawn afresh where it has parameters. A derive exercise is
+served as one (``ReviewTurn.derive``): written line by line, worked through services.derive_exercise,
+and rated from the finished derivation like any exercise.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
     from studybuddy.core.lessons.model import Lesson
     from studybuddy.services.context import StudyContext
+    from studybuddy.services.exercise_catalogue import ExerciseKind
     from studybuddy.services.quiz import QuizSession
     from studybuddy.services.reviews import QueueItem, ReviewProposal, ReviewQueue, SavedReview
 
@@ -40,7 +42,7 @@ class ReviewTurn:
 
     item: QueueItem
     lesson: Lesson  # the lesson, its exercise to review drawn afresh where it has parameters
-    index: int  # the exercise's place among ``lesson.exercises``
+    index: int  # the exercise's place among ``lesson.exercises`` (a derive exercise's: among its derive ones)
     waiting: int  # served now, this one included
     passed_over: tuple[str, ...]  # why some due exercises are not served here
 
@@ -48,10 +50,15 @@ class ReviewTurn:
     def key(self) -> Key:
         return (self.item.lesson_id, self.item.exercise_id)
 
+    @property
+    def derive(self) -> bool:
+        """A derive exercise: ``index`` is among ``lesson.derive_exercises``."""
+        return self.item.exercise_kind == "derive"
+
     def heading(self) -> str:
         """``Review 1 of 12 · Softmax · 3 days overdue`` (and the variant drawn, when there is one)."""
-        exercise = self.lesson.exercises[self.index]
-        variant = f" · variant {describe(exercise.drawn)}" if exercise.drawn else ""
+        drawn = None if self.derive else self.lesson.exercises[self.index].drawn
+        variant = f" · variant {describe(drawn)}" if drawn else ""
         return (
             f"Review: {self.waiting} waiting · {self.item.lesson_title} · {self.item.overdue_text}{variant}"
         )
@@ -116,24 +123,14 @@ class ReviewRound:
         queue = self.context.reviews.queue()
         passed: list[str] = []
         servable: list[tuple[QueueItem, Lesson]] = []
-        derive = 0
         for item in queue.items:
-            if item.exercise_kind == "derive":
-                derive += 1
-                continue
             try:
                 lesson = self.context.lessons.get(item.lesson_id)
             except StudybuddyError as error:  # changed on disk since the queue was read
                 passed.append(f"{item.lesson_title} ({item.exercise_id}) is passed over: {error}")
                 continue
-            if any(exercise.id == item.exercise_id for exercise in lesson.exercises):
+            if item.exercise_id in _ids(lesson, item.exercise_kind):
                 servable.append((item, lesson))
-        if derive:
-            passed.append(
-                f"{derive} derive exercise{'s are' if derive > 1 else ' is'} due: write "
-                f"{'them' if derive > 1 else 'it'} line by line with "
-                "`studybuddy derive FILE --lesson LESSON`."
-            )
         self._skipped = [key for key in self._skipped if any(key == _key(item) for item, _ in servable)]
         if not servable:
             return self._nothing(queue, tuple(passed))
@@ -142,9 +139,11 @@ class ReviewRound:
         return self._turn(item, lesson, len(servable), tuple(passed))
 
     def _turn(self, item: QueueItem, lesson: Lesson, waiting: int, passed: tuple[str, ...]) -> ReviewTurn:
+        index = _ids(lesson, item.exercise_kind).index(item.exercise_id)
+        if item.exercise_kind == "derive":  # no parameters: served as written
+            return ReviewTurn(item, lesson, index, waiting, passed)
         now = self.context.clock.now()
         exercises = list(lesson.exercises)
-        index = [exercise.id for exercise in exercises].index(item.exercise_id)
         exercises[index] = instantiate(exercises[index], variant_seed(item.lesson_id, item.exercise_id, now))
         return ReviewTurn(item, replace(lesson, exercises=tuple(exercises)), index, waiting, passed)
 
@@ -158,6 +157,12 @@ class ReviewRound:
 def variant_seed(lesson_id: str, exercise_id: str, now: datetime) -> int:
     """A seed of its own for each review of an exercise (the same moment gives the same variant)."""
     return zlib.crc32(f"{lesson_id}\x1f{exercise_id}\x1f{now.isoformat()}".encode())
+
+
+def _ids(lesson: Lesson, kind: ExerciseKind) -> list[str]:
+    """The ids of the lesson's exercises of ``kind``, in file order."""
+    exercises = lesson.derive_exercises if kind == "derive" else lesson.exercises
+    return [exercise.id for exercise in exercises]
 
 
 def _key(item: QueueItem) -> Key:

@@ -480,10 +480,9 @@ class ReviewService:
         added: dict[str, set[str]] = {}
         for card_id, lesson, exercise in reviews.card_keys(conn, after=known.generation):
             added.setdefault(lesson, set()).add(exercise)
-            facts = self.catalogue.facts(lesson)
-            if facts is None:
+            if self.catalogue.facts(lesson) is None:
                 reasons[card_id] = "the lesson is gone (removed, renamed, or its file does not load)"
-            elif facts.kind_of(exercise) is None:
+            elif self.catalogue.kind_of(lesson, exercise) is None:
                 reasons[card_id] = "the lesson has no such exercise now"
         index = _KeyIndex(
             generation,
@@ -498,7 +497,7 @@ class ReviewService:
 
     def _item(self, entry: QueueEntry, now: datetime) -> QueueItem:
         facts = self.catalogue.facts(entry.lesson_id)
-        kind = None if facts is None else facts.kind_of(entry.exercise_id)
+        kind = self.catalogue.kind_of(entry.lesson_id, entry.exercise_id)
         assert facts is not None and kind is not None  # orphans are never served
         return QueueItem(
             lesson_id=entry.lesson_id,

@@ -7,6 +7,10 @@ answered right or left. Hints in studybuddy reveal a step each, so any hint coun
 - right after a wrong try, or after a hint: Hard;
 - right first time, with no hint: Good; and Easy when that took at most ``QUICK_SECONDS``.
 
+A derivation is rated the same way, one try per time it is finished: finished with a wrong line (or
+short of the goal) is a wrong try, so Again when left so; right after hints: Hard; clean: Good. It is
+never Easy for its speed (``quick_seconds`` None): written line by line, it is not a recall of seconds.
+
 Answers that could not be read, or that the grader could not decide, are no tries (they are not
 recorded as attempts either).
 """
@@ -38,7 +42,7 @@ class Encounter:
 
     tries: tuple[Try, ...]
     shown_at: datetime | None = None
-    quick_seconds: float = QUICK_SECONDS
+    quick_seconds: float | None = QUICK_SECONDS  # None: never Easy for its speed (a derivation)
 
     @property
     def answered_right(self) -> bool:
@@ -78,6 +82,7 @@ def propose(encounter: Encounter) -> Proposal | None:
             help_had.append("a hint" if hints == 1 else f"{hints} hints")
         return Proposal(Rating.Hard, "right after " + " and ".join(help_had))
     seconds = encounter.seconds
-    if seconds is not None and seconds <= encounter.quick_seconds:
+    quick = encounter.quick_seconds
+    if seconds is not None and quick is not None and seconds <= quick:
         return Proposal(Rating.Easy, f"right first time, no hint, in {seconds:.0f} s")
     return Proposal(Rating.Good, "right first time, no hint")

@@ -4,6 +4,8 @@ The quiz screen shows this in place of its answer box when a derive exercise is 
 its Hint, Solution and Check keys here. What a hint says, what the solution is and what a finished
 derivation records are ``services.derive_exercise``'s; this widget lays them out and carries each
 background result's identity (the exercise, and the sheet and text it answers), dropping stale ones.
+A recorded attempt is told to the screen (``Attempted``), which proposes its review rating; the
+rating is chosen in this widget's RatingChoice (``#derive-rating``), as under a typed answer.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 from itertools import count
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -32,8 +34,10 @@ from studybuddy.services.derive_exercise import (
     finish_derivation,
     next_step_hint,
 )
+from studybuddy.ui.key_hints import bound_key, key_name
 from studybuddy.ui.study_app import study_app
 from studybuddy.ui.widgets.derivation_pad import DerivationPad
+from studybuddy.ui.widgets.rating_choice import RatingChoice
 
 if TYPE_CHECKING:
     from studybuddy.core.derivation.model import Derivation
@@ -74,9 +78,26 @@ class DeriveExerciseView(Widget):
             self.ticket, self.text, self.hint, self.error = ticket, text, hint, error
 
     class Finished(Message):
-        def __init__(self, ticket: _Ticket, finished: FinishedDerivation | None, error: str | None) -> None:
+        def __init__(
+            self,
+            ticket: _Ticket,
+            finished: FinishedDerivation | None,
+            error: str | None,
+            help_had: tuple[int, bool] = (0, False),
+        ) -> None:
             super().__init__()
             self.ticket, self.finished, self.error = ticket, finished, error
+            self.help_had = help_had  # (hints shown, solution seen) when it was finished
+
+    class Attempted(Message):
+        """A finished derivation was recorded as an attempt (for the screen: its review rating)."""
+
+        def __init__(
+            self, exercise_id: str, finished: FinishedDerivation, hints: int, solution: bool
+        ) -> None:
+            super().__init__()
+            self.exercise_id, self.finished = exercise_id, finished
+            self.hints, self.solution = hints, solution
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -96,6 +117,7 @@ class DeriveExerciseView(Widget):
         yield DerivationPad(DerivationSheet(None, DerivationContext(), "derive"), placeholder=PLACEHOLDER)
         with VerticalScroll(id="derive-info"):
             yield Static("", id="derive-verdict", markup=False)
+            yield RatingChoice(id="derive-rating")
             yield Static("", id="derive-hints", markup=False)
             yield Static("", id="derive-solution", markup=False)
 
@@ -125,10 +147,27 @@ class DeriveExerciseView(Widget):
             f"{exercise.prompt}\n\nStart from `{exercise.start}`; end with a line equal to `{exercise.goal}`."
         )
         self._verdict("", None)
+        self.query_one("#derive-rating", RatingChoice).clear()
+        self.display = True
         self._show_aids()
         self.pad.use(DerivationSheet(None, lesson_context(lesson), exercise.id), text="")
         self.pad.focus_lines()
         self._set_up(self._ticket, lesson, exercise)
+
+    def hide(self) -> None:
+        """No derive exercise on screen (the quiz shows a typed one)."""
+        self.position = self.exercise = None
+        self.display = False
+
+    def on_descendant_focus(self, _: events.DescendantFocus) -> None:
+        """Under a page with no verdict yet: the key that finishes, as the keymap binds it (named once
+        the lines have the keyboard: the binding is active then)."""
+        if self._verdict_text or self.exercise is None:
+            return
+        key = bound_key(self.screen, "derive.finish")
+        how = f"{key_name(key)} (or Check)" if key is not None else "Check"
+        self._verdict(f"{how} marks every line, checks the goal and records the attempt.", None)
+        self._verdict_text = ""  # a hint, not a verdict: the next one replaces it
 
     @work(thread=True, group="derive-setup")
     def _set_up(self, ticket: _Ticket, lesson: Lesson, exercise: DeriveExercise) -> None:
@@ -252,7 +291,7 @@ class DeriveExerciseView(Widget):
         except StudybuddyError as error:
             self.post_message(self.Finished(ticket, None, str(error)))
         else:
-            self.post_message(self.Finished(ticket, finished, None))
+            self.post_message(self.Finished(ticket, finished, None, (hints, solution)))
 
     @on(Finished)
     def _finished(self, message: Finished) -> None:
@@ -260,6 +299,8 @@ class DeriveExerciseView(Widget):
         finished = message.finished
         if finished is not None and finished.not_recorded:  # saved data: said even after moving on
             self.notify(f"The attempt could not be saved: {finished.not_recorded}", severity="warning")
+        if finished is not None and finished.recorded:  # rated even when the learner has moved on
+            self.post_message(self.Attempted(message.ticket.exercise, finished, *message.help_had))
         if message.ticket != self._ticket:
             return
         if finished is None:
@@ -268,7 +309,10 @@ class DeriveExerciseView(Widget):
         assert self.exercise is not None
         self._verdict(finished.summary(str(self.exercise.goal)), "right" if finished.correct else "wrong")
 
+    _verdict_text = ""
+
     def _verdict(self, text: str, tone: str | None) -> None:
+        self._verdict_text = text
         box = self.query_one("#derive-verdict", Static)
         box.set_classes("" if tone is None else f"-{tone}")
         box.update(text)
