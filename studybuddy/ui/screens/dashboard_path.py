@@ -13,7 +13,6 @@ from textual import work
 from textual.message import Message
 
 from studybuddy.core.errors import StudybuddyError
-from studybuddy.core.learning_path import Stage
 from studybuddy.ui.key_hints import key_hint
 from studybuddy.ui.screens.base import SectionScreen
 from studybuddy.ui.study_app import study_app
@@ -60,6 +59,7 @@ class DashboardPath(SectionScreen):
         self.post_message(self.PathRead(library, path, problem))
 
     def on_dashboard_path_path_read(self, message: PathRead) -> None:
+        from studybuddy.core.learning_path import Stage  # here, not on the start-up path
         from studybuddy.ui.screens.dashboard import Card
 
         if message.library is not study_app(self).library:
