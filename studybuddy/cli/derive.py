@@ -28,7 +28,8 @@ examples:
   studybuddy derive sigmoid.txt --var x --def "s=1/(1+exp(-x))"
   studybuddy derive mine.txt --lesson softmax-cross-entropy    (the lesson's symbols and definitions)
   studybuddy derive mine.txt --lesson softmax-cross-entropy --exercise derive-label-gradient
-                                                      (a derive exercise: checked and recorded)
+                                                      (a derive exercise: checked, recorded, its
+                                                       review saved with the rating proposed)
   studybuddy derive --jsonl derivations.jsonl
 
 Without --var or --lesson, every name a line uses that is not a function or constant is a real
@@ -155,6 +156,7 @@ def _exercise(args: argparse.Namespace) -> int:
         setup = derive_setup(lesson, exercise, grading)
         derivation = derivation_from_text(text, setup.context, None if args.file == "-" else args.file)
         finished = finish_derivation(DerivationService(grading), context.progress, setup, derivation)
+        saved = _save_review(context, lesson, exercise.id, finished, grading)
     marks = list(finished.marks)
     if args.json:
         row = _row(derivation.id, marks, with_lines=True)
@@ -164,12 +166,39 @@ def _exercise(args: argparse.Namespace) -> int:
             correct=finished.correct,
             recorded=finished.recorded,
             not_recorded=finished.not_recorded,
+            review=None if saved is None else _review_json(saved),
         )
         print(json.dumps(row, ensure_ascii=False))
     else:
         _print_marks(marks)
         print(finished.summary(str(exercise.goal)))
+        if saved is not None:
+            print(f"  Review: {saved.text()}")
     return EXIT_ALL_FOLLOW if finished.correct else EXIT_NOT_ALL
+
+
+def _save_review(context: Any, lesson: Any, exercise_id: str, finished: Any, grading: Any) -> Any:
+    """A recorded derivation's review, saved at once with the rating proposed (services.quiz, as the
+    app's quiz rates it; from the shell the derivation is the whole sitting, so a wrong one is Again).
+    None when nothing was recorded."""
+    from studybuddy.services.quiz import QuizSession
+
+    if not finished.recorded:
+        return None
+    session = QuizSession(lesson, grading, context.progress, reviews=context.reviews)
+    proposal = session.derivation_tried(exercise_id, finished, 0, False)  # right: its rating
+    proposal = proposal or session.pending_proposal(exercise_id)  # wrong: the sitting ends here, Again
+    return None if proposal is None else session.save_rating(proposal)
+
+
+def _review_json(saved: Any) -> dict[str, Any]:
+    from studybuddy.core.reviews.cards import RATING_NAMES
+
+    return {
+        "proposed": RATING_NAMES[saved.proposed],
+        "saved": RATING_NAMES[saved.rating],
+        "due": saved.due.isoformat(),
+    }
 
 
 def _derivation(args: argparse.Namespace) -> Any:

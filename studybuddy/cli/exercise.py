@@ -123,7 +123,7 @@ def _answer(args: argparse.Namespace) -> int:
         if kind == "derive":
             raise StudybuddyError(
                 f"'{args.exercise}' of lesson '{lesson.id}' is a derive exercise, written line by line; "
-                f"check a derivation with: studybuddy derive FILE --lesson {lesson.id}"
+                f"work it with: studybuddy derive FILE --lesson {lesson.id} --exercise {args.exercise}"
             )
         exercise = lesson.exercises[index]
         hints = len(exercise.hints)

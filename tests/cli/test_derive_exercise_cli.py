@@ -68,3 +68,42 @@ def test_an_answer_exercise_or_a_missing_lesson_is_refused_with_what_to_do(
     assert main(["derive", str(path), *EXERCISE[:3], "derive-label-gradiet"]) != 0
     assert "did you mean 'derive-label-gradient'?" in capsys.readouterr().err
     assert attempts(home) == []
+
+
+def reviews(home: Path) -> list[tuple]:
+    with StudyContext.open(str(home)).database.read() as conn:
+        return conn.execute(
+            "SELECT c.exercise_id, l.rating, l.proposed FROM review_logs l JOIN cards c USING (card_id)"
+        ).fetchall()
+
+
+@pytest.mark.parametrize(
+    ("derivation", "rating", "exit_code"),
+    [(RIGHT, "good", 0), ("L = -log(s1)\ndL/dz1 = 1 - s1\n", "again", 1)],
+    ids=["right", "wrong"],
+)
+def test_a_derivation_from_the_shell_saves_its_review_as_the_app_rates_it(
+    home: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    derivation: str,
+    rating: str,
+    exit_code: int,
+) -> None:
+    """From the shell the derivation is the whole sitting: right first time is Good (never Easy for
+    speed), wrong is Again; the card then comes back in the review queue as a derive exercise."""
+    path = tmp_path / "mine.txt"
+    path.write_text(derivation, encoding="utf-8")
+    assert main(["derive", str(path), *EXERCISE, "--json"]) == exit_code
+    review = json.loads(capsys.readouterr().out)["review"]
+    assert (review["proposed"], review["saved"]) == (rating, rating)
+    assert [(exercise, saved) for exercise, saved, _ in reviews(home)] == [
+        ("derive-label-gradient", {"again": 1, "good": 3}[rating])
+    ]
+    assert main(["derive", str(path), *EXERCISE]) == exit_code
+    assert "Review: Saved as" in capsys.readouterr().out
+    assert main(["review", "list", "--json", "--at", "2099-01-01T09:00:00+00:00"]) == 0
+    served = json.loads(capsys.readouterr().out)["serve"]
+    assert {"exercise": "derive-label-gradient", "exercise_kind": "derive"}.items() <= next(
+        item for item in served if item["exercise"] == "derive-label-gradient"
+    ).items()
