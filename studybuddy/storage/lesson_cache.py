@@ -31,9 +31,9 @@ if TYPE_CHECKING:
     from studybuddy.storage.lesson_library import LessonFile
 
 # Bump when what a lesson file loads into changes (fields, validation rules, error wording).
-LESSON_FORMAT_VERSION = 5  # 2: a summary holds its file's fingerprint; 3: control characters refused;
+LESSON_FORMAT_VERSION = 6  # 2: a summary holds its file's fingerprint; 3: control characters refused;
 # 4: shape, number and choice exercises and parameters (a file refused before may load now);
-# 5: a summary holds its step count and exercise ids (the learner's path)
+# 5: a summary holds its step count and exercise ids (the learner's path); 6: and its time estimate
 CACHE_FILE_NAME = "lesson-index.json"
 MAX_CACHE_BYTES = 64 * 1024 * 1024  # ~150 times what 1,000 lessons take
 
@@ -147,7 +147,7 @@ def _encode(result: LessonSummary | LessonError) -> dict[str, Any]:
             result.id, result.title, result.subject, result.topic, list(result.tags),
             [[name, at.line, at.column] for name, at in result.requires],
             result.exercise_count, result.location.line, result.location.column, result.fingerprint,
-            result.step_count, list(result.exercise_ids),
+            result.step_count, list(result.exercise_ids), result.minutes,
         ]
     }  # fmt: skip
 
@@ -161,7 +161,7 @@ def _decode(entry: dict[str, Any], source: str) -> LessonSummary | LessonError:
         return LessonError(message, location=location, path=path, detail=detail)
     summary = entry["summary"]
     (lesson_id, title, subject, topic, tags, requires, exercise_count, line, column, fingerprint,
-     step_count, exercise_ids) = summary  # fmt: skip
+     step_count, exercise_ids, minutes) = summary  # fmt: skip
     if type(tags) is not list or type(requires) is not list or type(exercise_ids) is not list:
         raise TypeError("tags, requires and exercise ids are lists")
     names = [name for name, _, _ in requires]
@@ -170,7 +170,7 @@ def _decode(entry: dict[str, Any], source: str) -> LessonSummary | LessonError:
         lesson_id, title, subject, topic, tuple(tags),
         tuple((name, Location(source, _count(row), _count(col))) for name, row, col in requires),
         _count(exercise_count, 0), Location(source, _count(line), _count(column)), fingerprint,
-        _count(step_count, 0), tuple(exercise_ids),
+        _count(step_count, 0), tuple(exercise_ids), None if minutes is None else _count(minutes),
     )  # fmt: skip
 
 

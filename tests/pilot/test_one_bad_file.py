@@ -280,7 +280,9 @@ async def test_lesson_text_that_looks_like_markup_is_shown_as_written_everywhere
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, LessonScreen)
-        assert shown(app, "#lesson-title") == f"{MARKUP_TITLE}  ·  machine-learning / [/] topic"
+        assert (
+            shown(app, "#lesson-title") == f"{MARKUP_TITLE}  ·  machine-learning / [/] topic  ·  about 15 min"
+        )
 
         await pilot.press("x")
         await settle(app, pilot)

@@ -82,6 +82,23 @@ def test_an_unchanged_library_is_not_parsed_again(tmp_path: Path, monkeypatch: p
     assert library_of(tmp_path / "lessons", LessonCache(cache_path))["broken.yaml"] == ("loads", "")
 
 
+@pytest.mark.parametrize(("written", "minutes"), [("minutes: 15", 15), ("", None)])
+def test_a_lessons_time_estimate_comes_back_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, written: str, minutes: int | None
+) -> None:
+    write(tmp_path, "lessons/good.yaml", GOOD.replace("minutes: 15", written))
+    cache_path = tmp_path / "cache" / "index.json"
+    [first] = load_library(
+        find_lesson_files([(tmp_path / "lessons", "user")]), LessonCache(cache_path)
+    ).entries
+    monkeypatch.setattr(lesson_library, "load_yaml_bytes", lambda *args: pytest.fail("parsed again"))
+    [cached] = load_library(
+        find_lesson_files([(tmp_path / "lessons", "user")]), LessonCache(cache_path)
+    ).entries
+    assert first.summary is not None and cached.summary is not None
+    assert first.summary.minutes == cached.summary.minutes == minutes
+
+
 @pytest.mark.parametrize(
     "content",
     [b"", b"{not json", b'{"version": "0/0", "lessons": {}}', b'{"version": 1, "lessons": []}', b"\xff\xfe"],
@@ -290,6 +307,8 @@ def test_a_damaged_cache_file_counts_as_empty(tmp_path: Path, content: bytes) ->
         lambda entry: entry.update(error=["msg", "line", 1, "", ""]),
         lambda entry: entry.update(error=[["deep"] * 3, 1, 1, "", ""]),
         lambda entry: entry.update(junk=json.loads("[" * 500 + "]" * 500)),
+        lambda entry: entry["summary"].__setitem__(12, "40"),
+        lambda entry: entry["summary"].__setitem__(12, 0),
     ],
     ids=[
         "fingerprint",
@@ -304,6 +323,8 @@ def test_a_damaged_cache_file_counts_as_empty(tmp_path: Path, content: bytes) ->
         "error-line-text",
         "error-message-list",
         "junk-deep",
+        "minutes-text",
+        "minutes-zero",
     ],
 )
 def test_a_damaged_cache_entry_is_read_again_from_its_file(tmp_path: Path, damage: object) -> None:

@@ -48,6 +48,6 @@ def test_real_lessons_are_checked_in_workers_in_parallel() -> None:
     ]
     reports = sorted(run_checks(lessons, workers=2), key=lambda report: report.source)
     assert [(r.lesson_id, r.passed, len(r.results)) for r in reports] == [
-        ("one", True, 12),
-        ("two", True, 12),
+        ("one", True, 13),
+        ("two", True, 13),
     ]

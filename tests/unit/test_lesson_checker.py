@@ -25,7 +25,7 @@ def failures(text: str) -> dict[str, str]:
 def test_a_correct_lesson_passes_every_item() -> None:
     results = check_lesson(load(GOOD))
     assert [r.key for r in results] == [
-        "step 1", "step 2", "step 3", "step 4",
+        "time estimate", "step 1", "step 2", "step 3", "step 4",
         "check sigmoid-gradient", "check symmetry", "check at-zero",
         "exercise sigmoid-prime", "exercise sigmoid-prime mistake 1",
         "exercise sigmoid-at-zero", "exercise one-minus-s", "exercise one-minus-s mistake 1",
@@ -187,3 +187,12 @@ def test_a_numeric_check_that_cannot_be_computed_is_reported_at_the_check() -> N
 """
     found = failures(with_matrices(bad))
     assert found["check wrong-size"].startswith("my.yaml:27:5: check wrong-size: could not be checked: ")
+
+
+def test_a_lesson_without_a_time_estimate_loads_but_fails_its_check_at_its_id() -> None:
+    text = GOOD.replace("minutes: 15", "")
+    assert load(text).minutes is None  # a lesson written before the field still opens
+    assert failures(text) == {
+        "time estimate": "my.yaml:1:5: time estimate: no time estimate: add 'minutes: N' (5 to 60), the "
+        "minutes a learner needs for the steps, the checks and every exercise"
+    }

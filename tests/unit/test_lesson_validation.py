@@ -260,3 +260,29 @@ def test_a_derive_mistakes_step_that_is_not_an_ascii_number_is_refused_at_its_po
     headline = refuse(GOOD.replace("exercises:\n", "exercises:\n" + exercise, 1))
     assert headline.startswith("my.yaml:48:15: exercises[0].mistakes[0].step: "), headline
     assert "is not a step number written with the digits 0-9: give the number of the reference" in headline
+
+
+@pytest.mark.parametrize(
+    ("minutes", "message"),
+    [
+        ("61", "61 minutes is out of range: a time estimate is a whole number of minutes from 5 to 60; a "
+         "lesson fits a one-hour study box: split it in two"),
+        ("4", "4 minutes is out of range: a time estimate is a whole number of minutes from 5 to 60"),
+        ("0", "0 minutes is out of range: a time estimate is a whole number of minutes from 5 to 60"),
+        ("40.5", "'40.5' is not a number of minutes written with the digits 0-9 (a time estimate is a whole "
+         "number of minutes from 5 to 60)"),
+        ("²", "'²' is not a number of minutes written with the digits 0-9 (a time estimate is a whole "
+         "number of minutes from 5 to 60)"),
+        ("[40]", "expected text, found a list"),
+    ],
+)  # fmt: skip
+def test_a_time_estimate_out_of_range_or_not_whole_is_refused_at_its_position(
+    minutes: str, message: str
+) -> None:
+    text = GOOD.replace("minutes: 15", f"minutes: {minutes}")
+    assert refuse(text) == f"my.yaml:68:10: minutes: {message}"
+
+
+@pytest.mark.parametrize("minutes", ["5", "40", "60"])
+def test_a_time_estimate_in_range_is_kept(minutes: str) -> None:
+    assert load(GOOD.replace("minutes: 15", f"minutes: {minutes}")).minutes == int(minutes)

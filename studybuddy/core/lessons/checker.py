@@ -22,7 +22,15 @@ from studybuddy.core.grading.terms import exercise_terms
 from studybuddy.core.lessons.compile import LessonMath, expression_error
 from studybuddy.core.lessons.derive_exercises import check_mistake, check_reference
 from studybuddy.core.lessons.errors import LessonError, Location
-from studybuddy.core.lessons.model import Check, Exercise, Lesson, SourceText, Step
+from studybuddy.core.lessons.model import (
+    MAX_MINUTES,
+    MIN_MINUTES,
+    Check,
+    Exercise,
+    Lesson,
+    SourceText,
+    Step,
+)
 from studybuddy.core.lessons.variants import checked_seeds, describe, every_draw, instantiate, with_values
 from studybuddy.core.mathexpr import ExprError, SymbolTable
 from studybuddy.core.numeric import example_check, gradient_check, identity_check, value_at
@@ -68,7 +76,7 @@ def plan_checks(lesson: Lesson) -> list[CheckItem]:
     except LessonError as error:
         failure = _failure("symbols", error)
         return [CheckItem("symbols", lambda: failure)]
-    items: list[CheckItem] = []
+    items = [CheckItem("time estimate", partial(time_estimate_result, lesson))]
     for index in range(len(lesson.derivation)):
         items.append(CheckItem(f"step {index + 1}", partial(step_result, math, index)))
     for check in lesson.checks:
@@ -126,6 +134,21 @@ def numeric_check_result(math: LessonMath, check: Check) -> ItemResult:
     """A numeric check's verdict, with its figures in ``rows`` (for a gradient, one per variable)."""
     # A check that cannot be computed is reported at the check, like any other failed check.
     return _guarded(f"check {check.id}", partial(_run_numeric_check, math, check), check.location)()
+
+
+def time_estimate_result(lesson: Lesson) -> ItemResult:
+    """A lesson states how long it takes (``minutes:``, its range checked when the file is read): a
+    learner plans an hour's study box with it. The loader accepts a lesson without one (written before
+    the field existed), but the checker, the bar for sharing a lesson, asks for it."""
+    if lesson.minutes is not None:
+        return ItemResult("time estimate", True, f"about {lesson.minutes} minutes")
+    return ItemResult(
+        "time estimate",
+        False,
+        f"no time estimate: add 'minutes: N' ({MIN_MINUTES} to {MAX_MINUTES}), the minutes a learner needs "
+        "for the steps, the checks and every exercise",
+        lesson.location,
+    )
 
 
 def is_starting_point(lesson: Lesson, index: int) -> bool:

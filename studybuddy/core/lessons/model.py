@@ -31,6 +31,17 @@ DOMAINS = (
     "complex",
 )
 
+# A lesson's time estimate (`minutes:`): a lesson is studied within a one-hour box, so it takes at most
+# an hour; under 5 minutes it is not a lesson's worth (and is most likely a typo).
+MIN_MINUTES = 5
+MAX_MINUTES = 60
+
+
+def describe_minutes(minutes: int | None) -> str:
+    """``about 40 min`` for a lesson's time estimate; "" when it has none."""
+    return "" if minutes is None else f"about {minutes} min"
+
+
 RuleKind = Literal["equal", "differentiate", "substitute", "limit", "given"]
 CheckKind = Literal["gradient", "identity", "example"]
 # A number, or nested tuples of numbers (a vector, a matrix), from a numeric check's `at`, `values` or
@@ -235,6 +246,7 @@ class LessonSummary:
     fingerprint: str = ""  # as Lesson.fingerprint
     step_count: int = 0  # derivation steps: the learner's path counts how many were read
     exercise_ids: tuple[str, ...] = ()  # the quiz's exercises, in order: the path counts those solved
+    minutes: int | None = None  # as Lesson.minutes
 
 
 @dataclass(frozen=True)
@@ -254,6 +266,10 @@ class Lesson:
     location: Location  # where the id is written
     fingerprint: str = ""  # the SHA-256 of the file it was read from ("" when not read from a file)
     derive_exercises: tuple[DeriveExercise, ...] = ()  # `kind: derive` exercises, in file order
+    # The author's estimate of the minutes a learner needs for the whole lesson (steps, checks and every
+    # exercise), MIN_MINUTES to MAX_MINUTES: one lesson fits a one-hour study box. None: not given (a
+    # lesson written before the field; it loads, and `studybuddy lessons check` asks for one).
+    minutes: int | None = None
 
     @cached_property
     def math(self) -> LessonMath:
@@ -286,6 +302,7 @@ class Lesson:
             self.fingerprint,
             len(self.derivation),
             tuple(exercise.id for exercise in self.exercises),
+            self.minutes,
         )
 
     def exercise(self, exercise_id: str) -> Exercise:

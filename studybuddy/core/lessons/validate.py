@@ -15,6 +15,8 @@ from typing import TypeVar
 from studybuddy.core.lessons.errors import LessonError, Location
 from studybuddy.core.lessons.model import (
     DOMAINS,
+    MAX_MINUTES,
+    MIN_MINUTES,
     Check,
     DeriveExercise,
     DeriveMistake,
@@ -59,6 +61,7 @@ LESSON_FIELDS = (
     "topic",
     "tags",
     "requires",
+    "minutes",
     "symbols",
     "definitions",
     "intro",
@@ -303,7 +306,20 @@ def validate_lesson(root: Node, source: str) -> Lesson:
         exercises=exercises,
         location=Location(source, fields.value_marks["id"].line, fields.value_marks["id"].column),
         derive_exercises=derive_exercises,
+        minutes=_minutes(top.field("minutes")),
     )
+
+
+def _minutes(reader: _Reader | None) -> int | None:
+    """The lesson's time estimate, a whole number of minutes from MIN_MINUTES to MAX_MINUTES."""
+    if reader is None:
+        return None
+    rule = f"a time estimate is a whole number of minutes from {MIN_MINUTES} to {MAX_MINUTES}"
+    minutes = reader.whole_number(f"a number of minutes written with the digits 0-9 ({rule})")
+    if not MIN_MINUTES <= minutes <= MAX_MINUTES:
+        why = "; a lesson fits a one-hour study box: split it in two" if minutes > MAX_MINUTES else ""
+        raise reader.error(f"{minutes} minutes is out of range: {rule}{why}")
+    return minutes
 
 
 def _optional_items(top: _Reader, key: str, what: str) -> list[_Reader]:

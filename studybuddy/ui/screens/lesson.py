@@ -20,6 +20,7 @@ from textual.message import Message
 from textual.widgets import Button, Markdown, Static
 
 from studybuddy.core.errors import StudybuddyError
+from studybuddy.core.lessons.model import describe_minutes
 from studybuddy.services.lesson_figures import format_checks, numeric_checks, pretty_steps, step_mark
 from studybuddy.ui.mathview import ENGINE_LOADING, engine_ready
 from studybuddy.ui.screens.base import SectionScreen
@@ -182,8 +183,9 @@ class LessonScreen(SectionScreen):
         if message.request != self._load_request or self.lesson is not None:
             return
         lesson = self.lesson = message.lesson
+        minutes = describe_minutes(lesson.minutes)
         self.query_one("#lesson-title", Static).update(
-            f"{lesson.title}  ·  {lesson.subject} / {lesson.topic}"
+            f"{lesson.title}  ·  {lesson.subject} / {lesson.topic}" + (f"  ·  {minutes}" if minutes else "")
         )
         self.query_one("#lesson-intro", Markdown).update(lesson.intro)
         self.sub_title = lesson.title

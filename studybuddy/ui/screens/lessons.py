@@ -19,6 +19,7 @@ from textual.widgets.tree import TreeNode
 
 from studybuddy.core.errors import StudybuddyError
 from studybuddy.core.learning_path import DONE_MEANS, Stage
+from studybuddy.core.lessons.model import describe_minutes
 from studybuddy.services.learning_path import LearnerPath, PathLesson, learner_path
 from studybuddy.ui.key_hints import key_hint
 from studybuddy.ui.library import LibraryState
@@ -251,7 +252,7 @@ class LessonsScreen(SectionScreen):
             detail.update(f"{item.file_name} does not load: {item.error}")
             return
         on_path = self.path.lesson(item.id) if self.path is not None else None
-        lines = [item.title]
+        lines = [_title_line(item)]
         if on_path is None:
             lines.append(f"{item.subject} / {item.topic}")
         else:
@@ -286,6 +287,12 @@ def _label(lesson: LibraryEntry, on_path: PathLesson | None) -> Text:
     if lesson.status == "fails check":
         return Text(f"{mark}{lesson.title}  ✗ fails its check")
     return Text(f"{mark}{lesson.title}")
+
+
+def _title_line(lesson: LibraryEntry) -> str:
+    """The lesson's whole title and how long it takes (a learner fits it into their hour)."""
+    minutes = describe_minutes(lesson.summary.minutes if lesson.summary else None)
+    return f"{lesson.title}  ·  {minutes}" if minutes else lesson.title
 
 
 def _first_leaf(node: TreeNode[Any]) -> TreeNode[Any] | None:
