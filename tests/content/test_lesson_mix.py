@@ -53,6 +53,13 @@ def test_every_lesson_says_how_long_it_takes_and_fits_a_one_hour_box(lesson_id: 
     assert MIN_MINUTES <= minutes <= MAX_MINUTES == 60
 
 
+@pytest.mark.parametrize("lesson_id", lesson_ids())
+def test_every_lesson_has_a_derive_exercise_or_an_exercise_with_variants(lesson_id: str) -> None:
+    item = lesson(lesson_id)
+    variants = [exercise.id for exercise in item.exercises if exercise.parameters]
+    assert item.derive_exercises or variants, f"{lesson_id}: no 'kind: derive' exercise and no 'parameters:'"
+
+
 def test_at_least_a_quarter_of_all_exercises_are_not_plain_expressions() -> None:
     forms: Counter[str] = Counter()
     for item in bundled():
