@@ -117,9 +117,9 @@ class DeriveExerciseView(Widget):
         yield DerivationPad(DerivationSheet(None, DerivationContext(), "derive"), placeholder=PLACEHOLDER)
         with VerticalScroll(id="derive-info"):
             yield Static("", id="derive-verdict", markup=False)
-            yield RatingChoice(id="derive-rating")
             yield Static("", id="derive-hints", markup=False)
             yield Static("", id="derive-solution", markup=False)
+        yield RatingChoice(id="derive-rating")  # below the short scroll: its choices always show
 
     @property
     def pad(self) -> DerivationPad:
@@ -148,6 +148,7 @@ class DeriveExerciseView(Widget):
         )
         self._verdict("", None)
         self.query_one("#derive-rating", RatingChoice).clear()
+        self.query_one("#derive-prompt").display = True
         self.display = True
         self._show_aids()
         self.pad.use(DerivationSheet(None, lesson_context(lesson), exercise.id), text="")
@@ -159,9 +160,14 @@ class DeriveExerciseView(Widget):
         self.position = self.exercise = None
         self.display = False
 
-    def on_descendant_focus(self, _: events.DescendantFocus) -> None:
-        """Under a page with no verdict yet: the key that finishes, as the keymap binds it (named once
-        the lines have the keyboard: the binding is active then)."""
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """The rating to choose has the keyboard: the prompt gives it its rows (at 80x24 the page, its
+        marks and the verdict fill the rest). Else, under a page with no verdict yet: the key that
+        finishes, as the keymap binds it (named once the lines have the keyboard: the binding is active
+        then)."""
+        if isinstance(event.widget, RatingChoice):
+            self.query_one("#derive-prompt").display = False
+            return
         if self._verdict_text or self.exercise is None:
             return
         key = bound_key(self.screen, "derive.finish")
