@@ -46,6 +46,7 @@ BINDING_IDS = frozenset(
         "scratchpad.back",
         "derive.finish",
         "quiz.variant",
+        "quiz.choose",
         "start.previous_subject",
         "start.next_subject",
         "rating.again",

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from pilot_support import click_text, screen_lines, settle, shown, synchronously
+from pilot_support import screen_lines, settle, shown, synchronously
 
 from studybuddy.core.lessons import Lesson, validate_lesson
 from studybuddy.core.lessons.model import Exercise
@@ -20,6 +20,7 @@ from studybuddy.services.exercise_form import exercise_form
 from studybuddy.storage.lesson_yaml import load_yaml_text
 from studybuddy.ui.screens.help import HelpScreen
 from studybuddy.ui.screens.quiz import QuizScreen
+from studybuddy.ui.widgets.exercise_form import OptionRow
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "lessons" / "exercise-kinds.yaml"
@@ -48,14 +49,15 @@ def right_answer(exercise: Exercise) -> str:
     return typed(exercise.answer.text, exercise)
 
 
-def wrong_answer(exercise: Exercise) -> tuple[str, str] | None:
-    """A wrong answer of the right shape and what the learner is told about it (None: none foreseen)."""
+def wrong_answer(exercise: Exercise) -> tuple[str, list[str]] | None:
+    """A wrong answer and what the learner may be told about it (None: none foreseen). In a variant
+    lessons check did not draw, two listed mistakes can take the same value: either one's feedback."""
     if exercise.kind == "choice":
         index = next(i for i, option in enumerate(exercise.options) if not option.correct)
-        return chr(ord("a") + index), exercise.options[index].feedback
+        return chr(ord("a") + index), [exercise.options[index].feedback]
     if exercise.mistakes:
-        return typed(exercise.mistakes[-1].answer.text, exercise), exercise.mistakes[-1].feedback
-    return None
+        said = [exercise.mistakes[-1].feedback, *(m.feedback for m in exercise.mistakes[:-1])]
+        return typed(exercise.mistakes[-1].answer.text, exercise), said
 
 
 @dataclass(frozen=True)
@@ -95,15 +97,31 @@ FIXTURE_CASES = [
 
 
 def bundled_cases() -> list[Case]:
-    """The first bundled exercise of each kind (the lessons another helper writes join as they land)."""
-    found: dict[str, Case] = {}
+    """Every bundled exercise of these kinds (lessons join as they land), in file order."""
+    found = []
     for path in sorted((ROOT / "lessons").rglob("*.yaml")):
         lesson = load(path)
         for exercise in lesson.exercises:
             kind = kind_of(lesson, exercise)
-            if kind is not None and kind not in found:
-                found[kind] = Case(str(path.relative_to(ROOT)), lesson.id, exercise.id, kind)
-    return [found[kind] for kind in sorted(found)]
+            if kind is not None:
+                found.append(Case(str(path.relative_to(ROOT)), lesson.id, exercise.id, kind))
+    return found
+
+
+def first_of_each_kind(cases: list[Case]) -> list[Case]:
+    first: dict[str, Case] = {}
+    for case in cases:
+        first.setdefault(case.kind, case)
+    return list(first.values())
+
+
+BUNDLED = bundled_cases()
+# The small lesson at both sizes; every bundled one at 80x24, the tighter; the first of each kind at both.
+CASES = [
+    *((case, size) for case in FIXTURE_CASES for size in SIZES),
+    *((case, SIZES[0]) for case in BUNDLED),
+    *((case, SIZES[1]) for case in first_of_each_kind(BUNDLED)),
+]
 
 
 def attempts(context) -> int:
@@ -145,8 +163,7 @@ def what_is_shown(case: Case, screen: QuizScreen) -> list[str]:
     return ["Variant: " + ", ".join(f"{name} = {value}" for name, value in exercise.drawn), "^r Variant"]
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
-@pytest.mark.parametrize("case", FIXTURE_CASES + bundled_cases(), ids=str)
+@pytest.mark.parametrize(("case", "size"), CASES, ids=[f"{case}-{w}x{h}" for case, (w, h) in CASES])
 @synchronously
 async def test_each_kind_is_shown_answered_wrong_and_right(make_app, context, case: Case, size) -> None:
     if case.source == "fixture":
@@ -164,14 +181,23 @@ async def test_each_kind_is_shown_answered_wrong_and_right(make_app, context, ca
         wrong = wrong_answer(exercise)
         if wrong is not None:
             verdict = await check(app, pilot, wrong[0])
-            assert verdict.startswith("✗ Not quite") and flat(wrong[1]) in verdict
-            assert flat(wrong[1])[:40] in on_screen(app), "the learner sees why it is wrong"
+            # a listed mistake of another shape is said as a shape, with its feedback, and not counted
+            assert verdict.startswith(("✗ Not quite", "⧉ Your answer is")), verdict
+            feedback = next((flat(said) for said in wrong[1] if flat(said) in verdict), None)
+            assert feedback is not None, verdict
+            assert feedback[:40] in on_screen(app), "the learner sees why it is wrong"
         recorded = attempts(context)
         if case.kind == "choice":  # chosen by a click on the option, not typed
             screen.query_one("#answer").value = ""
-            letter = right_answer(exercise).split()[0]
-            await click_text(app, pilot, f"{letter}) ")
-            assert screen.query_one("#answer").value == letter
+            letters = right_answer(exercise).split()
+            for letter in letters:
+                row = next(row for row in screen.query(OptionRow) if row.label.startswith(f"{letter}) "))
+                row.scroll_visible(animate=False)
+                await settle(app, pilot)
+                await pilot.click(row)
+                await settle(app, pilot)
+            assert screen.query_one("#answer").value == ", ".join(letters)
+            screen.query_one("#answer").focus()  # several right: the learner goes back to the box
             await pilot.press("enter")
             await settle(app, pilot)
             verdict = flat(shown(app, "#verdict"))
@@ -232,3 +258,25 @@ async def test_the_variant_key_draws_another_and_is_listed_in_help(make_app, con
         await pilot.press("ctrl+n")  # on to an exercise without parameters: no variant key
         await settle(app, pilot)
         assert "^r Variant" not in on_screen(app) and "Variant:" not in on_screen(app)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+@synchronously
+async def test_an_option_is_chosen_from_the_keyboard_and_checked_with_enter(make_app, context, size) -> None:
+    context.home.lessons_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copy(FIXTURE, context.home.lessons_dir)
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        screen = await open_quiz(app, pilot, context, FIXTURE_CASES[2])
+        await pilot.press(*"c")
+        await settle(app, pilot)
+        assert "[x] c) `w -= lr * w`" in on_screen(app), "a typed letter ticks its option"
+        rows = list(screen.query(OptionRow))
+        rows[1].focus()  # where Tab from the options above the box lands
+        await pilot.press("space")
+        await settle(app, pilot)
+        assert screen.query_one("#answer").value == "b" and app.focused is screen.query_one("#answer")
+        assert "[x] b) `w += lr * dw`" in on_screen(app) and "[x] c)" not in on_screen(app), "one at a time"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert shown(app, "#verdict").startswith("✓ Right.")

@@ -276,6 +276,12 @@ class QuizScreen(QuizPath):
     def _typed_choice(self, event: Input.Changed) -> None:
         self.query_one(ExerciseFormView).follow_typed(event.value)
 
+    @on(Graded)
+    def _verdict_in_view(self, message: Graded) -> None:
+        """A long prompt, a choice's options or a matrix's preview can push the verdict below the fold."""
+        if self.session.is_current_grade(message.result):
+            self.call_after_refresh(self.query_one("#verdict").scroll_visible, animate=False)
+
     # ---- derive exercises, written line by line (widgets/derive_exercise_view.py) ----------------------
 
     def _derive_turn(self, action: str) -> bool:

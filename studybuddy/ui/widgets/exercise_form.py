@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from itertools import count
+from typing import ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static
@@ -22,12 +24,17 @@ from studybuddy.core.errors import StudybuddyError
 from studybuddy.services.exercise_form import ExerciseForm, chosen_letters
 
 
-class OptionRow(Static):
-    """One option of a choice: ``[x] b) text``; a click on it chooses it."""
+class OptionRow(Static, can_focus=True):
+    """One option of a choice: ``[x] b) text``; a click on it, or Space or Enter when Tab has reached
+    it, chooses it."""
 
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space,enter", "choose", "Choose", show=False, id="quiz.choose"),
+    ]
     DEFAULT_CSS = """
     OptionRow { height: auto; padding: 0 1; }
     OptionRow:hover { background: $boost; }
+    OptionRow:focus { background: $boost; text-style: underline; }
     OptionRow.-chosen { color: $accent; text-style: bold; }
     """
 
@@ -46,8 +53,14 @@ class OptionRow(Static):
         self.set_class(chosen, "-chosen")
         self.update(("[x] " if chosen else "[ ] ") + self.label)
 
+    def focus_on_click(self) -> bool:
+        return False  # a click chooses; the answer box keeps the focus, so Enter checks the choice
+
     def on_click(self, event: events.Click) -> None:
         event.stop()
+        self.action_choose()
+
+    def action_choose(self) -> None:
         self.post_message(self.Clicked(self.index))
 
 
