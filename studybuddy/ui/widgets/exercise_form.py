@@ -133,7 +133,7 @@ class ExerciseFormView(Vertical):
             chosen = self.chosen - {message.index}
         else:
             chosen = (self.chosen if form.several else set()) | {message.index}  # one right: radio
-        self._tick(chosen)
+        self._show_chosen(chosen)
         letters = ", ".join(form.options[index].letter for index in sorted(chosen))
         self.post_message(self.Chosen(letters, done=not form.several))
 
@@ -141,9 +141,9 @@ class ExerciseFormView(Vertical):
         """The learner typed ``text`` in the answer box: tick the options it names."""
         form = self.form
         if form is not None and form.options:
-            self._tick(chosen_letters(text, len(form.options)))
+            self._show_chosen(chosen_letters(text, len(form.options)))
 
-    def _tick(self, chosen: set[int]) -> None:
+    def _show_chosen(self, chosen: set[int]) -> None:
         if chosen == self.chosen:
             return
         self.chosen = chosen
