@@ -7,6 +7,7 @@ on screen is saved when the learner opens another section; the finish key can be
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 
 import pytest
@@ -112,6 +113,7 @@ async def test_the_review_section_serves_a_due_derive_exercise_and_rates_the_der
         await finish(app, pilot)
         assert "✓ Derived" in shown(app, "#derive-verdict")
         assert "Proposed: Good (right first time, no hint)" in text(app)
+        assert re.search(r"1 Again \S+ min +2 Hard .+ 4 Easy \d+ days?", text(app)), "every choice shows"
         assert logs(context) == [(DERIVE, int(Rating.Again), int(Rating.Again))], "not saved before Enter"
         await pilot.press("enter")
         await settle(app, pilot)

@@ -90,7 +90,8 @@ class QuizRating(SectionScreen):
     def on_screen_suspend(self, _: events.ScreenSuspend) -> None:
         """Another section opened over this one (F2-F5, the palette): what waits is saved now, not
         when the learner comes back (a dialog or help on top leaves this screen in the stack: it waits)."""
-        if self.is_mounted and self not in self.app.screen_stack and hasattr(self, "session"):
+        leaving = self.is_mounted and not self._left_for_good and self not in self.app.screen_stack
+        if leaving and hasattr(self, "session"):  # (left for good: Back saved it, and pops this screen)
             self.rating_leave()
 
     def on_unmount(self) -> None:
