@@ -179,6 +179,10 @@ def check_output(command: list[str], done: subprocess.CompletedProcess[str], hom
         case ["timer", "status"]:
             status = json.loads(out)
             assert status["state"] == "idle" and status["last"]["subject"] == "calculus"
+        case ["diary", "add"] if command[3] == "--date":
+            assert command[4] == "yesterday"
+            day = (NOW.date() - timedelta(days=1)).isoformat()
+            assert command[5] in (home.home / "diary" / f"{day}.md").read_text(encoding="utf-8")
         case ["diary", "add"]:
             today = (home.home / "diary" / f"{NOW.date().isoformat()}.md").read_text(encoding="utf-8")
             assert command[3] in today
