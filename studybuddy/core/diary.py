@@ -19,10 +19,11 @@ from datetime import date
 from functools import cache, cached_property
 from typing import Any
 
+from studybuddy.core.markdown_fences import FenceTracker
+
 ENTRY_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})\.md")
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
-_FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 _INLINE_CODE = re.compile(r"(`+)(?:.+?)\1")
 # Preceded by start, space or opening punctuation: excludes URL fragments (/#x), entities (&#38;), C#.
 _TAG = re.compile(r"(?:(?<=^)|(?<=[\s(\[{,;]))#([\w/-]*[^\W\d][\w/-]*)", re.M)
@@ -163,24 +164,10 @@ def front_matter_tags(front_matter: Mapping[str, Any]) -> list[str]:
 
 def prose_lines(body: str) -> Iterator[str]:
     """The body's lines outside fenced code blocks, with inline code removed."""
-    fence: str | None = None
+    fences = FenceTracker()
     for line in body.splitlines():
-        opener = _FENCE.match(line)
-        if fence is None:
-            if opener:
-                fence = opener.group(1)
-                continue
+        if not fences.is_code(line):
             yield _INLINE_CODE.sub(" ", line)
-        elif _closes(fence, opener, line):
-            fence = None
-
-
-def _closes(fence: str, opener: re.Match[str] | None, line: str) -> bool:
-    """A closing fence: the same character, at least as long, nothing after it."""
-    if opener is None:
-        return False
-    marker = opener.group(1)
-    return marker[0] == fence[0] and len(marker) >= len(fence) and not line.strip().lstrip(fence[0])
 
 
 def body_tags(body: str) -> list[str]:

@@ -35,6 +35,7 @@ from studybuddy.core.dates import (
 )
 from studybuddy.core.diary_export import ExportFormatError, is_export, read_export
 from studybuddy.core.errors import StudybuddyError
+from studybuddy.core.markdown_fences import FenceTracker
 from studybuddy.core.mojibake import Repair, repair_mojibake
 
 
@@ -196,7 +197,6 @@ class _Scan:
     notes: list[str] = field(default_factory=list)
 
 
-_FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"^[ ]{0,3}#{1,6}[ \t]+(.*?)$")
 _BOLD = re.compile(r"^[ ]{0,3}(?:[-*+][ \t]+)?(\*\*|__)(.+?)\1")
 _LINE_START = re.compile(r"^[ ]{0,3}(?:[-*+][ \t]+)?(.*)$")
@@ -292,15 +292,9 @@ def _preamble_advice(preamble: str) -> str:
 def _scan(lines: list[str]) -> _Scan:
     scan = _Scan()
     candidates: list[tuple[int, str, re.Match[str] | None, str]] = []
-    fence: str | None = None
+    fences = FenceTracker()
     for number, line in enumerate(lines):
-        opener = _FENCE.match(line)
-        if fence is not None:
-            if opener and opener.group(1)[0] == fence[0] and len(opener.group(1)) >= len(fence):
-                fence = None
-            continue
-        if opener:
-            fence = opener.group(1)
+        if fences.is_code(line):
             continue
         heading = _HEADING.match(line)
         bold = _BOLD.match(line)

@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
-_FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
+from studybuddy.core.markdown_fences import FenceTracker
+
 _CODE_SPAN = re.compile(r"(`+)(?:.+?)\1")
 # ](destination "title"): the destination in <...>, or without spaces, with one level of parentheses,
 # then the title or the closing parenthesis (``[a](my pic.png)`` is no link in CommonMark).
@@ -43,15 +44,9 @@ def local_links(text: str) -> list[LocalLink]:
     found: list[LocalLink] = []
     if not _ANY_LINK.search(text):
         return found  # most entries link nothing: no need to walk their lines
-    fence: str | None = None
+    fences = FenceTracker()
     for number, line in enumerate(text.split("\n")):
-        opener = _FENCE.match(line)
-        if fence is not None:
-            if opener and opener.group(1)[0] == fence[0] and len(opener.group(1)) >= len(fence):
-                fence = None
-            continue
-        if opener:
-            fence = opener.group(1)
+        if fences.is_code(line):
             continue
         if "](" not in line and "]:" not in line and "<img" not in line.lower() and "![[" not in line:
             continue

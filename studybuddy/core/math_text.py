@@ -21,7 +21,8 @@ import unicodedata
 from functools import lru_cache
 from typing import TypeAlias
 
-_FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
+from studybuddy.core.markdown_fences import FenceTracker
+
 _CODE_SPAN = re.compile(r"(`+)(?:.+?)\1|`+")
 _DISPLAY = re.compile(r"\$\$(?P<body>.+?)\$\$", re.S)
 _INLINE = re.compile(r"(?<![\\$])\$(?P<body>[^\s$](?:[^$\n]*?[^\s\\$])?)\$(?![\d$])")
@@ -121,21 +122,14 @@ def math_as_unicode(markdown: str) -> str:
         return markdown
     out: list[str] = []
     prose: list[str] = []
-    fence: str | None = None
+    fences = FenceTracker()
     for line in markdown.split("\n"):
-        opener = _FENCE.match(line)
-        if fence is not None:
-            out.append(line)
-            if opener and opener.group(1)[0] == fence[0] and len(opener.group(1)) >= len(fence):
-                fence = None
+        if not fences.is_code(line):
+            prose.append(line)
             continue
-        if opener:
-            out.extend(_prose_with_math(prose))
-            prose = []
-            fence = opener.group(1)
-            out.append(line)
-            continue
-        prose.append(line)
+        out.extend(_prose_with_math(prose))  # a $$ formula never spans a code block
+        prose = []
+        out.append(line)
     out.extend(_prose_with_math(prose))
     return "\n".join(out)
 
