@@ -159,13 +159,14 @@ def latency_while_grading(home: Path) -> float:
         os.write(terminal.fd, b"\x1b[13~")  # F3
         terminal.wait_for(LESSONS_MARKER)
         os.write(terminal.fd, b"sigmoid")
-        terminal.wait_for(b"lessons")  # the filtered count: "2 of 29 lessons"
+        terminal.wait_for(b"lessons shown")  # the filtered count: "2 of 45 lessons shown, 0 done"
         os.write(terminal.fd, b"\r")
         time.sleep(0.3)
         os.write(terminal.fd, b"\r")
-        terminal.wait_for("  ·  ".encode())  # the lesson's title line: "<title>  ·  <subject> / <topic>"
+        # The lesson screen's own footer key (the list's detail pane also has "<title>  ·  ...").
+        terminal.wait_for(b"Numeric check")
         os.write(terminal.fd, b"x")
-        terminal.wait_for(b"exercise 1 of")
+        terminal.wait_for(b"exercise 1 of")  # the quiz's title: "<lesson title>: exercise 1 of 5"
         os.write(terminal.fd, b"exp(-z)/(1+exp(-z))^2*(1+z-z)")
         # The typing painted first, so the figure is the hint key's repaint during a grading, not the
         # backlog of 30 keystrokes; then Enter (submit: the grading starts) and F8 in one write.
