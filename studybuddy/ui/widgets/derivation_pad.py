@@ -27,7 +27,7 @@ from studybuddy.core.derivation.marks import LineMark
 from studybuddy.core.errors import StudybuddyError
 from studybuddy.services.derivation_sheet import DerivationSheet, MarkRequest, MarkResult, Row
 
-GUTTER_WIDTH = 10
+GUTTER_WIDTH = 12  # the border (2) and " ✗ factor" or " ! col 118" (10)
 _DIAGNOSIS_WORDS = {
     "sign": "sign",
     "constant-factor": "factor",
