@@ -154,7 +154,7 @@ def gradient_check(
         )
     worst = max((row["relative_error"] for row in rows), default=0.0)
     passed = bool(rows) and np.isfinite(worst) and worst < tolerance
-    where = ", ".join(f"{k} = {_short(v)}" for k, v in point.items())
+    where = _where(point, _names_in(function, *gradient.values()) | set(gradient))
     summary = (
         f"gradient check {'passed' if passed else 'failed'}: largest relative error {worst:.1e} "
         f"({rating(worst)}; tolerance {tolerance:.0e}) at {where}"
@@ -195,7 +195,7 @@ def identity_check(
         summary = f"identity holds at {len(rows)} random points (largest relative error {worst:.1e})"
     else:
         bad = max(rows, key=lambda row: row["relative_error"])
-        where = ", ".join(f"{k} = {_short(v)}" for k, v in bad["point"].items())
+        where = _where(bad["point"], _names_in(lhs, rhs))
         summary = (
             f"identity fails at {where}: lhs {_short(bad['lhs'])}, rhs {_short(bad['rhs'])} "
             f"(relative error {worst:.1e})"
@@ -243,6 +243,18 @@ def value_at(expr: sympy.Basic, values: Mapping[str, object], table: SymbolTable
     declared), as a number or nested lists."""
     point = {variable.name: _shaped(variable, values[variable.name]) for variable in table.variables}
     return np.asarray(compile_expression(expr, table)(**point)).tolist()
+
+
+def _names_in(*exprs: sympy.Basic) -> set[str]:
+    """The names of the variables the expressions use (a matrix by its own name)."""
+    return {getattr(symbol, "name", str(symbol)) for expr in exprs for symbol in expr.free_symbols}
+
+
+def _where(point: Mapping[str, Any], names: set[str]) -> str:
+    """The point a check was made at, as the learner reads it: only the variables the check uses (the
+    rest of the lesson's symbols are drawn too, and shown they would read as part of the check:
+    probabilities that sum to more than 1, one-hot labels holding random numbers)."""
+    return ", ".join(f"{k} = {_short(v)}" for k, v in point.items() if k in names)
 
 
 def _central_difference(

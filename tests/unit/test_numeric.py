@@ -86,3 +86,29 @@ def test_checks_with_max_and_min_compile(function: str, gradient: str) -> None:
     functools.reduce, which the generated function's namespace lacked)."""
     result = gradient_check(p(function), {"x": p(gradient)}, SCALAR, at={"x": 0.7, "y": -2.0})
     assert result.passed, result.summary
+
+
+WITH_UNUSED = SymbolTable(
+    [
+        Variable("x", Domain.REAL),
+        Variable("s", Domain.PROBABILITY),
+        Variable("w", Domain.REAL, (3,)),
+        Variable("P", Domain.REAL, (2, 2)),
+    ]
+)
+
+
+def test_a_gradient_check_names_only_the_values_it_was_made_at() -> None:
+    # The lesson's other symbols are drawn as well; listed, they read as part of the check (a row of
+    # "probabilities" summing to 1.3, a one-hot label of random numbers).
+    result = gradient_check(p("x^2 + dot(w, w)", WITH_UNUSED), {"x": p("2x", WITH_UNUSED)}, WITH_UNUSED)
+    assert result.passed
+    where = result.summary.split(" at ", 1)[1]
+    assert [part.split(" = ")[0] for part in where.split(", ") if " = " in part] == ["x", "w"]
+
+
+def test_a_failed_identity_names_only_the_values_it_failed_at() -> None:
+    result = identity_check(p("x + 1", WITH_UNUSED), p("x", WITH_UNUSED), WITH_UNUSED)
+    assert not result.passed
+    assert result.summary.startswith("identity fails at x = ") and ": lhs" in result.summary
+    assert "s =" not in result.summary and "P =" not in result.summary
