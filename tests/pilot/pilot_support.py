@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import functools
 
+from textual import events
+
 from studybuddy.ui import textual_internals
 
 
@@ -22,6 +24,13 @@ async def settle(app, pilot) -> None:
     """Let every worker (loads, grading, saves) finish and the screen catch up."""
     await pilot.pause()
     await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def paste(app, pilot, text: str) -> None:
+    """Paste ``text`` as a terminal's bracketed paste reaches the app (to the focused widget): one event
+    for a whole line, where pressing each key costs Pilot a round trip; tests of typing itself press keys."""
+    app.post_message(events.Paste(text))
     await pilot.pause()
 
 

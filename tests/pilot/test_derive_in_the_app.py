@@ -9,7 +9,7 @@ import asyncio
 import threading
 
 import pytest
-from pilot_support import screen_lines, settle, shown, synchronously
+from pilot_support import paste, screen_lines, settle, shown, synchronously
 
 from studybuddy.ui.screens.quiz import QuizScreen
 from studybuddy.ui.screens.scratchpad import ScratchpadScreen
@@ -37,7 +37,8 @@ async def all_marked(app, pilot) -> None:
 
 
 async def write_line(app, pilot, text: str, *, finish: bool = True) -> None:
-    await type_text(pilot, text)
+    """A line pasted, then Enter pressed (the key that finishes a line and asks for its mark)."""
+    await paste(app, pilot, text)
     if finish:
         await pilot.press("enter")
     await all_marked(app, pilot)

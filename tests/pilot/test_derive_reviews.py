@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 from fsrs import Rating
-from pilot_support import record_notifications, screen_lines, settle, shown, synchronously, warnings
+from pilot_support import paste, record_notifications, screen_lines, settle, shown, synchronously, warnings
 
 from studybuddy.core.reviews.rating import Encounter, Try
 from studybuddy.services.context import StudyContext
@@ -54,9 +54,10 @@ async def all_marked(app, pilot) -> None:
 
 
 async def write(app, pilot, lines: list[str]) -> None:
-    """The derivation typed line by line, each finished with Enter (the last one too)."""
+    """The derivation written line by line (each pasted), each finished with Enter (the last one too)."""
     for line in lines:
-        await pilot.press(*[{" ": "space"}.get(char, char) for char in line], "enter")
+        await paste(app, pilot, line)
+        await pilot.press("enter")
         await all_marked(app, pilot)
 
 
