@@ -34,6 +34,26 @@ def entry_file_name(day: date) -> str:
     return f"{day.isoformat()}.md"
 
 
+# Conflict copies: an entry's text kept beside it when it could not be merged or saved in place
+# (core.diary_edits). Named here, with the entries' own names: listing the diary needs only these.
+_CONFLICT_COPY_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})\.conflict-([1-9]\d{0,8})\.md")
+
+
+def conflict_copy_name(day: date, number: int) -> str:
+    return f"{day.isoformat()}.conflict-{number}.md"
+
+
+def parse_conflict_copy_name(name: str) -> tuple[date, int] | None:
+    """The day and number of a conflict copy's file name (``2025-07-06.conflict-2.md``), else None."""
+    match = _CONFLICT_COPY_NAME.fullmatch(name)
+    if match is None:
+        return None
+    try:
+        return date(*(int(part) for part in match.groups()[:3])), int(match.group(4))
+    except ValueError:  # 2025-02-30.conflict-1.md: no such day
+        return None
+
+
 # Diaries are imported from elsewhere: front matter that could hang the loader (an alias bomb) or
 # crash it (libyaml's composer recurses, and segfaults near 30,000 nested brackets) is not parsed.
 _FRONT_MATTER_MAX_CHARS = 64 * 1024

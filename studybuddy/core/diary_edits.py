@@ -12,15 +12,13 @@ No line of either side is ever dropped.
 
 A diary file studybuddy saves ends with a newline (``saved_form``), so a line another program
 appends never runs on from the last word. When a text cannot be saved in place at all (another
-program kept changing the file), it is kept beside the entry as ``YYYY-MM-DD.conflict-N.md``.
+program kept changing the file), it is kept beside the entry as ``YYYY-MM-DD.conflict-N.md``
+(named by ``core.diary.conflict_copy_name``).
 """
 
 from __future__ import annotations
 
-import difflib
-import re
 from dataclasses import dataclass
-from datetime import date
 
 CONFLICT_START = "<!-- studybuddy: another program changed these lines as you wrote; its version: -->"
 CONFLICT_OURS = "<!-- studybuddy: your version of the same lines: -->"
@@ -54,6 +52,8 @@ def _lines(text: str) -> list[str]:
 
 
 def _changes(base: list[str], other: list[str], *, theirs: bool) -> list[_Change]:
+    import difflib  # here: only a merge needs it, and every diary command imports this module
+
     matcher = difflib.SequenceMatcher(None, base, other, autojunk=False)
     return [
         _Change(i1, i2, tuple(other[j1:j2]), theirs)
@@ -111,22 +111,3 @@ def merge_texts(base: str, ours: str, theirs: str) -> Merged:
     merged += base_lines[position:]
     final_newline = ours.endswith("\n") if ours else theirs.endswith("\n")
     return Merged("\n".join(merged) + ("\n" if merged and final_newline else ""), conflicts)
-
-
-# Conflict copies: an entry's text kept beside it when it could not be merged or saved in place.
-_CONFLICT_COPY_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})\.conflict-([1-9]\d{0,8})\.md")
-
-
-def conflict_copy_name(day: date, number: int) -> str:
-    return f"{day.isoformat()}.conflict-{number}.md"
-
-
-def parse_conflict_copy_name(name: str) -> tuple[date, int] | None:
-    """The day and number of a conflict copy's file name (``2025-07-06.conflict-2.md``), else None."""
-    match = _CONFLICT_COPY_NAME.fullmatch(name)
-    if match is None:
-        return None
-    try:
-        return date(*(int(part) for part in match.groups()[:3])), int(match.group(4))
-    except ValueError:  # 2025-02-30.conflict-1.md: no such day
-        return None

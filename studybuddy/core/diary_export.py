@@ -26,8 +26,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from studybuddy.core.diary import DiaryEntry
-from studybuddy.core.diary_edits import parse_conflict_copy_name
+from studybuddy.core.diary import DiaryEntry, parse_conflict_copy_name
 from studybuddy.core.errors import StudybuddyError
 from studybuddy.core.stats import study_time
 

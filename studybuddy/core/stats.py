@@ -1,6 +1,7 @@
 """Study statistics from per-day and per-subject totals: windows, streaks, the heatmap, mastery.
 
-Pure functions over plain mappings; the service fetches the totals and hands them in.
+Pure functions over plain mappings; the service fetches the totals and hands them in. Seconds become
+minutes by ``core.study_minutes``.
 """
 
 from __future__ import annotations
@@ -40,15 +41,6 @@ def study_time(minutes: int) -> str:
 def window_range(window: Window, today: date) -> tuple[date, date]:
     """The last 7, 30 or 365 days, today included (rolling, so every window is full)."""
     return today - timedelta(days=window.days - 1), today
-
-
-def whole_minutes(seconds: float) -> int:
-    """Seconds to minutes as people read them: 59.6 minutes of study is an hour's 60, not 59."""
-    return int(seconds / 60 + 0.5)
-
-
-def minutes_by_day(seconds_by_day: Mapping[date, float]) -> dict[date, int]:
-    return {day: whole_minutes(seconds) for day, seconds in sorted(seconds_by_day.items())}
 
 
 @dataclass(frozen=True)

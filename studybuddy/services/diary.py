@@ -12,10 +12,7 @@ from __future__ import annotations
 import builtins
 import contextlib
 import os
-import shlex
-import shutil
 import stat
-import tempfile
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
@@ -26,7 +23,6 @@ from typing import TYPE_CHECKING
 from studybuddy.core.clock import Clock
 from studybuddy.core.diary import append_line, merge_below
 from studybuddy.core.diary_edits import merge_texts, saved_form
-from studybuddy.core.diary_search import matching_lines, parse_query, snippet
 from studybuddy.core.errors import StudybuddyError
 from studybuddy.storage.diary_cache import CACHE_NAME as DIARY_INDEX_NAME
 from studybuddy.storage.diary_files import ABSENT, DiaryConflict, DiaryFiles, StoredEntry, Version
@@ -368,6 +364,8 @@ class DiaryService:
     def _copy_for_editor(self, draft: Draft) -> Path:
         # In the study home, not the system's temp folder: if the save fails it is kept for the
         # learner, and a reboot must not wipe it.
+        import tempfile  # here: it costs `diary list` and the other quick commands ~3 ms to import
+
         from studybuddy.storage.paths import make_cache_dir
 
         folder = self.drafts_dir or Path(tempfile.gettempdir())
@@ -409,6 +407,8 @@ class DiaryService:
 
     def search(self, text: str) -> builtins.list[SearchHit]:
         """Entries and conflict copies found by ``text``, newest first (a day's entry before its copies)."""
+        from studybuddy.core.diary_search import matching_lines, parse_query, snippet
+
         query = parse_query(text, self.today())
         hits = [
             SearchHit(e.day, snippet(e, query), e.tags, lines=tuple(matching_lines(e, query)))
@@ -582,7 +582,7 @@ class DiaryService:
         """Conflict copies of an export, given back beside their entries (one already there is skipped)."""
         if not plan.copies:
             return
-        from studybuddy.core.diary_edits import parse_conflict_copy_name
+        from studybuddy.core.diary import parse_conflict_copy_name
 
         existing = self.files.conflict_copies()
         for copy in plan.copies:
@@ -602,7 +602,11 @@ def open_diary(context: StudyContext) -> DiaryService:
 
     def minutes_by_day(first: date, last: date) -> Mapping[date, int]:
         # Opened only when minutes are asked for (list, export), and never created just for them.
-        return context.stats.minutes_by_day(first, last) if database_path.exists() else {}
+        if not database_path.exists():
+            return {}
+        from studybuddy.services.day_minutes import minutes_by_day as read_minutes  # stats' own reading
+
+        return read_minutes(context.database, first, last)
 
     files = DiaryFiles(
         context.home.diary_dir,
@@ -610,19 +614,23 @@ def open_diary(context: StudyContext) -> DiaryService:
         wall_clock=lambda: context.clock.now().timestamp(),
     )
     files.remove_stale_temporaries()  # left by saves killed mid-write, once clearly abandoned
-    from studybuddy.services.diary_template import entry_template
+
+    def template(day: date) -> str:
+        # Imported when an editor opens a day without an entry, not by `diary list` and the like.
+        from studybuddy.services.diary_template import entry_template
+
+        return entry_template(context)(day)
 
     return DiaryService(
-        files,
-        context.clock,
-        minutes_by_day,
-        drafts_dir=context.home.drafts_dir,
-        template=entry_template(context),
+        files, context.clock, minutes_by_day, drafts_dir=context.home.drafts_dir, template=template
     )
 
 
 def editor_command() -> list[str]:
     """$VISUAL, else $EDITOR, else nano or vi: the command to edit a file with."""
+    import shlex
+    import shutil
+
     for variable in ("VISUAL", "EDITOR"):
         if os.environ.get(variable, "").strip():
             return shlex.split(os.environ[variable])

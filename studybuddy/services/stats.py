@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from studybuddy.core import stats
+from studybuddy.core import stats, study_minutes
 from studybuddy.core.clock import Clock
 from studybuddy.core.stats import Heatmap, LessonMastery, Streaks, Window
+from studybuddy.services import day_minutes
 from studybuddy.storage import sessions
 from studybuddy.storage.database import Database
 
@@ -67,22 +68,20 @@ class StatsService:
 
     def minutes_by_day(self, start: date, end: date) -> dict[date, int]:
         """Minutes studied on each day from ``start`` to ``end`` inclusive (days with study only)."""
-        with self.database.read() as conn:
-            seconds = sessions.seconds_by_day(conn, start, end)
-        return {day: minutes for day, minutes in stats.minutes_by_day(seconds).items() if minutes}
+        return day_minutes.minutes_by_day(self.database, start, end)
 
     def report(self, window: Window = Window.MONTH, today: date | None = None) -> StatsReport:
         today = today or self.clock.now().date()
         start, end = stats.window_range(window, today)
         with self.database.read() as conn:
-            every_day = stats.minutes_by_day(sessions.seconds_by_day(conn))  # all time, for streaks
+            every_day = study_minutes.minutes_by_day(sessions.seconds_by_day(conn))  # all time, for streaks
             by_subject = sessions.seconds_by_subject(conn, start, end)
         in_window = {
             start + timedelta(days=offset): every_day.get(start + timedelta(days=offset), 0)
             for offset in range((end - start).days + 1)
         }
         subjects = {
-            subject: stats.whole_minutes(seconds)
+            subject: study_minutes.whole_minutes(seconds)
             for subject, seconds in sorted(by_subject.items(), key=lambda item: (-item[1], item[0]))
         }
         return StatsReport(

@@ -22,10 +22,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from studybuddy.core.diary_search import DiaryIndex
 from studybuddy.storage.paths import make_cache_dir
+
+if TYPE_CHECKING:  # imported where an index is loaded: listing the diary needs only ``stamp_of``
+    from studybuddy.core.diary_search import DiaryIndex
 
 CACHE_NAME = "diary-index.json"
 MAGIC = b"studybuddy-diary-index"
@@ -65,6 +67,8 @@ def load_index(path: Path, folder: Path) -> SavedIndex | None:
 
 
 def _decode(payload: bytes, folder: Path) -> SavedIndex | None:
+    from studybuddy.core.diary_search import DiaryIndex
+
     try:
         saved = json.loads(payload)
         if saved["folder"] != str(folder):

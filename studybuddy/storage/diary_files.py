@@ -25,22 +25,29 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import os
 import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-from studybuddy.core.diary import ENTRY_NAME, DiaryEntry, entry_file_name
-from studybuddy.core.diary_edits import conflict_copy_name, parse_conflict_copy_name
-from studybuddy.core.diary_search import DiaryQuery
+from studybuddy.core.diary import (
+    ENTRY_NAME,
+    DiaryEntry,
+    conflict_copy_name,
+    entry_file_name,
+    parse_conflict_copy_name,
+)
 from studybuddy.core.errors import StudybuddyError
 from studybuddy.storage.diary_cache import Stamp, stamp_of
-from studybuddy.storage.diary_index import FreshIndex
+
+if TYPE_CHECKING:
+    from studybuddy.core.diary_search import DiaryQuery
+    from studybuddy.storage.diary_index import FreshIndex
 
 try:
     import fcntl
@@ -97,6 +104,8 @@ class StoredEntry:
 
 
 def _digest(data: bytes) -> str:
+    import hashlib  # here: OpenSSL's hashes load in ~2 ms, and listing the diary reads no entry
+
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
@@ -174,9 +183,16 @@ class DiaryFiles:
         self._folder_name = str(folder)
         self._wall_clock = wall_clock
         self._day_names: dict[str, date | None] = {}  # file name -> its day (None: not an entry)
-        self._index = FreshIndex(
-            self, saved_at=index_cache, monotonic=monotonic, recheck_seconds=recheck_seconds
-        )
+        self._index_options = (index_cache, monotonic, recheck_seconds)
+
+    @cached_property
+    def _index(self) -> FreshIndex:
+        """The search index, made on first use: `diary list` and the editor never search, and the
+        search modules cost a quick command a few milliseconds to import."""
+        from studybuddy.storage.diary_index import FreshIndex
+
+        index_cache, monotonic, recheck_seconds = self._index_options
+        return FreshIndex(self, saved_at=index_cache, monotonic=monotonic, recheck_seconds=recheck_seconds)
 
     @property
     def unreadable(self) -> dict[date, str]:
@@ -289,7 +305,8 @@ class DiaryFiles:
             return None
         data = text.encode("utf-8")
         status = self._write_atomically(path, data)
-        self._index.saved(day, text, stamp_of(status))
+        if "_index" in vars(self):  # an index not made yet reads the file when first searched
+            self._index.saved(day, text, stamp_of(status))
         return Version(status.st_mtime_ns, status.st_size, _digest(data))
 
     def save_conflict_copy(self, day: date, text: str, *, number: int | None = None) -> Path:

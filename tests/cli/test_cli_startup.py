@@ -58,3 +58,74 @@ def test_a_quick_command_loads_no_other_command(tmp_path: Path, command: list[st
     others = [f"studybuddy.cli.{name}" for name in unrelated if name != command[0]]
     assert not set(loaded) & set(others), loaded
     assert heavy == []
+
+
+# What no quick command needs: the math engine, the app, the lesson and front-matter parsers, the
+# diary import's and the preview's helpers, the review scheduler.
+HEAVY = ("sympy", "numpy", "textual", "rich", "yaml", "ftfy", "unicodeit", "fsrs", "tree_sitter")
+# What listing the diary in particular never uses: search, the statistics' models, a new day's
+# template, the merge of two edits.
+NOT_FOR_LISTING = (
+    "studybuddy.core.diary_search",
+    "studybuddy.storage.diary_index",
+    "studybuddy.core.stats",
+    "studybuddy.services.stats",
+    "studybuddy.services.diary_template",
+    "difflib",
+)
+
+
+def _home_with_a_diary_and_sessions(root: Path) -> Path:
+    """Two days with entries and study time: listing them reads the folder and the sessions table."""
+    from datetime import date
+
+    from studybuddy.services.context import StudyContext
+
+    home = root / "home"
+    (home / "diary").mkdir(parents=True)
+    for day in ("2025-07-05", "2025-07-06"):
+        (home / "diary" / f"{day}.md").write_text(f"# {day}\n\nDerived softmax #backprop\n", encoding="utf-8")
+    context = StudyContext.open(str(home), environ={"STUDYBUDDY_CONFIG": str(root / "none.toml")})
+    context.timer.log(subject="calculus", minutes=45, day=date(2025, 7, 5))
+    context.close()
+    return home
+
+
+def _loaded_by(command: list[str], home: Path, root: Path) -> tuple[str, set[str]]:
+    """What ``studybuddy --home HOME COMMAND`` printed, and every module it had imported by the end."""
+    script = (
+        "import json, sys\n"
+        "from studybuddy.cli import main\n"
+        f"main(['--home', sys.argv[1], *{command!r}])\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(home)],
+        env={**os.environ, "STUDYBUDDY_CONFIG": str(root / "none.toml")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    *output, modules = result.stdout.splitlines()
+    return "\n".join(output), set(json.loads(modules))
+
+
+def _top_level(modules: set[str]) -> set[str]:
+    return {name.split(".")[0] for name in modules} | modules
+
+
+@pytest.mark.parametrize(
+    "command", [["diary", "list"], ["diary", "search", "#backprop"], ["timer", "status"]], ids=" ".join
+)
+def test_a_quick_command_imports_nothing_heavy(tmp_path: Path, command: list[str]) -> None:
+    home = _home_with_a_diary_and_sessions(tmp_path)
+    _, loaded = _loaded_by(command, home, tmp_path)
+    assert sorted(set(HEAVY) & _top_level(loaded)) == []
+
+
+def test_diary_list_shows_the_minutes_without_the_search_or_statistics_modules(tmp_path: Path) -> None:
+    home = _home_with_a_diary_and_sessions(tmp_path)
+    shown, loaded = _loaded_by(["diary", "list"], home, tmp_path)
+    assert "2025-07-05  Sat    45 min" in shown and "2025-07-06  Sun" in shown  # it did read both
+    assert sorted(set(NOT_FOR_LISTING) & loaded) == []

@@ -8,15 +8,8 @@ from datetime import date
 
 import pytest
 
-from studybuddy.core.diary_edits import (
-    CONFLICT_END,
-    CONFLICT_OURS,
-    CONFLICT_START,
-    conflict_copy_name,
-    merge_texts,
-    parse_conflict_copy_name,
-    saved_form,
-)
+from studybuddy.core.diary import conflict_copy_name, parse_conflict_copy_name
+from studybuddy.core.diary_edits import CONFLICT_END, CONFLICT_OURS, CONFLICT_START, merge_texts, saved_form
 
 BASE = "# Sunday\n- 09:30 derived the sigmoid's derivative\n"
 

@@ -11,12 +11,11 @@ from studybuddy.core.stats import (
     heatmap,
     level,
     mastery,
-    minutes_by_day,
     streaks,
     study_time,
-    whole_minutes,
     window_range,
 )
+from studybuddy.core.study_minutes import minutes_by_day, whole_minutes
 
 TODAY = date(2025, 7, 6)  # a Sunday
 
