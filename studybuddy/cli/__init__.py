@@ -12,6 +12,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from studybuddy import __version__
 from studybuddy.core.errors import StudybuddyError
@@ -52,7 +53,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def _global_options(add_help: bool, exit_on_error: bool = True) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="studybuddy",
         description="A study companion and learning diary. With no command, opens the app.",
         add_help=add_help,
