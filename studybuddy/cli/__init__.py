@@ -33,6 +33,37 @@ SUBCOMMAND_MODULES = (
 )
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's help layout, sized to the terminal as argparse sizes it but without importing shutil
+    for it: shutil brings bz2 and lzma, a few milliseconds of `timer status` (argparse makes a formatter
+    for every argument it adds)."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24) -> None:
+        super().__init__(prog, indent_increment, max_help_position, width=_terminal_columns() - 2)
+
+
+def _terminal_columns() -> int:
+    """$COLUMNS, else the width of the terminal on stdout, else 80: what shutil.get_terminal_size says."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
+class _Parser(argparse.ArgumentParser):
+    """Every parser of the command, sub-commands' included (argparse makes those of the parser's class)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The whole parser, or with ``command`` (a name in SUBCOMMAND_MODULES) only that command's: what a
     one-shot command needs. Importing and building every command's parser costs more than `timer
