@@ -339,3 +339,17 @@ def test_a_line_naming_a_defined_name_is_checked_against_its_definition() -> Non
     assert verdicts(marks) == ["start", "follows", "does-not-follow"]
     assert marks[1].understood == "s1 checked against its definition"
     assert "but its definition is" in marks[2].detail
+
+
+def test_asked_only_whether_lines_follow_the_marks_are_the_same_without_a_diagnosis() -> None:
+    # lessons check finds a derive exercise's reference by comparing 'from' and 'goal' with every step
+    # of the lesson; saying which mistake each other step would be was most of its time.
+    text = "L = -z1 + log(exp(z1) + exp(z2) + exp(z3))\ndL/dz1 = s1\ndL/dz2 = s2"
+    derivation = derivation_from_text(text, SOFTMAX, "d-undiagnosed")
+    quick = mark_all(derivation, diagnose=False)
+    assert verdicts(quick) == ["start", "does-not-follow", "follows"]
+    assert quick[1].diagnosis is None and quick[1].diagnosis_kind is None
+    # the same line marked for a learner afterwards is diagnosed, not served the quick mark
+    again = mark_line(derivation, 1)
+    assert again is not None and again.detail == quick[1].detail
+    assert again.diagnosis_kind == "dropped-term" and "-z1" in (again.diagnosis or "")

@@ -42,17 +42,23 @@ _GAVE_UP = (TypeError, ValueError, ArithmeticError, RecursionError, NotImplement
 
 
 def mark_line(
-    derivation: Derivation, index: int, *, proof_guard: ProofGuard = contextlib.nullcontext
+    derivation: Derivation,
+    index: int,
+    *,
+    proof_guard: ProofGuard = contextlib.nullcontext,
+    diagnose: bool = True,
 ) -> LineMark | None:
     """The mark of line ``index`` (None for a blank or comment-only line). Never raises for bad input:
-    an unreadable line is ``invalid`` with its column, an undecidable one ``unknown``."""
+    an unreadable line is ``invalid`` with its column, an undecidable one ``unknown``. ``diagnose``
+    False: a line that does not follow is marked so without saying which mistake it is (the costly
+    part, for a caller that only asks whether it follows)."""
     started = time.perf_counter()
     line = derivation.lines[index]
     if line.blank:
         return None
     try:
         reading = _reading_for(derivation, index)
-        mark = replace(reading.judge(index, proof_guard), derivation=derivation.id)
+        mark = replace(reading.judge(index, proof_guard, diagnose=diagnose), derivation=derivation.id)
     except _Invalid as invalid:
         mark = invalid.mark(derivation.id, index, line.text)
     except _GAVE_UP as error:
@@ -66,9 +72,15 @@ def mark_line(
     return mark.with_ms((time.perf_counter() - started) * 1000)
 
 
-def mark_all(derivation: Derivation, *, proof_guard: ProofGuard = contextlib.nullcontext) -> list[LineMark]:
-    """Every line's mark, in order, in this process (blank lines have none)."""
-    marks = [mark_line(derivation, index, proof_guard=proof_guard) for index in range(len(derivation.lines))]
+def mark_all(
+    derivation: Derivation, *, proof_guard: ProofGuard = contextlib.nullcontext, diagnose: bool = True
+) -> list[LineMark]:
+    """Every line's mark, in order, in this process (blank lines have none); ``diagnose`` as for
+    mark_line."""
+    marks = [
+        mark_line(derivation, index, proof_guard=proof_guard, diagnose=diagnose)
+        for index in range(len(derivation.lines))
+    ]
     return [mark for mark in marks if mark is not None]
 
 
@@ -202,14 +214,17 @@ class _Reading:
             self.plans.append(plan)
             self.states.append(after)
 
-    def judge(self, index: int, proof_guard: ProofGuard) -> LineMark:
+    def judge(self, index: int, proof_guard: ProofGuard, *, diagnose: bool = True) -> LineMark:
         plan, state, line = self.plans[index], self.states[index], self.lines[index]
         if isinstance(plan, _Invalid):
             raise plan
         assert plan is not None
-        if index not in self.marks:
-            self.marks[index] = _judge(plan, state, index, line, self, proof_guard)
-        return self.marks[index]
+        if index in self.marks:
+            return self.marks[index]
+        mark = _judge(plan, state, index, line, self, proof_guard, diagnose)
+        if diagnose or mark.verdict != "does-not-follow":  # never serve an undiagnosed mark to a learner
+            self.marks[index] = mark
+        return mark
 
     def listed(self, operation: str) -> list[tuple[sympy.Basic, sympy.Basic, str]]:
         """The context's listed mistakes: (step value, mistake, feedback), definitions replaced; those of
@@ -532,7 +547,13 @@ def _written_as(line: Line) -> str:
 
 
 def _judge(
-    plan: _Plan, state: _State, index: int, line: Line, reading: _Reading, proof_guard: ProofGuard
+    plan: _Plan,
+    state: _State,
+    index: int,
+    line: Line,
+    reading: _Reading,
+    proof_guard: ProofGuard,
+    diagnose: bool = True,
 ) -> LineMark:
     derivation_id = None  # set by the caller through replace(); kept out of the cached reading
     base = LineMark(derivation_id, index, line.text, "start", understood=plan.understood)
@@ -562,22 +583,24 @@ def _judge(
         first = position == 0
         what = plan.what if first else "the part before it"
         if verdict.kind == "different":
-            explanation = diagnose_line(
-                answer,
-                previous,
-                table,
-                what=what,
-                differentiated=(function, plan.variable)
-                if first and plan.operation == "differentiate"
-                else None,
-                listed=reading.listed(plan.operation) if first else (),
-                terms_of=previous_written,
-                term_value=_term_value(plan, definitions) if first else lambda t: _expand(t, definitions),
-                chain_factors=_chain_factors(plan, definitions) if first else (),
-                written=written,
-                expand=lambda expr: _expand(expr, definitions),
-                proof_guard=proof_guard,
-            )
+            explanation = None
+            if diagnose:
+                explanation = diagnose_line(
+                    answer,
+                    previous,
+                    table,
+                    what=what,
+                    differentiated=(function, plan.variable)
+                    if first and plan.operation == "differentiate"
+                    else None,
+                    listed=reading.listed(plan.operation) if first else (),
+                    terms_of=previous_written,
+                    term_value=_term_value(plan, definitions) if first else lambda t: _expand(t, definitions),
+                    chain_factors=_chain_factors(plan, definitions) if first else (),
+                    written=written,
+                    expand=lambda expr: _expand(expr, definitions),
+                    proof_guard=proof_guard,
+                )
             how = plan.how if first else "rewriting the part before it"
             source = plan.basis.label() if first else "the expression before it on this line"
             columns = (
@@ -590,8 +613,8 @@ def _judge(
                 detail=f"Does not follow from {source} by {how}: {_reworded(verdict, what)}",
                 follows_from=plan.basis.index,
                 counterexample=verdict.counterexample,
-                diagnosis=explanation.message or None,
-                diagnosis_kind=explanation.kind,
+                diagnosis=(explanation.message or None) if explanation else None,
+                diagnosis_kind=explanation.kind if explanation else None,
                 column=columns[0],
                 end_column=columns[1],
             )

@@ -206,12 +206,14 @@ def _operation(rule: StepRule) -> str:
     return "rewrite" if rule.kind in ("equal", "given") else rule.kind
 
 
-def _comparison(context: DerivationContext, first: SourceText, second: SourceText) -> LineMark:
-    """The mark of ``second`` written as a rewrite of ``first``."""
+def _comparison(
+    context: DerivationContext, first: SourceText, second: SourceText, *, diagnose: bool = True
+) -> LineMark:
+    """The mark of ``second`` written as a rewrite of ``first`` (``diagnose``: see engine.mark_line)."""
     from studybuddy.core.derivation.engine import mark_all
 
     lines = (line_from_step(first.text), line_from_step(second.text))
-    marks = mark_all(Derivation(None, context, lines))
+    marks = mark_all(Derivation(None, context, lines), diagnose=diagnose)
     if marks[0].verdict == "invalid":
         raise _unreadable(first, marks[0])
     if marks[1].verdict == "invalid":
@@ -220,7 +222,9 @@ def _comparison(context: DerivationContext, first: SourceText, second: SourceTex
 
 
 def _equal(context: DerivationContext, first: SourceText, second: SourceText) -> bool:
-    return _comparison(context, first, second).verdict == "follows"
+    # Only whether it follows: finding the reference in the lesson's derivation compares 'from' and
+    # 'goal' with every step, and saying which mistake each other step would be cost most of the check.
+    return _comparison(context, first, second, diagnose=False).verdict == "follows"
 
 
 def _unreadable(text: SourceText, mark: LineMark) -> LessonError:
