@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 TITLE = "Weekly report"
 _HEADING = re.compile(r"^ {0,3}#{1,6}\s+(.+?)\s*#*\s*$")
+_LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+")  # the report's own bullet stands for it
 
 
 @dataclass(frozen=True)
@@ -107,9 +108,10 @@ class WeeklyReport:
             lines.append("- **Study time:** none recorded with the timer")
         if self.lessons:
             lines.append("- **Lessons:** " + ", ".join(lesson.title for lesson in self.lessons))
+            exercises = f"{self.exercises} exercise{'' if self.exercises == 1 else 's'}"
             answers = f"{self.answers} answer{'' if self.answers == 1 else 's'}"
             accuracy = "" if self.accuracy is None else f", {100 * self.accuracy:.0f}% right"
-            lines.append(f"- **Exercises:** {self.exercises} answered, {answers}{accuracy}")
+            lines.append(f"- **Exercises:** {exercises} answered ({answers}{accuracy})")
         else:
             lines.append("- **Exercises:** none answered")
         lines.append(f"- **Reviews done:** {self.reviews_done}")
@@ -234,7 +236,7 @@ def headings(body: str) -> tuple[str, ...]:
             if not match.group(1).startswith(TITLE):
                 found.append(match.group(1))
         elif not first_line and line.strip():
-            first_line = " ".join(line.split())
+            first_line = " ".join(_LIST_MARKER.sub("", line).split())
     return tuple(found) if found else ((first_line,) if first_line else ())
 
 

@@ -69,6 +69,7 @@ def a_week_of_study(home: Path) -> None:
     diary.mkdir(parents=True, exist_ok=True)
     (diary / "2025-07-01.md").write_text("# Softmax by hand\n\ntext\n\n## The Jacobian\n", encoding="utf-8")
     (diary / "2025-07-04.md").write_text("Just a line, no heading. #tag\n```\n# not a heading\n```\n")
+    (diary / "2025-07-05.md").write_text("- 19:25 derived dW = g x^T\n- 19:40 checked it\n", encoding="utf-8")
     (diary / "2025-06-25.md").write_text("# Last month\n", encoding="utf-8")
 
 
@@ -89,11 +90,12 @@ def test_the_week_in_one_page(capsys, home) -> None:
     assert code == 0
     assert "- **Study time:** 2 h on 2 days: calculus 1 h 30 min, ml 30 min" in out
     assert "- **Lessons:** The sigmoid and its derivative s(1 - s)" in out
-    assert "- **Exercises:** 2 answered, 4 answers, 50% right" in out
+    assert "- **Exercises:** 2 exercises answered (4 answers, 50% right)" in out
     assert "- **Reviews done:** 1" in out
     assert "  - sign error: 2 times this week, mostly in The sigmoid and its derivative s(1 - s)" in out
     assert "  - Tue 01 Jul: Softmax by hand; The Jacobian" in out
     assert "  - Fri 04 Jul: Just a line, no heading. #tag" in out
+    assert "  - Sat 05 Jul: 19:25 derived dW = g x^T\n" in out, "its first line, without its list marker"
     assert "Last month" not in out
 
     code, out, _ = run(capsys, "report", "--week", "--json")

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Static
+from textual.widgets import Markdown, Static
 
 from studybuddy.core.errors import StudybuddyError
 from studybuddy.ui.screens.base import SectionScreen
@@ -41,7 +41,8 @@ class WeeklyReportScreen(SectionScreen):
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="weekly-report"):
             yield Static("Loading the week…", id="report-status", markup=False)
-            yield Static("", id="report-text", markup=False)
+            # Links stay text: a report quotes lesson titles, which a lesson file (a stranger's) sets.
+            yield Markdown("", id="report-text", open_links=False)
 
     def on_mount(self) -> None:
         self.load()
@@ -62,9 +63,8 @@ class WeeklyReportScreen(SectionScreen):
             status.update(f"The weekly report cannot be made now: {message.problem}")
             return
         status.display = False
-        # As `report --week` prints it, as text: it quotes lesson titles (a stranger's text), which
-        # a Markdown widget would turn into links.
-        self.query_one("#report-text", Static).update(message.report.to_markdown())
+        # The Markdown `report --week` prints and `a` adds to the diary, shown as the diary preview does.
+        self.query_one("#report-text", Markdown).update(message.report.to_markdown())
 
     def action_append(self) -> None:
         report = self.report
