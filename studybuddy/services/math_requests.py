@@ -25,9 +25,22 @@ _lessons: OrderedDict[Lesson, LessonMath] = OrderedDict()
 
 
 def pretty(expr: Any) -> str:
-    import sympy  # safe: printing only, nothing is parsed here
+    from sympy.printing.pretty.pretty import PrettyPrinter  # safe: printing only, nothing is parsed here
+    from sympy.printing.pretty.pretty_symbology import pretty_use_unicode
 
-    return str(sympy.pretty(expr, use_unicode=True, wrap_line=False))
+    class Printer(PrettyPrinter):
+        # SymPy's pretty printer writes Max's and Min's arguments with str() ('Max(0, w11*x1)'):
+        # printed as any other function, they read as the rest of the step does (Max(0, w₁₁⋅x₁)).
+        def _print_Max(self, expr: Any) -> Any:
+            return self._print_Function(expr)
+
+        _print_Min = _print_Max
+
+    was_unicode = pretty_use_unicode(True)  # as sympy.pretty(use_unicode=True) does
+    try:
+        return str(Printer({"use_unicode": True, "wrap_line": False}).doprint(expr))
+    finally:
+        pretty_use_unicode(was_unicode)
 
 
 def _math(lesson: Lesson) -> LessonMath:

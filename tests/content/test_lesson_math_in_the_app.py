@@ -44,3 +44,16 @@ def test_the_app_marks_every_step_and_runs_every_check_as_the_checker_does(file)
         expected = checker[f"check {check.id}"]
         assert answer["math"]["passed"] == expected.passed
         assert same_words(answer["math"]["summary"]) == same_words(expected.message)
+
+
+PYTHON_OPERATOR = re.compile(r"\*|\w_?\d*\*\*")  # SymPy's str() of a product or power: w11*x1, x1**2
+
+
+@pytest.mark.parametrize("file", FILES, ids=lambda file: file.path.stem)
+def test_every_step_is_shown_as_math_not_as_python(file) -> None:
+    # SymPy's pretty printer writes the arguments of Max and Min with str(): a ReLU's step read
+    # 'Max(0, w11*x1 + w12*x2)' beside 'w₁₁⋅x₁' everywhere else.
+    lesson = read_lesson(file)
+    steps = math_requests.answer("lesson_steps", (lesson,))["math"]["steps"]
+    raw = [f"step {n}: {step}" for n, step in enumerate(steps, start=1) if PYTHON_OPERATOR.search(step)]
+    assert raw == []
