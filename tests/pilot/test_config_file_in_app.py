@@ -5,12 +5,13 @@ defaults and says what it left out, with the file and line."""
 from __future__ import annotations
 
 import pytest
-from pilot_support import record_notifications, settle, synchronously, warnings
+from pilot_support import record_notifications, settle, shown, synchronously, warnings
 
 from studybuddy.services.context import StudyContext
 from studybuddy.ui.app import StudyBuddyApp
 from studybuddy.ui.screens.dashboard import DashboardScreen
 from studybuddy.ui.screens.dialogs import StartTimerDialog
+from studybuddy.ui.screens.lesson import LessonScreen
 from studybuddy.ui.screens.lessons import LessonsScreen
 
 USERS_FILE = """\
@@ -137,3 +138,21 @@ async def test_binding_ctrl_q_in_the_config_is_refused_with_a_warning_and_ctrl_q
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert not app.is_running
+
+
+@synchronously
+async def test_a_lessons_step_hint_names_the_keys_the_config_binds(start_app) -> None:
+    config, build = start_app
+    config.write_text('[keys]\n"lesson.next_step" = "j"\n"lesson.checks" = "k"\n', encoding="utf-8")
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.push_screen(LessonScreen("sigmoid-derivative"))
+        await settle(app, pilot)
+        assert warnings(app) == []
+        assert shown(app, "#steps-hint") == "Step 1 of 5. Press j for the next step."
+        await pilot.press("j", "j", "j", "j")
+        await settle(app, pilot)
+        assert shown(app, "#steps-hint") == (
+            "Derivation complete. Press k for the numeric check, x for the exercises."
+        )

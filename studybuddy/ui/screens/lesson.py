@@ -22,6 +22,7 @@ from textual.widgets import Button, Markdown, Static
 from studybuddy.core.errors import StudybuddyError
 from studybuddy.core.lessons.model import describe_minutes
 from studybuddy.services.lesson_figures import format_checks, numeric_checks, pretty_steps, step_mark
+from studybuddy.ui.key_hints import key_hint
 from studybuddy.ui.mathview import ENGINE_LOADING, engine_ready
 from studybuddy.ui.screens.base import SectionScreen
 from studybuddy.ui.screens.dialogs import LessonErrorDialog
@@ -255,10 +256,11 @@ class LessonScreen(SectionScreen):
 
     def _show_hint(self) -> None:
         total = len(self.lesson.derivation) if self.lesson is not None else 0
-        hint = (
-            f"Step {self.revealed} of {total}. Press n for the next step."
+        hint = (  # the keys the config binds, not the defaults
+            f"Step {self.revealed} of {total}. Press {key_hint(self, 'lesson.next_step')} for the next step."
             if self.revealed < total
-            else "Derivation complete. Press c for the numeric check, x for the exercises."
+            else f"Derivation complete. Press {key_hint(self, 'lesson.checks')} for the numeric check, "
+            f"{key_hint(self, 'lesson.exercises')} for the exercises."
         )
         self.query_one("#steps-hint", Static).update(hint)
 
