@@ -60,9 +60,9 @@ def test_matrix_expressions(typed: str, expected: sympy.Basic) -> None:
     ("typed", "message"),
     [
         ("A A", "cannot compute 'A A'"),
-        ("A + B", "`+` between a 3x2 matrix and a 2x3 matrix: NumPy cannot broadcast 3x2 and 2x3"),
+        ("A + B", "`+` between a 3x2 matrix and a 2x3 matrix: NumPy cannot broadcast (3, 2) and (2, 3)"),
         ("A^2", "^ of a 3x2 matrix: write ** for NumPy's power of each entry"),
-        ("trace(A)", "trace needs a square matrix"),
+        ("trace(v)", "trace needs a matrix, not a 2-vector"),  # NumPy: diag requires 2-D
         ("x @ A", "@ multiplies two matrices or vectors; use * with a number"),
         ("x^A", "a matrix cannot be an exponent"),
         ("S^x", "a matrix can only be raised to a whole number"),

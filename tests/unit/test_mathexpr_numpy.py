@@ -134,15 +134,19 @@ def test_a_1d_product_is_a_number_and_scales_a_matrix() -> None:
 @pytest.mark.parametrize(
     ("typed", "message", "pointed"),
     [
-        ("W + g", "`+` between a 3x2 matrix and a 3-vector: NumPy cannot broadcast 3x2 and 3x1", "W + g"),
+        ("W + g", "`+` between a 3x2 matrix and a 3-vector: NumPy cannot broadcast (3, 2) and (3,)", "W + g"),
         (
             "W * g",
-            "`*` between a 3x2 matrix and a 3-vector: NumPy cannot broadcast 3x2 and 3x1: write @ for the "
-            "matrix product, or hadamard(...) for elementwise of equal shapes",
+            "`*` between a 3x2 matrix and a 3-vector: NumPy cannot broadcast (3, 2) and (3,): write @ for "
+            "the matrix product, or hadamard(...) for elementwise of equal shapes",
             "W * g",
         ),
         ("g * x", "`*` between a 3-vector and a 2-vector", "g * x"),
-        ("W @ g", "@ needs the columns of the left to match the rows of the right, not 3x2 @ 3x1", "W @ g"),
+        (
+            "W @ g",
+            "@ needs the columns of the left to match the rows of the right, not (3, 2) @ (3,)",
+            "W @ g",
+        ),
         ("z @ g", "@ multiplies two matrices or vectors; use * with a number", "z @ g"),
         ("np.dot(g, x)", "dot needs two vectors of the same length, not 3 and 2", "np.dot(g, x)"),
         ("g^2", "^ of a 3-vector: write ** for NumPy's power of each entry (x**2)", "g^2"),

@@ -62,7 +62,7 @@ def test_an_answer_of_another_shape_is_said_and_not_recorded(context) -> None:
     assert result.tone == "shape"
     assert "Your answer is 2x3, the question wants 2x1 (a column)" in result.text
     assert SHAPE_NOT_COUNTED in result.text and "Could not decide" not in result.text
-    transposed = answer(session, "g.T @ W")
+    transposed = answer(session, "g^T @ W")  # the mathematical row (NumPy's g.T of a 1-D g is g itself)
     assert (
         "Your answer is 1x2 (a row), the question wants 2x1 (a column): did you transpose?" in transposed.text
     )
@@ -72,6 +72,7 @@ def test_an_answer_of_another_shape_is_said_and_not_recorded(context) -> None:
     wrong = answer(session, "W.T @ g + g_1")
     assert wrong.tone == "wrong" and "every entry is wrong" in wrong.text
     assert [row[:2] for row in recorded(context)] == [("dx", "W.T @ g + g_1")]
+    assert answer(session, "g.T @ W").tone == "right", "NumPy's g.T @ W with a 1-D g is g @ W, W.T @ g"
 
 
 def test_the_right_option_says_why_it_is_right_and_a_wrong_one_why_not(context) -> None:

@@ -28,6 +28,43 @@ from studybuddy.core.mathexpr.tokenizer import Resolver, canonicalize, lex
 _DEFAULT_LIMITS = Limits()
 
 
+def numpy_shape(text: str, table: SymbolTable) -> tuple[int, ...]:
+    """The shape NumPy would give ``text``: () for a number, (n,) for a 1-D vector, (m, n) for 2-D (the
+    parsed expression holds a 1-D vector as an n x 1 column, so only this tells the two apart)."""
+    from studybuddy.core.mathexpr.numpy_ops import Array
+
+    array: Array = _read(text, table, _DEFAULT_LIMITS, allow_undefined_functions=False, functions=()).array()
+    return array.shape
+
+
+def _read(
+    text: str,
+    table: SymbolTable,
+    limits: Limits,
+    *,
+    allow_undefined_functions: bool,
+    functions: Collection[str],
+) -> Builder:
+    """``text`` checked, normalized and tokenized, ready to build (every ExprError of reading it)."""
+    if not isinstance(text, str):
+        raise ExprError("an expression must be text")
+    if len(text) > limits.max_length:
+        raise ExprError(
+            f"the expression is too long ({len(text)} characters, at most {limits.max_length})",
+            text,
+            limits.max_length,
+            len(text),
+        )
+    source = normalize(text)
+    raws = lex(source, text)
+    resolver = Resolver(
+        source, text, table, allow_undefined_functions=allow_undefined_functions, functions=functions
+    )
+    pieces = wrap_prefix_arguments(resolver.pieces(raws), text)
+    canonical = canonicalize(pieces, text, max_depth=limits.max_depth)
+    return Builder(canonical, text, table, limits)
+
+
 def parse_expression(
     text: str,
     table: SymbolTable,
@@ -46,29 +83,16 @@ def parse_expression(
     ``evaluate=False`` keeps the expression as written (``x + x`` stays a sum of two terms): for
     pretty-printing only, never for mathematics.
     """
-    if not isinstance(text, str):
-        raise ExprError("an expression must be text")
-    if len(text) > limits.max_length:
-        raise ExprError(
-            f"the expression is too long ({len(text)} characters, at most {limits.max_length})",
-            text,
-            limits.max_length,
-            len(text),
-        )
-    source = normalize(text)
-    raws = lex(source, text)
-    resolver = Resolver(
-        source, text, table, allow_undefined_functions=allow_undefined_functions, functions=functions
+    builder = _read(
+        text, table, limits, allow_undefined_functions=allow_undefined_functions, functions=functions
     )
-    pieces = wrap_prefix_arguments(resolver.pieces(raws), text)
-    canonical = canonicalize(pieces, text, max_depth=limits.max_depth)
-    built = Builder(canonical, text, table, limits).build()  # the cost limits judge evaluated values
+    built = builder.build()  # the cost limits judge evaluated values
     if evaluate:
         return built
     from studybuddy.core.mathexpr.unevaluated import flattened
 
     with sympy.evaluate(False):  # display only: the text passed every limit above, now keep its shape
-        return flattened(Builder(canonical, text, table, limits).build())
+        return flattened(Builder(builder.canonical, text, table, limits).build())
 
 
 def _names_used(text: str) -> list[tuple[str, bool, bool]]:

@@ -21,7 +21,7 @@ from sympy.polys.polyerrors import BasePolynomialError
 from studybuddy.core.mathexpr import numpy_ops
 from studybuddy.core.mathexpr.errors import ExprError
 from studybuddy.core.mathexpr.matrices import MATRIX_FUNCTIONS, is_matrix, shape_text
-from studybuddy.core.mathexpr.numpy_ops import ShapeRefusal
+from studybuddy.core.mathexpr.numpy_ops import Array, ShapeRefusal
 from studybuddy.core.mathexpr.symbols import SymbolTable
 from studybuddy.core.mathexpr.tokenizer import Canonical, Kind
 
@@ -90,7 +90,7 @@ _SCALAR_FUNCTIONS: dict[str, tuple[Callable[..., sympy.Basic], tuple[int, ...]]]
 }  # fmt: skip
 
 # Functions of numbers, vectors or matrices alike (numpy_ops.py): what each does with a matrix is its own.
-_ARRAY_FUNCTIONS: dict[str, tuple[Callable[..., sympy.Basic], tuple[int, ...]]] = {
+_ARRAY_FUNCTIONS: dict[str, tuple[Callable[..., Array], tuple[int, ...]]] = {
     "sigmoid": (numpy_ops.sigmoid, (1,)),
     "relu": (numpy_ops.relu, (1,)),
     "softmax": (numpy_ops.softmax, (1,)),
@@ -139,6 +139,10 @@ class Builder:
     # -- the walk -------------------------------------------------------------------------------
 
     def build(self) -> sympy.Basic:
+        return self.array().value
+
+    def array(self) -> Array:
+        """The value with NumPy's view of it (a 1-D vector or a 2-D array: numpy_ops.Array)."""
         try:
             tree = ast.parse(self.canonical.text, mode="eval")
         except SyntaxError as exc:
@@ -166,7 +170,8 @@ class Builder:
         if self.nodes > self.limits.max_nodes:
             raise self.error("the expression is too long", node)
 
-    def visit(self, node: ast.AST, depth: int) -> sympy.Basic:
+    def visit(self, node: ast.AST, depth: int) -> Array:
+        """The value of ``node``, with whether NumPy would hold it as a 1-D array (numpy_ops.Array)."""
         self.count(node)
         if depth > self.limits.max_depth:
             raise self.error("the expression is nested too deeply", node)
@@ -174,7 +179,9 @@ class Builder:
             return self.binary(node, depth)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
             operand = self.visit(node.operand, depth + 1)
-            return self.checked(lambda: -operand if isinstance(node.op, ast.USub) else operand, node)
+            if isinstance(node.op, ast.UAdd):
+                return operand
+            return self.checked(lambda: numpy_ops.negate(operand), node, operand)
         if isinstance(node, ast.Call):
             return self.call(node, depth)
         if isinstance(node, ast.Compare):
@@ -182,24 +189,27 @@ class Builder:
         if isinstance(node, ast.Name):
             return self.atom(node)
         if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-            return self.number(str(node.value), node)
+            return Array(self.number(str(node.value), node))
         if isinstance(node, ast.Tuple):
             raise self.error("a comma separates a function's arguments (write decimals as 0.5)", node)
         raise self.error("this is not part of a math expression", node)
 
-    def atom(self, node: ast.Name) -> sympy.Basic:
+    def atom(self, node: ast.Name) -> Array:
         piece = self.canonical.atoms.get(node.id)
         if piece is None:  # cannot happen: the tokenizer writes every name as a placeholder
             raise self.error("this is not part of a math expression", node)
         if piece.kind is Kind.NUMBER:
-            return self.number(piece.value, node)
+            return Array(self.number(piece.value, node))
         if piece.kind is Kind.VARIABLE:
-            return self.table.symbol(piece.value)
+            variable = self.table.variable_of(self.table.symbol(piece.value))
+            flat = variable.shape is not None and len(variable.shape) == 1  # shape [n]: NumPy's (n,)
+            return Array.of(self.table.symbol(piece.value), flat)
         if piece.kind is Kind.ENTRY:  # g_2: checked against g's length by the tokenizer
             name, row, col = piece.value.split("|")
-            return self.table.symbol(name)[int(row), int(col)]
+            with sympy.evaluate(True):  # an entry's indices are numbers, also in a preview's build
+                return Array(self.table.symbol(name)[int(row), int(col)])
         if piece.kind is Kind.CONSTANT:
-            return _CONSTANTS[piece.value]
+            return Array(_CONSTANTS[piece.value])
         if piece.kind is Kind.TRANSPOSE:
             raise self.error("unknown name 'T' (T means transpose only after a matrix, as in A^T)", node)
         raise self.error(f"{piece.value} needs parentheses, like {piece.value}(x)", node)
@@ -217,15 +227,17 @@ class Builder:
 
     # -- operators ------------------------------------------------------------------------------
 
-    def binary(self, node: ast.BinOp, depth: int) -> sympy.Basic:
+    def binary(self, node: ast.BinOp, depth: int) -> Array:
         if isinstance(node.op, ast.Pow):
             if self._is_transpose(node.right):
                 base = self.visit(node.left, depth + 1)
-                if not is_matrix(base):
+                if self._typed_transpose(node.right) == ".T":  # NumPy's: a number's or 1-D vector's is itself
+                    return self.checked(lambda: numpy_ops.numpy_transpose(base), node, base)
+                if not is_matrix(base.value):
                     raise self.error(
                         "unknown name 'T' (T means transpose only after a matrix, as in A^T)", node.right
                     )
-                return self.checked(lambda: base.T, node)
+                return self.checked(lambda: numpy_ops.math_transpose(base), node, base)
             return self.power(self.visit(node.left, depth + 1), self.visit(node.right, depth + 1), node)
         # a + b + c parses as ((a + b) + c): walk that left spine in a loop, so a long sum is "too
         # long" rather than "too deep" and the Python stack stays shallow.
@@ -239,32 +251,32 @@ class Builder:
             value = self.combine(link, value, self.visit(link.right, depth + 1))
         return value
 
-    def combine(self, node: ast.BinOp, left: sympy.Basic, right: sympy.Basic) -> sympy.Basic:
+    def combine(self, node: ast.BinOp, left: Array, right: Array) -> Array:
         """One operator between two built values: NumPy's meaning for vectors and matrices where the
         learner typed the operator (numpy_ops.py), the mathematical product where they wrote two
         factors side by side (``W x``)."""
         op = node.op
         if isinstance(op, ast.Add):
-            return self.checked(lambda: numpy_ops.add(left, right, "+"), node)
+            return self.checked(lambda: numpy_ops.add(left, right, "+"), node, left, right)
         if isinstance(op, ast.Sub):
-            return self.checked(lambda: numpy_ops.add(left, -right, "-"), node)
+            return self.checked(lambda: numpy_ops.add(left, numpy_ops.negate(right), "-"), node, left, right)
         if isinstance(op, ast.Mult):
             if self._typed_operator(node) == "*":
-                return self.checked(lambda: numpy_ops.multiply(left, right, "*"), node)
-            return self.checked(lambda: _product(left, right), node)
+                return self.checked(lambda: numpy_ops.multiply(left, right, "*"), node, left, right)
+            return self.checked(lambda: _product(left, right), node, left, right)
         if isinstance(op, ast.MatMult):
-            return self.checked(lambda: numpy_ops.matmul(left, right, "@"), node)
+            return self.checked(lambda: numpy_ops.matmul(left, right, "@"), node, left, right)
         if isinstance(op, ast.Div):
-            if not is_matrix(right) and right == 0:
+            if not is_matrix(right.value) and right.value == 0:
                 raise self.error("division by zero", node.right)
-            return self.checked(lambda: numpy_ops.divide(left, right), node)
+            return self.checked(lambda: numpy_ops.divide(left, right), node, left, right)
         if isinstance(op, ast.FloorDiv):  # Python's k // 2, as people write it in code: floor(k/2)
-            for side, value in ((node.left, left), (node.right, right)):
-                if is_matrix(value):
-                    raise self.error(f"// divides numbers, not a {shape_text(value)} matrix", side)
-            if right == 0:
+            for side, array in ((node.left, left), (node.right, right)):
+                if is_matrix(array.value):
+                    raise self.error(f"// divides numbers, not a {shape_text(array.value)} matrix", side)
+            if right.value == 0:
                 raise self.error("division by zero", node.right)
-            return self.checked(lambda: sympy.floor(left / right), node)
+            return self.checked(lambda: Array(sympy.floor(left.value / right.value)), node)
         raise self.error("this operator is not allowed (use + - * / ^)", node)
 
     def _typed_operator(self, node: ast.BinOp) -> str:
@@ -283,7 +295,13 @@ class Builder:
         piece = self.canonical.atoms.get(node.id) if isinstance(node, ast.Name) else None
         return piece is not None and piece.kind is Kind.TRANSPOSE
 
-    def power(self, base: sympy.Basic, exponent: sympy.Basic, node: ast.BinOp) -> sympy.Basic:
+    def _typed_transpose(self, node: ast.AST) -> str:
+        """How a transpose was typed: ".T" (NumPy's attribute) or "T" (after ^ or **, the mathematics)."""
+        piece = self.canonical.atoms[node.id] if isinstance(node, ast.Name) else None
+        return "" if piece is None else self.typed[piece.start : piece.end]
+
+    def power(self, base_array: Array, exponent_array: Array, node: ast.BinOp) -> Array:
+        base, exponent = base_array.value, exponent_array.value
         limit = self.limits.max_exponent if base.is_number else self.limits.max_symbolic_exponent
         if is_matrix(exponent):
             raise self.error("a matrix cannot be an exponent", node.right)
@@ -292,12 +310,11 @@ class Builder:
                 raise self.error(f"the exponent is too large (at most {limit})", node.right)
         elif isinstance(exponent, sympy.Float) and abs(exponent) > limit:
             raise self.error(f"the exponent is too large (at most {limit})", node.right)
-        base = numpy_ops.scalar_or_matrix(base)
         if is_matrix(base):
             if self._typed_operator(node) == "**":  # NumPy's x**2: each entry squared
-                return self.checked(lambda: numpy_ops.power(base, exponent), node)
-            if not base.is_square:
-                what = numpy_ops.describe(base)
+                return self.checked(lambda: numpy_ops.power(base_array, exponent), node, base_array)
+            if base_array.flat or not base.is_square:
+                what = numpy_ops.describe(base_array)
                 raise self.error(
                     f"^ of {what}: write ** for NumPy's power of each entry (x**2), or a product "
                     "such as x^T x or dot(x, x) for the squared length",
@@ -312,26 +329,29 @@ class Builder:
                 raise self.error(f"the result would have about {digits:.3g} digits (at most {limit})", node)
         if base == 0 and exponent.is_extended_negative:
             raise self.error("division by zero (0 to a negative power)", node)
-        return self.checked(lambda: base**exponent, node)
+        return self.checked(lambda: Array.of(base**exponent), node, base_array)
 
-    def comparison(self, node: ast.Compare, depth: int) -> sympy.Basic:
+    def comparison(self, node: ast.Compare, depth: int) -> Array:
         """``z > 0`` is 1 where it holds and 0 elsewhere (NumPy's booleans in arithmetic: ``dout * (x >
         0)``); ``0 < x < 1`` holds where both do."""
         values = [self.visit(node.left, depth + 1)]
         values += [self.visit(operand, depth + 1) for operand in node.comparators]
-        result: sympy.Basic | None = None
+        result: Array | None = None
         for index, op in enumerate(node.ops):
             operator = _COMPARISONS.get(type(op))
             if operator is None:
                 raise self.error("only >, >=, < and <= compare here (1 where it holds, else 0)", node)
-            one = self.checked(partial(numpy_ops.compare, operator, values[index], values[index + 1]), node)
-            result = one if result is None else self.checked(partial(numpy_ops.multiply, result, one), node)
+            pair = values[index], values[index + 1]
+            one = self.checked(partial(numpy_ops.compare, operator, *pair), node, *pair)
+            if result is not None:
+                one = self.checked(partial(numpy_ops.multiply, result, one), node, result, one)
+            result = one
         assert result is not None
         return result
 
     # -- calls ----------------------------------------------------------------------------------
 
-    def call(self, node: ast.Call, depth: int) -> sympy.Basic:
+    def call(self, node: ast.Call, depth: int) -> Array:
         piece = self.canonical.atoms.get(node.func.id) if isinstance(node.func, ast.Name) else None
         if piece is None or piece.kind not in (Kind.FUNCTION, Kind.UNDEFINED_FUNCTION):
             raise self.error("only functions can be called", node.func)
@@ -346,25 +366,27 @@ class Builder:
             return self.bounded(name, node, depth)
         if name == "diff":
             return self.derivative(node, depth)
-        args = [self.visit(arg, depth + 1) for arg in node.args]
+        arrays = [self.visit(arg, depth + 1) for arg in node.args]
+        args = [array.value for array in arrays]
         if piece.kind is Kind.UNDEFINED_FUNCTION:
             self._scalars(name, args, node)
-            return self.checked(lambda: sympy.Function(name)(*args), node)
+            return self.checked(lambda: Array(sympy.Function(name)(*args)), node)
         if name in MATRIX_FUNCTIONS:
-            builder, counts = MATRIX_FUNCTIONS[name]
+            matrix_builder, counts = MATRIX_FUNCTIONS[name]
             self._arity(name, args, counts, node)
-            return self.checked(lambda: builder(*args), node)
+            return self.checked(lambda: matrix_builder(*arrays), node, *arrays)
         if name in _ARRAY_FUNCTIONS:
-            builder, counts = _ARRAY_FUNCTIONS[name]
+            array_builder, counts = _ARRAY_FUNCTIONS[name]
             self._arity(name, args, counts, node)
-            return self.checked(lambda: builder(*args), node, function=name)
+            return self.checked(lambda: array_builder(*arrays), node, *arrays, function=name)
         builder, counts = _SCALAR_FUNCTIONS[name]
         self._arity(name, args, counts, node)
         if len(args) == 1 and is_matrix(args[0]):  # a NumPy ufunc: exp(z) is exp of each entry
-            return self.checked(lambda: numpy_ops.elementwise(builder, args[0], name), node, function=name)
+            ufunc = partial(numpy_ops.elementwise, builder, arrays[0], name)
+            return self.checked(ufunc, node, arrays[0], function=name)
         self._scalars(name, args, node)
         self._check_function_cost(name, args, node)
-        return self.checked(lambda: builder(*args), node, function=name)
+        return self.checked(lambda: Array(builder(*args)), node, function=name)
 
     def _arity(self, name: str, args: list[sympy.Basic], counts: tuple[int, ...], node: ast.Call) -> None:
         if len(args) not in counts:
@@ -391,60 +413,69 @@ class Builder:
             if abs(args[1]) > self.limits.max_exponent or abs(args[1]) < 1 / self.limits.max_exponent:
                 raise self.error("the root's order is too large", node)
 
-    def bounded(self, name: str, node: ast.Call, depth: int) -> sympy.Basic:
+    def bounded(self, name: str, node: ast.Call, depth: int) -> Array:
         """``summation(f, (k, a, b))`` and ``product(f, (k, a, b))``; short numeric ranges are written out."""
         if len(node.args) != 2 or not isinstance(node.args[1], ast.Tuple) or len(node.args[1].elts) != 3:
             raise self.error(f"write {name}(expression, (k, start, end))", node)
-        body = self.visit(node.args[0], depth + 1)
+        body = self.visit(node.args[0], depth + 1).value
         index_node, low_node, high_node = node.args[1].elts
-        index = self.visit(index_node, depth + 2)
+        index = self.visit(index_node, depth + 2).value
         if not isinstance(index, sympy.Symbol):
             raise self.error(f"the {name} index must be a variable", index_node)
-        low, high = self.visit(low_node, depth + 2), self.visit(high_node, depth + 2)
+        low, high = self.visit(low_node, depth + 2).value, self.visit(high_node, depth + 2).value
         if is_matrix(body):
             raise self.error(f"{name} expects a scalar expression", node.args[0])
         kind = sympy.Sum if name == "summation" else sympy.Product
-        value = self.checked(lambda: kind(body, (index, low, high)), node)
+        value = self.checked(lambda: Array(kind(body, (index, low, high))), node).value
         count = high - low
         short = isinstance(count, sympy.Integer) and count < _MAX_EXPANDED_TERMS
         polynomial_sum = name == "summation" and body.is_polynomial(index)
         if short or polynomial_sum:
-            return self.checked(lambda: value.doit(), node)
-        return value
+            return self.checked(lambda: Array(value.doit()), node)
+        return Array(value)
 
-    def derivative(self, node: ast.Call, depth: int) -> sympy.Basic:
+    def derivative(self, node: ast.Call, depth: int) -> Array:
         if not 2 <= len(node.args) <= 3:
             raise self.error("write diff(expression, x) or diff(expression, x, order)", node)
         body = self.visit(node.args[0], depth + 1)
-        variable = self.visit(node.args[1], depth + 1)
+        variable = self.visit(node.args[1], depth + 1).value
         if not isinstance(variable, sympy.Symbol):
             raise self.error("diff differentiates with respect to a variable", node.args[1])
-        order = self.visit(node.args[2], depth + 1) if len(node.args) == 3 else sympy.Integer(1)
+        order = self.visit(node.args[2], depth + 1).value if len(node.args) == 3 else sympy.Integer(1)
         if not isinstance(order, sympy.Integer) or not 0 <= order <= _MAX_DIFF_ORDER:
             raise self.error(f"the order of diff must be a whole number from 0 to {_MAX_DIFF_ORDER}", node)
-        return self.checked(lambda: sympy.diff(body, variable, int(order)), node)
+        derivative = partial(sympy.diff, body.value, variable, int(order))
+        return self.checked(lambda: Array.of(derivative(), body.flat), node, body)
 
     # -- every built value passes through here ---------------------------------------------------
 
     def checked(
-        self, make: Callable[[], sympy.Basic], node: ast.AST, function: str | None = None
-    ) -> sympy.Basic:
+        self, make: Callable[[], Array], node: ast.AST, *operands: Array, function: str | None = None
+    ) -> Array:
+        """``make()``, its refusals said at ``node``; with a vector or matrix among ``operands`` it is
+        built with SymPy's evaluation on, even for a preview's as-written build (``evaluate=False``):
+        shapes, indices and entries are arithmetic that must be done, or ``W^T @ diag(g)`` fails there."""
         try:
-            value = make()
+            if any(is_matrix(operand.value) for operand in operands):
+                with sympy.evaluate(True):
+                    array = make()
+            else:
+                array = make()
         except ShapeRefusal as exc:  # said for the learner already
             raise self.error(str(exc), node) from None
         except _SYMPY_REFUSALS as exc:
             reason = str(exc).strip() or type(exc).__name__
             raise self.error(f"cannot compute {self.shown(node)!r}: {reason}", node) from None
+        value = array.value
         if isinstance(value, sympy.MatrixBase):  # written entry by entry: each entry is a value
             for entry in value:
                 self._check_defined(entry, node, function)
-            return value
+            return array
         if isinstance(value, MatrixExpr):
-            return value
+            return array
         self._check_defined(value, node, function)
         self._check_size(value, node)
-        return value
+        return array
 
     def _check_defined(self, value: sympy.Basic, node: ast.AST, function: str | None) -> None:
         # zoo/nan absorb everything built on them, so looking at the value and its direct arguments
@@ -467,11 +498,13 @@ class Builder:
                 raise self.error(f"a number with more than {self.limits.max_exponent} digits", node)
 
 
-def _product(left: sympy.Basic, right: sympy.Basic) -> sympy.Basic:
+def _product(left: Array, right: Array) -> Array:
     """Two factors side by side (``W x``, ``2 x``, ``x^T x W``): the mathematical product, a 1 x 1
-    matrix counting as the number it holds."""
-    left, right = numpy_ops.scalar_or_matrix(left), numpy_ops.scalar_or_matrix(right)
-    return left * right
+    matrix counting as the number it holds. A vector is a column there; the product is a 1-D vector
+    where NumPy's ``@`` would give one (``W x``, ``2 x``), else 2-D (``g x^T``, ``x^T W``)."""
+    if not is_matrix(left.value) or not is_matrix(right.value):
+        return Array.of(left.value * right.value, left.flat or right.flat)
+    return Array.of(left.value * right.value, right.flat)
 
 
 def _family(op: ast.operator) -> str:

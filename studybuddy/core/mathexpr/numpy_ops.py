@@ -1,23 +1,23 @@
 """What operators and functions mean for vectors and matrices: NumPy's meaning, or a clear refusal.
 
 Learners write NumPy (`s * (1 - s)`, `dout * (x > 0)`, `np.dot(W.T, g)`), so typed code means what it
-means in NumPy:
+means in NumPy. NumPy tells a 1-D vector (n,) from a 2-D column (n, 1): a declared ``shape: [n]`` is
+1-D, ``[n, 1]`` a column, and every value carries which it is (``Array``; SymPy holds both as n x 1).
 
-- ``*`` (a typed asterisk) is elementwise, with NumPy's broadcasting: a scalar with anything, equal
-  shapes entry by entry, and a vector of length n against a matrix with n columns (NumPy's 1-D vector
-  is a row there: `M * v` scales column j by v_j). Other shapes are refused, naming both.
-- ``@``, ``dot`` and ``matmul`` are the matrix product. Where the shapes line up as written (`g @ x^T`,
-  an outer product) that is the product; where they only line up as NumPy's 1-D vectors do, a vector on
-  the left is a row (`g @ W` is W^T g), one on the right a column, and two vectors give their dot
-  product. A 1-D result is a vector, held as a column.
-- ``+`` and ``-`` broadcast as ``*`` does (`1 - s`, `X W + b` adds b to every row).
+- ``*``, ``/``, ``+``, ``-``, ``maximum`` and comparisons are elementwise with NumPy's broadcasting:
+  shapes lined up from the right, each pair of sizes equal or 1. So `M * v` scales column j by v_j,
+  a (3, 1) column minus a (3,) vector is 3x3, and `W * g` of a 3x2 W and a 3-vector is refused,
+  naming both shapes.
+- ``@``, ``dot`` and ``matmul`` are NumPy's: a 1-D vector on the left is a row, on the right a column,
+  two give their dot product, and a product with a 1-D vector is 1-D (`g @ W` is W^T g).
+- ``.T`` and ``transpose`` are NumPy's (a 1-D vector's is itself); ``^T`` is the mathematics' (a vector
+  is a column, ``x^T`` its row, so ``g @ x^T`` and ``g x^T`` are the outer product).
 - ``**`` typed is elementwise (`x**2`), while ``^`` keeps its mathematical meaning on a square matrix
   (`A^2` is A A); `x^2` of a vector asks which of the two is meant.
 - one-argument functions apply to each entry (`exp(z)`, `sigmoid(z)`, `relu(z)`, `z > 0`).
 
-Mathematical juxtaposition (`W x`, `g x^T`, `2 x A^T v`) stays the matrix product: only a typed ``*``
-is NumPy's. A declared vector (``shape: [n]``) is a column, n x 1, and every n x 1 or 1 x n value is a
-vector in the rules above; a 1 x 1 value is a number.
+Mathematical juxtaposition (`W x`, `g x^T`, `2 x A^T v`) stays the matrix product, a vector a column;
+only a typed operator is NumPy's. A 1 x 1 result (NumPy's (1,) or (1, 1)) is the number it holds.
 
 Each function raises ShapeRefusal (a ValueError) with a sentence for the learner; the builder shows it
 at the operator or call. Results written entry by entry (elementwise functions and comparisons) are
@@ -27,6 +27,7 @@ bounded by MAX_ENTRIES.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import sympy
 from sympy.matrices.expressions.matexpr import MatrixExpr
@@ -72,22 +73,60 @@ def is_matrix(value: sympy.Basic) -> bool:
     return isinstance(value, MatrixExpr)
 
 
+@dataclass(frozen=True)
+class Array:
+    """A built value and whether NumPy would hold it as a 1-D array.
+
+    SymPy has no 1-D arrays: a 1-D vector is held as an n x 1 column, so ``flat`` says which n x 1 values
+    are NumPy's (n,) (a declared ``shape: [n]`` and what is computed from it) and which are 2-D (n, 1)
+    columns. The two broadcast differently: (3, 1) - (3,) is 3x3 in NumPy.
+    """
+
+    value: sympy.Basic
+    flat: bool = False
+    row_of_vector: bool = False  # ``x^T`` of a 1-D x: the mathematical row, so ``g @ x^T`` is g x^T
+
+    @staticmethod
+    def of(value: sympy.Basic, flat: bool = False) -> Array:
+        """``value`` with a 1 x 1 matrix as the number it holds; ``flat`` only for an n x 1 matrix."""
+        value = scalar_or_matrix(value)
+        return Array(value, flat and is_matrix(value) and shape_of(value)[1] == 1)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """NumPy's shape: () for a number, (n,) for a 1-D vector, (rows, columns) for 2-D."""
+        if not is_matrix(self.value):
+            return ()
+        rows, cols = shape_of(self.value)
+        return (rows,) if self.flat else (rows, cols)
+
+
 def shape_of(value: sympy.Basic) -> tuple[int, int]:
-    """(rows, columns); a scalar is 1 x 1."""
+    """(rows, columns) as held; a scalar is 1 x 1."""
     if not is_matrix(value):
         return (1, 1)
     rows, cols = value.shape
     return int(rows), int(cols)
 
 
-def describe(value: sympy.Basic) -> str:
-    """'a 3x3 matrix', 'a 3-vector', 'a number': how a refusal names an operand."""
-    rows, cols = shape_of(value)
-    if (rows, cols) == (1, 1):
+def describe(value: sympy.Basic | Array) -> str:
+    """'a 3x3 matrix', 'a 3-vector', 'a 3x1 column', 'a number': how a refusal names an operand."""
+    array = value if isinstance(value, Array) else Array(value, is_vector(value))
+    shape = array.shape
+    if not shape:
         return "a number"
-    if rows == 1 or cols == 1:
-        return f"a {rows * cols}-vector"
+    if len(shape) == 1:
+        return f"a {shape[0]}-vector"
+    rows, cols = shape
+    if cols == 1:
+        return f"a {rows}x1 column"
+    if rows == 1:
+        return f"a 1x{cols} row"
     return f"a {rows}x{cols} matrix"
+
+
+def numpy_shape_text(shape: tuple[int, ...]) -> str:
+    return "(" + ", ".join(str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
 def is_vector(value: sympy.Basic) -> bool:
@@ -113,26 +152,57 @@ def _length(value: sympy.Basic) -> int:
     return rows * cols
 
 
+# --- transposes ----------------------------------------------------------------------------------------
+
+
+def numpy_transpose(array: Array) -> Array:
+    """NumPy's ``a.T`` and ``np.transpose(a)``: a number or 1-D vector is itself, a 2-D array is
+    transposed."""
+    if not is_matrix(array.value) or array.flat:
+        return array
+    return Array.of(array.value.T)
+
+
+def math_transpose(array: Array) -> Array:
+    """``a^T`` as in the mathematics: a vector (a column) becomes a row and a row becomes the vector."""
+    if not is_matrix(array.value):
+        raise ShapeRefusal("^T transposes a matrix or vector, not a number")
+    if array.flat:
+        return Array(array.value.T, flat=False, row_of_vector=True)
+    rows, _ = shape_of(array.value)
+    return Array.of(array.value.T, flat=rows == 1)
+
+
 # --- products ----------------------------------------------------------------------------------------
 
 
-def matmul(left: sympy.Basic, right: sympy.Basic, operator: str = "@") -> sympy.Basic:
-    """``left @ right`` (and ``dot``/``matmul`` of two non-scalars), NumPy's way for vectors."""
-    left, right = scalar_or_matrix(left), scalar_or_matrix(right)
-    if not (is_matrix(left) and is_matrix(right)):
+def matmul(left: Array, right: Array, operator: str = "@") -> Array:
+    """``left @ right`` (and ``dot``/``matmul`` of two non-scalars), NumPy's way for 1-D vectors: one on
+    the left is a row, one on the right a column, two give their dot product, and the result of a
+    1-D vector's product is 1-D. ``g @ x^T`` (x^T the mathematical row of a 1-D x) is the outer product."""
+    if not (is_matrix(left.value) and is_matrix(right.value)):
         raise ShapeRefusal(f"{operator} multiplies two matrices or vectors; use * with a number")
-    (rows, inner), (inner_right, cols) = shape_of(left), shape_of(right)
-    if inner == inner_right:
-        return scalar_or_matrix(left * right)
-    if is_vector(left) and is_vector(right) and _length(left) == _length(right):
-        return _inner(left, right)  # two 1-D vectors: their dot product
-    if is_vector(left) and _length(left) == inner_right:
-        return right.T * column(left)  # a 1-D vector on the left is a row; a 1-D result, a column
-    if is_vector(right) and _length(right) == inner:
-        return left * column(right)
+    a, b = left.value, right.value
+    if left.flat and right.flat:
+        if _length(a) != _length(b):
+            raise ShapeRefusal(
+                f"{operator} needs two vectors of the same length, not {_length(a)} and {_length(b)}"
+            )
+        return Array(_inner(a, b))
+    (rows, inner), (inner_right, _) = shape_of(a), shape_of(b)
+    if left.flat:
+        if inner_right == rows:
+            return Array.of(b.T * a, flat=True)  # (n,) @ (n, k) is (k,)
+        if right.row_of_vector:
+            return Array.of(a * b)
+    elif right.flat:
+        if inner == inner_right:
+            return Array.of(a * b, flat=True)  # (m, n) @ (n,) is (m,)
+    elif inner == inner_right:
+        return Array.of(a * b)
     raise ShapeRefusal(
         f"{operator} needs the columns of the left to match the rows of the right, not "
-        f"{rows}x{inner} {operator} {inner_right}x{cols}"
+        f"{numpy_shape_text(left.shape)} {operator} {numpy_shape_text(right.shape)}"
     )
 
 
@@ -141,129 +211,135 @@ def _inner(left: sympy.Basic, right: sympy.Basic) -> sympy.Basic:
     return sympy.Add(*(a[i, 0] * b[i, 0] for i in range(_length(a))))
 
 
-def dot(left: sympy.Basic, right: sympy.Basic) -> sympy.Basic:
-    """NumPy's ``dot``: numbers multiply, two vectors give their dot product, otherwise ``@``."""
-    left, right = scalar_or_matrix(left), scalar_or_matrix(right)
-    if not is_matrix(left) or not is_matrix(right):
-        return left * right
-    if is_vector(left) and is_vector(right):
-        if _length(left) != _length(right):
-            raise ShapeRefusal(
-                f"dot needs two vectors of the same length, not {_length(left)} and {_length(right)}"
-            )
-        return _inner(left, right)
+def dot(left: Array, right: Array) -> Array:
+    """NumPy's ``dot``: numbers multiply; for 1-D and 2-D arrays it is ``@`` (two vectors: their dot
+    product)."""
+    if not is_matrix(left.value) or not is_matrix(right.value):
+        return multiply(left, right, "dot")
     return matmul(left, right, "dot")
 
 
-def multiply(left: sympy.Basic, right: sympy.Basic, operator: str = "*") -> sympy.Basic:
+def multiply(left: Array, right: Array, operator: str = "*") -> Array:
     """Elementwise ``left * right`` with NumPy's broadcasting."""
-    left, right = scalar_or_matrix(left), scalar_or_matrix(right)
-    if not is_matrix(left) or not is_matrix(right):
-        return left * right
+    if not is_matrix(left.value) or not is_matrix(right.value):
+        flat = left.flat or right.flat
+        return Array.of(left.value * right.value, flat)
     shape = broadcast(left, right, operator)
-    if shape_of(left) == shape_of(right):
-        return sympy.HadamardProduct(left, right)
-    if is_vector(left) and is_vector(right):
-        return sympy.HadamardProduct(column(left), column(right))
-    matrix, vector = (left, right) if is_vector(right) else (right, left)
-    assert shape_of(matrix) == shape
-    # Column j times v_j (NumPy's row broadcast): v^T repeated on every row, entry by entry. Not
-    # matrix @ DiagMatrix(v): SymPy asks its assumptions system about that (200 ms the first time,
-    # 350 ms more to write its entries), and it prints as DiagMatrix(v) in the preview.
-    return sympy.HadamardProduct(matrix, sympy.OneMatrix(shape[0], 1) * column(vector).T)
+    # The row broadcast is OneMatrix products entry by entry, not matrix @ DiagMatrix(v): SymPy asks its
+    # assumptions system about that (200 ms the first time, 350 ms more to write its entries), and it
+    # prints as DiagMatrix(v) in the preview.
+    return Array.of(sympy.HadamardProduct(_spread(left, shape), _spread(right, shape)), len(shape) == 1)
 
 
-def add(left: sympy.Basic, right: sympy.Basic, operator: str = "+") -> sympy.Basic:
+def add(left: Array, right: Array, operator: str = "+") -> Array:
     """``left + right`` with NumPy's broadcasting (``-`` is ``add(left, -right)``)."""
-    left, right = scalar_or_matrix(left), scalar_or_matrix(right)
-    if not is_matrix(left) and not is_matrix(right):
-        return left + right
-    if not is_matrix(left) or not is_matrix(right):
-        matrix, number = (left, right) if is_matrix(left) else (right, left)
-        return matrix + number * sympy.OneMatrix(*shape_of(matrix))
+    if not is_matrix(left.value) and not is_matrix(right.value):
+        return Array(left.value + right.value)
+    if not is_matrix(left.value) or not is_matrix(right.value):
+        matrix, number = (left, right) if is_matrix(left.value) else (right, left)
+        spread = matrix.value + number.value * sympy.OneMatrix(*shape_of(matrix.value))
+        return Array.of(spread, matrix.flat)
     shape = broadcast(left, right, operator)
-    if shape_of(left) == shape_of(right):
-        return left + right
-    if is_vector(left) and is_vector(right):
-        return column(left) + column(right)
-    matrix, vector = (left, right) if is_vector(right) else (right, left)
-    return matrix + sympy.OneMatrix(shape[0], 1) * column(vector).T  # v added to every row
+    return Array.of(_spread(left, shape) + _spread(right, shape), len(shape) == 1)
 
 
-def divide(left: sympy.Basic, right: sympy.Basic) -> sympy.Basic:
+def negate(array: Array) -> Array:
+    return Array.of(-array.value, array.flat)
+
+
+def divide(left: Array, right: Array) -> Array:
     """``left / right``: by a number, or elementwise (NumPy) by a vector or matrix."""
-    right = scalar_or_matrix(right)
-    if not is_matrix(right):
-        return scalar_or_matrix(left) / right
+    if not is_matrix(right.value):
+        return Array.of(left.value / right.value, left.flat)
     return multiply(left, elementwise(lambda entry: 1 / entry, right, "/"), "/")
 
 
-def power(base: sympy.Basic, exponent: sympy.Basic) -> sympy.Basic:
+def power(base: Array, exponent: sympy.Basic) -> Array:
     """``base ** exponent`` typed as ``**``: elementwise, as NumPy's (a number exponent)."""
-    base = scalar_or_matrix(base)
-    if not is_matrix(base):
-        return base**exponent
-    return sympy.HadamardPower(base, exponent)
+    if not is_matrix(base.value):
+        return Array(base.value**exponent)
+    return Array.of(sympy.HadamardPower(base.value, exponent), base.flat)
 
 
-def broadcast(left: sympy.Basic, right: sympy.Basic, operator: str) -> tuple[int, int]:
-    """The shape of an elementwise ``left operator right`` (both non-scalar), or a refusal."""
-    a, b = shape_of(left), shape_of(right)
-    if a == b:
-        return a
-    if is_vector(left) and is_vector(right) and _length(left) == _length(right):
-        return (_length(left), 1)
-    for matrix, vector in ((left, right), (right, left)):
-        if is_vector(vector) and not is_vector(matrix) and shape_of(matrix)[1] == _length(vector):
-            return shape_of(matrix)
-    hint = ""
-    if operator == "*":
-        hint = ": write @ for the matrix product, or hadamard(...) for elementwise of equal shapes"
-    raise ShapeRefusal(
-        f"`{operator}` between {describe(left)} and {describe(right)}: NumPy cannot broadcast "
-        f"{a[0]}x{a[1]} and {b[0]}x{b[1]}{hint}"
-    )
+def broadcast(left: Array, right: Array, operator: str) -> tuple[int, ...]:
+    """NumPy's shape of an elementwise ``left operator right`` (both arrays), or a refusal: the shapes
+    lined up from the right, each pair of sizes equal or one of them 1."""
+    a, b = left.shape, right.shape
+    width = max(len(a), len(b))
+    padded_a, padded_b = (1,) * (width - len(a)) + a, (1,) * (width - len(b)) + b
+    shape = []
+    for m, n in zip(padded_a, padded_b, strict=True):
+        if m != n and 1 not in (m, n):
+            hint = ""
+            if operator == "*":
+                hint = ": write @ for the matrix product, or hadamard(...) for elementwise of equal shapes"
+            raise ShapeRefusal(
+                f"`{operator}` between {describe(left)} and {describe(right)}: NumPy cannot broadcast "
+                f"{numpy_shape_text(a)} and {numpy_shape_text(b)}{hint}"
+            )
+        shape.append(max(m, n))
+    return tuple(shape)
+
+
+def held_shape(shape: tuple[int, ...]) -> tuple[int, int]:
+    """How a NumPy shape is held: (n,) as n x 1."""
+    return (shape[0], 1) if len(shape) == 1 else (shape[0], shape[1])
+
+
+def _spread(array: Array, shape: tuple[int, ...]) -> sympy.Basic:
+    """``array`` broadcast to NumPy ``shape`` (held as ``held_shape``), by products with ones."""
+    value = array.value
+    if array.shape == shape:
+        return value
+    rows, cols = held_shape(shape)
+    if array.flat:  # a 1-D vector against 2-D: it is a row, repeated on every row
+        return value.T if rows == 1 else sympy.OneMatrix(rows, 1) * value.T
+    own_rows, _ = shape_of(value)
+    if own_rows == 1:  # a row, repeated on every row
+        return sympy.OneMatrix(rows, 1) * value
+    return value * sympy.OneMatrix(1, cols)  # a column, repeated in every column
+
+
+def _entry_at(array: Array, shape: tuple[int, ...], i: int, j: int) -> sympy.Basic:
+    """The entry of ``array`` that broadcasting puts at (i, j) of a result of NumPy ``shape``."""
+    value = array.value
+    if not is_matrix(value):
+        return value
+    if array.flat:
+        return value[i if len(shape) == 1 else j, 0]
+    own_rows, own_cols = shape_of(value)
+    return value[i if own_rows > 1 else 0, j if own_cols > 1 else 0]
 
 
 # --- entry by entry ----------------------------------------------------------------------------------
 
 
-def elementwise(function: Callable[[sympy.Basic], sympy.Basic], value: sympy.Basic, name: str) -> sympy.Basic:
+def elementwise(function: Callable[[sympy.Basic], sympy.Basic], array: Array, name: str) -> Array:
     """``function`` applied to each entry of a matrix (a number: to it), as a NumPy ufunc is."""
-    value = scalar_or_matrix(value)
+    value = array.value
     if not is_matrix(value):
-        return function(value)
+        return Array(function(value))
     rows, cols = shape_of(value)
     _check_size(rows, cols, name)
-    return sympy.ImmutableMatrix(rows, cols, lambda i, j: function(value[i, j]))
+    return Array.of(sympy.ImmutableMatrix(rows, cols, lambda i, j: function(value[i, j])), array.flat)
 
 
 def combine(
-    function: Callable[[sympy.Basic, sympy.Basic], sympy.Basic],
-    left: sympy.Basic,
-    right: sympy.Basic,
-    name: str,
-) -> sympy.Basic:
+    function: Callable[[sympy.Basic, sympy.Basic], sympy.Basic], left: Array, right: Array, name: str
+) -> Array:
     """``function`` of matching entries, with NumPy's broadcasting (``maximum``, comparisons)."""
-    left, right = scalar_or_matrix(left), scalar_or_matrix(right)
-    if not is_matrix(left) and not is_matrix(right):
-        return function(left, right)
-    if not is_matrix(left) or not is_matrix(right):
-        matrix = left if is_matrix(left) else right
-        rows, cols = shape_of(matrix)
+    if not is_matrix(left.value) and not is_matrix(right.value):
+        return Array(function(left.value, right.value))
+    if not is_matrix(left.value) or not is_matrix(right.value):
+        shape = left.shape or right.shape
     else:
-        rows, cols = broadcast(left, right, name)
+        shape = broadcast(left, right, name)
+    rows, cols = held_shape(shape)
     _check_size(rows, cols, name)
-
-    def entry(value: sympy.Basic, i: int, j: int) -> sympy.Basic:
-        if not is_matrix(value):
-            return value
-        if shape_of(value) == (rows, cols):
-            return value[i, j]
-        vector = column(value)  # broadcast: a vector along the rows (or two vectors as columns)
-        return vector[j if cols > 1 else i, 0]
-
-    return sympy.ImmutableMatrix(rows, cols, lambda i, j: function(entry(left, i, j), entry(right, i, j)))
+    built = sympy.ImmutableMatrix(
+        rows, cols, lambda i, j: function(_entry_at(left, shape, i, j), _entry_at(right, shape, i, j))
+    )
+    return Array.of(built, len(shape) == 1)
 
 
 def _check_size(rows: int, cols: int, name: str) -> None:
@@ -282,29 +358,29 @@ def entries(value: sympy.Basic) -> list[sympy.Basic]:
 # --- learner notation --------------------------------------------------------------------------------
 
 
-def sigmoid(value: sympy.Basic) -> sympy.Basic:
-    return elementwise(lambda z: 1 / (1 + sympy.exp(-z)), value, "sigmoid")
+def sigmoid(array: Array) -> Array:
+    return elementwise(lambda z: 1 / (1 + sympy.exp(-z)), array, "sigmoid")
 
 
-def relu(value: sympy.Basic) -> sympy.Basic:
-    return elementwise(lambda z: sympy.Max(z, 0), value, "relu")
+def relu(array: Array) -> Array:
+    return elementwise(lambda z: sympy.Max(z, 0), array, "relu")
 
 
-def softmax(value: sympy.Basic) -> sympy.Basic:
+def softmax(array: Array) -> Array:
     """``exp(z) / sum(exp(z))`` over a vector's entries."""
-    value = scalar_or_matrix(value)
+    value = array.value
     if not is_vector(value):
         raise ShapeRefusal(
-            f"softmax takes a vector, not {describe(value)} (with scalar logits write "
+            f"softmax takes a vector, not {describe(array)} (with scalar logits write "
             "exp(z1)/(exp(z1) + exp(z2) + ...))"
         )
     exps = [sympy.exp(entry) for entry in entries(value)]
     total = sympy.Add(*exps)
     rows, cols = shape_of(value)
-    return sympy.ImmutableMatrix(rows, cols, [e / total for e in exps])
+    return Array.of(sympy.ImmutableMatrix(rows, cols, [e / total for e in exps]), array.flat)
 
 
-def compare(operator: str, left: sympy.Basic, right: sympy.Basic) -> sympy.Basic:
+def compare(operator: str, left: Array, right: Array) -> Array:
     """``left > right`` as 1 or 0 (``Indicator``), entry by entry for vectors and matrices."""
 
     def one(a: sympy.Basic, b: sympy.Basic) -> sympy.Basic:
@@ -315,24 +391,23 @@ def compare(operator: str, left: sympy.Basic, right: sympy.Basic) -> sympy.Basic
     return combine(one, left, right, f"`{operator}`")
 
 
-def largest(function: type[sympy.Max] | type[sympy.Min], args: list[sympy.Basic], name: str) -> sympy.Basic:
+def largest(function: type[sympy.Max] | type[sympy.Min], args: list[Array], name: str) -> Array:
     """``max(a, b, ...)`` of numbers, or ``max(v)`` of one vector or matrix: its largest entry."""
-    if len(args) == 1 and is_matrix(args[0]):
-        return function(*entries(args[0]))
+    if len(args) == 1 and is_matrix(args[0].value):
+        return Array(function(*entries(args[0].value)))
     for arg in args:
-        if is_matrix(arg):
+        if is_matrix(arg.value):
             elementwise_name = "maximum" if function is sympy.Max else "minimum"
             raise ShapeRefusal(
                 f"{name} of several arguments takes numbers, not {describe(arg)}: "
                 f"np.{elementwise_name}(a, b) is elementwise"
             )
-    return function(*args)
+    return Array(function(*(arg.value for arg in args)))
 
 
-def mean(value: sympy.Basic) -> sympy.Basic:
+def mean(array: Array) -> Array:
     """The mean of a vector's or matrix's entries (a number's is itself)."""
-    value = scalar_or_matrix(value)
-    if not is_matrix(value):
-        return value
-    found = entries(value)
-    return sympy.Add(*found) / len(found)
+    if not is_matrix(array.value):
+        return array
+    found = entries(array.value)
+    return Array(sympy.Add(*found) / len(found))

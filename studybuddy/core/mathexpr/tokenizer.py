@@ -310,7 +310,12 @@ class Resolver:
             return None
         row, col = int(found.group("row")), found.group("col")
         indices = [row] if col is None else [row, int(col)]
-        vector = len(shape) == 1 or 1 in shape
+        if len(shape) == 2 and 1 in shape and len(indices) == 2:
+            shape_2d: tuple[int, ...] = shape  # a declared 3x1 column or 1x3 row: c_2_1 as NumPy's c[1, 0]
+            vector = False
+        else:
+            vector = len(shape) == 1 or 1 in shape
+            shape_2d = shape
         if vector and len(indices) == 2:
             raise ExprError(
                 f"{declared} is a vector: write {declared}_{row} for its entry {row}", self.typed, start, end
@@ -322,7 +327,7 @@ class Resolver:
                 start,
                 end,
             )
-        sizes = [shape[0] * (shape[1] if len(shape) == 2 else 1)] if vector else list(shape)
+        sizes = [shape[0] * (shape[1] if len(shape) == 2 else 1)] if vector else list(shape_2d)
         for position, (index, size) in enumerate(zip(indices, sizes, strict=True)):
             if index < 1:
                 raise ExprError(
