@@ -11,6 +11,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 
+from textual.keys import key_to_character
+
 from studybuddy.ui.key_hints import key_name
 
 # Every binding a learner can remap (the help screen, F1, lists them with their ids). A test checks
@@ -73,6 +75,23 @@ BINDING_IDS = frozenset(
 TEXTUAL_KEYS = {"ctrl+q": "Quit", "ctrl+p": "the command palette"}
 
 
+# Bindings that must work while the learner types (app-wide ones, and those of screens whose focus is
+# an answer box, a derivation or the diary's editor): the text field takes a key that types or edits
+# before any binding sees it, so such a key would never run them there.
+WHILE_TYPING = frozenset(
+    {binding_id for binding_id in BINDING_IDS if binding_id.split(".")[0] in {"app", "mode", "timer"}}
+    | {"lessons.filter", "quiz.hint", "quiz.solution", "quiz.next", "quiz.variant", "quiz.previous"}
+    | {"derive.finish", "diary.editor", "diary.preview", "diary.search", "diary.save"}
+)
+_EDITING_KEYS = frozenset({"enter", "tab", "backspace", "delete", "left", "right", "home", "end"})
+
+
+def _typed(key: str) -> bool:
+    """A text field keeps ``key`` for itself: it types a character or moves or edits in the text."""
+    character = key_to_character(key)
+    return key in _EDITING_KEYS or (character is not None and character.isprintable())
+
+
 def check_keymap(keymap: Mapping[str, str], app_keys: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
     """The entries to apply, and a message for each entry left out.
 
@@ -97,6 +116,14 @@ def check_keymap(keymap: Mapping[str, str], app_keys: Mapping[str, str]) -> tupl
                 problems.append(
                     f"[keys] {binding_id} = {keys!r}: {key} is {TEXTUAL_KEYS[key]}'s key, which cannot be "
                     f"remapped; {binding_id} keeps its own key"
+                )
+                del usable[binding_id]
+                break
+            if binding_id in WHILE_TYPING and _typed(key):
+                problems.append(
+                    f"[keys] {binding_id} = {keys!r}: {key_name(key)} is typed into the text where "
+                    f"{binding_id} is used, so it would never run it there; choose a key with ctrl or an "
+                    f"F key ({binding_id} keeps its own key)"
                 )
                 del usable[binding_id]
                 break

@@ -30,8 +30,10 @@ def test_the_list_of_binding_ids_is_every_binding_the_app_its_screens_and_widget
 
 
 def test_good_entries_are_applied_as_written() -> None:
-    usable, problems = check_keymap({"mode.lessons": "ctrl+l", "quiz.hint": "f8, ?"}, APP_KEYS)
-    assert usable == {"mode.lessons": "ctrl+l", "quiz.hint": "f8,?"}
+    usable, problems = check_keymap(
+        {"mode.lessons": "ctrl+l", "quiz.hint": "f8, ctrl+g", "lesson.next_step": "j,space"}, APP_KEYS
+    )
+    assert usable == {"mode.lessons": "ctrl+l", "quiz.hint": "f8,ctrl+g", "lesson.next_step": "j,space"}
     assert problems == []
 
 
@@ -99,3 +101,22 @@ def test_the_keys_textual_binds_itself_are_the_ones_checked() -> None:
     quit_binding = next(b for b in App.BINDINGS if isinstance(b, Binding) and b.action == "quit")
     assert quit_binding.key == "ctrl+q" and quit_binding.id is None
     assert App.COMMAND_PALETTE_BINDING == "ctrl+p"
+
+
+def test_a_key_that_types_is_refused_for_a_binding_used_while_typing() -> None:
+    """quiz.hint on h would type an h into the answer box instead; a lesson's steps have no text field."""
+    for binding_id, keys in [
+        ("quiz.hint", "f8,h"),
+        ("derive.finish", "enter"),
+        ("mode.lessons", "l"),
+        ("diary.save", "space"),
+        ("quiz.previous", "full_stop"),
+        ("timer.toggle", "backspace"),
+    ]:
+        usable, problems = check_keymap({binding_id: keys}, APP_KEYS)
+        assert usable == {}, binding_id
+        [problem] = problems
+        assert problem.startswith(f"[keys] {binding_id} = {keys!r}: ") and "is typed into the text" in problem
+        assert f"{binding_id} keeps its own key" in problem
+    usable, problems = check_keymap({"dashboard.review": "v", "rating.good": "g"}, APP_KEYS)
+    assert (usable, problems) == ({"dashboard.review": "v", "rating.good": "g"}, [])
