@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 class ReviewScreen(QuizScreen):
     LESSON_PATH = False  # exercises of many lessons: no lesson's exercise list, previous or summary
     HELP = None
-    LESSON_PATH = False  # exercises of many lessons: no lesson's exercise list or summary (quiz_path.py)
 
     class TurnReady(Message):
         def __init__(self, turn: ReviewTurn | NothingDue | None, number: int, problem: str | None) -> None:
