@@ -64,9 +64,21 @@ class TimerControl:
     def resume_on_start(self) -> None:
         """Show a session still running (or paused) from before, which the next heartbeat takes hold
         of, or offer to recover one whose process was killed. (A database that cannot open is told by
-        the dashboard, and by the timer key.)"""
-        if self.service is not None:
-            self._call(lambda timer: timer.interrupted(), self._offer_recovery)
+        the dashboard, and by the timer key.)
+
+        The database is opened on the writer thread: opening it, or creating it on a first start, takes
+        tens of milliseconds, which a key pressed just after the first paint waited for on the UI thread.
+        """
+
+        def open_service() -> None:
+            with contextlib.suppress(StudybuddyError):  # ``service`` says why, on the UI thread
+                self.context.timer  # noqa: B018 - opened here, kept by the context
+
+        def opened(_: None) -> None:
+            if self.service is not None:
+                self._call(lambda timer: timer.interrupted(), self._offer_recovery)
+
+        self.app.io.run(open_service, opened, group="timer")
 
     def _offer_recovery(self, interrupted: list[SessionView]) -> None:
         from studybuddy.ui.screens.dialogs import RecoverSessionDialog

@@ -1,0 +1,36 @@
+"""After the first paint the UI thread stays free for the learner's keys: what start-up reads from disk
+(the database, opened or created, the timer's state, the dashboard's figures) is read on other threads."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from pilot_support import settle, synchronously
+
+from studybuddy.storage.database import Database
+
+
+@pytest.mark.parametrize("first_start", [True, False], ids=["new home", "existing database"])
+@synchronously
+async def test_the_database_is_opened_off_the_ui_thread_at_start_up(
+    make_app: Any, context: Any, monkeypatch: pytest.MonkeyPatch, first_start: bool
+) -> None:
+    if not first_start:  # a database that exists: opened and checked, not created
+        context.home.database_path.parent.mkdir(parents=True, exist_ok=True)
+        Database.open(context.home.database_path, now=context.clock.now()).close()
+    opened_on: list[str] = []
+    open_database = Database.open
+
+    def recording_open(*args: Any, **kwargs: Any) -> Database:
+        opened_on.append(threading.current_thread().name)
+        return open_database(*args, **kwargs)
+
+    monkeypatch.setattr(Database, "open", staticmethod(recording_open))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert app.timer.service is not None  # the timer did open it (the dashboard's cards may too)
+    assert opened_on, "the start-up opened the database"
+    assert threading.main_thread().name not in opened_on, opened_on
