@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from studybuddy.cli.moment import add_at_option, open_context_at
-from studybuddy.cli.options import positive_seconds
+from studybuddy.cli.options import count_from_zero, positive_seconds
 
 if TYPE_CHECKING:
     from studybuddy.services.quiz import GradeResult, QuizSession
@@ -58,7 +58,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="ANSWER",
         help='the answer as you would type it, e.g. "s*(1-s)" (one starting with - goes after --)',
     )
-    answer.add_argument("--hints", type=_hint_count, default=0, metavar="N", help="hints you looked at first")
+    answer.add_argument(
+        "--hints", type=count_from_zero, default=0, metavar="N", help="hints you looked at first"
+    )
     answer.add_argument(
         "--solution-seen",
         action="store_true",
@@ -85,16 +87,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     answer.add_argument("--json", action="store_true", help="machine-readable output")
     add_at_option(answer)
     answer.set_defaults(handler=_answer)
-
-
-def _hint_count(text: str) -> int:
-    try:
-        count = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if count < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, not {count}")
-    return count
 
 
 def _seed(text: str) -> int:

@@ -26,10 +26,21 @@ def positive_seconds(text: str) -> float:
 
 def positive_count(text: str) -> int:
     """A count of at least 1 (workers, ...)."""
+    return _count_from(text, 1)
+
+
+def count_from_zero(text: str) -> int:
+    """A count that may be 0 (hints used, ...)."""
+    return _count_from(text, 0)
+
+
+def _count_from(text: str, least: int) -> int:
     try:
         count = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if count < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {count}")
+    if count < least:
+        raise argparse.ArgumentTypeError(
+            f"must be at least 1, not {count}" if least == 1 else f"must be {least} or more, not {count}"
+        )
     return count

@@ -160,6 +160,14 @@ def test_more_hints_than_the_exercise_has_is_refused(capsys, home) -> None:
     assert attempts(home) == 0
 
 
+@pytest.mark.parametrize(("hints", "said"), [("-1", "must be 0 or more"), ("two", "not a whole number")])
+def test_a_hint_count_that_is_not_a_count_is_a_usage_error(capsys, home, hints, said) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        run(capsys, "exercise", "answer", LESSON, "sigmoid-prime", "x", "--hints", hints)
+    assert stopped.value.code == 2 and said in capsys.readouterr().err
+    assert attempts(home) == 0
+
+
 def test_an_answer_while_the_timer_runs_counts_in_the_session(capsys, home) -> None:
     context = StudyContext.open(str(home))
     context.clock = FixedClock(datetime.fromisoformat(NINE))
