@@ -215,6 +215,7 @@ def _search(args: argparse.Namespace) -> int:
                     "date": h.day.isoformat(),
                     "snippet": h.snippet,
                     "tags": list(h.tags),
+                    "lines": list(h.lines),  # the first lines holding what was searched for, as the app shows
                     "conflict_copy": None if h.conflict_copy is None else str(h.conflict_copy),
                 }
                 for h in hits

@@ -54,13 +54,19 @@ def write(home: Path, day: str, text: str) -> None:
 
 
 def test_list_and_search_with_json(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    write(home, "2025-07-01", "softmax gradient #ml\n")
+    write(home, "2025-07-01", "softmax gradient #ml\n\nunrelated\nthe softmax Jacobian\n")
     write(home, "2025-07-08", "sigmoid\n")
     assert run(home, "list", "--json") == 0
     assert [item["date"] for item in json.loads(capsys.readouterr().out)] == ["2025-07-01", "2025-07-08"]
     assert run(home, "search", "soft", "#ml", "--json") == 0
     assert json.loads(capsys.readouterr().out) == [
-        {"date": "2025-07-01", "snippet": "softmax gradient #ml", "tags": ["ml"], "conflict_copy": None}
+        {
+            "date": "2025-07-01",
+            "snippet": "softmax gradient #ml",
+            "tags": ["ml"],
+            "lines": ["softmax gradient #ml", "the softmax Jacobian"],
+            "conflict_copy": None,
+        }
     ]
     assert run(home, "search", "from:yesterday") == 0
     assert capsys.readouterr().out == "2025-07-08  sigmoid\n1 entry found\n"
