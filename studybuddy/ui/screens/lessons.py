@@ -19,15 +19,16 @@ from textual.widgets.tree import TreeNode
 
 from studybuddy.core.errors import StudybuddyError
 from studybuddy.core.learning_path import DONE_MEANS, Stage
-from studybuddy.core.lessons.model import describe_minutes
-from studybuddy.services.learning_path import LearnerPath, PathLesson, learner_path
 from studybuddy.ui.key_hints import key_hint
 from studybuddy.ui.library import LibraryState
 from studybuddy.ui.screens.base import SectionScreen
-from studybuddy.ui.screens.dialogs import LessonErrorDialog
 from studybuddy.ui.study_app import study_app
 
+# The lesson model, the path's reads and the dialogs are imported where they are used (the path in its
+# thread; the model is loaded by then, with the library): the app imports this module on the UI thread
+# just after its first paint, where every millisecond is one a key pressed then waits for.
 if TYPE_CHECKING:
+    from studybuddy.services.learning_path import LearnerPath, PathLesson
     from studybuddy.storage.lesson_library import LibraryEntry
 
 
@@ -105,6 +106,8 @@ class LessonsScreen(SectionScreen):
     @work(thread=True, exclusive=True, group="lesson-path")
     def read_path(self, library: LibraryState) -> None:
         """In a thread: the path through ``library``, posted with the library it answers."""
+        from studybuddy.services.learning_path import learner_path
+
         try:
             path, problem = learner_path(study_app(self).context.database, library.lessons), None
         except StudybuddyError as error:
@@ -277,6 +280,8 @@ class LessonsScreen(SectionScreen):
 
             open_lesson(self.app, item.id)
         else:
+            from studybuddy.ui.screens.dialogs import LessonErrorDialog
+
             self.app.push_screen(LessonErrorDialog(f"Cannot load {item.file_name}", str(item.error)))
 
 
@@ -291,6 +296,8 @@ def _label(lesson: LibraryEntry, on_path: PathLesson | None) -> Text:
 
 def _title_line(lesson: LibraryEntry) -> str:
     """The lesson's whole title and how long it takes (a learner fits it into their hour)."""
+    from studybuddy.core.lessons.model import describe_minutes
+
     minutes = describe_minutes(lesson.summary.minutes if lesson.summary else None)
     return f"{lesson.title}  ·  {minutes}" if minutes else lesson.title
 
