@@ -22,6 +22,44 @@ class ChoiceOption:
     letter: str  # a, b, c, ...
     text: str  # as the lesson wrote it (Markdown: code in backticks)
 
+    @property
+    def parts(self) -> tuple[tuple[str, bool], ...]:
+        """The text as shown: plain runs and inline code (True), the backticks gone."""
+        return inline_code_parts(self.text)
+
+    @property
+    def shown(self) -> str:
+        return "".join(text for text, _ in self.parts)
+
+
+_BACKTICKS = re.compile(r"`+")
+
+
+def inline_code_parts(markdown: str) -> tuple[tuple[str, bool], ...]:
+    """One line of Markdown as plain runs and inline code spans (True), as the lesson's Markdown shows
+    them: a run of n backticks opens a code span that the next run of exactly n closes, a space just
+    inside both ends is dropped, and a run that nothing closes is shown as it is (CommonMark's rules)."""
+    parts: list[tuple[str, bool]] = []
+    plain_from = position = 0
+    while (opening := _BACKTICKS.search(markdown, position)) is not None:
+        ticks = opening.group()
+        closing = next(
+            (run for run in _BACKTICKS.finditer(markdown, opening.end()) if run.group() == ticks), None
+        )
+        if closing is None:
+            position = opening.end()  # no closing run: these backticks are plain text
+            continue
+        code = markdown[opening.end() : closing.start()]
+        if len(code) > 2 and code.startswith(" ") and code.endswith(" ") and code.strip():
+            code = code[1:-1]
+        if opening.start() > plain_from:
+            parts.append((markdown[plain_from : opening.start()], False))
+        parts.append((code, True))
+        plain_from = position = closing.end()
+    if plain_from < len(markdown):
+        parts.append((markdown[plain_from:], False))
+    return tuple(parts)
+
 
 @dataclass(frozen=True)
 class ExerciseForm:

@@ -157,7 +157,8 @@ def what_is_shown(case: Case, screen: QuizScreen) -> list[str]:
         tolerance = exercise.tolerance
         return ["A number: exact"] if tolerance is None else [f"{tolerance.text}"]
     if case.kind == "choice":
-        return [flat(f"[ ] {chr(ord('a') + i)}) {option.text}") for i, option in enumerate(exercise.options)]
+        shown = exercise_form(screen.session.lesson, exercise).options  # inline code without backticks
+        return [flat(f"[ ] {option.letter}) {option.shown}") for option in shown]
     if case.kind == "matrix":
         return ["The answer is", "Type it as NumPy code"]
     return ["Variant: " + ", ".join(f"{name} = {value}" for name, value in exercise.drawn), "^r Variant"]
@@ -270,13 +271,19 @@ async def test_an_option_is_chosen_from_the_keyboard_and_checked_with_enter(make
         screen = await open_quiz(app, pilot, context, FIXTURE_CASES[2])
         await pilot.press(*"c")
         await settle(app, pilot)
-        assert "[x] c) `w -= lr * w`" in on_screen(app), "a typed letter ticks its option"
+        assert "[x] c) w -= lr * w" in on_screen(app), "a typed letter ticks its option"
         rows = list(screen.query(OptionRow))
         rows[1].focus()  # where Tab from the options above the box lands
         await pilot.press("space")
         await settle(app, pilot)
         assert screen.query_one("#answer").value == "b" and app.focused is screen.query_one("#answer")
-        assert "[x] b) `w += lr * dw`" in on_screen(app) and "[x] c)" not in on_screen(app), "one at a time"
+        assert "[x] b) w += lr * dw" in on_screen(app) and "[x] c)" not in on_screen(app), "one at a time"
         await pilot.press("enter")
         await settle(app, pilot)
         assert shown(app, "#verdict").startswith("✓ Right.")
+        option_lines = [line for line in screen_lines(app) if "[x]" in line or "[ ]" in line]
+        assert option_lines and not any("`" in line for line in option_lines), "no backticks: code is styled"
+        code = rows[1].code_style()
+        content = rows[1].content
+        styled = [content.plain[span.start : span.end] for span in content.spans if span.style == code]
+        assert styled == ["w += lr * dw"], "the code is styled as the lesson's inline code"

@@ -209,3 +209,22 @@ def test_a_broadcast_product_previews_as_an_elementwise_product(context) -> None
     lesson = context.lessons.get(LESSON)
     pretty = context.grading.preview_exercise_answer(lesson, lesson.exercise("dx"), "W.T * g")["pretty"]
     assert "∘" in pretty and "DiagMatrix" not in pretty, pretty
+
+
+@pytest.mark.parametrize(
+    ("markdown", "parts"),
+    [
+        ("`np.argmax(window)`", (("np.argmax(window)", True),)),
+        ("use `w -= lr * dw` here", (("use ", False), ("w -= lr * dw", True), (" here", False))),
+        ("``a `b` c``", (("a `b` c", True),)),
+        ("`` `x` ``", (("`x`", True),)),
+        ("a ` b", (("a ` b", False),)),  # nothing closes it: shown as written
+        ("``a` b", (("``a` b", False),)),
+        ("`a` and `b`", (("a", True), (" and ", False), ("b", True))),
+        ("plain", (("plain", False),)),
+    ],
+)
+def test_an_option_shows_inline_code_without_its_backticks(markdown: str, parts: tuple) -> None:
+    from studybuddy.services.exercise_form import inline_code_parts
+
+    assert inline_code_parts(markdown) == parts

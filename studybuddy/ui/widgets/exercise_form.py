@@ -17,11 +17,13 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.message import Message
+from textual.style import Style as VisualStyle
 from textual.widgets import Static
 
 from studybuddy.core.errors import StudybuddyError
-from studybuddy.services.exercise_form import ExerciseForm, chosen_letters
+from studybuddy.services.exercise_form import ChoiceOption, ExerciseForm, chosen_letters
 
 
 class OptionRow(Static, can_focus=True):
@@ -31,11 +33,16 @@ class OptionRow(Static, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space,enter", "choose", "Choose", show=False, id="quiz.choose"),
     ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"option-row--code"}
     DEFAULT_CSS = """
     OptionRow { height: auto; padding: 0 1; }
     OptionRow:hover { background: $boost; }
     OptionRow:focus { background: $boost; text-style: underline; }
     OptionRow.-chosen { color: $accent; text-style: bold; }
+    /* inline code as the lesson's Markdown shows it (Textual's MarkdownBlock > .code_inline) */
+    OptionRow:dark > .option-row--code { background: $warning 10%; color: $text-warning 95%; }
+    OptionRow:light > .option-row--code { background: $error 5%; color: $text-error 95%; }
+    OptionRow:ansi > .option-row--code { background: ansi_default; }
     """
 
     class Clicked(Message):
@@ -43,15 +50,33 @@ class OptionRow(Static, can_focus=True):
             super().__init__()
             self.index = index
 
-    def __init__(self, index: int, letter: str, text: str) -> None:
+    def __init__(self, index: int, option: ChoiceOption) -> None:
         super().__init__(markup=False)  # an option's text is the lesson's, never markup
         self.index = index
-        self.label = f"{letter}) {text}"
-        self.tick(False)
+        self.option = option
+        self.label = f"{option.letter}) {option.shown}"
+        self.chosen = False
+        self.styled = False  # the code's style comes from the theme: known once mounted
+
+    def on_mount(self) -> None:
+        self.styled = True
+        self.tick(self.chosen)
 
     def tick(self, chosen: bool) -> None:
+        self.chosen = chosen
         self.set_class(chosen, "-chosen")
-        self.update(("[x] " if chosen else "[ ] ") + self.label)
+        if not self.styled:
+            return
+        code = self.code_style()
+        lead = ("[x] " if chosen else "[ ] ") + f"{self.option.letter}) "
+        shown = Content.assemble(
+            lead, *((text, code) if is_code else text for text, is_code in self.option.parts)
+        )
+        self.update(shown)
+
+    def code_style(self) -> VisualStyle:
+        """Inline code's colours (blended over whatever background the row has when drawn)."""
+        return self.get_visual_style("option-row--code", partial=True)
 
     def focus_on_click(self) -> bool:
         return False  # a click chooses; the answer box keeps the focus, so Enter checks the choice
@@ -110,7 +135,7 @@ class ExerciseFormView(Vertical):
         options = self.query_one("#form-options", Vertical)
         options.remove_children()
         options.display = bool(form.options)
-        options.mount_all(OptionRow(i, option.letter, option.text) for i, option in enumerate(form.options))
+        options.mount_all(OptionRow(i, option) for i, option in enumerate(form.options))
         variant = self.query_one("#form-variant", Static)
         variant.display = form.variant is not None
         if form.variant is not None:
