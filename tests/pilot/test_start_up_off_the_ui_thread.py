@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import threading
 from typing import Any
 
@@ -34,3 +37,23 @@ async def test_the_database_is_opened_off_the_ui_thread_at_start_up(
         assert app.timer.service is not None  # the timer did open it (the dashboard's cards may too)
     assert opened_on, "the start-up opened the database"
     assert threading.main_thread().name not in opened_on, opened_on
+
+
+def test_the_lessons_section_imports_no_lesson_model_or_path_reads_with_the_app() -> None:
+    """The app imports the lessons section on the UI thread right after its first paint (ui/app.py
+    on_ready): what that import brings is time a key pressed then waits for. The lesson model comes with
+    the library's load and the path's reads with their thread."""
+    script = (
+        "import json, sys\n"
+        "import studybuddy.ui.app, studybuddy.ui.screens.lessons\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    loaded = set(json.loads(result.stdout.splitlines()[-1]))
+    later = {
+        "studybuddy.core.lessons.model",
+        "studybuddy.services.learning_path",
+        "studybuddy.storage.progress",
+    }
+    assert sorted(later & loaded) == []
