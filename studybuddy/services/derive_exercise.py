@@ -193,10 +193,10 @@ def check_derivation(
     """Mark every line and check the start and the goal (through the worker)."""
     marks = tuple(derivations.marks(derivation))
     wrong = tuple(mark.index + 1 for mark in marks if mark.wrong)
-    starts = False
-    first = next((mark for mark in marks if mark.verdict == "start"), None)
-    if first is not None:
-        starts = _continues_as(derivations, derivation, first.index, str(setup.exercise.start))
+    starts = any(
+        _continues_as(derivations, derivation, index, str(setup.exercise.start), by_name=by_name)
+        for index, by_name in _starting_lines(marks)
+    )
     reaches = bool(marks) and _continues_as(
         derivations, derivation, len(derivation.lines) - 1, str(setup.exercise.goal)
     )
@@ -235,10 +235,34 @@ def finish_derivation(
     return replace(finished, recorded=True)
 
 
-def _continues_as(derivations: DerivationService, derivation: Derivation, index: int, text: str) -> bool:
-    """Whether ``text`` written as a rewrite after line ``index`` follows."""
+def _starting_lines(marks: tuple[LineMark, ...]) -> list[tuple[int, bool]]:
+    """The lines that may be the exercise's starting point, each with whether to name it to rewrite it:
+    the first starting point, and the line the last line's chain of steps begins at. A learner who
+    first names the pieces (y1 = ..., y2 = ...) and then writes L = g1 y1 + g2 y2 starts from L, which
+    the engine reads as a definition (a plain '= ...' after it would rewrite y1, the line before)."""
+    first = next((mark.index for mark in marks if mark.verdict == "start"), None)
+    by_index = {mark.index: mark for mark in marks}
+    root = marks[-1] if marks else None
+    seen: set[int] = set()
+    while root is not None and root.follows_from is not None and root.index not in seen:
+        seen.add(root.index)
+        root = by_index.get(root.follows_from)
+    lines = [] if first is None else [(first, False)]
+    if root is not None and root.verdict == "start" and root.index != first:
+        lines.append((root.index, True))
+    return lines
+
+
+def _continues_as(
+    derivations: DerivationService, derivation: Derivation, index: int, text: str, *, by_name: bool = False
+) -> bool:
+    """Whether ``text`` written as a rewrite after line ``index`` follows (``by_name``: as a rewrite of
+    the line's name, ``L = text``, when the line has one)."""
+    name = derivation.lines[index].name if by_name else None
     probe = Derivation(
-        derivation.id, derivation.context, (*derivation.lines[: index + 1], read_line(f"= {text}"))
+        derivation.id,
+        derivation.context,
+        (*derivation.lines[: index + 1], read_line(f"{name} = {text}" if name else f"= {text}")),
     )
     mark = derivations.mark_line(probe, index + 1)
     return mark is not None and mark.verdict == "follows"

@@ -107,3 +107,26 @@ def test_a_derivation_from_the_shell_saves_its_review_as_the_app_rates_it(
     assert {"exercise": "derive-label-gradient", "exercise_kind": "derive"}.items() <= next(
         item for item in served if item["exercise"] == "derive-label-gradient"
     ).items()
+
+
+OWN_PIECES = """\
+y1 = u1 a1 + u2 a2 + v1 c1 + v2 c2 + b
+y2 = u1 a3 + u2 a4 + v1 c3 + v2 c4{bias}
+L = g1 y1 + g2 y2
+dL/du1 = g1 a1 + g2 a3
+"""
+STRIDED = ["--lesson", "conv2d-channels-im2col", "--exercise", "derive-strided-weight"]
+
+
+@pytest.mark.parametrize(("bias", "starts"), [(" + b", True), ("", False)])
+def test_a_derivation_that_names_the_pieces_first_starts_where_its_chain_starts(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], bias: str, starts: bool
+) -> None:
+    # The prompt says 'from the surrogate g1 y1 + g2 y2': a learner defines y1 and y2, then writes L.
+    # The engine reads L as a definition, and the first starting point is y1's line: every line held
+    # and the goal was reached, yet it said 'it does not start from the exercise's starting point'.
+    path = tmp_path / "mine.txt"
+    path.write_text(OWN_PIECES.format(bias=bias), encoding="utf-8")
+    assert main(["derive", str(path), *STRIDED, "--json"]) == (0 if starts else 1)
+    row = json.loads(capsys.readouterr().out)
+    assert (row["correct"], row["starts"], row["reaches_goal"]) == (starts, starts, True)
