@@ -179,6 +179,7 @@ class QuizSession:
         self._sittings: dict[str, _Sitting] = {}  # by exercise id; written by the UI and worker threads
         self._sittings_lock = threading.Lock()
         self._variants: dict[str, Exercise] = {}  # by exercise id: the variant drawn for it
+        self._saved_again: set[str] = set()  # exercise ids whose last saved rating here was Again
         self._shown()
 
     # ---- what is on screen ----------------------------------------------------------------------
@@ -397,7 +398,9 @@ class QuizSession:
             sitting = self._sittings.get(exercise_id)
             if sitting is None or not sitting.tries:
                 return None
-            encounter = Encounter(tuple(sitting.tries), sitting.shown_at)
+            encounter = Encounter(
+                tuple(sitting.tries), sitting.shown_at, left_wrong_before=exercise_id in self._saved_again
+            )
         if derive:
             encounter = replace(encounter, quick_seconds=None)  # a derivation is never Easy for speed
         return self.reviews.propose(self.lesson.id, exercise_id, encounter)
@@ -431,6 +434,10 @@ class QuizSession:
         saved = self.reviews.save(proposal, rating)
         with self._sittings_lock:
             self._sittings.pop(proposal.exercise_id, None)
+            if saved.rating == 1:  # Again: right after coming back is no recall (core.reviews.rating)
+                self._saved_again.add(proposal.exercise_id)
+            else:
+                self._saved_again.discard(proposal.exercise_id)
         self.progress.forget_aids(self.lesson.id, proposal.exercise_id)
         if self.typed and proposal.exercise_id == self.exercise.id:
             self._shown()

@@ -67,6 +67,18 @@ def test_the_rating_proposed_follows_how_the_sitting_went(
     assert reason in proposal.reason
 
 
+def test_right_at_once_after_a_sitting_left_wrong_is_hard_and_help_still_names_itself() -> None:
+    quick = propose(Encounter((Try(True, at(5)),), T0, left_wrong_before=True))
+    assert quick is not None and (quick.rating, quick.reason) == (
+        Rating.Hard,
+        "right after getting it wrong a moment ago",
+    )
+    hinted = propose(Encounter((Try(True, at(5), hints_used=1),), T0, left_wrong_before=True))
+    assert hinted is not None and (hinted.rating, hinted.reason) == (Rating.Hard, "right after a hint")
+    wrong = propose(Encounter((Try(False, at(5)),), T0, left_wrong_before=True))
+    assert wrong is not None and wrong.rating == Rating.Again
+
+
 def test_a_sitting_without_a_graded_answer_has_nothing_to_rate() -> None:
     assert propose(Encounter((), T0)) is None
 

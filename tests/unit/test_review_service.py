@@ -155,6 +155,23 @@ def test_after_a_saved_review_the_next_sitting_starts_fresh(context, clock) -> N
     assert proposal is not None and proposal.rating == Rating.Good, "no wrong try or hint carried over"
 
 
+def test_coming_back_to_an_exercise_left_wrong_in_the_same_quiz_is_hard_not_easy(context, clock) -> None:
+    """Wrong, moved on (Again saved), back with the previous-exercise key, right at once: no recall."""
+    session = quiz(context, "sigmoid-prime")
+    answer(session, "nope")
+    left = session.pending_proposal()
+    assert left is not None and left.rating == Rating.Again
+    session.save_rating(left)
+    clock.advance(seconds=20)
+    proposal = answer(session).proposal
+    assert proposal is not None and proposal.rating == Rating.Hard
+    assert proposal.reason == "right after getting it wrong a moment ago"
+    session.save_rating(proposal)
+    clock.advance(seconds=20)
+    proposal = answer(session).proposal
+    assert proposal is not None and proposal.rating == Rating.Easy, "once right, the next sitting is its own"
+
+
 def test_the_worked_solution_makes_it_again_even_when_right(context) -> None:
     session = quiz(context, "sigmoid-prime")
     session.reveal_solution()

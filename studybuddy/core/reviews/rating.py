@@ -4,7 +4,8 @@ An encounter is one sitting with an exercise: every answer graded from when it w
 answered right or left. Hints in studybuddy reveal a step each, so any hint counts as help:
 
 - wrong (left without a right answer), or the worked solution was shown: Again;
-- right after a wrong try, or after a hint: Hard;
+- right after a wrong try, or after a hint: Hard; also right first time in a sitting that follows one
+  left wrong within the same quiz (gone back to with the previous-exercise key): that is no recall;
 - right first time, with no hint: Good; and Easy when that took at most ``QUICK_SECONDS``.
 
 A derivation is rated the same way, one try per time it is finished: finished with a wrong line (or
@@ -43,6 +44,7 @@ class Encounter:
     tries: tuple[Try, ...]
     shown_at: datetime | None = None
     quick_seconds: float | None = QUICK_SECONDS  # None: never Easy for its speed (a derivation)
+    left_wrong_before: bool = False  # an earlier sitting of the same quiz was saved as Again
 
     @property
     def answered_right(self) -> bool:
@@ -74,6 +76,8 @@ def propose(encounter: Encounter) -> Proposal | None:
         return Proposal(Rating.Again, "not answered right" if wrong == 1 else f"{wrong} tries, none right")
     wrong = len(tries) - 1
     hints = max(attempt.hints_used for attempt in tries)
+    if encounter.left_wrong_before and not (wrong or hints):
+        return Proposal(Rating.Hard, "right after getting it wrong a moment ago")
     if wrong or hints:
         help_had = []
         if wrong:
