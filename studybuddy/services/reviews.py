@@ -477,12 +477,16 @@ class ReviewService:
         if known.generation == generation:
             return known
         reasons = dict(known.reasons)
+        keys = reviews.card_keys(conn, after=known.generation)
         added: dict[str, set[str]] = {}
-        for card_id, lesson, exercise in reviews.card_keys(conn, after=known.generation):
+        for _, lesson, exercise in keys:
             added.setdefault(lesson, set()).add(exercise)
-            if self.catalogue.facts(lesson) is None:
+        missing = self._missing_exercises(added)
+        for card_id, lesson, exercise in keys:  # in card order: the orphans are listed oldest first
+            gone = missing[lesson]
+            if gone is None:
                 reasons[card_id] = "the lesson is gone (removed, renamed, or its file does not load)"
-            elif self.catalogue.kind_of(lesson, exercise) is None:
+            elif exercise in gone:
                 reasons[card_id] = "the lesson has no such exercise now"
         index = _KeyIndex(
             generation,
@@ -494,6 +498,22 @@ class ReviewService:
         )
         self._index = index
         return index
+
+    def _missing_exercises(self, answered: dict[str, set[str]]) -> dict[str, set[str] | None]:
+        """For each lesson, which of the ``answered`` exercises it no longer has (None: the lesson is
+        gone). Asked once a lesson, not once a card: a typed exercise is in the lesson's facts, and only
+        the rest are asked of the catalogue (a derive exercise is known from its file)."""
+        missing: dict[str, set[str] | None] = {}
+        for lesson, exercises in answered.items():
+            facts = self.catalogue.facts(lesson)
+            if facts is None:
+                missing[lesson] = None
+                continue
+            untyped = exercises.difference(facts.exercises)
+            missing[lesson] = {
+                exercise for exercise in untyped if self.catalogue.kind_of(lesson, exercise) is None
+            }
+        return missing
 
     def _item(self, entry: QueueEntry, now: datetime) -> QueueItem:
         facts = self.catalogue.facts(entry.lesson_id)
