@@ -28,11 +28,12 @@ import sympy
 from studybuddy.core.derivation.lines import Line, Part
 from studybuddy.core.derivation.marks import LineMark
 from studybuddy.core.derivation.model import Derivation, DerivationContext
+from studybuddy.core.derivation.names import DeclaredVariablesError, derivation_table, parse_with
 from studybuddy.core.derivation.slips import diagnose_line
 from studybuddy.core.grading.equivalence import equivalent_exprs
 from studybuddy.core.grading.proof import ProofGuard
 from studybuddy.core.grading.verdict import Verdict
-from studybuddy.core.mathexpr import Domain, ExprError, SymbolTable, Variable, infer_names, parse_expression
+from studybuddy.core.mathexpr import ExprError, SymbolTable, Variable
 
 SEED = 0
 _READINGS_KEPT = 6  # derivations whose reading the worker keeps (a learner has a few open)
@@ -189,7 +190,7 @@ class _Reading:
             if symbol is None:
                 raise _Invalid(f"the definition of {name!r} names no variable", 0, 1)
             try:
-                definitions[symbol] = _Value(None, _parse(text, self.table.variables), name)
+                definitions[symbol] = _Value(None, parse_with(text, self.table.variables), name)
             except ExprError as error:
                 raise _Invalid(f"in the definition of {name}: {error.message}", 0, 1) from None
         return _State(definitions=definitions)
@@ -235,8 +236,8 @@ class _Reading:
             for step in self.context.mistakes:
                 for mistake in step.mistakes:
                     try:
-                        value = _expand(_parse(step.value, self.table.variables), definitions)
-                        wrong = _expand(_parse(mistake.answer, self.table.variables), definitions)
+                        value = _expand(parse_with(step.value, self.table.variables), definitions)
+                        wrong = _expand(parse_with(mistake.answer, self.table.variables), definitions)
                     except (ExprError, _Invalid):
                         continue  # the lesson checker reports an unreadable mistake at its position
                     listed.append((value, wrong, mistake.feedback, step.operation))
@@ -247,8 +248,15 @@ class _Reading:
 _readings: OrderedDict[tuple[DerivationContext, tuple[Variable, ...]], _Reading] = OrderedDict()
 
 
+def _names(derivation: Derivation) -> SymbolTable:
+    try:
+        return derivation_table(derivation.context, derivation.lines)
+    except DeclaredVariablesError as error:
+        raise _Invalid(f"the declared variables cannot be used: {error}", 0, 1) from None
+
+
 def _reading_for(derivation: Derivation, index: int) -> _Reading:
-    table = _derivation_table(derivation.context, derivation.lines)
+    table = _names(derivation)
     key = (derivation.context, table.variables)
     reading = _readings.get(key)
     if reading is None:
@@ -270,7 +278,7 @@ def _read(line: Line, index: int, state: _State, table: SymbolTable) -> tuple[_P
     parsed = []
     for part in line.parts:
         try:
-            parsed.append((part, _parse(part.text, table.variables)))
+            parsed.append((part, parse_with(part.text, table.variables)))
         except ExprError as error:
             raise _expr_error(error, part, _written_as(line)) from None
     parts = tuple(parsed)
@@ -322,7 +330,7 @@ def _read(line: Line, index: int, state: _State, table: SymbolTable) -> tuple[_P
         for name, part in line.replacements:
             symbol = _variable_symbol(name.text, name.start, table, line, _named(state))
             try:
-                replacements.append((symbol, _parse(part.text, table.variables)))
+                replacements.append((symbol, parse_with(part.text, table.variables)))
             except ExprError as error:
                 raise _expr_error(error, part, _written_as(line)) from None
         shown = ", ".join(f"{name.text} = {part.text}" for name, part in line.replacements)
@@ -339,7 +347,7 @@ def _read(line: Line, index: int, state: _State, table: SymbolTable) -> tuple[_P
     assert written == "limit" and line.variable is not None and line.point is not None
     variable = _variable_symbol(line.variable, line.variable_at, table, line, _named(state))
     try:
-        point = _parse(line.point.text, table.variables)
+        point = parse_with(line.point.text, table.variables)
     except ExprError as error:
         raise _expr_error(error, line.point, _written_as(line)) from None
     how = f"taking the limit {line.variable} -> {line.point.text}"
@@ -463,7 +471,7 @@ def _continued(state: _State, line: Line) -> _Value:
 def _inner(line: Line, index: int, table: SymbolTable) -> _Value:
     assert line.inner is not None
     try:
-        return _Value(index, _parse(line.inner.text, table.variables))
+        return _Value(index, parse_with(line.inner.text, table.variables))
     except ExprError as error:
         raise _expr_error(error, line.inner, _written_as(line)) from None
 
@@ -711,93 +719,6 @@ def _weakest(strengths: list[str]) -> str:
     """The strength a whole line can claim: 'proved equal' only when every link is proved."""
     unproved = [strength for strength in strengths if strength != "proved equal"]
     return unproved[0] if unproved else "proved equal"
-
-
-# --- names and parsing ------------------------------------------------------------------------------------
-
-
-def _derivation_table(context: DerivationContext, lines: Sequence[Line]) -> SymbolTable:
-    """The declared variables, every name a line names (L in L = ..., s in let s = ...), the names the
-    context defines, and, when inferring, every other name the lines use (as real variables)."""
-    try:
-        declared = _table(
-            tuple(Variable(name, Domain(domain), shape) for name, domain, shape in context.variables)
-        )
-    except (ExprError, ValueError) as error:
-        raise _Invalid(f"the declared variables cannot be used: {error}", 0, 1) from None
-    extra: dict[str, None] = {}
-    for name, _ in context.definitions:
-        extra.setdefault(name, None)
-    used: dict[str, None] = {}
-    for line in lines:
-        if line.name is not None and line.written in ("named", "given", "let"):
-            extra.setdefault(line.name, None)
-        if context.infer:
-            for text in _expression_texts(line):
-                for name in _names_in(text):
-                    used.setdefault(name, None)
-    derivative_like = {
-        name for name in used if name[:1] in ("d", "\u2202") and (name[1:] in used or name[1:] in extra)
-    }
-    for name in used:
-        if name not in derivative_like:
-            extra.setdefault(name, None)
-    added = [Variable(name) for name in extra if declared.resolve(name) is None and _usable(name)]
-    if not added:
-        return declared
-    unique: dict[str, Variable] = {}
-    for variable in added:
-        unique.setdefault(variable.name, variable)
-    try:
-        return _table(declared.variables + tuple(unique.values()))
-    except ExprError:
-        return _table(declared.variables + tuple(_one_spelling_each(declared, list(unique.values()))))
-
-
-def _one_spelling_each(declared: SymbolTable, variables: Sequence[Variable]) -> list[Variable]:
-    """Drop a name that is another spelling of one already kept (lam beside lambda)."""
-    kept: list[Variable] = []
-    for variable in variables:
-        try:
-            _table(declared.variables + tuple(kept) + (variable,))
-        except ExprError:
-            continue
-        kept.append(variable)
-    return kept
-
-
-def _expression_texts(line: Line) -> list[str]:
-    texts = [part.text for part in line.parts]
-    texts += [part.text for _, part in line.replacements]
-    if line.inner is not None:
-        texts.append(line.inner.text)
-    return texts
-
-
-@lru_cache(maxsize=4096)
-def _names_in(text: str) -> tuple[str, ...]:
-    try:
-        return tuple(infer_names(text))
-    except ExprError:
-        return ()
-
-
-def _usable(name: str) -> bool:
-    try:
-        SymbolTable([Variable(name)])
-    except ExprError:
-        return False
-    return True
-
-
-@lru_cache(maxsize=64)
-def _table(variables: tuple[Variable, ...]) -> SymbolTable:
-    return SymbolTable(variables)
-
-
-@lru_cache(maxsize=4096)
-def _parse(text: str, variables: tuple[Variable, ...]) -> sympy.Basic:
-    return parse_expression(text, _table(variables))
 
 
 def _is_matrix(expr: sympy.Basic) -> bool:
