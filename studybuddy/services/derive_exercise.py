@@ -101,6 +101,17 @@ def reference_position(
     return None
 
 
+def derive_hint(
+    derivations: DerivationService, setup: DeriveSetup, derivation: Derivation, shown: int
+) -> DeriveHint:
+    """The hint after the ``shown`` ones: the exercise's own hints first, one at a time (they point the
+    way without writing the line), then the reference's next step from the learner's last right line."""
+    own = setup.exercise.hints
+    if shown < len(own):
+        return DeriveHint(own[shown])
+    return next_step_hint(derivations, setup, derivation)
+
+
 def next_step_hint(derivations: DerivationService, setup: DeriveSetup, derivation: Derivation) -> DeriveHint:
     """The hint for the derivation as written: the reference step after the one the learner's last
     correct line equals (by equivalence)."""

@@ -120,7 +120,9 @@ async def test_the_first_wrong_line_is_highlighted_with_its_diagnosis(make_app, 
 
 @pytest.mark.parametrize("size", SIZES)
 @synchronously
-async def test_a_hint_gives_the_next_reference_step_from_the_last_right_line(make_app, context, size) -> None:
+async def test_the_exercises_own_hints_come_first_then_the_next_reference_step_from_the_last_right_line(
+    make_app, context, size
+) -> None:
     app = make_app()
     async with app.run_test(size=size) as pilot:
         await open_derive_exercise(app, pilot, context)
@@ -128,10 +130,17 @@ async def test_a_hint_gives_the_next_reference_step_from_the_last_right_line(mak
         await write_line(app, pilot, "L = log(exp(z2) + exp(z3) + exp(z1)) - z1")
         await write_line(app, pilot, "dL/dz1 = 1 - s1")  # the sign slip: the hint starts before it
         assert margin(app)[1].startswith("✗")
+        # The lesson's own hints point the way, one a press (they were never shown: the first F8 wrote
+        # out the next line of the reference)
+        own = ["Write s1 with the logits.", "Split the log of the quotient", "Differentiate -z1 + ln("]
+        for number, start in enumerate(own, start=1):
+            await pilot.press("f8")
+            await settle(app, pilot)
+            assert shown(app, "#derive-hints").splitlines()[-1].startswith(f"Hint {number}: {start}")
         await pilot.press("f8")
         await settle(app, pilot)
         hints = shown(app, "#derive-hints")
-        assert hints.startswith("Hint 1: From your line 1 (step 3 of the reference), next by differentiating")
+        assert "Hint 4: From your line 1 (step 3 of the reference), next by differentiating" in hints
         assert "d/dz1: -1 + exp(z1)/(exp(z1) + exp(z2) + exp(z3))" in hints
         await pilot.press("f9")
         await settle(app, pilot)
@@ -140,7 +149,7 @@ async def test_a_hint_gives_the_next_reference_step_from_the_last_right_line(mak
         await pilot.press("ctrl+s")
         await all_marked(app, pilot)
     [(_, _, correct, _, hints_used, solution_seen, wrong)] = attempts(context)
-    assert (correct, hints_used, solution_seen, wrong) == (0, 1, 1, "2")
+    assert (correct, hints_used, solution_seen, wrong) == (0, 4, 1, "2")
 
 
 class HoldingGrader:

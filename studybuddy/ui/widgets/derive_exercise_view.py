@@ -30,9 +30,9 @@ from studybuddy.services.derive_exercise import (
     DeriveHint,
     DeriveSetup,
     FinishedDerivation,
+    derive_hint,
     derive_setup,
     finish_derivation,
-    next_step_hint,
 )
 from studybuddy.ui.key_hints import bound_key, key_name
 from studybuddy.ui.study_app import study_app
@@ -199,19 +199,22 @@ class DeriveExerciseView(Widget):
     # ---- hints and the solution --------------------------------------------------------------------
 
     def hint(self) -> None:
-        """The next step of the reference from the learner's last correct line (asked in a worker)."""
+        """The exercise's next own hint, then the next step of the reference from the learner's last
+        correct line (asked in a worker)."""
         if self.setup is None or self.exercise is None:
             self.notify("The exercise is still being prepared; try again in a moment.", markup=False)
             return
         self._hint_asked = self._ticket
         sheet = self.pad.sheet
         self.query_one("#derive-hints", Static).update(self._hints_text("Finding the next step…"))
-        self._hint(self._ticket, self.setup, sheet.derivation(), sheet.text())
+        self._hint(self._ticket, self.setup, sheet.derivation(), sheet.text(), len(self.hints))
 
     @work(thread=True, group="derive-hint")
-    def _hint(self, ticket: _Ticket, setup: DeriveSetup, derivation: Derivation, text: str) -> None:
+    def _hint(
+        self, ticket: _Ticket, setup: DeriveSetup, derivation: Derivation, text: str, shown: int
+    ) -> None:
         try:
-            found = next_step_hint(self.derivations, setup, derivation)
+            found = derive_hint(self.derivations, setup, derivation, shown)
         except StudybuddyError as error:
             self.post_message(self.Hinted(ticket, text, None, str(error)))
         else:
