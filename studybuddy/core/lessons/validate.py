@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from studybuddy.core.lessons.errors import LessonError, Location
+from studybuddy.core.lessons.fields import NUMBER, FieldReader, kind_of, quoted
 from studybuddy.core.lessons.model import (
     DOMAINS,
     MAX_MINUTES,
@@ -42,14 +43,7 @@ T = TypeVar("T")
 LESSON_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 EXERCISE_ID = re.compile(r"[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*\Z")
 SYMBOL_NAME = re.compile(r"[^\W\d_]\w*\Z")  # a letter (any script), then letters, digits or _
-# ASCII digits only: `\d` and str.isdigit also take other scripts' digits and superscripts (²), which
-# int() refuses or reads as another number than the one shown.
-NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\Z")
-WHOLE_NUMBER = re.compile(r"[0-9]{1,9}\Z")
 MAX_SIZE = 100  # a vector's length or a matrix's rows or columns: numeric checks build every entry
-# A numeric check passes when its relative error is below the tolerance; at 1e-2 and above a gradient
-# is probably wrong (cs231n), and a factor-2 mistake has a relative error of 0.5.
-MAX_TOLERANCE = 1e-2
 # Names the math parser gives a meaning of its own (its own list, so the two never drift apart), plus
 # the transpose marker and SymPy's names for undefined results; the symbol table has the final say.
 RESERVED_NAMES = MATH_NAMES | {"T", "nan", "zoo"}
@@ -97,178 +91,9 @@ DERIVE_FIELDS = ("id", "kind", "prompt", "from", "goal", "reference", "mistakes"
 DERIVE_MISTAKE_FIELDS = ("step", "answer", "feedback")
 
 
-class _Reader:
-    """A marked node with its field path, and the error helpers validation needs.
-
-    The ``*_of`` helpers read a field of a mapping without building a reader for it: a library is
-    validated at every cold start, so the common case (the field is there and well formed) is kept
-    short, and anything else goes through the general methods, which say what is wrong.
-    """
-
-    __slots__ = ("mark", "node", "path", "source")
-
-    def __init__(self, node: Node, mark: Mark, path: str, source: str) -> None:
-        self.node = node
-        self.mark = mark
-        self.path = path
-        self.source = source
-
-    def error(self, message: str, mark: Mark | None = None, path: str | None = None) -> LessonError:
-        mark = mark or self.mark
-        return LessonError(
-            message,
-            location=Location(self.source, mark.line, mark.column),
-            path=self.path if path is None else path,
-        )
-
-    def location(self) -> Location:
-        return Location(self.source, self.mark.line, self.mark.column)
-
-    # --- shape -------------------------------------------------------------------------------------
-    def mapping(self, allowed: tuple[str, ...], what: str) -> MarkedMap:
-        if not isinstance(self.node, MarkedMap):
-            raise self.error(f"expected {what} (fields written as 'name: value'), found {_kind(self.node)}")
-        for key in self.node:
-            if key not in allowed:
-                close = difflib.get_close_matches(key, allowed, n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else f"; the fields are: {', '.join(allowed)}"
-                raise self.error(f"unknown field '{key}'{hint}", self.node.key_marks[key], self._sub(key))
-        return self.node
-
-    def items(self, what: str, *, minimum: int = 0) -> list[_Reader]:
-        if self.node == "":  # `tags:` written with nothing after it
-            items: list[_Reader] = []
-        elif not isinstance(self.node, MarkedList):
-            raise self.error(f"expected a list of {what}, found {_kind(self.node)}")
-        else:
-            items = [
-                _Reader(item, mark, f"{self.path}[{index}]", self.source)
-                for index, (item, mark) in enumerate(zip(self.node, self.node.item_marks, strict=True))
-            ]
-        if len(items) < minimum:
-            raise self.error(f"needs at least {minimum} {what}, found {len(items)}")
-        return items
-
-    def entries(self, what: str) -> list[tuple[str, Mark, _Reader]]:
-        """The (key, key mark, value) entries of a mapping of free names, e.g. ``symbols``."""
-        if not isinstance(self.node, MarkedMap):
-            raise self.error(f"expected {what} written as 'name: value', found {_kind(self.node)}")
-        return [
-            (
-                key,
-                self.node.key_marks[key],
-                _Reader(value, self.node.value_marks[key], self._sub(key), self.source),
-            )
-            for key, value in self.node.items()
-        ]
-
-    def field(self, key: str) -> _Reader | None:
-        assert isinstance(self.node, MarkedMap)
-        if key not in self.node:
-            return None
-        return _Reader(self.node[key], self.node.value_marks[key], self._sub(key), self.source)
-
-    def required(self, key: str) -> _Reader:
-        found = self.field(key)
-        if found is None:
-            raise self.error("this field is required but missing", path=self._sub(key))
-        return found
-
-    def _sub(self, key: str) -> str:
-        return f"{self.path}.{key}" if self.path else key
-
-    # --- fields of a mapping, the common case first --------------------------------------------------
-    def text_of(self, key: str) -> str:
-        """``required(key).text()``."""
-        value = self.node.get(key)  # type: ignore[union-attr]  # a mapping, checked by mapping()
-        if type(value) is str and value.strip():
-            return value
-        return self.required(key).text()
-
-    def source_text_of(self, key: str) -> SourceText:
-        """``required(key).source_text()``."""
-        node = self.node
-        value = node.get(key)  # type: ignore[union-attr]
-        if type(value) is str and value.strip():
-            mark = node.value_marks[key]  # type: ignore[union-attr]
-            location = Location(self.source, mark.line, mark.column)
-            return SourceText(value, location, self._sub(key), mark.text_column)
-        return self.required(key).source_text()
-
-    def matching_of(self, key: str, pattern: re.Pattern[str], rule: str) -> str:
-        """``required(key).matching(pattern, rule)``."""
-        value = self.node.get(key)  # type: ignore[union-attr]
-        if type(value) is str and pattern.match(value):
-            return value
-        return self.required(key).matching(pattern, rule)
-
-    def texts_of(self, key: str, what: str, *, minimum: int = 0, required: bool = True) -> tuple[str, ...]:
-        """The texts of the list field ``key`` (a missing optional field is an empty list)."""
-        value = self.node.get(key)  # type: ignore[union-attr]
-        if (
-            type(value) is MarkedList
-            and len(value) >= minimum
-            and all(type(item) is str and item.strip() for item in value)
-        ):
-            return tuple(value)  # type: ignore[arg-type]  # every item is a str, checked just above
-        found = self.required(key) if required else self.field(key)
-        return () if found is None else tuple(item.text() for item in found.items(what, minimum=minimum))
-
-    # --- scalars -----------------------------------------------------------------------------------
-    def text(self, *, allow_empty: bool = False) -> str:
-        if not isinstance(self.node, str):
-            raise self.error(f"expected text, found {_kind(self.node)}")
-        if not allow_empty and not self.node.strip():
-            raise self.error("is empty")
-        return self.node
-
-    def source_text(self) -> SourceText:
-        text = self.text()
-        return SourceText(text, self.location(), self.path, self.mark.text_column)
-
-    def matching(self, pattern: re.Pattern[str], rule: str) -> str:
-        text = self.text()
-        if not pattern.match(text):
-            raise self.error(f"{_quoted(text)} is not a valid id: {rule}")
-        return text
-
-    def number(self) -> float:
-        text = self.text()
-        if not NUMBER.match(text.strip()):
-            raise self.error(f"{_quoted(text)} is not a number (write e.g. 0.5, -2 or 1e-6)")
-        value = float(text)
-        if not math.isfinite(value):
-            raise self.error(f"{_quoted(text)} is too large to be a number here (it reads as infinity)")
-        return value
-
-    def tolerance(self) -> float:
-        """A numeric check's ``tolerance``: a relative error, above 0 and at most MAX_TOLERANCE."""
-        value = self.number()
-        if not 0 < value <= MAX_TOLERANCE:
-            why = "no result could pass" if value <= 0 else "a larger one lets a wrong result pass"
-            raise self.error(
-                f"a tolerance is a relative error above 0 and at most {MAX_TOLERANCE:g}, not "
-                f"{_quoted(self.text())}: {why}"
-            )
-        return value
-
-    def whole_number(self, what: str) -> int:
-        """A whole number written with the digits 0-9: ``²`` or ``①`` pass str.isdigit() but not int(),
-        and int() refuses over 4,300 digits. ``what`` completes "'²' is not ..." when it is not one."""
-        text = self.text().strip()
-        if not WHOLE_NUMBER.match(text):
-            raise self.error(f"{_quoted(text)} is not {what}")
-        return int(text)
-
-    def numeric_value(self) -> NumericValue:
-        if isinstance(self.node, MarkedList):
-            return tuple(item.numeric_value() for item in self.items("numbers", minimum=1))
-        return self.number()
-
-
 def validate_lesson(root: Node, source: str) -> Lesson:
     """Check a lesson document's structure and build the Lesson (expressions stay unparsed)."""
-    top = _Reader(root, Mark(1, 1), "", source)
+    top = FieldReader(root, Mark(1, 1), "", source)
     fields = top.mapping(LESSON_FIELDS, "a lesson")
     lesson_id = top.matching_of("id", LESSON_ID, "use lower-case letters, digits and '-'")
     symbols = _symbols(top.required("symbols"))
@@ -310,7 +135,7 @@ def validate_lesson(root: Node, source: str) -> Lesson:
     )
 
 
-def _minutes(reader: _Reader | None) -> int | None:
+def _minutes(reader: FieldReader | None) -> int | None:
     """The lesson's time estimate, a whole number of minutes from MIN_MINUTES to MAX_MINUTES."""
     if reader is None:
         return None
@@ -322,12 +147,12 @@ def _minutes(reader: _Reader | None) -> int | None:
     return minutes
 
 
-def _optional_items(top: _Reader, key: str, what: str) -> list[_Reader]:
+def _optional_items(top: FieldReader, key: str, what: str) -> list[FieldReader]:
     found = top.field(key)
     return [] if found is None else found.items(what)
 
 
-def _symbols(reader: _Reader) -> tuple[SymbolSpec, ...]:
+def _symbols(reader: FieldReader) -> tuple[SymbolSpec, ...]:
     specs = []
     for name, key_mark, value in reader.entries("symbols"):
         _check_symbol_name(name, reader.error, key_mark, value.path)
@@ -360,7 +185,7 @@ def _check_symbol_name(name: str, error: Callable[..., LessonError], mark: Mark,
         raise error(f"'{name}' cannot be a symbol: it already means a function or constant", mark, path)
 
 
-def _shape(reader: _Reader) -> tuple[int, ...]:
+def _shape(reader: FieldReader) -> tuple[int, ...]:
     rule = "a shape is [n] for a column vector or [m, n] for a matrix"
     items = reader.items("sizes", minimum=1)
     if len(items) > 2:
@@ -374,7 +199,7 @@ def _shape(reader: _Reader) -> tuple[int, ...]:
     return tuple(sizes)
 
 
-def _declared(reader: _Reader, names: set[str], text: str | None = None) -> str:
+def _declared(reader: FieldReader, names: set[str], text: str | None = None) -> str:
     name = reader.text() if text is None else text
     if name not in names:
         raise reader.error(f"'{name}' is not a declared symbol (declared: {', '.join(sorted(names))})")
@@ -382,7 +207,7 @@ def _declared(reader: _Reader, names: set[str], text: str | None = None) -> str:
 
 
 def _named_expressions(
-    reader: _Reader | None, names: set[str], what: str
+    reader: FieldReader | None, names: set[str], what: str
 ) -> tuple[tuple[str, SourceText], ...]:
     if reader is None:
         return ()
@@ -398,7 +223,7 @@ def _named_expressions(
     return tuple(result)
 
 
-def _step(reader: _Reader, names: set[str], *, first: bool, reason_required: bool = True) -> Step:
+def _step(reader: FieldReader, names: set[str], *, first: bool, reason_required: bool = True) -> Step:
     reader.mapping(STEP_FIELDS, "a derivation step")
     by = reader.field("by")
     rule = StepRule("given" if first else "equal") if by is None else _rule(by, names)
@@ -406,7 +231,7 @@ def _step(reader: _Reader, names: set[str], *, first: bool, reason_required: boo
     return Step(reader.source_text_of("expr"), reason, rule, reader.location())
 
 
-def _rule(reader: _Reader, names: set[str]) -> StepRule:
+def _rule(reader: FieldReader, names: set[str]) -> StepRule:
     if isinstance(reader.node, str):
         if reader.node in ("equal", "given"):
             return StepRule(reader.node)  # type: ignore[arg-type]
@@ -434,9 +259,9 @@ def _rule(reader: _Reader, names: set[str]) -> StepRule:
     return StepRule("limit", variable=name, point=point.source_text())
 
 
-def _check(reader: _Reader, names: set[str]) -> Check:
+def _check(reader: FieldReader, names: set[str]) -> Check:
     if not isinstance(reader.node, MarkedMap):
-        raise reader.error(f"expected a numeric check, found {_kind(reader.node)}")
+        raise reader.error(f"expected a numeric check, found {kind_of(reader.node)}")
     kind_field = reader.required("kind")
     kind = kind_field.text()
     if kind not in CHECK_FIELDS:
@@ -477,8 +302,8 @@ def _check(reader: _Reader, names: set[str]) -> Check:
     )
 
 
-def _exercise(reader: _Reader, names: set[str]) -> Exercise:
-    kind = _exercise_kind(reader)
+def _exercise(reader: FieldReader, names: set[str]) -> Exercise:
+    kind = _exercisekind_of(reader)
     reader.mapping(KIND_FIELDS[kind], f"a {kind} exercise" if kind != "answer" else "an exercise")
     variables = reader.field("variables")
     mistakes = []
@@ -510,7 +335,7 @@ def _exercise(reader: _Reader, names: set[str]) -> Exercise:
     return exercise
 
 
-def _exercise_kind(reader: _Reader) -> ExerciseKind:
+def _exercisekind_of(reader: FieldReader) -> ExerciseKind:
     """An exercise's ``kind`` (``answer`` when it has none); _is_derive has refused an unknown one."""
     if not isinstance(reader.node, MarkedMap) or "kind" not in reader.node:
         return "answer"
@@ -519,7 +344,7 @@ def _exercise_kind(reader: _Reader) -> ExerciseKind:
     return kind  # type: ignore[return-value]
 
 
-def _options(reader: _Reader) -> tuple[Option, ...]:
+def _options(reader: FieldReader) -> tuple[Option, ...]:
     """A choice exercise's options: each ``text``, ``correct: true`` for a right one, ``feedback``."""
     options = []
     items = reader.items("options", minimum=2)
@@ -532,7 +357,7 @@ def _options(reader: _Reader) -> tuple[Option, ...]:
         if correct is not None:
             written = correct.text()
             if written not in ("true", "false"):
-                raise correct.error(f"{_quoted(written)} is not true or false")
+                raise correct.error(f"{quoted(written)} is not true or false")
             right = written == "true"
         options.append(Option(item.text_of("text"), right, item.text_of("feedback"), item.location()))
     if not any(option.correct for option in options):
@@ -540,35 +365,35 @@ def _options(reader: _Reader) -> tuple[Option, ...]:
     return tuple(options)
 
 
-def _right_options(reader: _Reader, options: tuple[Option, ...]) -> SourceText:
+def _right_options(reader: FieldReader, options: tuple[Option, ...]) -> SourceText:
     """The right options' letters (``a, c``), as a choice exercise's answer."""
     letters = ", ".join(chr(ord("a") + index) for index, option in enumerate(options) if option.correct)
     found = reader.required("options")
     return SourceText(letters, found.location(), found.path)
 
 
-def _number_tolerance(reader: _Reader) -> Tolerance:
+def _number_tolerance(reader: FieldReader) -> Tolerance:
     """``tolerance: 0.01`` (absolute) or ``tolerance: 1%`` (relative) of a number exercise."""
     written = reader.text().strip()
     relative = written.endswith("%")
     number = written[:-1].strip() if relative else written
     if not NUMBER.match(number) or not math.isfinite(float(number)) or float(number) <= 0:
         raise reader.error(
-            f"{_quoted(written)} is not a tolerance: write a number above 0 (an absolute tolerance, "
+            f"{quoted(written)} is not a tolerance: write a number above 0 (an absolute tolerance, "
             "such as 0.01) or a percentage (a relative one, such as 1%)"
         )
     if relative:
         value = float(number) / 100
         if value > MAX_RELATIVE_TOLERANCE:
             raise reader.error(
-                f"a relative tolerance is at most {MAX_RELATIVE_TOLERANCE:.0%}, not {_quoted(written)}: "
+                f"a relative tolerance is at most {MAX_RELATIVE_TOLERANCE:.0%}, not {quoted(written)}: "
                 "a larger one accepts a different answer"
             )
         return Tolerance("relative", value, written)
     return Tolerance("absolute", float(number), written)
 
 
-def _parameters(reader: _Reader) -> tuple[Parameter, ...]:
+def _parameters(reader: FieldReader) -> tuple[Parameter, ...]:
     """``name: integer 2..9`` (or natural, odd, even), or ``name: [0.5, 1, 2]``: drawn per variant."""
     parameters = []
     entries = reader.entries("parameters")
@@ -585,7 +410,7 @@ def _parameters(reader: _Reader) -> tuple[Parameter, ...]:
                 text = item.text().strip()
                 if len(text) > MAX_VALUE_LENGTH or not NUMBER.match(text):
                     raise item.error(
-                        f"{_quoted(text)} is not a value a parameter can take: a number such as 3, "
+                        f"{quoted(text)} is not a value a parameter can take: a number such as 3, "
                         f"-0.5 or 1e-3, at most {MAX_VALUE_LENGTH} characters"
                     )
                 values.append(text)
@@ -595,20 +420,20 @@ def _parameters(reader: _Reader) -> tuple[Parameter, ...]:
         found = PARAMETER_RANGE.match(written)
         if found is None:
             raise value.error(
-                f"{_quoted(written)} is not a parameter: write a range of whole numbers such as "
+                f"{quoted(written)} is not a parameter: write a range of whole numbers such as "
                 "'integer 2..9' (or natural, odd, even), or a list of values such as [0.5, 1, 2]"
             )
         domain, low, high = found.group("domain"), int(found.group("low")), int(found.group("high"))
         parameter = Parameter(name, domain, low, high, (), location)
         if domain == "natural" and low < 1:
-            raise value.error(f"natural numbers start at 1, so {_quoted(written)} is not a range of them")
+            raise value.error(f"natural numbers start at 1, so {quoted(written)} is not a range of them")
         if count(parameter) == 0:
-            raise value.error(f"the range {_quoted(written)} is empty: no {domain} number lies in it")
+            raise value.error(f"the range {quoted(written)} is empty: no {domain} number lies in it")
         parameters.append(parameter)
     return tuple(parameters)
 
 
-def _check_placeholders(reader: _Reader, exercise: Exercise) -> None:
+def _check_placeholders(reader: FieldReader, exercise: Exercise) -> None:
     """Every ``{name}`` in an exercise with parameters names one of them (``{{`` is a brace)."""
     names = {parameter.name for parameter in exercise.parameters}
     texts: list[tuple[str, str]] = [("prompt", exercise.prompt), ("solution", exercise.solution)]
@@ -627,7 +452,7 @@ def _check_placeholders(reader: _Reader, exercise: Exercise) -> None:
                 )
 
 
-def _text_location(reader: _Reader, path: str) -> Location:
+def _text_location(reader: FieldReader, path: str) -> Location:
     """Where the field ``path`` (``prompt``, ``hints[1]``, ``options[0].text``) of an exercise is."""
     node: Node = reader.node
     mark = reader.mark
@@ -642,7 +467,7 @@ def _text_location(reader: _Reader, path: str) -> Location:
     return Location(reader.source, mark.line, mark.column)
 
 
-def _is_derive(reader: _Reader) -> bool:
+def _is_derive(reader: FieldReader) -> bool:
     """Whether an exercise is ``kind: derive`` (an unknown kind is an error that lists the kinds)."""
     if not isinstance(reader.node, MarkedMap) or "kind" not in reader.node:
         return False
@@ -655,7 +480,7 @@ def _is_derive(reader: _Reader) -> bool:
     return value == "derive"
 
 
-def _derive_exercise(reader: _Reader, names: set[str]) -> DeriveExercise:
+def _derive_exercise(reader: FieldReader, names: set[str]) -> DeriveExercise:
     """A ``kind: derive`` exercise: ``from``, ``goal``, an optional ``reference`` derivation (steps as
     in ``derivation``, ``reason`` optional) and listed ``mistakes`` each at a ``step`` of it."""
     reader.mapping(DERIVE_FIELDS, "a derive exercise")
@@ -708,16 +533,3 @@ def _require_unique_ids(ids: list[tuple[str, Location]], what: str, field: str) 
                 path=f"{field}[{index}].id",
             )
         seen[item_id] = location
-
-
-def _kind(node: Node) -> str:
-    if isinstance(node, MarkedMap):
-        return "a mapping"
-    if isinstance(node, MarkedList):
-        return "a list"
-    return f"the text {_quoted(node)}" if node else "nothing"
-
-
-def _quoted(text: str, limit: int = 60) -> str:
-    """``text`` in quotes for a message, cut short: an error quotes what it refuses, not a whole file."""
-    return f"'{text}'" if len(text) <= limit else f"'{text[: limit - 1]}…'"
