@@ -13,7 +13,8 @@ from studybuddy.core.errors import StudybuddyError
 from studybuddy.core.terminal_text import json_for_terminal, printable, printable_line
 
 if TYPE_CHECKING:
-    from studybuddy.services.diary import DiaryService, ImportReport
+    from studybuddy.services.diary import DiaryService
+    from studybuddy.services.diary_import import ImportReport
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

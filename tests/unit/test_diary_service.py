@@ -173,10 +173,10 @@ def test_import_refuses_a_device_or_a_pipe_without_reading_it(
 def test_import_stops_reading_past_64_mib_even_when_the_file_grows(
     service: DiaryService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import studybuddy.services.diary as diary_service
+    import studybuddy.services.diary_import as diary_import
     from studybuddy.core.errors import StudybuddyError
 
-    monkeypatch.setattr(diary_service, "MAX_IMPORT_BYTES", 1000)
+    monkeypatch.setattr(diary_import, "MAX_IMPORT_BYTES", 1000)
     source = tmp_path / "diary.md"
     source.write_text("## 2025-07-06\n" + "x" * 2000)
     with pytest.raises(StudybuddyError, match="over 64 MiB"):
