@@ -8,6 +8,7 @@ the context started itself.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -22,12 +23,16 @@ if TYPE_CHECKING:
     from studybuddy.core.clock import Clock
     from studybuddy.services.diary import DiaryService
     from studybuddy.services.grading import GradingService
+    from studybuddy.services.journal import Journal
     from studybuddy.services.lessons import LessonService
     from studybuddy.services.progress import ProgressService
     from studybuddy.services.reviews import ReviewService
     from studybuddy.services.stats import StatsService
     from studybuddy.services.timer import TimerService
     from studybuddy.storage.database import Database
+
+
+CATCH_UP_WAIT = 1.0  # seconds an opening waits for the write lock to apply new log lines
 
 
 @dataclass
@@ -60,10 +65,29 @@ class StudyContext:
 
     @cached_property
     def database(self) -> Database:
-        """Opened on first use; ``database.set_aside`` tells when a damaged file was replaced."""
-        from studybuddy.storage.database import Database
+        """Opened on first use, with what the home's logs hold that it has not applied yet (another
+        machine's work after a `git pull`, or all of it into a fresh file): the database is a cache of
+        the logs (services.journal). ``database.set_aside`` tells when a damaged file was replaced."""
+        from studybuddy.storage.database import Database, DatabaseBusyError
 
-        return Database.open(self.home.database_path, now=self.clock.now())
+        database = Database.open(self.home.database_path, now=self.clock.now())
+        self.journal = self._journal_of(database)
+        # Another process holding the write lock: a command answers from what is applied, and the lines
+        # stay in the log for the next open or write (a write applies this machine's own first).
+        with contextlib.suppress(DatabaseBusyError):
+            self.journal.catch_up(wait=CATCH_UP_WAIT)
+        return database
+
+    @cached_property
+    def journal(self) -> Journal:
+        """The home's event logs and the database they fill (set when the database opens)."""
+        return self._journal_of(self.database)
+
+    def _journal_of(self, database: Database) -> Journal:
+        from studybuddy.services.journal import Journal
+        from studybuddy.storage.event_log import EventLog
+
+        return Journal(database, EventLog(self.home.root))
 
     @cached_property
     def timer(self) -> TimerService:
@@ -74,6 +98,7 @@ class StudyContext:
             self.clock,
             default_minutes=self.config.timer_minutes,
             rotation=self.config.rotation,
+            journal=self.journal,
         )
 
     @cached_property

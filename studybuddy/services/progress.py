@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 from studybuddy.core import stats
 from studybuddy.core.clock import Clock
 from studybuddy.core.errors import StudybuddyError
+from studybuddy.services.journal import new_event_id
 from studybuddy.services.timer import TimerService
-from studybuddy.storage import progress, sessions
+from studybuddy.storage import log_events, progress
 from studybuddy.storage.database import Database
 from studybuddy.storage.progress import LessonProgress
 
@@ -135,30 +136,40 @@ class ProgressService:
         given after the solution counts there as tried, not as right). ``wrong_lines``: a derivation's
         lines (1-based) that did not hold (None for an answer)."""
         session_id = self.timer.live_session_id()
+        event_id = new_event_id()
         with self.database.write() as conn:
-            attempt_id = progress.insert_attempt(
-                conn,
-                lesson_id=lesson_id,
-                exercise_id=exercise_id,
-                answer=answer,
-                correct=correct,
-                verdict=verdict,
-                diagnosis=diagnosis,
-                at=self.clock.now(),
-                session_id=session_id,
-                hints_used=hints_used,
-                solution_seen=solution_seen,
-                variant_seed=variant_seed,
-                wrong_lines=wrong_lines,
-            )
-            if session_id is not None:
-                sessions.count_exercise(conn, session_id, correct and not solution_seen)
-        return attempt_id
+            event = {
+                "id": event_id,
+                "type": "attempt",
+                "at": self.clock.now().timestamp(),
+                "session": log_events.session_uid(conn, session_id),
+                "lesson": lesson_id,
+                "exercise": exercise_id,
+                "answer": answer,
+                "correct": bool(correct),
+                "verdict": verdict,
+                "diagnosis": diagnosis,
+                "hints": int(hints_used),
+                "solution": bool(solution_seen),
+                "seed": None if variant_seed is None else int(variant_seed),
+                "wrong_lines": None if wrong_lines is None else [int(line) for line in wrong_lines],
+            }
+            self.timer.journal.record(conn, event)
+            return progress.attempt_id(conn, event_id)
 
     def lesson_opened(self, lesson_id: str, steps_revealed: int | None = None) -> None:
         """Remember the lesson as recently opened, and how far into its derivation the user got."""
         with self.database.write() as conn:
-            progress.touch_lesson(conn, lesson_id, self.clock.now(), steps_revealed)
+            self.timer.journal.record(
+                conn,
+                {
+                    "id": new_event_id(),
+                    "type": "lesson",
+                    "at": self.clock.now().timestamp(),
+                    "lesson": lesson_id,
+                    "steps": steps_revealed or 0,
+                },
+            )
 
     def recent_lessons(self, limit: int = 5) -> list[LessonProgress]:
         with self.database.read() as conn:

@@ -39,7 +39,8 @@ from studybuddy.core.reviews.queue import (
 from studybuddy.core.reviews.rating import Encounter, propose
 from studybuddy.core.stats import MASTERED_STABILITY_DAYS, is_mastered
 from studybuddy.services.exercise_catalogue import ExerciseCatalogue, ExerciseKind
-from studybuddy.storage import progress, reviews
+from studybuddy.services.journal import Journal, new_event_id
+from studybuddy.storage import log_events, progress, reviews
 from studybuddy.storage.database import Database
 from studybuddy.storage.sessions import from_seconds, to_seconds
 
@@ -266,10 +267,13 @@ class ReviewService:
         timer: TimerService | None = None,
         caps: DailyCaps | None = None,
         catalogue: ExerciseCatalogue | None = None,
+        journal: Journal | None = None,
     ) -> None:
         """``lessons``: for the queue (which exercises exist, which are new); ``timer``: a review saved
-        while a study session runs is linked to it."""
+        while a study session runs is linked to it; ``journal``: where reviews are logged (default:
+        the timer's, else the database alone)."""
         self.database = database
+        self.journal = journal or (timer.journal if timer is not None else Journal(database))
         self.clock = clock
         self.timer = timer
         self.caps = caps or DailyCaps()
@@ -310,7 +314,6 @@ class ReviewService:
         """Store the review rated ``rating`` (default: as proposed). ReviewConflict when the card was
         reviewed since the proposal (nothing is saved then: propose again)."""
         chosen = proposal.rating if rating is None else Rating(rating)
-        outcome = proposal._outcomes[int(chosen) - 1]
         session_id = self.timer.live_session_id() if self.timer is not None else None
         with self.database.write() as conn:
             stored = reviews.get_card(conn, proposal.lesson_id, proposal.exercise_id)
@@ -321,20 +324,25 @@ class ReviewService:
                     f"exercise {proposal.exercise_id} of {proposal.lesson_id} was reviewed elsewhere since "
                     "this rating was proposed; nothing was saved"
                 )
-            card_id = reviews.save_review(
+            self.journal.record(
                 conn,
-                lesson_id=proposal.lesson_id,
-                exercise_id=proposal.exercise_id,
-                stored=stored,
-                after=outcome.card,
-                rating=chosen,
-                proposed=proposal.rating,
-                at=proposal.at,
-                day=proposal.at.date(),
-                duration_ms=proposal.duration_ms,
-                kind=proposal.kind,
-                session_id=session_id,
-            )
+                {
+                    "id": new_event_id(),
+                    "type": "review",
+                    "at": proposal.at.timestamp(),
+                    "lesson": proposal.lesson_id,
+                    "exercise": proposal.exercise_id,
+                    "rating": int(chosen),
+                    "proposed": int(proposal.rating),
+                    "duration_ms": proposal.duration_ms,
+                    "kind": proposal.kind,
+                    "day": proposal.at.date().isoformat(),
+                    "session": log_events.session_uid(conn, session_id),
+                },
+            )  # the card's new state is FSRS's step from ``stored``: the outcome shown for ``chosen``
+            saved = reviews.get_card(conn, proposal.lesson_id, proposal.exercise_id)
+            assert saved is not None
+            card_id = saved.card_id
         choice = proposal.choice(chosen)
         return SavedReview(
             proposal.lesson_id,
@@ -546,11 +554,13 @@ class _KeyIndex:
 
 def open_reviews(context: StudyContext) -> ReviewService:
     """The factory the UI and CLI use (``context.reviews`` holds the shared one)."""
-    return ReviewService(context.database, context.clock, lessons=context.lessons, timer=context.timer)
+    return ReviewService(
+        context.database, context.clock, lessons=context.lessons, timer=context.timer, journal=context.journal
+    )
 
 
 def _seed(lesson_id: str, exercise_id: str) -> str:
-    return f"{lesson_id}\x1f{exercise_id}"
+    return log_events.card_seed(lesson_id, exercise_id)  # what the log's replay uses too
 
 
 def _queue_kind(card: CardState | None) -> EntryKind:

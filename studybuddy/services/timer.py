@@ -30,7 +30,9 @@ from studybuddy.core.clock import Clock
 from studybuddy.core.rotation import SubjectChoice, subject_choice
 from studybuddy.core.time_left import time_left_text
 from studybuddy.core.timer import KeepUntil, TimerError, TimerSession, TimerState
+from studybuddy.services.journal import Journal, new_event_id
 from studybuddy.services.session_view import SessionView, TimerStatus
+from studybuddy.storage import log_events
 from studybuddy.storage import sessions as rows
 from studybuddy.storage.database import Database, DatabaseError
 from studybuddy.storage.sessions import Owner, SessionRecord
@@ -87,8 +89,11 @@ class TimerService:
         rotation: Sequence[str] = (),
         owner: Owner | None = None,
         is_alive: Callable[[int], bool] = process_is_alive,
+        journal: Journal | None = None,
     ) -> None:
+        """``journal``: where each change of a session is logged (default: the database alone)."""
         self.database = database
+        self.journal = journal or Journal(database)
         self.clock = clock
         self.default_minutes = default_minutes
         self.rotation = tuple(rotation)
@@ -125,7 +130,9 @@ class TimerService:
                 timer=timer,
                 heartbeat=now,
                 owner=self.owner,
+                uid=new_event_id(),
             )
+            self._log(conn, session_id, now)
             record = rows.get_session(conn, session_id)
         assert record is not None
         return SessionView.of(record, now)
@@ -201,7 +208,9 @@ class TimerService:
                 heartbeat=start + length,
                 owner=None,
                 studied_seconds=length.total_seconds(),
+                uid=new_event_id(),
             )
+            self._log(conn, session_id, now)
             record = rows.get_session(conn, session_id)
         assert record is not None
         return SessionView.of(record, now)
@@ -247,6 +256,7 @@ class TimerService:
             timer = record.timer.resumed_after_interruption(record.last_heartbeat_at, now)
             studied = timer.elapsed(now).total_seconds()
             rows.save_timer(conn, session_id, timer, studied)
+            self._log(conn, session_id, now)
             rows.beat(conn, session_id, now, studied, self.owner)
             if not hold:
                 rows.release(conn, session_id, self.owner, now, studied)
@@ -323,6 +333,11 @@ class TimerService:
 
     # ---- internals --------------------------------------------------------------------------------
 
+    def _log(self, conn: sqlite3.Connection, session_id: int, now: datetime) -> None:
+        """Log the session's state as just written (heartbeats are not logged: they stay local)."""
+        log_events.name_session(conn, session_id, new_event_id())  # a row from before the log
+        self.journal.record(conn, log_events.session_event(conn, new_event_id(), session_id, now.timestamp()))
+
     def _is_interrupted(self, record: SessionRecord, now: datetime) -> bool:
         owner = record.owner
         if not record.state.is_open or owner is None:  # nobody holds it: it counts on the clock
@@ -361,6 +376,7 @@ class TimerService:
         if settled is record.timer:
             return record
         rows.save_timer(conn, record.id, settled, settled.elapsed(now).total_seconds())
+        self._log(conn, record.id, now)
         return rows.get_session(conn, record.id) or record
 
     def _due(self, conn: sqlite3.Connection, now: datetime) -> list[SessionRecord]:
@@ -384,6 +400,7 @@ class TimerService:
             record = self._settle(conn, record, now)
             timer = change(record.timer, now)
             rows.save_timer(conn, record.id, timer, timer.elapsed(now).total_seconds())
+            self._log(conn, record.id, now)
             record = rows.get_session(conn, record.id) or record
         return SessionView.of(record, now)
 
@@ -397,6 +414,7 @@ class TimerService:
             discarded = timer.state is TimerState.DISCARDED
             studied = record.studied_seconds if discarded else timer.elapsed(now).total_seconds()
             rows.save_timer(conn, session_id, timer, studied)
+            self._log(conn, session_id, now)
             record = rows.get_session(conn, session_id) or record
         return SessionView.of(record, now)
 

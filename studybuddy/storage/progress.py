@@ -59,6 +59,11 @@ def insert_attempt(
     return cursor.lastrowid
 
 
+def attempt_id(conn: sqlite3.Connection, uid: str) -> int:
+    """The row number of the attempt logged as ``uid``."""
+    return int(conn.execute("SELECT id FROM attempts WHERE uid = ?", (uid,)).fetchone()[0])
+
+
 def attempt_outcomes(conn: sqlite3.Connection, lesson_id: str | None = None) -> list[AttemptOutcome]:
     query = "SELECT lesson_id, exercise_id, correct, at, hints_used, solution_seen FROM attempts"
     rows = conn.execute(query + " WHERE lesson_id = ?", (lesson_id,)) if lesson_id else conn.execute(query)

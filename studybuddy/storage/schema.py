@@ -121,6 +121,27 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # hold, as their numbers, comma-separated ("3,5"); NULL for an answer, "" for a derivation whose lines
     # all hold.
     ("ALTER TABLE attempts ADD COLUMN wrong_lines TEXT",),
+    # 6: the database becomes a cache of the study home's event logs (storage.event_log, one file per
+    # machine, synced through git). Sessions, attempts and reviews get the ids their events know them
+    # by on every machine (``uid``; NULL for rows written before this version, until they are logged);
+    # a session remembers the (time, event id) of the state it holds, so the newest event wins whatever
+    # order the logs arrive in; ``log_files`` says how far each log file has been applied (``applied``
+    # bytes, the first line's ``head`` hash: a file rewritten under it rebuilds the cache).
+    (
+        "ALTER TABLE sessions ADD COLUMN uid TEXT",
+        "ALTER TABLE sessions ADD COLUMN logged_at REAL",
+        "ALTER TABLE sessions ADD COLUMN logged_event TEXT",
+        "CREATE UNIQUE INDEX sessions_by_uid ON sessions (uid)",
+        "ALTER TABLE attempts ADD COLUMN uid TEXT",
+        "CREATE UNIQUE INDEX attempts_by_uid ON attempts (uid)",
+        "ALTER TABLE review_logs ADD COLUMN uid TEXT",
+        "CREATE UNIQUE INDEX review_logs_by_uid ON review_logs (uid)",
+        """CREATE TABLE log_files (
+            name TEXT PRIMARY KEY,
+            applied INTEGER NOT NULL CHECK (applied >= 0),
+            head TEXT NOT NULL
+        )""",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -70,12 +70,14 @@ def insert_session(
     heartbeat: datetime,
     owner: Owner | None,
     studied_seconds: float = 0.0,
+    uid: str | None = None,
 ) -> int:
+    """``uid``: the id every machine knows the session by (None: not logged yet, see services.journal)."""
     assert timer.started_at is not None, "only a started timer is stored"
     cursor = conn.execute(
         "INSERT INTO sessions (subject, lesson_id, planned_seconds, started_at, day, state, "
-        "last_heartbeat_at, ended_at, studied_seconds, owner_pid, owner_host) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "last_heartbeat_at, ended_at, studied_seconds, owner_pid, owner_host, uid) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             subject,
             lesson_id,
@@ -88,6 +90,7 @@ def insert_session(
             studied_seconds,
             None if owner is None else owner.pid,
             None if owner is None else owner.host,
+            uid,
         ),
     )
     session_id = cursor.lastrowid
