@@ -30,6 +30,7 @@ SUBCOMMAND_MODULES = (
     "studybuddy.cli.report",
     "studybuddy.cli.stats",
     "studybuddy.cli.locate",
+    "studybuddy.cli.sync",
 )
 
 
