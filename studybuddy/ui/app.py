@@ -186,6 +186,11 @@ class StudyBuddyApp(FastModesApp[None]):
         with self.loads.turn():
             state = LibraryState.load(self.context.lessons, pace=self.loads.give_way)
         self.call_from_thread(setattr, self, "library", state)
+        with self.loads.turn():
+            # Then a lesson's screen, with Textual's Markdown (50-100 ms to import): imported here, the
+            # first lesson opened does not import them on the UI thread, where a key pressed as the
+            # lesson opens waited for them.
+            importlib.import_module("studybuddy.ui.screens.lesson")
 
     @work(thread=True, exclusive=True, group="grading", name="start-grading")
     def start_grading(self) -> None:

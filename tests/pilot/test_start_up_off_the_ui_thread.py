@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -57,3 +59,38 @@ def test_the_lessons_section_imports_no_lesson_model_or_path_reads_with_the_app(
         "studybuddy.storage.progress",
     }
     assert sorted(later & loaded) == []
+
+
+LESSON_SCREEN_READY = """
+import asyncio, json, sys
+from studybuddy.services.context import StudyContext
+from studybuddy.ui.app import StudyBuddyApp
+
+async def main():
+    context = StudyContext.open(sys.argv[1])
+    app = StudyBuddyApp(context)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.library_settled.wait()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        print(json.dumps(sorted(sys.modules)))
+
+asyncio.run(main())
+"""
+
+
+def test_the_library_load_imports_the_lesson_screen_before_a_lesson_opens(
+    tmp_path: Path,
+) -> None:
+    """Opening a lesson imported its screen and Textual's Markdown on the UI thread (50-100 ms a key
+    pressed as the lesson opened waited for): the library's load imports them once it is done."""
+    result = subprocess.run(
+        [sys.executable, "-c", LESSON_SCREEN_READY, str(tmp_path / "home")],
+        env={**os.environ, "STUDYBUDDY_CONFIG": str(tmp_path / "none.toml")},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    loaded = set(json.loads(result.stdout.splitlines()[-1]))
+    assert {"studybuddy.ui.screens.lesson", "textual.widgets._markdown"} <= loaded
