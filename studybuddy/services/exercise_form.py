@@ -72,6 +72,12 @@ class ExerciseForm:
     variant: str | None = None  # "n = 12, k = 5": the values drawn (None: the exercise has no parameters)
     arrays: bool = False  # an answer over declared vectors or matrices: its expected shape is worth asking
     placeholder: str = "Your answer, as you would write it: 2x, x^2, exp(-z)…"  # in the empty answer box
+    # Example answers shown (in the placeholder and the instruction): never the exercise's answer. Those
+    # decided here use letters that are not the right options, or names the exercise does not have.
+    examples: tuple[str, ...] = ()
+    # A number's examples cannot be told apart from its answer without SymPy: the grading worker picks
+    # the first of these sets none of which is the answer (number_placeholder); until then, no examples.
+    number_examples: tuple[tuple[str, ...], ...] = ()
 
 
 def letter(index: int) -> str:
@@ -83,35 +89,96 @@ def exercise_form(lesson: Lesson, exercise: Exercise) -> ExerciseForm:
     from studybuddy.core.lessons.variants import describe
 
     variant = describe(exercise.drawn) if exercise.parameters else None
+    taken = _taken_names(lesson, exercise)
     if exercise.kind == "choice":
-        right = sum(option.correct for option in exercise.options)
+        right = {i for i, option in enumerate(exercise.options) if option.correct}
         options = tuple(ChoiceOption(letter(i), option.text) for i, option in enumerate(exercise.options))
         last = letter(len(options) - 1)
-        if right > 1:
+        example = _choice_example(len(options), right)
+        if len(right) > 1:
             instruction = (
-                f"Several options are right: choose every one (type their letters, a c; a to {last})."
+                f"Several options are right: choose every one (type their letters, {example}; a to {last})."
             )
+            placeholder = f"The letters of your choices: {example}"
         else:
             instruction = f"One option is right: choose it (type its letter, a to {last})."
-        placeholder = "The letters of your choices: a c" if right > 1 else "The letter of your choice: b"
-        return ExerciseForm("choice", instruction, options, right > 1, variant, placeholder=placeholder)
+            placeholder = f"The letter of your choice: {example}"
+        return ExerciseForm(
+            "choice",
+            instruction,
+            options,
+            len(right) > 1,
+            variant,
+            placeholder=placeholder,
+            examples=(example,),
+        )
     if exercise.kind == "number":
         instruction = "A number: " + tolerance_text(exercise) + "."
-        return ExerciseForm("number", instruction, variant=variant, placeholder="A number: 0.25, 1/4, 2^10…")
+        return ExerciseForm(
+            "number", instruction, variant=variant, placeholder="A number", number_examples=NUMBER_EXAMPLES
+        )
     if exercise.kind == "shape":
         names = _names(lesson, exercise)
         using = f", with {', '.join(names)}" if names else ""
-        instruction = f"A shape: (N, C) or N x C{using}; (N,) for a 1-D array."
-        return ExerciseForm("shape", instruction, variant=variant, placeholder="A shape: (N, C) or N x C")
+        rows, cols = _free_names(taken, [("N", "C"), ("B", "D"), ("P", "Q"), ("R", "S")])
+        forms = (f"({rows}, {cols})", f"{rows} x {cols}", f"({rows},)")
+        instruction = f"A shape: {forms[0]} or {forms[1]}{using}; {forms[2]} for a 1-D array."
+        placeholder = f"A shape: {forms[0]} or {forms[1]}"
+        return ExerciseForm("shape", instruction, variant=variant, placeholder=placeholder, examples=forms)
     arrays = _arrays(lesson, exercise)
     if not arrays:
-        return ExerciseForm("answer", "", variant=variant)
+        (name, other) = _free_names(taken, [("x", "z"), ("t", "u"), ("a", "b"), ("k", "m")])
+        examples = (f"2{name}", f"{name}^2", f"exp(-{other})")
+        placeholder = f"Your answer, as you would write it: {', '.join(examples)}…"
+        return ExerciseForm("answer", "", variant=variant, placeholder=placeholder, examples=examples)
     declared = "; ".join(f"{symbol.name} is {_declared_shape(symbol.shape)}" for symbol in arrays)
+    matrix, vector, other = _free_names(taken, [("W", "g", "x"), ("A", "u", "v"), ("M", "p", "q")])
+    examples = (f"{matrix}.T @ {vector}", f"np.outer({vector}, {other})", f"{matrix}.T")
     instruction = (
-        f"{declared}. Type it as NumPy code: @ is the matrix product, * elementwise, W.T transposes."
+        f"{declared}. Type it as NumPy code: @ is the matrix product, * elementwise, "
+        f"{examples[2]} transposes."
     )
-    placeholder = "Your answer as NumPy code: W.T @ g, np.outer(g, x)…"
-    return ExerciseForm("answer", instruction, variant=variant, arrays=True, placeholder=placeholder)
+    placeholder = f"Your answer as NumPy code: {examples[0]}, {examples[1]}…"
+    return ExerciseForm(
+        "answer", instruction, variant=variant, arrays=True, placeholder=placeholder, examples=examples
+    )
+
+
+# How a number may be written, in sets the grading worker chooses from (the first with no example that
+# is the exercise's answer): a decimal, a fraction, a power.
+NUMBER_EXAMPLES: tuple[tuple[str, ...], ...] = (
+    ("0.25", "1/4", "2^10"),
+    ("0.3", "3/10", "2^8"),
+    ("0.6", "3/5", "3^4"),
+)
+
+
+def number_placeholder(examples: tuple[str, ...]) -> str:
+    """The number box's placeholder with the examples the grading worker chose."""
+    return f"A number: {', '.join(examples)}…"
+
+
+def _choice_example(count: int, right: set[int]) -> str:
+    """Letters to show as a typed choice, as many as are right (two when several are), never exactly
+    the right ones: 'a c', else another pair or letter."""
+    pairs: list[tuple[int, ...]] = [(0, 2), (0, 1), (1, 2)]
+    pairs += [(i, j) for i in range(count) for j in range(i + 1, count)]
+    singles: list[tuple[int, ...]] = [(1,), (0,), *((i,) for i in range(count))]
+    candidates = [*pairs, *singles] if len(right) > 1 else singles
+    chosen = next((c for c in candidates if max(c) < count and set(c) != right), (0,))
+    return " ".join(letter(index) for index in chosen)
+
+
+def _taken_names(lesson: Lesson, exercise: Exercise) -> set[str]:
+    """Names an example must not use: the lesson's symbols and definitions and the exercise's parameters
+    (an example written with them could be the answer; with other names it never reads as one)."""
+    taken = {symbol.name for symbol in lesson.symbols} | {name for name, _ in lesson.definitions}
+    return taken | {parameter.name for parameter in exercise.parameters}
+
+
+def _free_names(taken: set[str], choices: list[tuple[str, ...]]) -> tuple[str, ...]:
+    """The first group of names none of which is taken (the last group when every one is)."""
+    return next((group for group in choices if not taken.intersection(group)), choices[-1])
 
 
 _LETTER_OR_NUMBER = re.compile(r"\b([A-Za-z]|[0-9]{1,2})\b")
@@ -132,7 +199,7 @@ def tolerance_text(exercise: Exercise) -> str:
     """'right within ±0.001 (absolute)', 'right within 1% of the answer', 'exact'."""
     tolerance = exercise.tolerance
     if tolerance is None:
-        return "exact (an expression of numbers, 3/4 or 2^10, is read too)"
+        return "exact (an expression of numbers, such as a fraction or a power, is read too)"
     if tolerance.kind == "absolute":
         return f"right within ±{tolerance.text} (absolute)"
     return f"right within {tolerance.text} of the answer (relative)"
@@ -165,5 +232,5 @@ def _declared_shape(shape: tuple[int, ...] | None) -> str:
     if shape is None:
         return "a number"
     if len(shape) == 1:
-        return f"a {shape[0]}-vector (a {shape[0]}x1 column)"
+        return f"a {shape[0]}-vector (NumPy's shape ({shape[0]},))"
     return f"{shape[0]}x{shape[1]}"

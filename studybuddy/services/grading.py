@@ -272,6 +272,14 @@ class GradingService:
         shape = self._math("answer_shape", lesson, exercise)["shape"]
         return None if shape is None else str(shape)
 
+    def clear_examples(
+        self, lesson: Lesson, exercise: Exercise, candidates: tuple[tuple[str, ...], ...]
+    ) -> tuple[str, ...] | None:
+        """The first set of example answers none of which the grader calls the exercise's answer (None:
+        each set holds it), read in the worker; the number box shows them as its placeholder."""
+        index = self._math("clear_examples", lesson, exercise, candidates)["index"]
+        return None if index is None else candidates[int(index)]
+
     def derive_reference_span(self, lesson: Lesson, exercise_id: str) -> tuple[int, int] | None:
         """The slice of the lesson's derivation that is derive exercise ``exercise_id``'s reference
         (None: the exercise has its own). Found by equivalence in the worker; LessonError's message as

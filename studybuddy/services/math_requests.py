@@ -130,6 +130,14 @@ def answer_shape(lesson: Lesson, exercise: Any) -> dict[str, Any]:
     return {"shape": expected_shape(exercise_terms(lesson, exercise))}
 
 
+def clear_examples(lesson: Lesson, exercise: Any, candidates: tuple[tuple[str, ...], ...]) -> dict[str, Any]:
+    """``index``: the first set of example texts none of which grades as the exercise's answer."""
+    from studybuddy.core.grading.examples import first_clear
+    from studybuddy.core.grading.terms import exercise_terms
+
+    return {"index": first_clear(candidates, exercise_terms(lesson, exercise))}
+
+
 def derive_reference(lesson: Lesson, exercise_id: str) -> dict[str, Any]:
     """Which steps of the lesson's derivation a derive exercise without its own reference uses
     (``start``, ``stop``: a slice), found by equivalence (core.lessons.derive_exercises)."""
@@ -149,6 +157,7 @@ HANDLERS: dict[str, Callable[..., dict[str, Any]]] = {
     "verify_step": verify_step,
     "numeric_check": numeric_check,
     "answer_shape": answer_shape,
+    "clear_examples": clear_examples,
 }
 
 

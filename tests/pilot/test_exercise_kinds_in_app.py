@@ -152,7 +152,7 @@ def what_is_shown(case: Case, screen: QuizScreen) -> list[str]:
     """What the learner must see above the answer box before answering."""
     exercise = screen.session.exercise
     if case.kind == "shape":
-        return ["A shape: (N, C) or N x C"]
+        return [exercise_form(screen.session.lesson, exercise).placeholder]  # "A shape: (N, C) or N x C"
     if case.kind == "number":
         tolerance = exercise.tolerance
         return ["A number: exact"] if tolerance is None else [f"{tolerance.text}"]
@@ -178,6 +178,9 @@ async def test_each_kind_is_shown_answered_wrong_and_right(make_app, context, ca
         exercise = screen.session.exercise
         if case.kind != "variant":
             assert "^r Variant" not in on_screen(app), "the variant key shows on a variant only"
+        if case.kind == "number":  # examples chosen by the grading worker, never the answer
+            placeholder = screen.query_one("#answer").placeholder
+            assert placeholder.startswith("A number: ") and placeholder in on_screen(app), placeholder
 
         wrong = wrong_answer(exercise)
         if wrong is not None:

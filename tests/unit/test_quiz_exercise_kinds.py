@@ -142,11 +142,13 @@ def test_a_variant_handed_in_drawn_already_is_kept_and_another_is_drawn_from_its
 @pytest.mark.parametrize(
     ("exercise_id", "kind", "said"),
     [
-        ("dw-shape", "shape", "A shape: (N, C) or N x C, with N, D, C; (N,) for a 1-D array."),
-        ("out-size", "number", "A number: exact (an expression of numbers, 3/4 or 2^10, is read too)."),
+        # the example shape uses names the exercise does not: with N, D and C declared, (N, C) could be
+        # the answer itself
+        ("dw-shape", "shape", "A shape: (P, Q) or P x Q, with N, D, C; (P,) for a 1-D array."),
+        ("out-size", "number", "A number: exact (an expression of numbers, such as a fraction or a power"),
         ("sigmoid-value", "number", "A number: right within ±0.001 (absolute)."),
         ("step-bug", "choice", "One option is right: choose it (type its letter, a to c)."),
-        ("dx", "answer", "W is 3x2; g is a 3-vector (a 3x1 column). Type it as NumPy code"),
+        ("dx", "answer", "W is 3x2; g is a 3-vector (NumPy's shape (3,)). Type it as NumPy code"),
         ("power", "answer", ""),
     ],
 )

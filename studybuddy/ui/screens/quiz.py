@@ -249,6 +249,9 @@ class QuizScreen(QuizPath):
         self.query_one("#answer", Input).placeholder = form.placeholder
         if form.arrays:
             view.ask_shape(partial(session.grading.answer_shape, session.lesson, session.exercise))
+        if form.number_examples:
+            grading, candidates = session.grading, form.number_examples
+            view.ask_examples(partial(grading.clear_examples, session.lesson, session.exercise, candidates))
         self.refresh_bindings()  # the variant key shows on a variant only
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -264,6 +267,10 @@ class QuizScreen(QuizPath):
         """Another variant of the exercise on screen: new values, a blank answer, the same hints shown."""
         if self.session.draw_variant():
             self._show_exercise()
+
+    @on(ExerciseFormView.ExamplesChosen)
+    def _examples_chosen(self, message: ExerciseFormView.ExamplesChosen) -> None:
+        self.query_one("#answer", Input).placeholder = message.placeholder
 
     @on(ExerciseFormView.Chosen)
     def _options_chosen(self, message: ExerciseFormView.Chosen) -> None:

@@ -23,7 +23,7 @@ from textual.style import Style as VisualStyle
 from textual.widgets import Static
 
 from studybuddy.core.errors import StudybuddyError
-from studybuddy.services.exercise_form import ChoiceOption, ExerciseForm, chosen_letters
+from studybuddy.services.exercise_form import ChoiceOption, ExerciseForm, chosen_letters, number_placeholder
 
 
 class OptionRow(Static, can_focus=True):
@@ -114,6 +114,20 @@ class ExerciseFormView(Vertical):
             self.number = number
             self.shape = shape
 
+    class ExamplesChosen(Message):
+        """The grading worker chose a number's examples for the exercise on screen: ``placeholder``
+        is the answer box's."""
+
+        def __init__(self, placeholder: str) -> None:
+            super().__init__()
+            self.placeholder = placeholder
+
+    class _ExamplesRead(Message):
+        def __init__(self, number: int, examples: tuple[str, ...] | None) -> None:
+            super().__init__()
+            self.number = number
+            self.examples = examples
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.form: ExerciseForm | None = None
@@ -174,6 +188,27 @@ class ExerciseFormView(Vertical):
         self.chosen = chosen
         for row in self.query(OptionRow):
             row.tick(row.index in chosen)
+
+    # ---- a number's examples, never its answer (the grading worker compares them) ----------------------
+
+    def ask_examples(self, read: Callable[[], tuple[str, ...] | None]) -> None:
+        """Choose the examples ``read`` gives (run in a thread: it waits for the grading worker)."""
+        self._read_examples(self._shape_request, read)
+
+    @work(thread=True, group="answer-examples")
+    def _read_examples(self, number: int, read: Callable[[], tuple[str, ...] | None]) -> None:
+        try:
+            examples = read()
+        except StudybuddyError:
+            examples = None  # the grading worker is unavailable: the box keeps its plain placeholder
+        self.post_message(self._ExamplesRead(number, examples))
+
+    @on(_ExamplesRead)
+    def _examples_read(self, message: _ExamplesRead) -> None:
+        message.stop()
+        if message.number != self._shape_request or message.examples is None:
+            return  # chosen for the exercise before
+        self.post_message(self.ExamplesChosen(number_placeholder(message.examples)))
 
     # ---- the shape of a vector or matrix answer --------------------------------------------------------
 
