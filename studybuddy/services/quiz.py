@@ -64,6 +64,10 @@ class ExerciseGrader(Protocol):
 
     def answer_shape(self, lesson: Lesson, exercise: Exercise) -> str | None: ...
 
+    def clear_examples(
+        self, lesson: Lesson, exercise: Exercise, candidates: tuple[tuple[str, ...], ...]
+    ) -> tuple[str, ...] | None: ...
+
 
 @dataclass(frozen=True)
 class Ticket:
