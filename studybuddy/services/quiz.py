@@ -124,6 +124,7 @@ class _Sitting:
 
     shown_at: datetime | None  # None: unknown (an answer from the shell)
     tries: list[Try] = field(default_factory=list)
+    lesson_opened: bool = False  # the lesson was opened over the exercise (a review): help, as a hint is
 
 
 SHAPE_NOT_COUNTED = "Not counted as an attempt: fix the shape and check again."
@@ -403,11 +404,20 @@ class QuizSession:
             if sitting is None or not sitting.tries:
                 return None
             encounter = Encounter(
-                tuple(sitting.tries), sitting.shown_at, left_wrong_before=exercise_id in self._saved_again
+                tuple(sitting.tries),
+                sitting.shown_at,
+                left_wrong_before=exercise_id in self._saved_again,
+                lesson_opened=sitting.lesson_opened,
             )
         if derive:
             encounter = replace(encounter, quick_seconds=None)  # a derivation is never Easy for speed
         return self.reviews.propose(self.lesson.id, exercise_id, encounter)
+
+    def lesson_opened(self, exercise_id: str) -> None:
+        """The learner opened the lesson of exercise ``exercise_id`` while at it: a right answer after
+        that was helped (Hard at most, as after a hint)."""
+        with self._sittings_lock:
+            self._sittings.setdefault(exercise_id, _Sitting(self.progress.clock.now())).lesson_opened = True
 
     def derive_shown(self, exercise_id: str) -> None:
         """Derive exercise ``exercise_id`` is on screen now: its sitting starts, unless one is open."""

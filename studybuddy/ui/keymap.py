@@ -45,6 +45,7 @@ BINDING_IDS = frozenset(
         "quiz.next",
         "quiz.back",
         "quiz.previous",
+        "review.lesson",
         "scratchpad.back",
         "derive.finish",
         "quiz.variant",
@@ -81,6 +82,7 @@ TEXTUAL_KEYS = {"ctrl+q": "Quit", "ctrl+p": "the command palette"}
 WHILE_TYPING = frozenset(
     {binding_id for binding_id in BINDING_IDS if binding_id.split(".")[0] in {"app", "mode", "timer"}}
     | {"lessons.filter", "quiz.hint", "quiz.solution", "quiz.next", "quiz.variant", "quiz.previous"}
+    | {"review.lesson"}
     | {"derive.finish", "diary.editor", "diary.preview", "diary.search", "diary.save"}
 )
 _EDITING_KEYS = frozenset({"enter", "tab", "backspace", "delete", "left", "right", "home", "end"})

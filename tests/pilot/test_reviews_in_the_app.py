@@ -16,6 +16,7 @@ from studybuddy.cli.review import render_overview
 from studybuddy.core.reviews.rating import Encounter, Try
 from studybuddy.services.insights import review_overview
 from studybuddy.services.quiz import QuizSession
+from studybuddy.ui.screens.lesson import LessonScreen
 from studybuddy.ui.screens.quiz import QuizScreen
 from studybuddy.ui.screens.review import ReviewScreen
 
@@ -326,3 +327,33 @@ async def test_a_review_while_the_timer_runs_counts_in_the_session(make_app, con
             "SELECT l.session_id, s.exercises_tried FROM review_logs l JOIN sessions s ON s.id = l.session_id"
         ).fetchall()
     assert len(rows) == 1 and rows[0][1] >= 1
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+@synchronously
+async def test_the_lesson_of_a_review_opens_over_it_and_esc_comes_back_to_the_answer_as_typed(
+    make_app, context, clock, size
+) -> None:
+    answered(context, "sigmoid-prime", "s*(1+s)")  # Again: due in a minute
+    clock.advance(minutes=5)
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f10")
+        await settle(app, pilot)
+        assert "^o Lesson" in text(app), "the footer offers it"
+        app.screen.query_one("#answer").focus()
+        await pilot.press(*"s*(1-")
+        await pilot.press("ctrl+o")
+        await settle(app, pilot)
+        assert isinstance(app.screen, LessonScreen)
+        assert "The sigmoid and its derivative" in shown(app, "#lesson-title")
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        assert app.screen.session.exercise.id == "sigmoid-prime", "the same exercise, not the next"
+        assert app.screen.query_one("#answer").value == "s*(1-"
+        await pilot.press(*"s)", "enter")
+        await settle(app, pilot)
+        assert "Proposed: Hard (right after opening the lesson)" in text(app), "the lesson was help"
+        assert logs(context) == [("sigmoid-prime", int(Rating.Again), int(Rating.Again))], "none saved yet"

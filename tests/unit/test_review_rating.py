@@ -79,6 +79,16 @@ def test_right_at_once_after_a_sitting_left_wrong_is_hard_and_help_still_names_i
     assert wrong is not None and wrong.rating == Rating.Again
 
 
+def test_opening_the_lesson_during_the_sitting_is_help_like_a_hint() -> None:
+    alone = propose(Encounter((Try(True, at(5)),), T0, lesson_opened=True))
+    assert alone is not None and (alone.rating, alone.reason) == (
+        Rating.Hard,
+        "right after opening the lesson",
+    )
+    both = propose(Encounter((Try(False, at(5)), Try(True, at(9))), T0, lesson_opened=True))
+    assert both is not None and both.reason == "right after a wrong try and opening the lesson"
+
+
 def test_a_sitting_without_a_graded_answer_has_nothing_to_rate() -> None:
     assert propose(Encounter((), T0)) is None
 

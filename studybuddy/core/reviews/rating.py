@@ -4,7 +4,9 @@ An encounter is one sitting with an exercise: every answer graded from when it w
 answered right or left. Hints in studybuddy reveal a step each, so any hint counts as help:
 
 - wrong (left without a right answer), or the worked solution was shown: Again;
-- right after a wrong try, or after a hint: Hard; also right first time in a sitting that follows one
+- right after a wrong try, after a hint, or after opening the exercise's lesson (a review served
+  weeks later: its setup is one key away, and its derivation shows the way): Hard; also right first
+  time in a sitting that follows one
   left wrong within the same quiz (gone back to with the previous-exercise key): that is no recall;
 - right first time, with no hint: Good; and Easy when that took at most ``QUICK_SECONDS``.
 
@@ -45,6 +47,7 @@ class Encounter:
     shown_at: datetime | None = None
     quick_seconds: float | None = QUICK_SECONDS  # None: never Easy for its speed (a derivation)
     left_wrong_before: bool = False  # an earlier sitting of the same quiz was saved as Again
+    lesson_opened: bool = False  # the exercise's lesson was opened during the sitting
 
     @property
     def answered_right(self) -> bool:
@@ -78,12 +81,14 @@ def propose(encounter: Encounter) -> Proposal | None:
     hints = max(attempt.hints_used for attempt in tries)
     if encounter.left_wrong_before and not (wrong or hints):
         return Proposal(Rating.Hard, "right after getting it wrong a moment ago")
-    if wrong or hints:
+    if wrong or hints or encounter.lesson_opened:
         help_had = []
         if wrong:
             help_had.append("a wrong try" if wrong == 1 else f"{wrong} wrong tries")
         if hints:
             help_had.append("a hint" if hints == 1 else f"{hints} hints")
+        if encounter.lesson_opened:
+            help_had.append("opening the lesson")
         return Proposal(Rating.Hard, "right after " + " and ".join(help_had))
     seconds = encounter.seconds
     quick = encounter.quick_seconds

@@ -10,16 +10,18 @@ and rated from the finished derivation. When nothing is due it says when the nex
 from __future__ import annotations
 
 from itertools import count
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Static
 
 from studybuddy.core.errors import StudybuddyError
 from studybuddy.services.quiz import QuizSession
 from studybuddy.services.review_round import NothingDue, ReviewRound, ReviewTurn
+from studybuddy.ui.screens.lesson import LessonScreen
 from studybuddy.ui.screens.quiz import QuizScreen
 from studybuddy.ui.screens.quiz_rating import QuizRating
 from studybuddy.ui.study_app import study_app
@@ -31,6 +33,9 @@ if TYPE_CHECKING:
 class ReviewScreen(QuizScreen):
     LESSON_PATH = False  # exercises of many lessons: no lesson's exercise list, previous or summary
     HELP = None
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+o", "open_lesson", "Lesson", id="review.lesson"),
+    ]
 
     class TurnReady(Message):
         def __init__(self, turn: ReviewTurn | NothingDue | None, number: int, problem: str | None) -> None:
@@ -116,6 +121,20 @@ class ReviewScreen(QuizScreen):
         self.query_one("#quiz-actions").display = shown
         if not shown:
             self.derive_view.hide()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_lesson":
+            return isinstance(self.turn, ReviewTurn)  # shown with an exercise on screen only
+        return super().check_action(action, parameters)
+
+    def action_open_lesson(self) -> None:
+        """The lesson of the exercise on screen, over the review (Esc comes back to it, as it was); a
+        right answer after it is proposed Hard at most, as after a hint."""
+        turn = self.turn
+        if isinstance(turn, ReviewTurn):
+            exercises = turn.lesson.derive_exercises if turn.derive else turn.lesson.exercises
+            self.session.lesson_opened(exercises[turn.index].id)
+            self.app.push_screen(LessonScreen(turn.lesson.id))
 
     # ---- moving on -----------------------------------------------------------------------------------
 
