@@ -61,6 +61,7 @@ class DeriveExerciseView(Widget):
     DEFAULT_CSS = """
     DeriveExerciseView { display: none; height: 1fr; padding: 0 1; }
     DeriveExerciseView > #derive-prompt { height: auto; max-height: 4; margin: 0; }
+    DeriveExerciseView > #derive-ends { height: auto; padding: 0 1; color: $accent; }
     DeriveExerciseView > #derive-info { height: auto; max-height: 4; }
     DeriveExerciseView #derive-verdict.-right { color: $success; text-style: bold; }
     DeriveExerciseView #derive-verdict.-wrong { color: $warning; }
@@ -114,6 +115,9 @@ class DeriveExerciseView(Widget):
     def compose(self) -> ComposeResult:
         yield Static("", id="derive-title", classes="page-title", markup=False)
         yield Markdown("", id="derive-prompt")
+        # Where to start and what to reach, under the prompt and never cut with it: a long prompt filled
+        # the prompt's four rows and hid them (the start is what the first line must equal).
+        yield Static("", id="derive-ends", markup=False)
         yield DerivationPad(DerivationSheet(None, DerivationContext(), "derive"), placeholder=PLACEHOLDER)
         with VerticalScroll(id="derive-info"):
             yield Static("", id="derive-verdict", markup=False)
@@ -143,12 +147,14 @@ class DeriveExerciseView(Widget):
         self.query_one("#derive-title", Static).update(
             f"{lesson.title}: derive exercise {position + 1} of {total}"
         )
-        self.query_one("#derive-prompt", Markdown).update(
-            f"{exercise.prompt}\n\nStart from `{exercise.start}`; end with a line equal to `{exercise.goal}`."
+        self.query_one("#derive-prompt", Markdown).update(exercise.prompt)
+        self.query_one("#derive-ends", Static).update(
+            f"Start from {exercise.start}; end with a line equal to {exercise.goal}."
         )
         self._verdict("", None)
         self.query_one("#derive-rating", RatingChoice).clear()
         self.query_one("#derive-prompt").display = True
+        self.query_one("#derive-ends").display = True
         self.display = True
         self._show_aids()
         self.pad.use(DerivationSheet(None, lesson_context(lesson), exercise.id), text="")
@@ -167,6 +173,7 @@ class DeriveExerciseView(Widget):
         then)."""
         if isinstance(event.widget, RatingChoice):
             self.query_one("#derive-prompt").display = False
+            self.query_one("#derive-ends").display = False
             return
         if self._verdict_text or self.exercise is None:
             return
