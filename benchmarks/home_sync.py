@@ -9,7 +9,9 @@ in the same run. Each figure is printed beside a baseline measured in the same r
 database with nothing to apply, and `git status` of the same repository.
 
 The log is generated: 3,650 days with 3 sessions each (started and finished: 2 events), 4 answers,
-2 lessons opened and 3 reviews (over 300 exercises), about 50,000 events.
+2 lessons opened and 3 reviews (over 300 exercises, each carrying the card state FSRS gave it, as the
+app logs them), about 55,000 events. The other machine's day is generated on its own (its reviews start
+from new cards), so the cards it touches are replayed, as after a sync where both reviewed them.
 """
 
 from __future__ import annotations
@@ -25,10 +27,14 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from fsrs import Rating
+
+from studybuddy.core.reviews.cards import CardState, review
 from studybuddy.services.journal import Journal
 from studybuddy.storage import event_log
 from studybuddy.storage.database import Database
 from studybuddy.storage.event_log import EventLog
+from studybuddy.storage.log_events import card_fields, card_seed
 
 DAYS = 3650
 TODAY = date(2025, 7, 6)
@@ -44,7 +50,9 @@ GIT_ENV = {
 }
 
 
-def day_events(day: date, rng: random.Random, serial: int) -> list[dict]:
+def day_events(
+    day: date, rng: random.Random, serial: int, cards: dict[tuple[str, str], CardState]
+) -> list[dict]:
     """One studied day's events, as the services log them."""
     events: list[dict] = []
     for number in range(3):
@@ -100,6 +108,10 @@ def day_events(day: date, rng: random.Random, serial: int) -> list[dict]:
     for number in range(3):
         lesson, exercise = rng.choice(EXERCISES)
         at = events[0]["at"] + 600 + 60 * number
+        rating = rng.choice((1, 3, 3, 3, 4))
+        before = cards.get((lesson, exercise), CardState())
+        after = review(before, Rating(rating), datetime.fromtimestamp(at, UTC), card_seed(lesson, exercise))
+        cards[(lesson, exercise)] = after
         events.append(
             {
                 "id": f"r{serial}-{number}",
@@ -107,12 +119,14 @@ def day_events(day: date, rng: random.Random, serial: int) -> list[dict]:
                 "at": at,
                 "lesson": lesson,
                 "exercise": exercise,
-                "rating": rng.choice((1, 3, 3, 3, 4)),
+                "rating": rating,
                 "proposed": 3,
                 "duration_ms": None,
                 "kind": "review",
                 "day": day.isoformat(),
                 "session": f"s{serial}-0",
+                "before": None if before.is_new else int(before.state),
+                "card": card_fields(after),  # as ReviewService.save logs it
             }
         )
     return events
@@ -123,9 +137,10 @@ def write_log(root: Path, machine: str, days: list[date], seed: int) -> int:
     (root / "log").mkdir(parents=True, exist_ok=True)
     (root / event_log.MACHINE_FILE).write_text(machine + "\n")
     count = 0
+    cards: dict[tuple[str, str], CardState] = {}
     with open(root / "log" / f"{machine}.jsonl", "ab") as out:
         for serial, day in enumerate(days):
-            for event in day_events(day, rng, seed * 100_000 + serial):
+            for event in day_events(day, rng, seed * 100_000 + serial, cards):
                 out.write(event_log.encode(event))
                 count += 1
     return count

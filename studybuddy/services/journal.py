@@ -51,10 +51,10 @@ class Journal:
             own = self.log.own_file
             applied = _applied(conn).get(own.name)
             if (applied[0] if applied else 0) != event_log.size_of(own):  # a crash left lines unapplied
-                replay: set[int] = set()
-                if self._catch_up_file(conn, own, replay, {}) is None:
-                    self._rebuild(conn, replay, {})
-                log_events.replay_cards(conn, sorted(replay))
+                touched: dict[int, Event] = {}
+                if self._catch_up_file(conn, own, touched, {}) is None:
+                    self._rebuild(conn, touched, {})
+                log_events.settle_cards(conn, touched)
                 applied = _applied(conn).get(own.name)
             end = self.log.append(event)
             head = applied[1] if applied and applied[0] else event_log.head(own)
@@ -77,26 +77,26 @@ class Journal:
         if self.log is None or not self.pending():
             return CatchUp({})
         counts: dict[str, int] = {}
-        replay: set[int] = set()
+        touched: dict[int, Event] = {}  # card -> its newest review in this batch
         with self.database.write(wait=wait) as conn:
             migrated = self._migrate(conn)
             skipped, rebuilt = 0, False
             for path in self.log.files():
-                outcome = self._catch_up_file(conn, path, replay, counts)
+                outcome = self._catch_up_file(conn, path, touched, counts)
                 if outcome is None:  # rewritten: the cache is rebuilt from every file
                     rebuilt = True
                     counts.clear()
-                    replay.clear()
-                    skipped = self._rebuild(conn, replay, counts)
+                    touched.clear()
+                    skipped = self._rebuild(conn, touched, counts)
                     break
                 skipped += outcome
-            log_events.replay_cards(conn, sorted(replay))
+            log_events.settle_cards(conn, touched)
         return CatchUp(counts, skipped, migrated, rebuilt)
 
     # ---- internals --------------------------------------------------------------------------------
 
     def _catch_up_file(
-        self, conn: sqlite3.Connection, path: Path, replay: set[int], counts: dict[str, int]
+        self, conn: sqlite3.Connection, path: Path, touched: dict[int, Event], counts: dict[str, int]
     ) -> int | None:
         """Apply a file's new lines; the bad lines skipped, or None when the file was rewritten."""
         applied, known_head = _applied(conn).get(path.name, (0, ""))
@@ -107,12 +107,12 @@ class Journal:
         if size < applied or (applied and head != known_head):
             return None
         chunk = event_log.read(path, applied)
-        skipped = chunk.skipped + _apply_all(conn, chunk.events, replay)
+        skipped = chunk.skipped + _apply_all(conn, chunk.events, touched)
         counts[path.name] = counts.get(path.name, 0) + len(chunk.events)
         _mark(conn, path.name, chunk.end, head)
         return skipped
 
-    def _rebuild(self, conn: sqlite3.Connection, replay: set[int], counts: dict[str, int]) -> int:
+    def _rebuild(self, conn: sqlite3.Connection, touched: dict[int, Event], counts: dict[str, int]) -> int:
         """Empty the cache and apply every file from its start, keeping what only this database knows
         of open sessions (heartbeat, owner, time studied so far)."""
         assert self.log is not None
@@ -129,7 +129,7 @@ class Journal:
             skipped += chunk.skipped
             counts[path.name] = len(chunk.events)
             _mark(conn, path.name, chunk.end, event_log.head(path))
-        skipped += _apply_all(conn, events, replay)
+        skipped += _apply_all(conn, events, touched)
         conn.executemany(
             "UPDATE sessions SET last_heartbeat_at = max(last_heartbeat_at, ?), owner_pid = ?, "
             "owner_host = ?, studied_seconds = max(studied_seconds, ?) "
@@ -164,7 +164,7 @@ class Journal:
         return len(fresh)
 
 
-def _apply_all(conn: sqlite3.Connection, events: list[Event], replay: set[int]) -> int:
+def _apply_all(conn: sqlite3.Connection, events: list[Event], touched: dict[int, Event]) -> int:
     """Apply sessions first, then the rest in time order (then id), so an attempt finds its session
     whatever the clocks said; how many were malformed and skipped.
 
@@ -181,13 +181,13 @@ def _apply_all(conn: sqlite3.Connection, events: list[Event], replay: set[int]) 
     for newest_last in states.values():
         for event in reversed(newest_last):
             try:
-                log_events.apply(conn, event, replay)
+                log_events.apply(conn, event, touched)
                 break
             except log_events.BadEvent:
                 skipped += 1
     for event in others:
         try:
-            log_events.apply(conn, event, replay)
+            log_events.apply(conn, event, touched)
         except log_events.BadEvent:
             skipped += 1
     return skipped

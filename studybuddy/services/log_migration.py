@@ -87,10 +87,10 @@ def _reviews(conn: sqlite3.Connection, machine: str) -> list[Event]:
     events = []
     rows = conn.execute(
         "SELECT r.id, c.lesson_id, c.exercise_id, r.rating, r.proposed, r.review_duration, r.kind, r.day, "
-        "r.at, s.uid FROM review_logs r JOIN cards c ON c.card_id = r.card_id "
+        "r.at, s.uid, r.state_before FROM review_logs r JOIN cards c ON c.card_id = r.card_id "
         "LEFT JOIN sessions s ON s.id = r.session_id WHERE r.uid IS NULL ORDER BY r.id"
     ).fetchall()
-    for log_id, lesson, exercise, rating, proposed, duration, kind, day, at, session in rows:
+    for log_id, lesson, exercise, rating, proposed, duration, kind, day, at, session, before in rows:
         event_id = f"{machine}-review-{log_id}"
         conn.execute("UPDATE review_logs SET uid = ? WHERE id = ?", (event_id, log_id))
         events.append(
@@ -106,6 +106,7 @@ def _reviews(conn: sqlite3.Connection, machine: str) -> list[Event]:
                 "kind": kind,
                 "day": day,
                 "session": session,
+                "before": before,
             }
         )
     return events

@@ -338,8 +338,10 @@ class ReviewService:
                     "kind": proposal.kind,
                     "day": proposal.at.date().isoformat(),
                     "session": log_events.session_uid(conn, session_id),
+                    "before": None if stored is None or stored.card.is_new else int(stored.card.state),
+                    "card": log_events.card_fields(proposal._outcomes[int(chosen) - 1].card),
                 },
-            )  # the card's new state is FSRS's step from ``stored``: the outcome shown for ``chosen``
+            )  # the card's new state: the outcome shown for ``chosen`` (FSRS's step from ``stored``)
             saved = reviews.get_card(conn, proposal.lesson_id, proposal.exercise_id)
             assert saved is not None
             card_id = saved.card_id

@@ -193,7 +193,9 @@ def read(path: Path, offset: int) -> Chunk:
     whole = data.rfind(b"\n") + 1  # a torn last line stays unread until it ends
     events: list[Event] = []
     skipped = 0
-    for line in data[:whole].splitlines():
+    # Decoded once, split on newlines only: a line's text may hold U+2028 and the like, which
+    # str.splitlines would also split on.
+    for line in data[:whole].decode("utf-8", errors="replace").split("\n"):
         if not line.strip():
             continue
         try:

@@ -8,7 +8,8 @@ idempotent and does not depend on the order the logs arrive in:
 - ``session``: the session's whole state (no heartbeats: those stay in the local database). The state
   with the newest (time, event id) wins, so two machines that both changed a session agree.
 - ``attempt``, ``review``: inserted once by their event id. A card's state is FSRS's replay of its
-  reviews in time order, so a review that arrives late is put in its place.
+  reviews in time order, so a review that arrives late is put in its place; a review carries the state
+  it left the card in, taken as it is when that review followed every other one (no replay needed).
 - ``lesson``: the lesson's latest opening and furthest step, whichever event says more.
 - ``card``: a card never reviewed, from before reviews were logged.
 
@@ -84,9 +85,9 @@ def session_uid(conn: sqlite3.Connection, session_id: int | None) -> str | None:
 # ---- applying ------------------------------------------------------------------------------------------
 
 
-def apply(conn: sqlite3.Connection, event: Event, cards_to_replay: set[int] | None = None) -> None:
-    """Apply one event (BadEvent when it is malformed; nothing is written then). ``cards_to_replay``:
-    collect the cards whose reviews must be replayed instead of replaying each at once (a batch)."""
+def apply(conn: sqlite3.Connection, event: Event, touched: dict[int, Event] | None = None) -> None:
+    """Apply one event (BadEvent when it is malformed; nothing is written then). ``touched``: in a
+    batch, collect each reviewed card's newest review for ``settle_cards`` to set its state once."""
     kind = event.get("type")
     try:
         if kind == "session":  # several statements: all or none
@@ -103,7 +104,7 @@ def apply(conn: sqlite3.Connection, event: Event, cards_to_replay: set[int] | No
         elif kind == "lesson":
             _apply_lesson(conn, event)
         elif kind == "review":
-            _apply_review(conn, event, cards_to_replay)
+            _apply_review(conn, event, touched)
         elif kind == "card":
             _apply_card(conn, event)
         else:
@@ -222,7 +223,7 @@ def _apply_card(conn: sqlite3.Connection, event: Event) -> None:
     )
 
 
-def _apply_review(conn: sqlite3.Connection, event: Event, cards_to_replay: set[int] | None) -> None:
+def _apply_review(conn: sqlite3.Connection, event: Event, touched: dict[int, Event] | None) -> None:
     lesson_id, exercise_id = _text(event, "lesson"), _text(event, "exercise")
     at, event_id = _number(event, "at"), _text(event, "id")
     rating, proposed = int(_number(event, "rating")), int(_number(event, "proposed"))
@@ -236,7 +237,7 @@ def _apply_review(conn: sqlite3.Connection, event: Event, cards_to_replay: set[i
     if conn.execute("SELECT 1 FROM review_logs WHERE uid = ?", (event_id,)).fetchone():
         return
     row = conn.execute(
-        "SELECT card_id FROM cards WHERE lesson_id = ? AND exercise_id = ?", (lesson_id, exercise_id)
+        "SELECT card_id, reps FROM cards WHERE lesson_id = ? AND exercise_id = ?", (lesson_id, exercise_id)
     ).fetchone()
     if row is None:
         made = conn.execute(
@@ -244,39 +245,109 @@ def _apply_review(conn: sqlite3.Connection, event: Event, cards_to_replay: set[i
             (lesson_id, exercise_id, at, at),
         ).lastrowid
         assert made is not None
-        card_id: int = made
+        card_id, reps = made, 0
     else:
-        card_id = row[0]
-    from studybuddy.core.reviews.cards import review_log  # FSRS: off the start-up path
-
-    when = from_seconds(at)
-    fsrs = review_log(card_id, _rating(rating), when, duration).to_dict()
-    later = conn.execute(
-        "SELECT 1 FROM review_logs WHERE card_id = ? AND (at > ? OR (at = ? AND uid > ?))",
-        (card_id, at, at, event_id),
-    ).fetchone()
+        card_id, reps = row
+    later = (
+        touched is None
+        and conn.execute(
+            "SELECT 1 FROM review_logs WHERE card_id = ? AND (at > ? OR (at = ? AND uid > ?))",
+            (card_id, at, at, event_id),
+        ).fetchone()
+    )
     conn.execute(
         "INSERT INTO review_logs (uid, card_id, rating, review_datetime, review_duration, at, day, kind, "
-        "proposed, session_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "state_before, proposed, session_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             event_id,
             card_id,
             rating,
-            fsrs["review_datetime"],
+            from_seconds(at).isoformat(),  # as FSRS's ReviewLog.to_dict() writes it
             duration,
             at,
             event["day"],
             kind,
+            event.get("before") if event.get("before") in (1, 2, 3) else None,
             proposed,
             _local_session(conn, _optional_text(event, "session")),
         ),
     )
-    if cards_to_replay is not None:
-        cards_to_replay.add(card_id)
+    if touched is not None:
+        touched[card_id] = event  # applied in time order: the newest so far
     elif later:  # it arrived after reviews made later: replay the card's history in order
         replay_cards(conn, [card_id])
     else:
-        _review_last(conn, card_id, lesson_id, exercise_id, rating, at, event_id)
+        carried = _carried_card(event)
+        if carried is not None and carried.reps == reps + 1:
+            _store_card(conn, card_id, carried)
+        else:
+            _review_last(conn, card_id, lesson_id, exercise_id, rating, at, event_id)
+
+
+def settle_cards(conn: sqlite3.Connection, touched: dict[int, Event]) -> None:
+    """After a batch: each card a review came in for takes the state its newest review carries when that
+    review followed every other one (its count of reviews is the card's), else FSRS's replay."""
+    for card_id, newest in touched.items():
+        count, last = conn.execute(
+            "SELECT count(*), (SELECT uid FROM review_logs WHERE card_id = :card ORDER BY at DESC, uid DESC "
+            "LIMIT 1) FROM review_logs WHERE card_id = :card",
+            {"card": card_id},
+        ).fetchone()
+        carried = _carried_card(newest)
+        if last == newest["id"] and carried is not None and carried.reps == count:
+            _store_card(conn, card_id, carried)
+        else:
+            replay_cards(conn, [card_id])
+
+
+def card_fields(card: Any) -> dict[str, Any]:
+    """A card's FSRS state as a review event carries it (the state that review left it in)."""
+    return {
+        "state": int(card.state),
+        "step": card.step,
+        "stability": card.stability,
+        "difficulty": card.difficulty,
+        "due": card.due.timestamp(),
+        "last_review": card.last_review.timestamp(),
+        "reps": card.reps,
+        "lapses": card.lapses,
+    }
+
+
+def _carried_card(event: Event) -> Any:
+    """The card state a review event carries (None: none, or not a well-formed one)."""
+    fields = event.get("card")
+    if not isinstance(fields, dict):
+        return None
+    from fsrs import State
+
+    from studybuddy.core.reviews.cards import CardState
+
+    try:
+        number = fields["state"]
+        step, stability, difficulty = fields["step"], fields["stability"], fields["difficulty"]
+        if not (
+            number in (1, 2, 3)
+            and (step is None or isinstance(step, int))
+            and all(v is None or _is_number(v) for v in (stability, difficulty))
+            and _is_number(fields["due"])
+            and _is_number(fields["last_review"])
+            and isinstance(fields["reps"], int)
+            and isinstance(fields["lapses"], int)
+        ):
+            return None
+        return CardState(
+            state=State(number),
+            step=step,
+            stability=stability,
+            difficulty=difficulty,
+            due=from_seconds(fields["due"]),
+            last_review=from_seconds(fields["last_review"]),
+            reps=fields["reps"],
+            lapses=fields["lapses"],
+        )
+    except (KeyError, ValueError, OverflowError, OSError):
+        return None
 
 
 def replay_cards(conn: sqlite3.Connection, card_ids: Iterable[int]) -> None:

@@ -242,3 +242,35 @@ def test_reviews_arriving_in_any_order_give_the_same_card(tmp_path: Path, order:
         assert a.execute(query).fetchall() == b.execute(query).fetchall()
         states = "SELECT uid, state_before FROM review_logs ORDER BY uid"
         assert a.execute(states).fetchall() == b.execute(states).fetchall()
+
+
+def test_one_exercise_reviewed_on_two_machines_since_the_last_sync_replays_both_reviews(
+    tmp_path: Path,
+) -> None:
+    """Each machine's review left the card at one review; after exchanging logs, both hold FSRS's replay
+    of the two, the same on both (not the state either review carried)."""
+    homes = []
+    for name, minutes in (("laptop", 0), ("desktop", 90)):
+        clock = FrozenClock(T0 + timedelta(minutes=minutes))
+        context = open_home(tmp_path / name, clock)
+        proposal = context.reviews.propose(LESSON, "symmetry", Encounter((Try(True, clock.now()),)))
+        assert proposal is not None
+        context.reviews.save(proposal, Rating.Good if minutes else Rating.Hard)
+        homes.append((tmp_path / name, clock, context))
+    for (root, _, _), (other, _, _) in ((homes[0], homes[1]), (homes[1], homes[0])):
+        for path in EventLog(other).files():
+            shutil.copy(path, root / "log" / path.name)  # what a pull brings
+    cards = []
+    for root, clock, context in homes:
+        context.database.close()
+        cards.append(open_home(root, clock).reviews.card(LESSON, "symmetry"))
+    assert cards[0] == cards[1]
+    assert cards[0] is not None and cards[0].reps == 2
+
+
+def test_a_line_holding_unicode_line_separators_reads_back_whole(tmp_path: Path) -> None:
+    log = EventLog(tmp_path)
+    typed = "s\u2028(1 - s)\u0085\u000b"  # separators str.splitlines would break a line at
+    log.append({**lesson_event("e1", "tanh", 1), "answer": typed})
+    chunk = event_log.read(log.own_file, 0)
+    assert [event.get("answer") for event in chunk.events] == [typed] and chunk.skipped == 0
