@@ -186,7 +186,9 @@ def matmul(left: Array, right: Array, operator: str = "@") -> Array:
     if left.flat and right.flat:
         if _length(a) != _length(b):
             raise ShapeRefusal(
-                f"{operator} needs two vectors of the same length, not {_length(a)} and {_length(b)}"
+                f"{operator} needs two vectors of the same length, not {_length(a)} and {_length(b)}: of two "
+                "1-D vectors it is their dot product (and x.T of a 1-D x is x itself); the outer product "
+                "is np.outer(u, v)"
             )
         return Array(_inner(a, b))
     (rows, inner), (inner_right, _) = shape_of(a), shape_of(b)
