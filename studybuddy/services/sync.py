@@ -48,6 +48,13 @@ IGNORED = (
     "/diary/.*.tmp",
     ".*.sync-*",
 )
+CACHE_FILES = (  # never in git: what a home committed before this version stops tracking
+    "studybuddy.sqlite3",
+    "studybuddy.sqlite3-wal",
+    "studybuddy.sqlite3-shm",
+    "studybuddy.sqlite3-journal",
+    MACHINE_FILE,
+)
 _DIARY_DAY = re.compile(r"\d{4}-\d{2}-\d{2}(\.conflict-\d+)?\.md")
 
 
@@ -64,9 +71,12 @@ class SyncReport:
     pushed: int = 0  # commits pushed
     applied_events: int = 0  # other machines' events applied to the database
     remote: str = ""
+    untracked: bool = False  # the database was tracked by git, and no longer is
 
     def lines(self) -> list[str]:
         said = [f"committed: {self.committed}" if self.committed else "nothing new to commit"]
+        if self.untracked:
+            said.append("git no longer tracks the database (it stays here, a cache rebuilt from log/)")
         if self.pulled_commits:
             days = len(self.pulled_diary_days)
             said.append(
@@ -142,7 +152,7 @@ def sync(context: StudyContext) -> SyncReport:
     context.journal.catch_up()  # everything logged is in the database before git moves files
     report = SyncReport(remote=remote)
     keep_ignored(home)
-    report.committed = _commit(git, context.journal.log.machine_id if context.journal.log else "?")
+    report.committed = _commit(git, context.journal.log.machine_id if context.journal.log else "?", report)
     tracking = f"refs/remotes/{remote}/{remote_branch}"
     for attempt in range(PUSH_ATTEMPTS):
         git.run("fetch", "--quiet", remote, what=f" (fetching from {remote})")
@@ -203,16 +213,22 @@ def _upstream(git: Git, branch: str) -> tuple[str, str]:
     return remote, merge.removeprefix("refs/heads/") or branch
 
 
-def _commit(git: Git, machine: str) -> str | None:
+def _commit(git: Git, machine: str, report: SyncReport) -> str | None:
+    # A home committed before the database became a cache may track it: stop (the file stays here), or
+    # every sync would commit a binary file both machines change.
+    git.run("rm", "--cached", "--quiet", "--ignore-unmatch", "--", *CACHE_FILES)
+    report.untracked = bool(git.out("diff", "--cached", "--name-only", "--diff-filter=D", "--", *CACHE_FILES))
     git.run("add", "--all", "--", ".")
     staged = [
-        name for name in git.out("diff", "--cached", "--name-only", "-z", "--", ".").split("\0") if name
+        name
+        for name in git.out("diff", "--cached", "--relative", "--name-only", "-z", "--", ".").split("\0")
+        if name
     ]
     if not staged:
         return None
     days = sum(1 for name in staged if name.startswith("diary/") and _DIARY_DAY.fullmatch(Path(name).name))
     events = 0
-    for line in git.out("diff", "--cached", "--numstat", "--", LOG_FOLDER).splitlines():
+    for line in git.out("diff", "--cached", "--relative", "--numstat", "--", LOG_FOLDER).splitlines():
         added = line.split("\t", 1)[0]
         events += int(added) if added.isdigit() else 0
     others = len(staged) - days - sum(1 for name in staged if name.startswith(f"{LOG_FOLDER}/"))

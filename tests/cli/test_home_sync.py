@@ -239,3 +239,19 @@ def test_a_sync_with_nothing_new_changes_nothing(tmp_path: Path) -> None:
     assert "nothing new to commit" in out and "nothing to push" in out
     assert git(laptop.root, "rev-parse", "HEAD") == head
     assert_clean(laptop)
+
+
+def test_a_home_that_committed_its_database_stops_tracking_it_and_keeps_the_file(tmp_path: Path) -> None:
+    laptop, _ = two_machines(tmp_path)
+    study(laptop, "calculus", "sigmoid-prime")
+    git(laptop.root, "add", "--all")  # as a learner following the old README did, database included
+    git(laptop.root, "commit", "--quiet", "-m", "my study home")
+    assert "studybuddy.sqlite3" in git(laptop.root, "ls-files").split()
+
+    out = laptop.sync()
+
+    assert "no longer tracks the database" in out
+    assert "studybuddy.sqlite3" not in git(laptop.root, "ls-files").split()
+    assert (laptop.root / "studybuddy.sqlite3").exists()
+    assert seen(laptop)["sessions"] == [("calculus", "stopped", 1)]
+    assert_clean(laptop)
