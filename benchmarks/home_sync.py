@@ -34,7 +34,7 @@ from studybuddy.services.journal import Journal
 from studybuddy.storage import event_log
 from studybuddy.storage.database import Database
 from studybuddy.storage.event_log import EventLog
-from studybuddy.storage.log_events import card_fields, card_seed
+from studybuddy.storage.log_cards import card_fields, card_seed
 
 DAYS = 3650
 TODAY = date(2025, 7, 6)

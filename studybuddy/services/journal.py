@@ -17,7 +17,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from studybuddy.storage import event_log, log_events
+from studybuddy.storage import event_log, log_cards, log_events
 from studybuddy.storage.database import Database
 from studybuddy.storage.event_log import Event, EventLog
 
@@ -54,7 +54,7 @@ class Journal:
                 touched: dict[int, Event] = {}
                 if self._catch_up_file(conn, own, touched, {}) is None:
                     self._rebuild(conn, touched, {})
-                log_events.settle_cards(conn, touched)
+                log_cards.settle_cards(conn, touched)
                 applied = _applied(conn).get(own.name)
             end = self.log.append(event)
             head = applied[1] if applied and applied[0] else event_log.head(own)
@@ -90,7 +90,7 @@ class Journal:
                     skipped = self._rebuild(conn, touched, counts)
                     break
                 skipped += outcome
-            log_events.settle_cards(conn, touched)
+            log_cards.settle_cards(conn, touched)
         return CatchUp(counts, skipped, migrated, rebuilt)
 
     # ---- internals --------------------------------------------------------------------------------

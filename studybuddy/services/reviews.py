@@ -40,7 +40,7 @@ from studybuddy.core.reviews.rating import Encounter, propose
 from studybuddy.core.stats import MASTERED_STABILITY_DAYS, is_mastered
 from studybuddy.services.exercise_catalogue import ExerciseCatalogue, ExerciseKind
 from studybuddy.services.journal import Journal, new_event_id
-from studybuddy.storage import log_events, progress, reviews
+from studybuddy.storage import log_cards, log_events, progress, reviews
 from studybuddy.storage.database import Database
 from studybuddy.storage.sessions import from_seconds, to_seconds
 
@@ -339,7 +339,7 @@ class ReviewService:
                     "day": proposal.at.date().isoformat(),
                     "session": log_events.session_uid(conn, session_id),
                     "before": None if stored is None or stored.card.is_new else int(stored.card.state),
-                    "card": log_events.card_fields(proposal._outcomes[int(chosen) - 1].card),
+                    "card": log_cards.card_fields(proposal._outcomes[int(chosen) - 1].card),
                 },
             )  # the card's new state: the outcome shown for ``chosen`` (FSRS's step from ``stored``)
             saved = reviews.get_card(conn, proposal.lesson_id, proposal.exercise_id)
@@ -562,7 +562,7 @@ def open_reviews(context: StudyContext) -> ReviewService:
 
 
 def _seed(lesson_id: str, exercise_id: str) -> str:
-    return log_events.card_seed(lesson_id, exercise_id)  # what the log's replay uses too
+    return log_cards.card_seed(lesson_id, exercise_id)  # what the log's replay uses too
 
 
 def _queue_kind(card: CardState | None) -> EntryKind:

@@ -7,9 +7,8 @@ idempotent and does not depend on the order the logs arrive in:
 
 - ``session``: the session's whole state (no heartbeats: those stay in the local database). The state
   with the newest (time, event id) wins, so two machines that both changed a session agree.
-- ``attempt``, ``review``: inserted once by their event id. A card's state is FSRS's replay of its
-  reviews in time order, so a review that arrives late is put in its place; a review carries the state
-  it left the card in, taken as it is when that review followed every other one (no replay needed).
+- ``attempt``, ``review``: inserted once by their event id; a reviewed card's state is set as
+  storage.log_cards says, the same whatever order the reviews arrive in.
 - ``lesson``: the lesson's latest opening and furthest step, whichever event says more.
 - ``card``: a card never reviewed, from before reviews were logged.
 
@@ -19,10 +18,9 @@ A malformed event (a log edited by hand) raises BadEvent and is skipped by the c
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
 from datetime import date
-from typing import Any
 
+from studybuddy.storage import log_cards
 from studybuddy.storage.event_log import Event
 from studybuddy.storage.sessions import from_seconds
 
@@ -32,11 +30,6 @@ _KINDS = ("new", "learning", "review")
 
 class BadEvent(ValueError):
     pass
-
-
-def card_seed(lesson_id: str, exercise_id: str) -> str:
-    """What fixes a card's FSRS fuzz: its identity (the same on every machine)."""
-    return f"{lesson_id}\x1f{exercise_id}"
 
 
 # ---- building events from what a service wrote ---------------------------------------------------------
@@ -275,139 +268,13 @@ def _apply_review(conn: sqlite3.Connection, event: Event, touched: dict[int, Eve
     if touched is not None:
         touched[card_id] = event  # applied in time order: the newest so far
     elif later:  # it arrived after reviews made later: replay the card's history in order
-        replay_cards(conn, [card_id])
+        log_cards.replay_cards(conn, [card_id])
     else:
-        carried = _carried_card(event)
+        carried = log_cards.carried_card(event)
         if carried is not None and carried.reps == reps + 1:
-            _store_card(conn, card_id, carried)
+            log_cards.store_card(conn, card_id, carried)
         else:
-            _review_last(conn, card_id, lesson_id, exercise_id, rating, at, event_id)
-
-
-def settle_cards(conn: sqlite3.Connection, touched: dict[int, Event]) -> None:
-    """After a batch: each card a review came in for takes the state its newest review carries when that
-    review followed every other one (its count of reviews is the card's), else FSRS's replay."""
-    for card_id, newest in touched.items():
-        count, last = conn.execute(
-            "SELECT count(*), (SELECT uid FROM review_logs WHERE card_id = :card ORDER BY at DESC, uid DESC "
-            "LIMIT 1) FROM review_logs WHERE card_id = :card",
-            {"card": card_id},
-        ).fetchone()
-        carried = _carried_card(newest)
-        if last == newest["id"] and carried is not None and carried.reps == count:
-            _store_card(conn, card_id, carried)
-        else:
-            replay_cards(conn, [card_id])
-
-
-def card_fields(card: Any) -> dict[str, Any]:
-    """A card's FSRS state as a review event carries it (the state that review left it in)."""
-    return {
-        "state": int(card.state),
-        "step": card.step,
-        "stability": card.stability,
-        "difficulty": card.difficulty,
-        "due": card.due.timestamp(),
-        "last_review": card.last_review.timestamp(),
-        "reps": card.reps,
-        "lapses": card.lapses,
-    }
-
-
-def _carried_card(event: Event) -> Any:
-    """The card state a review event carries (None: none, or not a well-formed one)."""
-    fields = event.get("card")
-    if not isinstance(fields, dict):
-        return None
-    from fsrs import State
-
-    from studybuddy.core.reviews.cards import CardState
-
-    try:
-        number = fields["state"]
-        step, stability, difficulty = fields["step"], fields["stability"], fields["difficulty"]
-        if not (
-            number in (1, 2, 3)
-            and (step is None or isinstance(step, int))
-            and all(v is None or _is_number(v) for v in (stability, difficulty))
-            and _is_number(fields["due"])
-            and _is_number(fields["last_review"])
-            and isinstance(fields["reps"], int)
-            and isinstance(fields["lapses"], int)
-        ):
-            return None
-        return CardState(
-            state=State(number),
-            step=step,
-            stability=stability,
-            difficulty=difficulty,
-            due=from_seconds(fields["due"]),
-            last_review=from_seconds(fields["last_review"]),
-            reps=fields["reps"],
-            lapses=fields["lapses"],
-        )
-    except (KeyError, ValueError, OverflowError, OSError):
-        return None
-
-
-def replay_cards(conn: sqlite3.Connection, card_ids: Iterable[int]) -> None:
-    """Each card's state as FSRS's replay of its reviews in time order (then event id)."""
-    from studybuddy.core.reviews.cards import CardState, review
-
-    for card_id in card_ids:
-        lesson_id, exercise_id = conn.execute(
-            "SELECT lesson_id, exercise_id FROM cards WHERE card_id = ?", (card_id,)
-        ).fetchone()
-        card = CardState()
-        seed = card_seed(lesson_id, exercise_id)
-        logs = conn.execute(
-            "SELECT id, rating, at FROM review_logs WHERE card_id = ? ORDER BY at, uid", (card_id,)
-        ).fetchall()
-        if not logs:
-            continue
-        for log_id, rating, at in logs:
-            before = None if card.is_new else int(card.state)
-            conn.execute("UPDATE review_logs SET state_before = ? WHERE id = ?", (before, log_id))
-            card = review(card, _rating(rating), from_seconds(at), seed)
-        _store_card(conn, card_id, card)
-
-
-def _review_last(
-    conn: sqlite3.Connection, card_id: int, lesson_id: str, exercise_id: str, rating: int, at: float, uid: str
-) -> None:
-    """The newest review of a card: one FSRS step from its stored state (what a replay would give)."""
-    from studybuddy.core.reviews.cards import review
-    from studybuddy.storage.reviews import get_card
-
-    stored = get_card(conn, lesson_id, exercise_id)
-    assert stored is not None
-    card = stored.card
-    conn.execute(
-        "UPDATE review_logs SET state_before = ? WHERE uid = ?",
-        (None if card.is_new else int(card.state), uid),
-    )
-    _store_card(
-        conn, card_id, review(card, _rating(rating), from_seconds(at), card_seed(lesson_id, exercise_id))
-    )
-
-
-def _store_card(conn: sqlite3.Connection, card_id: int, card: Any) -> None:
-    assert card.due is not None and card.last_review is not None
-    conn.execute(
-        "UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?, last_review = ?, "
-        "reps = ?, lapses = ? WHERE card_id = ?",
-        (
-            int(card.state),
-            card.step,
-            card.stability,
-            card.difficulty,
-            card.due.timestamp(),
-            card.last_review.timestamp(),
-            card.reps,
-            card.lapses,
-            card_id,
-        ),
-    )
+            log_cards.review_last(conn, card_id, lesson_id, exercise_id, rating, at, event_id)
 
 
 def wipe(conn: sqlite3.Connection) -> None:
@@ -421,12 +288,6 @@ def _local_session(conn: sqlite3.Connection, uid: str | None) -> int | None:
         return None
     row = conn.execute("SELECT id FROM sessions WHERE uid = ?", (uid,)).fetchone()
     return None if row is None else row[0]
-
-
-def _rating(value: int) -> Any:
-    from fsrs import Rating
-
-    return Rating(value)
 
 
 def _is_number(value: object) -> bool:
