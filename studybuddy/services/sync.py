@@ -99,16 +99,28 @@ class Git:
             raise SyncError("git is not installed (or not on PATH); install git to sync the study home")
 
     def run(self, *args: str, check: bool = True, what: str = "") -> subprocess.CompletedProcess[str]:
+        done = self._run(args, text=True, what=what)
+        if check and done.returncode != 0:
+            raise SyncError(f"git {args[0]} failed{what}: {_last_words(done.stderr or done.stdout)}")
+        return done
+
+    def blob(self, spec: str) -> bytes | None:
+        """The bytes of ``git show SPEC`` (None when git has no such object)."""
+        done = self._run(("show", spec), text=False, what="")
+        return done.stdout if done.returncode == 0 else None
+
+    def _run(self, args: Sequence[str], *, text: bool, what: str) -> subprocess.CompletedProcess:
         env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_EDITOR": "true", "GIT_MERGE_AUTOEDIT": "no"}
+        env.setdefault("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")  # a passphrase prompt fails, never waits
         try:
-            done = subprocess.run(
+            return subprocess.run(
                 ["git", *args],
                 cwd=self.folder,
                 env=env,
                 capture_output=True,
-                text=True,
-                encoding="utf-8",
-                errors="surrogateescape",
+                text=text,
+                encoding="utf-8" if text else None,
+                errors="surrogateescape" if text else None,
                 timeout=self.timeout,
                 stdin=subprocess.DEVNULL,
             )
@@ -118,9 +130,6 @@ class Git:
             ) from None
         except OSError as error:
             raise SyncError(f"cannot run git: {error.strerror}") from error
-        if check and done.returncode != 0:
-            raise SyncError(f"git {args[0]} failed{what}: {_last_words(done.stderr or done.stdout)}")
-        return done
 
     def ok(self, *args: str) -> bool:
         return self.run(*args, check=False).returncode == 0
@@ -320,15 +329,7 @@ def _appended_both(git: Git, name: str) -> bytes | None:
 
 
 def _stage(git: Git, number: int, name: str) -> bytes | None:
-    done = subprocess.run(
-        ["git", "show", f":{number}:{name}"],
-        cwd=Path(git.out("rev-parse", "--show-toplevel")),
-        capture_output=True,
-        timeout=git.timeout,
-        env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
-        stdin=subprocess.DEVNULL,
-    )
-    return done.stdout if done.returncode == 0 else None
+    return git.blob(f":{number}:{name}")  # a path after ":N:" is from the top of the repository
 
 
 def _diary_days(git: Git, revisions: str) -> list[str]:
