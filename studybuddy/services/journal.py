@@ -44,6 +44,7 @@ class Journal:
     def __init__(self, database: Database, log: EventLog | None = None) -> None:
         self.database = database
         self.log = log
+        self.skipped = 0  # lines found not to be events (a log edited by hand) by this journal's catch-ups
 
     def record(self, conn: sqlite3.Connection, event: Event) -> None:
         """Inside a write transaction: keep ``event`` in this machine's log, then apply it."""
@@ -91,6 +92,7 @@ class Journal:
                     break
                 skipped += outcome
             log_cards.settle_cards(conn, touched)
+        self.skipped += skipped
         return CatchUp(counts, skipped, migrated, rebuilt)
 
     # ---- internals --------------------------------------------------------------------------------

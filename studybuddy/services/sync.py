@@ -70,6 +70,7 @@ class SyncReport:
     settled: list[str] = field(default_factory=list)  # diary files added to on both machines, both kept
     pushed: int = 0  # commits pushed
     applied_events: int = 0  # other machines' events applied to the database
+    unreadable_lines: int = 0  # log lines that are not events (edited by hand?), skipped
     remote: str = ""
     untracked: bool = False  # the database was tracked by git, and no longer is
 
@@ -88,6 +89,11 @@ class SyncReport:
         if self.settled:
             said.append(f"kept both machines' lines in {', '.join(self.settled)}")
         said.append(f"pushed {self.pushed} commit{_s(self.pushed)}" if self.pushed else "nothing to push")
+        if self.unreadable_lines:
+            said.append(
+                f"skipped {self.unreadable_lines} line{_s(self.unreadable_lines)} of log/ that "
+                f"{'is' if self.unreadable_lines == 1 else 'are'} not a studybuddy event (edited by hand?)"
+            )
         return said
 
 
@@ -184,6 +190,7 @@ def sync(context: StudyContext) -> SyncReport:
     applied = context.journal.catch_up()
     own = context.journal.log.own_file.name if context.journal.log else ""
     report.applied_events = sum(count for name, count in applied.applied.items() if name != own)
+    report.unreadable_lines = context.journal.skipped  # since the database was opened
     return report
 
 

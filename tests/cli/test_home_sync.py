@@ -255,3 +255,16 @@ def test_a_home_that_committed_its_database_stops_tracking_it_and_keeps_the_file
     assert (laptop.root / "studybuddy.sqlite3").exists()
     assert seen(laptop)["sessions"] == [("calculus", "stopped", 1)]
     assert_clean(laptop)
+
+
+def test_a_log_line_edited_into_nonsense_is_skipped_and_said_on_both_machines(tmp_path: Path) -> None:
+    laptop, desktop = two_machines(tmp_path)
+    study(laptop, "calculus", "sigmoid-prime")
+    log_file = next((laptop.root / "log").iterdir())
+    with open(log_file, "a", encoding="utf-8") as out:
+        out.write("{this is not an event\n")
+
+    assert "skipped 1 line of log/" in laptop.sync()
+    assert "skipped 1 line of log/" in desktop.sync()
+    assert seen(desktop)["sessions"] == [("calculus", "stopped", 1)]
+    assert_clean(laptop, desktop)
