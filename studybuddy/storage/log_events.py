@@ -83,15 +83,8 @@ def apply(conn: sqlite3.Connection, event: Event, touched: dict[int, Event] | No
     batch, collect each reviewed card's newest review for ``settle_cards`` to set its state once."""
     kind = event.get("type")
     try:
-        if kind == "session":  # several statements: all or none
-            conn.execute("SAVEPOINT event")
-            try:
-                _apply_session(conn, event)
-            except BaseException:
-                conn.execute("ROLLBACK TO event")
-                raise
-            finally:
-                conn.execute("RELEASE event")
+        if kind == "session":
+            _apply_session(conn, event)
         elif kind == "attempt":
             _apply_attempt(conn, event)
         elif kind == "lesson":
@@ -134,29 +127,40 @@ def _apply_session(conn: sqlite3.Connection, event: Event) -> None:
         event_id,
     )
     row = conn.execute("SELECT id, logged_at, logged_event FROM sessions WHERE uid = ?", (uid,)).fetchone()
-    if row is None:
-        cursor = conn.execute(
-            "INSERT INTO sessions (subject, lesson_id, planned_seconds, started_at, day, state, ended_at, "
-            "studied_seconds, logged_at, logged_event, uid, last_heartbeat_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (*values, uid, at),
-        )
-        session_id = cursor.lastrowid
-    else:
-        session_id, logged_at, logged_event = row
-        if logged_at is not None and (at, event_id) <= (logged_at, logged_event or ""):
-            return  # a newer state is already here
-        conn.execute(
-            "UPDATE sessions SET subject = ?, lesson_id = ?, planned_seconds = ?, started_at = ?, day = ?, "
-            "state = ?, ended_at = ?, studied_seconds = ?, logged_at = ?, logged_event = ?, "
-            "last_heartbeat_at = max(last_heartbeat_at, ?) WHERE id = ?",
-            (*values, at, session_id),
-        )
-        conn.execute("DELETE FROM pauses WHERE session_id = ?", (session_id,))
-    conn.executemany(
-        "INSERT INTO pauses (session_id, started_at, ended_at) VALUES (?, ?, ?)",
-        [(session_id, start, end) for start, end in pauses],
-    )
+    if row is not None and row[1] is not None and (at, event_id) <= (row[1], row[2] or ""):
+        return  # a newer state is already here
+    several = row is not None or bool(pauses)  # more than one statement: all or none
+    if several:
+        conn.execute("SAVEPOINT session_event")
+    try:
+        if row is None:
+            session_id = conn.execute(
+                "INSERT INTO sessions (subject, lesson_id, planned_seconds, started_at, day, state, "
+                "ended_at, studied_seconds, logged_at, logged_event, uid, last_heartbeat_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (*values, uid, at),
+            ).lastrowid
+        else:
+            session_id = row[0]
+            conn.execute(
+                "UPDATE sessions SET subject = ?, lesson_id = ?, planned_seconds = ?, started_at = ?, "
+                "day = ?, state = ?, ended_at = ?, studied_seconds = ?, logged_at = ?, logged_event = ?, "
+                "last_heartbeat_at = max(last_heartbeat_at, ?) WHERE id = ?",
+                (*values, at, session_id),
+            )
+            conn.execute("DELETE FROM pauses WHERE session_id = ?", (session_id,))
+        if pauses:
+            conn.executemany(
+                "INSERT INTO pauses (session_id, started_at, ended_at) VALUES (?, ?, ?)",
+                [(session_id, start, end) for start, end in pauses],
+            )
+    except BaseException:
+        if several:
+            conn.execute("ROLLBACK TO session_event")
+        raise
+    finally:
+        if several:
+            conn.execute("RELEASE session_event")
 
 
 def _apply_attempt(conn: sqlite3.Connection, event: Event) -> None:

@@ -17,7 +17,7 @@ from fsrs import Rating
 from studybuddy.core.reviews.rating import Encounter, Try
 from studybuddy.services.context import StudyContext
 from studybuddy.services.journal import Journal
-from studybuddy.storage import event_log
+from studybuddy.storage import event_log, log_events, sessions
 from studybuddy.storage.database import Database
 from studybuddy.storage.event_log import EventLog
 
@@ -274,3 +274,41 @@ def test_a_line_holding_unicode_line_separators_reads_back_whole(tmp_path: Path)
     log.append({**lesson_event("e1", "tanh", 1), "answer": typed})
     chunk = event_log.read(log.own_file, 0)
     assert [event.get("answer") for event in chunk.events] == [typed] and chunk.skipped == 0
+
+
+def session_state(event_id: str, minutes: float, state: str, pauses: list[list[float]]) -> dict[str, Any]:
+    start = T0.timestamp()
+    return {
+        "id": event_id,
+        "type": "session",
+        "at": start + 60 * minutes,
+        "session": "s1",
+        "subject": "calculus",
+        "lesson": None,
+        "planned": 3600,
+        "started": start,
+        "day": T0.date().isoformat(),
+        "state": state,
+        "ended": None,
+        "studied": 60.0 * minutes,
+        "pauses": pauses,
+    }
+
+
+@pytest.mark.parametrize("first_pauses", [[], [[T0.timestamp() + 60, T0.timestamp() + 120]]])
+def test_a_session_state_that_cannot_be_stored_leaves_the_one_before_whole(
+    tmp_path: Path, first_pauses: list[list[float]]
+) -> None:
+    database = Database.open(tmp_path / "studybuddy.sqlite3", now=T0)
+    moment = T0.timestamp() + 300
+    with database.write() as conn:
+        Journal(database).record(conn, session_state("e1", 5, "running", first_pauses))
+    with database.write() as conn, pytest.raises(log_events.BadEvent):
+        log_events.apply(conn, session_state("e2", 10, "paused", [[moment, None], [moment, None]]))
+    with database.read() as conn:
+        record = sessions.get_session(conn, 1)
+    assert (
+        record is not None
+        and record.state.value == "running"
+        and len(record.timer.pauses) == len(first_pauses)
+    )
