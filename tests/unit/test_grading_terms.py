@@ -96,3 +96,11 @@ def test_the_preview_shows_the_answer_as_typed_not_as_sympy_simplifies_it(typed:
     lesson = LESSONS.get("conv-backward")
     terms = exercise_terms(lesson, lesson.exercises[0])
     assert answer_preview(typed, terms) == {"pretty": shown}
+
+
+def test_the_preview_shows_numpy_s_diag_as_typed() -> None:
+    lesson = LESSONS.get("residual-connections")
+    exercise = next(exercise for exercise in lesson.exercises if exercise.id == "block-backward-vector")
+    terms = exercise_terms(lesson, exercise)
+    shown = answer_preview("W1^T @ diag(G)", terms)["pretty"]
+    assert shown is not None and "diag(G)" in shown and "DiagMatrix" not in shown, shown

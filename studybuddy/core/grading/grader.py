@@ -12,6 +12,9 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from functools import lru_cache
 
 import sympy
+from sympy.printing.pretty.pretty import PrettyPrinter
+from sympy.printing.pretty.pretty_symbology import pretty_use_unicode
+from sympy.printing.pretty.stringpict import prettyForm
 
 from studybuddy.core.grading.diagnosis import diagnose
 from studybuddy.core.grading.equivalence import ProofGuard, equivalent_exprs
@@ -94,7 +97,21 @@ def pretty_as_typed(expr: sympy.Basic) -> str:
     (``0.25``, not SymPy's fifteen digits ``0.250000000000000``)."""
     with sympy.evaluate(False):  # naming the entries of vectors must not fold the sum back
         shown = shown_entries(expr)
-    return str(sympy.pretty(shown, use_unicode=True, wrap_line=False, order="none", full_prec=False))
+    printer = _AsTypedPrinter({"use_unicode": True, "wrap_line": False, "order": "none", "full_prec": False})
+    previous = pretty_use_unicode(True)  # as sympy.pretty does
+    try:
+        return str(printer.doprint(shown))
+    finally:
+        pretty_use_unicode(previous)
+
+
+class _AsTypedPrinter(PrettyPrinter):
+    """SymPy's pretty printer, with NumPy's names where SymPy prints its own class: ``diag(g)`` as
+    typed, not ``DiagMatrix(g)``."""
+
+    def _print_DiagMatrix(self, expr: sympy.Basic) -> prettyForm:
+        inner = self._print(expr.args[0])
+        return prettyForm(*prettyForm(*inner.parens()).left("diag"))
 
 
 def expected_shape(terms: GradingTerms) -> str | None:
