@@ -220,7 +220,7 @@ async def test_a_matrix_answer_of_another_shape_is_said_and_costs_no_attempt(mak
     app = make_app()
     async with app.run_test(size=size) as pilot:
         await open_quiz(app, pilot, context, FIXTURE_CASES[3])
-        assert "The answer is 2x1 (a column). W is 3x2; g is a 3-vector" in on_screen(app)
+        assert "The answer is a 2-vector. W is 3x2; g is a 3-vector" in on_screen(app)
         verdict = await check(app, pilot, "g^T @ W")  # the mathematical row (NumPy's g.T of 1-D g is g)
         assert verdict.startswith(
             "⧉ Your answer is 1x2 (a row), the question wants 2x1 (a column): did you transpose?"

@@ -189,7 +189,7 @@ def test_a_choice_lists_its_options_and_a_relative_tolerance_is_said_as_one(cont
 
 def test_the_expected_shape_of_a_matrix_answer_is_read_in_the_worker(context) -> None:
     lesson = context.lessons.get(LESSON)
-    assert context.grading.answer_shape(lesson, lesson.exercise("dx")) == "2x1 (a column)"
+    assert context.grading.answer_shape(lesson, lesson.exercise("dx")) == "a 2-vector"  # NumPy's 1-D W.T @ g
     assert context.grading.answer_shape(lesson, lesson.exercise("power")) is None
 
 

@@ -22,6 +22,7 @@ from studybuddy.core.grading.shapes import shape_of, shape_verdict
 from studybuddy.core.grading.terms import GradingTerms
 from studybuddy.core.grading.verdict import ListedMistake, Verdict, invalid
 from studybuddy.core.mathexpr import ExprError, SymbolTable, Variable, parse_expression
+from studybuddy.core.mathexpr.api import numpy_shape
 
 _NO_DEFINITIONS: Mapping[str, str] = {}
 UNREADABLE_EXPECTED = "the expected answer is unreadable: "
@@ -115,8 +116,8 @@ class _AsTypedPrinter(PrettyPrinter):
 
 
 def expected_shape(terms: GradingTerms) -> str | None:
-    """The shape the expected answer of an ``answer`` exercise has, as the shape feedback says it
-    ('2x1 (a column)'); None for a number, or an expected answer that cannot be read (lessons check
+    """The shape the expected answer of an ``answer`` exercise has: 'a 2-vector' (NumPy's 1-D), else
+    as the shape feedback says it ('2x3', '1x2 (a row)'); None for a number, or an expected answer that cannot be read (lessons check
     names that)."""
     from studybuddy.core.grading.shapes import describe
 
@@ -128,7 +129,13 @@ def expected_shape(terms: GradingTerms) -> str | None:
     except ExprError:
         return None
     shape = shape_of(expected)
-    return None if shape == (1, 1) else describe(shape)
+    if shape == (1, 1):
+        return None
+    try:  # a 1-D vector, as NumPy holds the declared vectors, is no 3x1 column there
+        flat = len(numpy_shape(terms.expected, terms.symbol_table())) == 1
+    except ExprError:  # a name only the definitions give: the shape as SymPy holds it
+        flat = False
+    return f"a {shape[0]}-vector" if flat else describe(shape)
 
 
 def shown_entries(expr: sympy.Basic) -> sympy.Basic:
