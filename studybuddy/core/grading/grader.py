@@ -117,8 +117,8 @@ class _AsTypedPrinter(PrettyPrinter):
 
 def expected_shape(terms: GradingTerms) -> str | None:
     """The shape the expected answer of an ``answer`` exercise has: 'a 2-vector' (NumPy's 1-D), else
-    as the shape feedback says it ('2x3', '1x2 (a row)'); None for a number, or an expected answer that cannot be read (lessons check
-    names that)."""
+    as the shape feedback says it ('2x3', '1x2 (a row)'); None for a number, or an expected answer
+    that cannot be read (lessons check names that)."""
     from studybuddy.core.grading.shapes import describe
 
     if terms.kind != "answer":
