@@ -65,10 +65,12 @@ class _Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
 
-def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+def build_parser(command: str | None = None, subcommand: str | None = None) -> argparse.ArgumentParser:
     """The whole parser, or with ``command`` (a name in SUBCOMMAND_MODULES) only that command's: what a
     one-shot command needs. Importing and building every command's parser costs more than `timer
-    status` itself (argparse looks each help text up in gettext's catalogues)."""
+    status` itself (argparse looks each help text up in gettext's catalogues). ``subcommand``: the
+    word after the command, for a module that builds only the parser of the sub-command it names
+    (``REGISTERS_ONE_COMMAND``; any other word gets them all)."""
     parser = _global_options(add_help=True)
     parser.add_argument("--version", action="version", version=f"studybuddy {__version__}")
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
@@ -80,7 +82,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
             if error.name != module_name:
                 raise
             continue  # a command still being built is simply absent
-        module.register(subparsers)
+        if subcommand is not None and getattr(module, "REGISTERS_ONE_COMMAND", False):
+            module.register(subparsers, only=subcommand)
+        else:
+            module.register(subparsers)
     return parser
 
 
@@ -100,10 +105,11 @@ def _global_options(add_help: bool, exit_on_error: bool = True) -> argparse.Argu
     return parser
 
 
-def _first_look(argv: Sequence[str] | None) -> tuple[argparse.Namespace | None, str | None]:
+def _first_look(argv: Sequence[str] | None) -> tuple[argparse.Namespace | None, str | None, str | None]:
     """What ``argv`` asks for before any command's parser is built: the options when it only opens
     the app (``studybuddy [--home PATH]``), else the command it names (None when it names none, asks
-    for --help, or misspells one: the whole parser answers those, listing every command).
+    for --help, or misspells one: the whole parser answers those, listing every command) and the word
+    after it (``diary list``: "list").
 
     Opening the app is the common case and its start-up is timed: it skips importing and building
     every command's parser (~7 ms); a command builds only its own parser.
@@ -111,11 +117,13 @@ def _first_look(argv: Sequence[str] | None) -> tuple[argparse.Namespace | None, 
     try:
         args, rest = _global_options(add_help=False, exit_on_error=False).parse_known_args(argv)
     except argparse.ArgumentError:  # the full parser reports it, with the full usage
-        return None, None
+        return None, None, None
     if not rest:
-        return args, None
+        return args, None, None
     commands = {module.rsplit(".", 1)[1] for module in SUBCOMMAND_MODULES}
-    return None, rest[0] if rest[0] in commands else None
+    if rest[0] not in commands:
+        return None, None, None
+    return None, rest[0], rest[1] if len(rest) > 1 else None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -142,8 +150,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(argv: Sequence[str] | None) -> tuple[int, bool]:
     """The exit status, and whether the process may end without the interpreter's teardown."""
-    launch, command = _first_look(argv)
-    args = launch or build_parser(command).parse_args(argv)
+    launch, command, subcommand = _first_look(argv)
+    args = launch or build_parser(command, subcommand).parse_args(argv)
     return _call(args), bool(getattr(args, "exit_quickly", False))
 
 

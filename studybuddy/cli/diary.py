@@ -17,7 +17,16 @@ if TYPE_CHECKING:
     from studybuddy.services.diary_import import ImportReport
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+# build_parser passes the diary command the command line names: only its parser is built.
+REGISTERS_ONE_COMMAND = True
+
+
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], only: str | None = None
+) -> None:
+    """``diary`` and its commands. ``only``: the diary command the command line names, whose parser
+    alone is built (argparse looks up every help text in gettext's catalogues: building all of them
+    cost `diary list` ~4 ms); None, or a word that names none (--help, a misspelling): all of them."""
     diary = subparsers.add_parser(
         "diary",
         help="the learning diary: add, edit, show, list, search, export, import",
@@ -25,7 +34,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "2025-07-06, today, yesterday, last monday, 3 days ago, ...",
     )
     commands = diary.add_subparsers(title="diary commands", metavar="COMMAND", required=True)
+    if only in COMMAND_PARSERS:
+        COMMAND_PARSERS[only](commands)
+        return
+    for add_parser in COMMAND_PARSERS.values():  # in the order --help lists them
+        add_parser(commands)
 
+
+def _add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add = commands.add_parser("add", help="append a time-stamped line to today's entry (or --date's)")
     add.add_argument("text", nargs="+", help="the line (quote it or not)")
     add.add_argument(
@@ -35,15 +51,21 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     add.set_defaults(handler=_add)
 
+
+def _edit_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     edit = commands.add_parser("edit", help="open a day's entry in $VISUAL or $EDITOR")
     edit.add_argument("date", nargs="?", help="the day (default: today)")
     edit.set_defaults(handler=_edit)
 
+
+def _show_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     show = commands.add_parser("show", help="print a day's entry")
     show.add_argument("date", nargs="?", help="the day (default: today)")
     show.add_argument("--json", action="store_true", help="machine-readable output")
     show.set_defaults(handler=_show)
 
+
+def _list_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     listing = commands.add_parser(
         "list", help="the days with an entry (and any conflict copies), with study minutes"
     )
@@ -52,6 +74,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     listing.add_argument("--json", action="store_true", help="machine-readable output")
     listing.set_defaults(handler=_list, exit_quickly=True)  # read-only: no teardown at exit (cli.main)
 
+
+def _search_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     search = commands.add_parser(
         "search",
         help="find entries (and conflict copies) by words, #tags and dates",
@@ -63,6 +87,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     search.add_argument("--json", action="store_true", help="machine-readable output")
     search.set_defaults(handler=_search, exit_quickly=True)  # read-only: no teardown at exit (cli.main)
 
+
+def _export_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     export = commands.add_parser(
         "export",
         help="all entries and conflict copies as one Markdown file, oldest first "
@@ -71,6 +97,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     export.add_argument("--output", "-o", metavar="FILE", help="write here instead of standard output")
     export.set_defaults(handler=_export)
 
+
+def _import_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     importing = commands.add_parser(
         "import",
         help="split one long Markdown diary into daily entries",
@@ -90,9 +118,23 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     importing.set_defaults(handler=_import)
 
+
+def _check_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from studybuddy.cli import diary_check  # diary check: the entry's ```derive blocks, marked
 
     diary_check.register(commands)
+
+
+COMMAND_PARSERS = {
+    "add": _add_parser,
+    "edit": _edit_parser,
+    "show": _show_parser,
+    "list": _list_parser,
+    "search": _search_parser,
+    "export": _export_parser,
+    "import": _import_parser,
+    "check": _check_parser,
+}
 
 
 def _service(args: argparse.Namespace) -> DiaryService:

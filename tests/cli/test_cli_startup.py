@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -129,3 +130,22 @@ def test_diary_list_shows_the_minutes_without_the_search_or_statistics_modules(t
     shown, loaded = _loaded_by(["diary", "list"], home, tmp_path)
     assert "2025-07-05  Sat    45 min" in shown and "2025-07-06  Sun" in shown  # it did read both
     assert sorted(set(NOT_FOR_LISTING) & loaded) == []
+
+
+def _diary_commands(parser: Any) -> list[str]:
+    [commands] = [action for action in parser._actions if action.choices]
+    [diary_commands] = [action for action in commands.choices["diary"]._actions if action.choices]
+    return list(diary_commands.choices)
+
+
+def test_a_diary_command_builds_only_its_own_parser_and_a_misspelt_one_lists_them_all(capsys) -> None:
+    every = ["add", "edit", "show", "list", "search", "export", "import", "check"]
+    assert _diary_commands(build_parser("diary")) == every
+    assert _diary_commands(build_parser("diary", "list")) == ["list"]  # what `diary list` builds
+    assert _diary_commands(build_parser("diary", "--help")) == every
+    with pytest.raises(SystemExit) as exited:
+        main(["diary", "lst"])
+    assert exited.value.code == 2
+    assert (
+        "invalid choice: 'lst'" in (err := capsys.readouterr().err) and "'list'" in err and "'check'" in err
+    )
