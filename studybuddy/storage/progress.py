@@ -21,44 +21,6 @@ class LessonProgress:
     steps_revealed: int  # how far through the derivation the user got: where to pick up
 
 
-def insert_attempt(
-    conn: sqlite3.Connection,
-    *,
-    lesson_id: str,
-    exercise_id: str,
-    answer: str,
-    correct: bool,
-    verdict: str,
-    diagnosis: str | None,
-    at: datetime,
-    session_id: int | None,
-    hints_used: int = 0,
-    solution_seen: bool = False,
-    variant_seed: int | None = None,
-    wrong_lines: tuple[int, ...] | None = None,
-) -> int:
-    cursor = conn.execute(
-        "INSERT INTO attempts (lesson_id, exercise_id, answer, correct, verdict, diagnosis, at, session_id, "
-        "hints_used, solution_seen, variant_seed, wrong_lines) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            lesson_id,
-            exercise_id,
-            answer,
-            int(correct),
-            verdict,
-            diagnosis,
-            to_seconds(at),
-            session_id,
-            hints_used,
-            int(solution_seen),
-            variant_seed,
-            None if wrong_lines is None else ",".join(str(line) for line in wrong_lines),
-        ),
-    )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
-
-
 def attempt_id(conn: sqlite3.Connection, uid: str) -> int:
     """The row number of the attempt logged as ``uid``."""
     return int(conn.execute("SELECT id FROM attempts WHERE uid = ?", (uid,)).fetchone()[0])
@@ -96,16 +58,6 @@ def diagnosed_attempts(conn: sqlite3.Connection, start: datetime, end: datetime)
         (to_seconds(start), to_seconds(end)),
     )
     return [DiagnosedAttempt(lesson, exercise, code, from_seconds(at)) for lesson, exercise, code, at in rows]
-
-
-def touch_lesson(conn: sqlite3.Connection, lesson_id: str, at: datetime, steps_revealed: int | None) -> None:
-    """Record that a lesson was opened now; ``steps_revealed`` only ever moves forward."""
-    conn.execute(
-        "INSERT INTO lesson_progress (lesson_id, last_opened_at, steps_revealed) VALUES (?, ?, ?) "
-        "ON CONFLICT (lesson_id) DO UPDATE SET last_opened_at = excluded.last_opened_at, "
-        "steps_revealed = max(steps_revealed, excluded.steps_revealed)",
-        (lesson_id, to_seconds(at), steps_revealed or 0),
-    )
 
 
 def recent_lessons(conn: sqlite3.Connection, limit: int) -> list[LessonProgress]:

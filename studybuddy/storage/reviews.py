@@ -1,9 +1,9 @@
-"""Review cards and their review logs (schema 3), read and written inside the caller's transaction.
+"""Review cards and their review logs (schema 3), read inside the caller's transaction.
 
 A card row is FSRS's state of one exercise's card, keyed by (lesson id, exercise id); a review log row
 is FSRS's ReviewLog (card_id, rating, review_datetime, review_duration, as its to_dict() writes them)
-plus what studybuddy needs for the daily caps and retention. A review is saved in one transaction:
-the log and the card's new state together, or neither.
+plus what studybuddy needs for the daily caps and retention. Both are written only by applying the
+log's review events (``log_events`` and ``log_cards``): the database is a cache of the logs.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from datetime import date, datetime
 
 from fsrs import Rating, ReviewLog, State
 
-from studybuddy.core.reviews.cards import CardState, review_log
-from studybuddy.core.reviews.queue import DoneToday, EntryKind
+from studybuddy.core.reviews.cards import CardState
+from studybuddy.core.reviews.queue import DoneToday
 from studybuddy.storage.sessions import from_seconds, to_seconds
 
 _CARD_COLUMNS = "card_id, state, step, stability, difficulty, due, last_review, reps, lapses"
@@ -35,93 +35,6 @@ def get_card(conn: sqlite3.Connection, lesson_id: str, exercise_id: str) -> Stor
         f"SELECT {_CARD_COLUMNS} FROM cards WHERE lesson_id = ? AND exercise_id = ?", (lesson_id, exercise_id)
     ).fetchone()
     return None if row is None else StoredCard(lesson_id, exercise_id, row[0], _card(row[1:]))
-
-
-def save_review(
-    conn: sqlite3.Connection,
-    *,
-    lesson_id: str,
-    exercise_id: str,
-    stored: StoredCard | None,
-    after: CardState,
-    rating: Rating,
-    proposed: Rating,
-    at: datetime,
-    day: date,
-    duration_ms: int | None,
-    kind: EntryKind,
-    session_id: int | None,
-) -> int:
-    """Write the card's new state (making the card on its first review) and the review's log; returns
-    the card's id. ``stored`` is the card as read in this same transaction (None: it had none)."""
-    assert after.due is not None and after.last_review is not None
-    state = (
-        int(after.state),
-        after.step,
-        after.stability,
-        after.difficulty,
-        to_seconds(after.due),
-        to_seconds(after.last_review),
-        after.reps,
-        after.lapses,
-    )
-    if stored is None:
-        cursor = conn.execute(
-            "INSERT INTO cards (lesson_id, exercise_id, state, step, stability, difficulty, due, "
-            "last_review, reps, lapses, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (lesson_id, exercise_id, *state, to_seconds(at)),
-        )
-        assert cursor.lastrowid is not None
-        card_id = cursor.lastrowid
-        before: State | None = None
-    else:
-        card_id = stored.card_id
-        before = None if stored.card.is_new else stored.card.state
-    insert_log(
-        conn,
-        review_log(card_id, rating, at, duration_ms),
-        day=day,
-        kind=kind,
-        state_before=before,
-        proposed=proposed,
-        session_id=session_id,
-    )
-    if stored is not None:
-        conn.execute(
-            "UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?, last_review = ?, "
-            "reps = ?, lapses = ? WHERE card_id = ?",
-            (*state, card_id),
-        )
-    return card_id
-
-
-def insert_log(
-    conn: sqlite3.Connection,
-    log: ReviewLog,
-    *,
-    day: date,
-    kind: EntryKind,
-    state_before: State | None,
-    proposed: Rating,
-    session_id: int | None,
-) -> None:
-    fsrs = log.to_dict()
-    conn.execute(
-        "INSERT INTO review_logs (card_id, rating, review_datetime, review_duration, at, day, kind, "
-        "state_before, proposed, session_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            fsrs["card_id"],
-            fsrs["rating"],
-            fsrs["review_datetime"],
-            fsrs["review_duration"],
-            to_seconds(log.review_datetime),
-            day.isoformat(),
-            kind,
-            None if state_before is None else int(state_before),
-            int(proposed),
-            session_id,
-        ),
-    )
 
 
 ScheduleRow = tuple[int, str, str, int, float, int]  # card id, lesson, exercise, state, due (Unix s), reps

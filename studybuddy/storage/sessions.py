@@ -153,14 +153,6 @@ def release(
     return cursor.rowcount == 1
 
 
-def count_exercise(conn: sqlite3.Connection, session_id: int, correct: bool) -> None:
-    column = "exercises_right" if correct else "exercises_wrong"
-    conn.execute(
-        f"UPDATE sessions SET exercises_tried = exercises_tried + 1, {column} = {column} + 1 WHERE id = ?",
-        (session_id,),
-    )
-
-
 def get_session(conn: sqlite3.Connection, session_id: int) -> SessionRecord | None:
     row = conn.execute(f"SELECT {_COLUMNS} FROM sessions WHERE id = ?", (session_id,)).fetchone()
     return None if row is None else _record(conn, row)

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from studybuddy.core.timer import TimerSession, TimerState
-from studybuddy.storage import progress, sessions
+from studybuddy.storage import log_events, progress, sessions
 from studybuddy.storage.database import Database
-from studybuddy.storage.sessions import Owner
+from studybuddy.storage.sessions import Owner, to_seconds
 
 T0 = datetime(2025, 7, 6, 9, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
@@ -91,22 +91,26 @@ def test_the_last_session_skips_discarded_ones(database: Database) -> None:
     assert last is not None and last.subject == "calculus" and last.state is TimerState.STOPPED
 
 
-def test_attempts_feed_mastery_and_count_in_their_session(database: Database) -> None:
+def test_attempt_events_feed_mastery_and_count_in_their_session(database: Database) -> None:
     session_id = store(database, "ml", T0.date(), TimerSession(HOUR).start(T0))
     with database.write() as conn:
+        log_events.name_session(conn, session_id, "session-1")
         for minute, correct in ((1, False), (2, True)):
-            progress.insert_attempt(
-                conn,
-                lesson_id="sigmoid",
-                exercise_id="e1",
-                answer="s*(1-s)" if correct else "s*(1+s)",
-                correct=correct,
-                verdict="proved equal" if correct else "different",
-                diagnosis=None if correct else "sign error",
-                at=T0 + timedelta(minutes=minute),
-                session_id=session_id,
-            )
-            sessions.count_exercise(conn, session_id, correct)
+            event = {
+                "id": f"attempt-{minute}",
+                "type": "attempt",
+                "at": to_seconds(T0 + timedelta(minutes=minute)),
+                "session": "session-1",
+                "lesson": "sigmoid",
+                "exercise": "e1",
+                "answer": "s*(1-s)" if correct else "s*(1+s)",
+                "correct": correct,
+                "verdict": "proved equal" if correct else "different",
+                "diagnosis": None if correct else "sign error",
+                "hints": 0,
+            }
+            log_events.apply(conn, event)
+            log_events.apply(conn, event)  # a line read twice (a sync applying it again) counts once
     with database.read() as conn:
         outcomes = progress.attempt_outcomes(conn, "sigmoid")
         record = sessions.get_session(conn, session_id)
@@ -117,9 +121,13 @@ def test_attempts_feed_mastery_and_count_in_their_session(database: Database) ->
 
 def test_recent_lessons_come_newest_first_and_steps_revealed_never_go_back(database: Database) -> None:
     with database.write() as conn:
-        progress.touch_lesson(conn, "sigmoid", T0, steps_revealed=3)
-        progress.touch_lesson(conn, "softmax", T0 + timedelta(minutes=5), steps_revealed=1)
-        progress.touch_lesson(conn, "sigmoid", T0 + timedelta(minutes=9), steps_revealed=1)
+        for n, (lesson, minute, steps) in enumerate(
+            (("sigmoid", 0, 3), ("softmax", 5, 1), ("sigmoid", 9, 1))
+        ):
+            at = to_seconds(T0 + timedelta(minutes=minute))
+            log_events.apply(
+                conn, {"id": f"l{n}", "type": "lesson", "at": at, "lesson": lesson, "steps": steps}
+            )
     with database.read() as conn:
         recent = progress.recent_lessons(conn, limit=5)
     assert [(item.lesson_id, item.steps_revealed) for item in recent] == [("sigmoid", 3), ("softmax", 1)]
