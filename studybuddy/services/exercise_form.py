@@ -72,6 +72,7 @@ class ExerciseForm:
     variant: str | None = None  # "n = 12, k = 5": the values drawn (None: the exercise has no parameters)
     arrays: bool = False  # an answer over declared vectors or matrices: its expected shape is worth asking
     placeholder: str = "Your answer, as you would write it: 2x, x^2, exp(-z)…"  # in the empty answer box
+    empty_preview: str = "Type an expression; its pretty form appears here."  # under the empty answer box
     # Example answers shown (in the placeholder and the instruction): never the exercise's answer. Those
     # decided here use letters that are not the right options, or names the exercise does not have.
     examples: tuple[str, ...] = ()
@@ -110,12 +111,18 @@ def exercise_form(lesson: Lesson, exercise: Exercise) -> ExerciseForm:
             len(right) > 1,
             variant,
             placeholder=placeholder,
+            empty_preview="Type the letters or click the options; your choice appears here as read.",
             examples=(example,),
         )
     if exercise.kind == "number":
         instruction = "A number: " + tolerance_text(exercise) + "."
         return ExerciseForm(
-            "number", instruction, variant=variant, placeholder="A number", number_examples=NUMBER_EXAMPLES
+            "number",
+            instruction,
+            variant=variant,
+            placeholder="A number",
+            empty_preview="Type a number; it appears here as read.",
+            number_examples=NUMBER_EXAMPLES,
         )
     if exercise.kind == "shape":
         names = _names(lesson, exercise)
@@ -124,7 +131,15 @@ def exercise_form(lesson: Lesson, exercise: Exercise) -> ExerciseForm:
         forms = (f"({rows}, {cols})", f"{rows} x {cols}", f"({rows},)")
         instruction = f"A shape: {forms[0]} or {forms[1]}{using}; {forms[2]} for a 1-D array."
         placeholder = f"A shape: {forms[0]} or {forms[1]}"
-        return ExerciseForm("shape", instruction, variant=variant, placeholder=placeholder, examples=forms)
+        empty = "Type a shape; it appears here as read."
+        return ExerciseForm(
+            "shape",
+            instruction,
+            variant=variant,
+            placeholder=placeholder,
+            empty_preview=empty,
+            examples=forms,
+        )
     arrays = _arrays(lesson, exercise)
     if not arrays:
         (name, other) = _free_names(taken, [("x", "z"), ("t", "u"), ("a", "b"), ("k", "m")])
@@ -140,7 +155,13 @@ def exercise_form(lesson: Lesson, exercise: Exercise) -> ExerciseForm:
     )
     placeholder = f"Your answer as NumPy code: {examples[0]}, {examples[1]}…"
     return ExerciseForm(
-        "answer", instruction, variant=variant, arrays=True, placeholder=placeholder, examples=examples
+        "answer",
+        instruction,
+        variant=variant,
+        arrays=True,
+        placeholder=placeholder,
+        empty_preview="Type NumPy code; its pretty form appears here.",
+        examples=examples,
     )
 
 

@@ -164,6 +164,14 @@ def what_is_shown(case: Case, screen: QuizScreen) -> list[str]:
     return ["Variant: " + ", ".join(f"{name} = {value}" for name, value in exercise.drawn), "^r Variant"]
 
 
+EMPTY_PREVIEW = {
+    "shape": "Type a shape",
+    "number": "Type a number",
+    "choice": "Type the letters or click the options",
+    "matrix": "Type NumPy code",
+}
+
+
 @pytest.mark.parametrize(("case", "size"), CASES, ids=[f"{case}-{w}x{h}" for case, (w, h) in CASES])
 @synchronously
 async def test_each_kind_is_shown_answered_wrong_and_right(make_app, context, case: Case, size) -> None:
@@ -178,6 +186,8 @@ async def test_each_kind_is_shown_answered_wrong_and_right(make_app, context, ca
         exercise = screen.session.exercise
         if case.kind != "variant":
             assert "^r Variant" not in on_screen(app), "the variant key shows on a variant only"
+            # under the empty box, what to type for this kind (not "an expression" for a shape)
+            assert flat(shown(app, "#answer-preview")).startswith(EMPTY_PREVIEW[case.kind])
         if case.kind == "number":  # examples chosen by the grading worker, never the answer
             placeholder = screen.query_one("#answer").placeholder
             assert placeholder.startswith("A number: ") and placeholder in on_screen(app), placeholder

@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.widgets import Button, Input, Markdown, Static
 
 from studybuddy.core.errors import StudybuddyError
-from studybuddy.services.exercise_form import exercise_form
+from studybuddy.services.exercise_form import ExerciseForm, exercise_form
 from studybuddy.services.quiz import (
     EMPTY_ANSWER,
     AnswerPreview,
@@ -68,6 +68,7 @@ class QuizScreen(QuizPath):
         self.index = index
 
     session: QuizSession  # set on mount: the services belong to the app
+    form: ExerciseForm  # how the exercise on screen is answered, set as it is shown
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="quiz-body"):
@@ -116,7 +117,7 @@ class QuizScreen(QuizPath):
         answer = self.query_one("#answer", Input)
         answer.value = ""
         answer.focus()
-        self.query_one("#answer-preview", ExpressionPreview).show_empty()
+        self.query_one("#answer-preview", ExpressionPreview).show_empty(self.form.empty_preview)
         self.query_one("#verdict", Static).update("")
         self._show_aids()
         self.path_shown()
@@ -161,7 +162,7 @@ class QuizScreen(QuizPath):
         elif preview.pointer is not None or preview.message is not None:
             widget.show_error(preview.pointer or preview.text, preview.message or "")
         else:
-            widget.show_empty()
+            widget.show_empty(self.form.empty_preview)
 
     # ---- grading ----------------------------------------------------------------------------------
 
@@ -243,7 +244,7 @@ class QuizScreen(QuizPath):
 
     def _show_form(self) -> None:
         session = self.session
-        form = exercise_form(session.lesson, session.exercise)
+        form = self.form = exercise_form(session.lesson, session.exercise)
         view = self.query_one(ExerciseFormView)
         view.show(form, key_hint(self, "quiz.variant"))
         self.query_one("#answer", Input).placeholder = form.placeholder

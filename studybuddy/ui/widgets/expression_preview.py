@@ -10,7 +10,7 @@ class ExpressionPreview(Static):
 
     DEFAULT_CSS = "ExpressionPreview { height: auto; min-height: 1; }"
 
-    def show_empty(self, hint: str = "Type an expression; its pretty form appears here.") -> None:
+    def show_empty(self, hint: str) -> None:
         self.set_classes("-empty")
         self.update(hint)
 
