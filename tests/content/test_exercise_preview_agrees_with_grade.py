@@ -99,12 +99,14 @@ TWO_NAMES = [
 
 
 def shaped_names(lesson: Lesson, exercise: Exercise) -> list[str]:
+    """The exercise's vectors and matrices, one for each shape declared: two names of one shape read
+    alike in every form, so the second would only double the test's time."""
     allowed = set(exercise.variables) if exercise.variables is not None else None
-    return [
-        symbol.name
-        for symbol in lesson.symbols
-        if symbol.shape is not None and (allowed is None or symbol.name in allowed)
-    ]
+    by_shape = {}
+    for symbol in lesson.symbols:
+        if symbol.shape is not None and (allowed is None or symbol.name in allowed):
+            by_shape.setdefault(symbol.shape, symbol.name)
+    return list(by_shape.values())
 
 
 def numpy_forms(lesson: Lesson, exercise: Exercise) -> list[str]:

@@ -197,15 +197,12 @@ async def type_answer(app, pilot, answer: str) -> None:
     await settle(app, pilot)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 @pytest.mark.parametrize("section", ["f2", "f4", "f5", "f10"])
 @pytest.mark.parametrize("kind", ["typed", "derive"])
 @synchronously
-async def test_a_rating_waiting_is_saved_when_another_section_opens(
-    make_app, context, section, kind, size
-) -> None:
+async def test_a_rating_waiting_is_saved_when_another_section_opens(make_app, context, section, kind) -> None:
     app = make_app()
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=SIZES[0]) as pilot:  # what is saved does not hang on the layout
         if kind == "typed":
             await settle(app, pilot)
             await pilot.press("f3")
