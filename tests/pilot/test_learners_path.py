@@ -175,8 +175,14 @@ async def test_after_the_last_exercise_a_summary_and_the_next_lesson_not_exercis
         assert shown(app, "#exercise-title").endswith("exercise 2 of 3")
         assert shown(app, "#exercise-list") == "Exercises (1/3 solved): ✓1 [·2] ·3 "
 
-        # ctrl+b: back to exercise 1, and forward again
+        # ctrl+b: back to exercise 1, and forward again; alt+left and alt+right too (tmux takes ctrl+b)
         await pilot.press("ctrl+b")
+        await settle(app, pilot)
+        assert shown(app, "#exercise-title").endswith("exercise 1 of 3")
+        await pilot.press("alt+right")
+        await settle(app, pilot)
+        assert shown(app, "#exercise-title").endswith("exercise 2 of 3")
+        await pilot.press("alt+left")
         await settle(app, pilot)
         assert shown(app, "#exercise-title").endswith("exercise 1 of 3")
         await pilot.press("ctrl+n")

@@ -47,7 +47,7 @@ class QuizScreen(QuizPath):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f8", "hint", "Hint", id="quiz.hint"),
         Binding("f9", "solution", "Solution", id="quiz.solution"),
-        Binding("ctrl+n", "next_exercise", "Next", id="quiz.next"),
+        Binding("ctrl+n,alt+right", "next_exercise", "Next", id="quiz.next"),
         Binding("ctrl+r", "new_variant", "Variant", id="quiz.variant"),  # shown on a variant only
         Binding("escape", "back", "Back", id="quiz.back"),
     ]

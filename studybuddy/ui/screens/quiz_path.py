@@ -36,7 +36,7 @@ class QuizPath(QuizRating):
         "last exercise shows how the sitting went and the next lesson on the path."
     )
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+b", "previous_exercise", "Previous", id="quiz.previous"),
+        Binding("ctrl+b,alt+left", "previous_exercise", "Previous", id="quiz.previous"),  # tmux takes ctrl+b
     ]
 
     lesson: Lesson
