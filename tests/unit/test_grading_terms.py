@@ -104,3 +104,19 @@ def test_the_preview_shows_numpy_s_diag_as_typed() -> None:
     terms = exercise_terms(lesson, exercise)
     shown = answer_preview("W1^T @ diag(G)", terms)["pretty"]
     assert shown is not None and "diag(G)" in shown and "DiagMatrix" not in shown, shown
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("P - Y", "P - Y"),  # SymPy orders the sum of matrices -Y + P
+        ("Y - P", "Y - P"),
+        ("2*P - Y", "2⋅P - Y"),
+        ("-P - Y", "-P - Y"),
+        ("Y + P", "Y + P"),
+    ],
+)
+def test_a_sum_of_matrices_is_previewed_in_the_order_typed(typed: str, shown: str) -> None:
+    lesson = LESSONS.get("batched-softmax-fc")
+    exercise = next(exercise for exercise in lesson.exercises if exercise.id == "dscores-matrix")
+    assert answer_preview(typed, exercise_terms(lesson, exercise)) == {"pretty": shown}

@@ -7,6 +7,7 @@ and every live preview of an answer goes through them, and both read the answer 
 from __future__ import annotations
 
 import contextlib
+import re
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from functools import lru_cache
@@ -81,7 +82,7 @@ def answer_preview(text: str, terms: GradingTerms) -> dict[str, object]:
         as_typed = typed_form(text, table.variables, key[2], allowed)  # before definitions replace names
     except ExprError as error:
         return _preview_error(error)
-    return {"pretty": pretty_as_typed(as_typed)}
+    return {"pretty": pretty_as_typed(as_typed, text)}
 
 
 def typed_form(
@@ -93,12 +94,13 @@ def typed_form(
     return parse_expression(text, readable, functions=functions, evaluate=False)
 
 
-def pretty_as_typed(expr: sympy.Basic) -> str:
-    """``expr`` (a ``typed_form``) pretty-printed in the order it was written, a decimal as typed
-    (``0.25``, not SymPy's fifteen digits ``0.250000000000000``)."""
+def pretty_as_typed(expr: sympy.Basic, typed: str = "") -> str:
+    """``expr`` (a ``typed_form`` of the text ``typed``) pretty-printed in the order it was written, a
+    decimal as typed (``0.25``, not SymPy's fifteen digits ``0.250000000000000``)."""
     with sympy.evaluate(False):  # naming the entries of vectors must not fold the sum back
         shown = shown_entries(expr)
-    printer = _AsTypedPrinter({"use_unicode": True, "wrap_line": False, "order": "none", "full_prec": False})
+    settings = {"use_unicode": True, "wrap_line": False, "order": "none", "full_prec": False}
+    printer = _AsTypedPrinter(settings, typed)
     previous = pretty_use_unicode(True)  # as sympy.pretty does
     try:
         return str(printer.doprint(shown))
@@ -108,7 +110,39 @@ def pretty_as_typed(expr: sympy.Basic) -> str:
 
 class _AsTypedPrinter(PrettyPrinter):
     """SymPy's pretty printer, with NumPy's names where SymPy prints its own class: ``diag(g)`` as
-    typed, not ``DiagMatrix(g)``."""
+    typed, not ``DiagMatrix(g)``; and a sum of matrices in the order its terms were typed, with a
+    minus sign where one is subtracted (``P - Y``, where SymPy shows ``-Y + P``).
+
+    A sum of matrices is built evaluated even in the preview (its shapes must be worked out), so
+    SymPy has put its terms in its own order; each term goes back to where its first name stands in
+    the typed text."""
+
+    def __init__(self, settings: dict[str, object], typed: str) -> None:
+        super().__init__(settings)
+        self._typed = typed
+
+    def _typed_at(self, term: sympy.Basic) -> int:
+        places = [
+            match.start()
+            for atom in term.free_symbols
+            if (name := getattr(atom, "name", None))
+            for match in [re.search(rf"(?<![A-Za-z0-9_]){re.escape(str(name))}(?![A-Za-z0-9_])", self._typed)]
+            if match is not None
+        ]
+        return min(places, default=len(self._typed))
+
+    def _print_MatAdd(self, expr: sympy.Basic) -> prettyForm:
+        terms = sorted(expr.args, key=self._typed_at)
+        shown: prettyForm | None = None
+        for term in terms:
+            negative = sympy.S(term.as_coeff_mmul()[0]).could_extract_minus_sign()
+            form = self._print(-term if negative and shown is not None else term)
+            if shown is None:
+                shown = form
+            else:
+                shown = prettyForm(*prettyForm(*shown.right(" - " if negative else " + ")).right(form))
+        assert shown is not None
+        return shown
 
     def _print_DiagMatrix(self, expr: sympy.Basic) -> prettyForm:
         inner = self._print(expr.args[0])
