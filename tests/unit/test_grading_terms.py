@@ -90,6 +90,7 @@ def test_the_checker_refuses_a_listed_mistake_a_learner_could_not_type_at_its_po
         ("x1 g1 + x2 g2 + x3 g3", "x₁⋅g₁ + x₂⋅g₂ + x₃⋅g₃"),
         ("-(g1+g2)", "-(g₁ + g₂)"),
         ("g3 - 1e-3", "g₃ - 0.001"),
+        ("max(g1, g2) + min(g1, g3)", "max(g₁, g₂) + min(g₁, g₃)"),  # not SymPy's Max and Min
     ],
 )
 def test_the_preview_shows_the_answer_as_typed_not_as_sympy_simplifies_it(typed: str, shown: str) -> None:

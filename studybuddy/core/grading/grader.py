@@ -110,7 +110,7 @@ def pretty_as_typed(expr: sympy.Basic, typed: str = "") -> str:
 
 class _AsTypedPrinter(PrettyPrinter):
     """SymPy's pretty printer, with NumPy's names where SymPy prints its own class: ``diag(g)`` as
-    typed, not ``DiagMatrix(g)``; and a sum of matrices in the order its terms were typed, with a
+    typed, not ``DiagMatrix(g)``, ``max(a, b)`` not ``Max(a, b)``; and a sum of matrices in the order its terms were typed, with a
     minus sign where one is subtracted (``P - Y``, where SymPy shows ``-Y + P``).
 
     A sum of matrices is built evaluated even in the preview (its shapes must be worked out), so
@@ -130,6 +130,12 @@ class _AsTypedPrinter(PrettyPrinter):
             if match is not None
         ]
         return min(places, default=len(self._typed))
+
+    def _print_Max(self, expr: sympy.Basic) -> prettyForm:
+        return self._print_Function(expr, func_name="max")  # as typed (and as NumPy and Python name it)
+
+    def _print_Min(self, expr: sympy.Basic) -> prettyForm:
+        return self._print_Function(expr, func_name="min")
 
     def _print_MatAdd(self, expr: sympy.Basic) -> prettyForm:
         terms = sorted(expr.args, key=self._typed_at)
