@@ -110,8 +110,9 @@ def pretty_as_typed(expr: sympy.Basic, typed: str = "") -> str:
 
 class _AsTypedPrinter(PrettyPrinter):
     """SymPy's pretty printer, with NumPy's names where SymPy prints its own class: ``diag(g)`` as
-    typed, not ``DiagMatrix(g)``, ``max(a, b)`` not ``Max(a, b)``; and a sum of matrices in the order its terms were typed, with a
-    minus sign where one is subtracted (``P - Y``, where SymPy shows ``-Y + P``).
+    typed, not ``DiagMatrix(g)``, and ``max(a, b)``, not ``Max(a, b)``; and a sum of matrices in the
+    order its terms were typed, with a minus sign where one is subtracted (``P - Y``, where SymPy
+    shows ``-Y + P``).
 
     A sum of matrices is built evaluated even in the preview (its shapes must be worked out), so
     SymPy has put its terms in its own order; each term goes back to where its first name stands in
