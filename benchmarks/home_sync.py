@@ -6,7 +6,8 @@ Targets (issue 15): opening the app on a home with 10 years of logs within today
 (the log-to-database update runs after the first paint: the app opens the database on its first
 timer read, after Textual's Ready), and a sync of a home with no changes within 1 s beside `git status`
 in the same run. Each figure is printed beside a baseline measured in the same run: opening the same
-database with nothing to apply, and `git status` of the same repository.
+database with nothing to apply, a minimal Textual app's first paint (the app's on this home, with its
+database built and as a fresh clone has it, with none), and `git status` of the same repository.
 
 The log is generated: 3,650 days with 3 sessions each (started and finished: 2 events), 4 answers,
 2 lessons opened and 3 reviews (over 300 exercises, each carrying the card state FSRS gave it, as the
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -28,6 +30,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from fsrs import Rating
+from tui_startup import COMMAND, MINIMAL_APP, first_paint  # the same pseudo-terminal measure
 
 from studybuddy.core.reviews.cards import CardState, review
 from studybuddy.services.journal import Journal
@@ -168,6 +171,30 @@ def open_only(root: Path) -> None:
         conn.execute("SELECT count(*) FROM log_files").fetchone()
 
 
+def first_paints(root: Path, folder: Path, rounds: int = 5) -> list[tuple[str, str, str]]:
+    """The app's first paint on this home, with its database built and as a fresh clone has it (no
+    database: it is built from the log after the first paint), beside a minimal Textual app's, the
+    three interleaved in each round (medians): issue 15's "within today's first-paint ratio"."""
+    minimal = folder / "minimal.py"
+    minimal.write_text(MINIMAL_APP)
+    clone = folder / "clone"
+    clone.mkdir()
+    shutil.copytree(root / "log", clone / "log")
+    times: dict[str, list[float]] = {"minimal": [], "built": [], "clone": []}
+    for _ in range(rounds):
+        for database in clone.glob("studybuddy.sqlite3*"):
+            database.unlink()  # each round, the clone's first open
+        times["minimal"].append(first_paint([sys.executable, str(minimal)], folder / "m"))
+        times["built"].append(first_paint([str(COMMAND)], root))
+        times["clone"].append(first_paint([str(COMMAND)], clone))
+    base = statistics.median(times["minimal"])
+    rows = []
+    for key, what in (("built", "first paint, this home"), ("clone", "first paint, a fresh clone of it")):
+        shown = statistics.median(times[key])
+        rows.append((what, f"{shown * 1000:.0f} ms", f"{base * 1000:.0f} ms ({shown / base:.2f}x)"))
+    return rows
+
+
 def git(folder: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=folder, check=True, capture_output=True, env={**os.environ, **GIT_ENV})
 
@@ -201,6 +228,7 @@ def main() -> None:
             ("open after pulling another machine's day", f"{pulled * 1000:.1f} ms", f"{bare * 1000:.2f} ms")
         )
         assert other.files()
+        rows += first_paints(root, Path(folder))
 
         remote = Path(folder) / "remote.git"
         git(Path(folder), "init", "--quiet", "--bare", str(remote))
@@ -222,7 +250,10 @@ def main() -> None:
     print(f"{'what':<50} {'time':>10} {'baseline':>12}")
     for what, time_text, baseline in rows:
         print(f"{what:<50} {time_text:>10} {baseline:>12}")
-    print("\nbaselines: opening the same database with no log to look at; `git status` of the same home")
+    print(
+        "\nbaselines: opening the same database with no log to look at; a minimal Textual app's first paint"
+        " (80x24 pseudo-terminal, medians of 5 interleaved rounds); `git status` of the same home"
+    )
 
 
 if __name__ == "__main__":
