@@ -131,13 +131,12 @@ def exercise_form(lesson: Lesson, exercise: Exercise) -> ExerciseForm:
         forms = (f"({rows}, {cols})", f"{rows} x {cols}", f"({rows},)")
         instruction = f"A shape: {forms[0]} or {forms[1]}{using}; {forms[2]} for a 1-D array."
         placeholder = f"A shape: {forms[0]} or {forms[1]}"
-        empty = "Type a shape; it appears here as read."
         return ExerciseForm(
             "shape",
             instruction,
             variant=variant,
             placeholder=placeholder,
-            empty_preview=empty,
+            empty_preview="Type a shape; it appears here as read.",
             examples=forms,
         )
     arrays = _arrays(lesson, exercise)

@@ -94,7 +94,7 @@ def typed_form(
     return parse_expression(text, readable, functions=functions, evaluate=False)
 
 
-def pretty_as_typed(expr: sympy.Basic, typed: str = "") -> str:
+def pretty_as_typed(expr: sympy.Basic, typed: str) -> str:
     """``expr`` (a ``typed_form`` of the text ``typed``) pretty-printed in the order it was written, a
     decimal as typed (``0.25``, not SymPy's fifteen digits ``0.250000000000000``)."""
     with sympy.evaluate(False):  # naming the entries of vectors must not fold the sum back
@@ -123,14 +123,14 @@ class _AsTypedPrinter(PrettyPrinter):
         self._typed = typed
 
     def _typed_at(self, term: sympy.Basic) -> int:
-        places = [
-            match.start()
-            for atom in term.free_symbols
-            if (name := getattr(atom, "name", None))
-            for match in [re.search(rf"(?<![A-Za-z0-9_]){re.escape(str(name))}(?![A-Za-z0-9_])", self._typed)]
-            if match is not None
-        ]
-        return min(places, default=len(self._typed))
+        """Where the first of the term's names stands in the typed text (the end: none found)."""
+        first = len(self._typed)
+        for atom in term.free_symbols:
+            name = re.escape(str(getattr(atom, "name", "")))
+            found = re.search(rf"(?<![A-Za-z0-9_]){name}(?![A-Za-z0-9_])", self._typed) if name else None
+            if found is not None:
+                first = min(first, found.start())
+        return first
 
     def _print_Max(self, expr: sympy.Basic) -> prettyForm:
         return self._print_Function(expr, func_name="max")  # as typed (and as NumPy and Python name it)

@@ -17,7 +17,7 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from fsrs import Card, Rating, ReviewLog, Scheduler, State
+from fsrs import Card, Rating, Scheduler, State
 from fsrs.scheduler import FUZZ_RANGES
 
 RATINGS: tuple[Rating, ...] = (Rating.Again, Rating.Hard, Rating.Good, Rating.Easy)
@@ -117,13 +117,6 @@ def outcomes(card: CardState, at: datetime, seed: str) -> tuple[Outcome, ...]:
     """The four choices of a review at ``at``, Again to Easy."""
     moment = at.astimezone(UTC)
     return tuple(Outcome(rating, review(card, rating, moment, seed), moment) for rating in RATINGS)
-
-
-def review_log(card_id: int, rating: Rating, at: datetime, duration_ms: int | None) -> ReviewLog:
-    """The review as FSRS logs it (what its optimizer reads to fit a learner's parameters)."""
-    return ReviewLog(
-        card_id=card_id, rating=rating, review_datetime=at.astimezone(UTC), review_duration=duration_ms
-    )
 
 
 def fuzzed(interval: timedelta, seed: str) -> timedelta:
